@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag"
+)
+
+// environment is what every command reads configuration from and writes to.
+type environment struct {
+	getenv         func(string) string
+	stdout, stderr io.Writer
+}
+
+// flags starts a command's flag set with the flags every command takes.
+func (e environment) flags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dataDir := fs.String("data-dir", "", "data directory (default $MARKETBOT_DATA_DIR, else the user's data directory)")
+	return fs, dataDir
+}
+
+// parse parses flags that may come before, between or after the
+// positional arguments, which it returns. "--" ends the flags.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, usageError{"help requested"}
+			}
+			return nil, usageError{err.Error()}
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// dataDir is the flag's value, else $MARKETBOT_DATA_DIR, else the user's
+// data directory.
+func (e environment) dataDir(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	if d := e.getenv("MARKETBOT_DATA_DIR"); d != "" {
+		return d, nil
+	}
+	if d := e.getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "marketbot"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no data directory: set MARKETBOT_DATA_DIR or --data-dir (%w)", err)
+	}
+	switch runtime.GOOS {
+	case "darwin":
+		return filepath.Join(home, "Library", "Application Support", "marketbot"), nil
+	case "windows":
+		if d := e.getenv("LOCALAPPDATA"); d != "" {
+			return filepath.Join(d, "marketbot"), nil
+		}
+	}
+	return filepath.Join(home, ".local", "share", "marketbot"), nil
+}
+
+// openStore opens the store in the data directory. With seed set, an empty
+// store is first filled with the built-in knowledge pack, and stderr says so.
+func (e environment) openStore(ctx context.Context, dataDirFlag string, seed bool) (*rag.Store, error) {
+	dir, err := e.dataDir(dataDirFlag)
+	if err != nil {
+		return nil, err
+	}
+	st, err := rag.OpenStore(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if !seed {
+		return st, nil
+	}
+	stats, err := st.Stats(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if stats.Articles > 0 {
+		return st, nil
+	}
+	fmt.Fprintln(e.stderr, "marketbot: the store is empty; indexing the built-in knowledge pack first…")
+	sum, err := e.ingestBuiltin(ctx, st, rag.IngestOptions{})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	fmt.Fprintf(e.stderr, "marketbot: indexed %d built-in articles (%d passages) in %s into %s\n",
+		sum.Added, sum.Chunks, sum.Duration.Round(time.Millisecond), st.Path())
+	return st, nil
+}
+
+func (e environment) ingestBuiltin(ctx context.Context, st *rag.Store, opt rag.IngestOptions) (rag.IngestSummary, error) {
+	articles, err := corpus.Builtin()
+	if err != nil {
+		return rag.IngestSummary{}, err
+	}
+	return rag.IngestArticles(ctx, st, articles, opt)
+}
+
+// question joins positional arguments into one question.
+func question(args []string) (string, error) {
+	q := strings.TrimSpace(strings.Join(args, " "))
+	if q == "" {
+		return "", usageError{"no question given"}
+	}
+	return q, nil
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/marketbot/marketbot/rag"
+)
+
+func (e environment) ingest(ctx context.Context, args []string) error {
+	fs, dataDir := e.flags("ingest")
+	prune := fs.Bool("prune", false, "remove stored articles whose files under the given paths are gone")
+	builtin := fs.Bool("builtin", false, "add the built-in knowledge pack")
+	paths, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 && !*builtin {
+		return usageError{"ingest needs a PATH or --builtin"}
+	}
+	st, err := e.openStore(ctx, *dataDir, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	var local []string
+	var failed []rag.Failure
+	for _, p := range paths {
+		if strings.Contains(p, "://") {
+			failed = append(failed, rag.Failure{Path: p, Err: fmt.Errorf("ingest %s: URL ingest is not supported yet", p)})
+			continue
+		}
+		local = append(local, p)
+	}
+
+	var total rag.IngestSummary
+	total.Failed = failed
+	add := func(s rag.IngestSummary) {
+		total.Added += s.Added
+		total.Updated += s.Updated
+		total.Unchanged += s.Unchanged
+		total.Pruned += s.Pruned
+		total.Chunks += s.Chunks
+		total.Bytes += s.Bytes
+		total.Duration += s.Duration
+		total.Failed = append(total.Failed, s.Failed...)
+	}
+	bar := newProgress(e.stderr)
+	opt := rag.IngestOptions{Prune: *prune, Progress: bar.update}
+	if *builtin {
+		sum, err := e.ingestBuiltin(ctx, st, opt)
+		add(sum)
+		if err != nil {
+			return err
+		}
+	}
+	if len(local) > 0 {
+		sum, err := rag.Ingest(ctx, st, local, opt)
+		add(sum)
+		if err != nil {
+			bar.finish()
+			return err
+		}
+	}
+	bar.finish()
+	printSummary(e.stdout, total)
+	if n := total.Added + total.Updated + total.Unchanged; n == 0 && len(total.Failed) > 0 {
+		return fmt.Errorf("nothing ingested: all %d items failed", len(total.Failed))
+	}
+	return nil
+}
+
+func printSummary(w io.Writer, s rag.IngestSummary) {
+	n := s.Added + s.Updated + s.Unchanged + len(s.Failed)
+	secs := max(s.Duration.Seconds(), 1e-9)
+	fmt.Fprintf(w, "ingested %d items in %s: %d added, %d updated, %d unchanged, %d failed, %d pruned; %d passages written (%.0f articles/s, %.2f MB/s)\n",
+		n, s.Duration.Round(time.Millisecond), s.Added, s.Updated, s.Unchanged, len(s.Failed), s.Pruned, s.Chunks,
+		float64(n)/secs, float64(s.Bytes)/1e6/secs)
+	for _, f := range s.Failed {
+		fmt.Fprintf(w, "  failed: %v\n", f.Err)
+	}
+}
+
+// progress shows an ingest's progress: a bar redrawn in place on a
+// terminal, otherwise a plain line every few seconds. Failures are always
+// printed as they happen.
+type progress struct {
+	w        io.Writer
+	terminal bool
+	last     time.Time
+	drawn    bool
+}
+
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	return &progress{w: w, terminal: ok && term.IsTerminal(int(f.Fd()))}
+}
+
+func (p *progress) update(pr rag.Progress) {
+	if pr.Err != nil {
+		p.clear()
+		fmt.Fprintf(p.w, "marketbot: skipped: %v\n", pr.Err)
+	}
+	now := time.Now()
+	if p.terminal {
+		if pr.Done < pr.Total && now.Sub(p.last) < 100*time.Millisecond {
+			return
+		}
+		const width = 30
+		filled := width * pr.Done / max(pr.Total, 1)
+		fmt.Fprintf(p.w, "\r[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), pr.Done, pr.Total)
+		p.drawn, p.last = true, now
+		return
+	}
+	if pr.Done == pr.Total || now.Sub(p.last) >= 2*time.Second {
+		fmt.Fprintf(p.w, "marketbot: ingest: %d/%d items\n", pr.Done, pr.Total)
+		p.last = now
+	}
+}
+
+func (p *progress) clear() {
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.drawn = false
+	}
+}
+
+func (p *progress) finish() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+		p.drawn = false
+	}
+}

@@ -1,0 +1,72 @@
+// Command marketbot answers questions about the LLM market from its corpus
+// of articles, in chat or on the command line. Run "marketbot help".
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintln(os.Stderr, "marketbot:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// errReported is an error already explained to the user.
+var errReported = errors.New("reported")
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg + " (run \"marketbot help\")" }
+
+func exitCode(err error) int {
+	if _, ok := errors.AsType[usageError](err); ok {
+		return 2
+	}
+	return 1
+}
+
+const usage = `marketbot answers questions about the LLM market from its corpus of articles.
+
+Usage:
+  marketbot ingest [--prune] [--builtin] PATH...   add articles (Markdown, text, HTML; directories recursively)
+  marketbot search [--json] [--top N] QUESTION     show the passages that best answer QUESTION
+  marketbot help                                   this text
+
+Every command takes --data-dir DIR (default $MARKETBOT_DATA_DIR, else the user's data directory).
+When the store is empty, search indexes the built-in knowledge pack first.
+`
+
+// run is the whole program: main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"no command given"}
+	}
+	env := environment{getenv: getenv, stdout: stdout, stderr: stderr}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "ingest":
+		return env.ingest(ctx, rest)
+	case "search":
+		return env.search(ctx, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/marketbot/marketbot/rag"
+)
+
+func (e environment) search(ctx context.Context, args []string) error {
+	fs, dataDir := e.flags("search")
+	asJSON := fs.Bool("json", false, "print JSON")
+	top := fs.Int("top", 5, "number of passages")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	q, err := question(pos)
+	if err != nil {
+		return err
+	}
+	if *top < 1 {
+		return usageError{"--top must be at least 1"}
+	}
+	st, err := e.openStore(ctx, *dataDir, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	passages, err := st.Search(ctx, q, rag.SearchOptions{Top: *top})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeSearchJSON(e, q, passages)
+	}
+	if len(passages) == 0 {
+		fmt.Fprintf(e.stdout, "No passages found for %q.\n", q)
+		return nil
+	}
+	for i, p := range passages {
+		fmt.Fprintf(e.stdout, "%d. %s\n   %s · score %.2f\n", i+1, p.Title, byline(p), p.Score)
+		if p.URL != "" {
+			fmt.Fprintf(e.stdout, "   %s\n", p.URL)
+		}
+		fmt.Fprintf(e.stdout, "   %s\n\n", indent(p.Text, "   "))
+	}
+	return nil
+}
+
+// searchJSON is the contract of "search --json" (design.md §8).
+type searchJSON struct {
+	Query    string        `json:"query"`
+	Passages []passageJSON `json:"passages"`
+}
+
+type passageJSON struct {
+	Rank      int        `json:"rank"`
+	Score     float64    `json:"score"`
+	ArticleID int64      `json:"article_id"`
+	Title     string     `json:"title"`
+	URL       string     `json:"url"`
+	Path      string     `json:"path"`
+	Source    string     `json:"source"`
+	Published *time.Time `json:"published"`
+	Text      string     `json:"text"`
+}
+
+func writeSearchJSON(e environment, q string, passages []rag.Passage) error {
+	out := searchJSON{Query: q, Passages: make([]passageJSON, len(passages))}
+	for i, p := range passages {
+		out.Passages[i] = passageJSON{
+			Rank: i + 1, Score: p.Score, ArticleID: p.ArticleID, Title: p.Title, URL: p.URL,
+			Path: p.Path, Source: p.Source, Published: timePtr(p.Published), Text: p.Text,
+		}
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// byline is "source, date" for a passage, with what is known.
+func byline(p rag.Passage) string {
+	var parts []string
+	if p.Source != "" {
+		parts = append(parts, p.Source)
+	}
+	if !p.Published.IsZero() {
+		parts = append(parts, p.Published.Format(time.DateOnly))
+	}
+	if len(parts) == 0 {
+		return p.Path
+	}
+	return strings.Join(parts, ", ")
+}
+
+func indent(s, prefix string) string {
+	return strings.ReplaceAll(s, "\n", "\n"+prefix)
+}

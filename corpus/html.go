@@ -1,0 +1,261 @@
+package corpus
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
+)
+
+// parseHTML reads a web page: the title from <title> (or the <h1> it
+// repeats), the canonical link, the publication date from
+// article:published_time, JSON-LD datePublished or a <time> element, and
+// the main text only — the <article> or <main> element when there is one,
+// without scripts, styles, navigation, headers, footers, forms, captions,
+// or blocks whose class or id says cookie, subscribe, share, related, ad….
+func parseHTML(data []byte) (Article, error) {
+	enc, _, _ := charset.DetermineEncoding(data, "text/html")
+	decoded, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return Article{}, fmt.Errorf("decode HTML: %w", err)
+	}
+	if bytes.IndexByte(decoded[:min(len(decoded), 8192)], 0) >= 0 {
+		return Article{}, fmt.Errorf("binary data, not HTML")
+	}
+	doc, err := html.Parse(bytes.NewReader(decoded))
+	if err != nil {
+		return Article{}, fmt.Errorf("parse HTML: %w", err)
+	}
+	p := page{}
+	p.scan(doc)
+	a := Article{URL: p.canonical, Source: p.siteName, Lang: normaliseLang(p.lang)}
+	a.Title = strings.TrimSpace(p.title)
+	if h1 := strings.TrimSpace(p.h1); h1 != "" && (a.Title == "" || strings.Contains(a.Title, h1)) {
+		a.Title = h1
+	}
+	for _, d := range []string{p.published, p.jsonLDDate, p.timeTag} {
+		if t, err := ParseDate(d); err == nil && !t.IsZero() {
+			a.Published = t
+			break
+		}
+	}
+	if p.author != "" {
+		a.Meta = map[string]string{"author": p.author}
+	}
+	root := p.article
+	if root == nil {
+		root = p.main
+	}
+	if root == nil {
+		root = p.body
+	}
+	if root == nil {
+		root = doc
+	}
+	var b strings.Builder
+	mainText(&b, root, true)
+	a.Text = Clean(b.String())
+	return a, nil
+}
+
+// page collects what parseHTML needs in one walk of the tree.
+type page struct {
+	title, h1, canonical, siteName, lang, author string
+	published, jsonLDDate, timeTag               string
+	article, main, body                          *html.Node
+}
+
+var jsonLDPublished = regexp.MustCompile(`"datePublished"\s*:\s*"([^"]+)"`)
+
+func (p *page) scan(n *html.Node) {
+	if n.Type == html.ElementNode {
+		switch n.DataAtom {
+		case atom.Html:
+			p.lang = attr(n, "lang")
+		case atom.Title:
+			if p.title == "" {
+				p.title = textOf(n)
+			}
+		case atom.H1:
+			if p.h1 == "" {
+				p.h1 = textOf(n)
+			}
+		case atom.Link:
+			if strings.EqualFold(attr(n, "rel"), "canonical") && p.canonical == "" {
+				p.canonical = attr(n, "href")
+			}
+		case atom.Meta:
+			p.meta(n)
+		case atom.Script:
+			if attr(n, "type") == "application/ld+json" && p.jsonLDDate == "" {
+				if m := jsonLDPublished.FindStringSubmatch(textOf(n)); m != nil {
+					p.jsonLDDate = m[1]
+				}
+			}
+		case atom.Time:
+			if p.timeTag == "" {
+				p.timeTag = attr(n, "datetime")
+			}
+		case atom.Article:
+			if p.article == nil {
+				p.article = n
+			}
+		case atom.Main:
+			if p.main == nil {
+				p.main = n
+			}
+		case atom.Body:
+			p.body = n
+		}
+		if p.main == nil && attr(n, "role") == "main" {
+			p.main = n
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		p.scan(c)
+	}
+}
+
+func (p *page) meta(n *html.Node) {
+	key := strings.ToLower(attr(n, "property") + attr(n, "name") + attr(n, "itemprop"))
+	val := strings.TrimSpace(attr(n, "content"))
+	set := func(dst *string) {
+		if *dst == "" {
+			*dst = val
+		}
+	}
+	switch key {
+	case "article:published_time", "datepublished", "pubdate", "publishdate", "date", "dc.date", "og:published_time":
+		set(&p.published)
+	case "og:site_name", "application-name":
+		set(&p.siteName)
+	case "og:url":
+		set(&p.canonical)
+	case "author", "article:author":
+		set(&p.author)
+	}
+}
+
+// skipped are elements that never hold an article's text.
+var skipped = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Nav: true, atom.Header: true,
+	atom.Footer: true, atom.Aside: true, atom.Form: true, atom.Iframe: true, atom.Svg: true,
+	atom.Button: true, atom.Template: true, atom.Select: true, atom.Figcaption: true, atom.Head: true,
+	atom.Dialog: true, atom.Input: true, atom.Textarea: true, atom.Object: true, atom.Embed: true,
+}
+
+// boilerplateWords in a class or id mark a block as page furniture.
+var boilerplateWords = map[string]bool{
+	"cookie": true, "cookies": true, "consent": true, "gdpr": true, "subscribe": true,
+	"subscription": true, "newsletter": true, "signup": true, "share": true, "sharing": true,
+	"social": true, "comment": true, "comments": true, "related": true, "recommend": true,
+	"recommended": true, "breadcrumb": true, "breadcrumbs": true, "sidebar": true, "advert": true,
+	"advertisement": true, "ad": true, "ads": true, "promo": true, "popup": true, "modal": true,
+	"footer": true, "header": true, "nav": true, "navbar": true, "menu": true, "toolbar": true,
+	"copyright": true, "disclaimer": true, "banner": true,
+}
+
+func isFurniture(n *html.Node) bool {
+	if skipped[n.DataAtom] || strings.EqualFold(attr(n, "aria-hidden"), "true") || hasAttr(n, "hidden") {
+		return true
+	}
+	switch attr(n, "role") {
+	case "navigation", "banner", "contentinfo", "complementary", "dialog", "search":
+		return true
+	}
+	words := strings.FieldsFunc(strings.ToLower(attr(n, "class")+" "+attr(n, "id")), func(r rune) bool {
+		return r == ' ' || r == '-' || r == '_'
+	})
+	for _, w := range words {
+		if boilerplateWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// blocks are elements that start a new paragraph.
+var blocks = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Section: true, atom.Article: true, atom.Main: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Li: true, atom.Ul: true, atom.Ol: true, atom.Blockquote: true, atom.Pre: true,
+	atom.Table: true, atom.Tr: true, atom.Hr: true, atom.Figure: true, atom.Dd: true, atom.Dt: true,
+	atom.Dl: true, atom.Body: true,
+}
+
+// mainText writes the readable text under n. The root itself is never
+// judged furniture: a page whose <article> has class "share-enabled" keeps
+// its article.
+func mainText(b *strings.Builder, n *html.Node, root bool) {
+	switch n.Type {
+	case html.TextNode:
+		// Keep a space where the source had one at either end; Clean
+		// collapses repeats and drops those between CJK characters.
+		if strings.TrimLeft(n.Data, " \t\n\r") != n.Data {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strings.Join(strings.Fields(n.Data), " "))
+		if strings.TrimRight(n.Data, " \t\n\r") != n.Data {
+			b.WriteByte(' ')
+		}
+		return
+	case html.ElementNode:
+		if !root && isFurniture(n) {
+			return
+		}
+		if n.DataAtom == atom.Br {
+			b.WriteByte('\n')
+			return
+		}
+		if n.DataAtom == atom.Td || n.DataAtom == atom.Th {
+			b.WriteString(" ")
+		}
+	}
+	block := n.Type == html.ElementNode && blocks[n.DataAtom]
+	if block {
+		b.WriteString("\n\n")
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		mainText(b, c, false)
+	}
+	if block {
+		b.WriteString("\n\n")
+	}
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return true
+		}
+	}
+	return false
+}

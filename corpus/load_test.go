@@ -1,0 +1,246 @@
+package corpus
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+func TestLoadTraditionalScrapedMarkdown(t *testing.T) {
+	a, err := LoadFile("testdata/traditional-scraped.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "字節跳動旗下火山引擎降價，豆包大模型進入「釐時代」"; a.Title != want {
+		t.Errorf("Title = %q, want %q (Traditional kept for display)", a.Title, want)
+	}
+	if want := time.Date(2024, 5, 15, 0, 0, 0, 0, time.UTC); !a.Published.Equal(want) {
+		t.Errorf("Published = %v, want %v", a.Published, want)
+	}
+	got := map[string]string{"url": a.URL, "source": a.Source, "lang": a.Lang, "path": a.Path}
+	want := map[string]string{"url": "https://example.com/news/2024/05/doubao-price", "source": "科技新報", "lang": "zh-Hant", "path": "testdata/traditional-scraped.md"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("fields (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(map[string]string{"author": "王小明", "section": "雲端"}, a.Meta); d != "" {
+		t.Errorf("Meta keeps unknown keys (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"字節跳動", "豆包"}, a.Tags); d != "" {
+		t.Errorf("Tags (-want +got):\n%s", d)
+	}
+	for _, keep := range []string{
+		"豆包主力模型在企業市場的定價為0.0008元/千Tokens", // gloss and broken tags gone, number whole
+		"加速調整業務流程",   // gloss inside a word
+		"新的商业模型與此同時", // mojibake repaired, no space between CJK
+		"同一個軟體介面",    // Traditional kept
+	} {
+		if !strings.Contains(a.Text, keep) {
+			t.Errorf("text lacks %q:\n%s", keep, a.Text)
+		}
+	}
+	for _, gone := range []string{"chǎng", "diào", "strong>", "<p>", "圖源", "抖音", "如對本稿件", "責任編輯", "æ", "tougao"} {
+		if strings.Contains(a.Text, gone) {
+			t.Errorf("text still has %q:\n%s", gone, a.Text)
+		}
+	}
+	if n := strings.Count(a.Text, "\n\n") + 1; n != 3 {
+		t.Errorf("text has %d paragraphs, want 3:\n%s", n, a.Text)
+	}
+}
+
+func TestLoadHTML(t *testing.T) {
+	a, err := LoadFile("testdata/page.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "OpenAI launches GPT-4o mini at $0.15 per million input tokens"; a.Title != want {
+		t.Errorf("Title = %q, want %q", a.Title, want)
+	}
+	if a.URL != "https://example.com/tech/gpt-4o-mini" || a.Source != "Example Tech News" || a.Lang != "en" {
+		t.Errorf("URL, Source, Lang = %q, %q, %q", a.URL, a.Source, a.Lang)
+	}
+	if got := a.Published.Format(time.RFC3339); got != "2024-07-18T17:00:00+08:00" {
+		t.Errorf("Published = %s, want the zone kept", got)
+	}
+	if a.Meta["author"] != "Jane Doe" {
+		t.Errorf("Meta = %v", a.Meta)
+	}
+	for _, keep := range []string{
+		"OpenAI on Thursday released GPT-4o mini, a small model priced at 15 cents per million input tokens",
+		"It supports a context window of 128K tokens.",
+	} {
+		if !strings.Contains(a.Text, keep) {
+			t.Errorf("text lacks %q:\n%s", keep, a.Text)
+		}
+	}
+	for _, gone := range []string{"cookies", "Share on", "Related articles", "Something else", "Subscribe", "tracking code",
+		"inline script", "Copyright", "Photo:", "Home", "font-family", "Cloud"} {
+		if strings.Contains(a.Text, gone) {
+			t.Errorf("text still has %q:\n%s", gone, a.Text)
+		}
+	}
+}
+
+func TestLoadHTMLWithoutArticleUsesBodyAndH1(t *testing.T) {
+	page := `<html><head><title>Site name</title></head><body><nav>Menu</nav>
+		<h1>Zhipu raises funds</h1><time datetime="2024-12-20">Dec 20</time><p>Zhipu AI raised 3 billion yuan.</p></body></html>`
+	a, err := Parse("x.html", []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Site name" {
+		t.Errorf("Title = %q: <title> comes first when it does not repeat the h1", a.Title)
+	}
+	if !strings.Contains(a.Text, "Zhipu AI raised 3 billion yuan.") || strings.Contains(a.Text, "Menu") {
+		t.Errorf("Text = %q", a.Text)
+	}
+	if a.Published.Format(time.DateOnly) != "2024-12-20" {
+		t.Errorf("Published = %v, want the <time> date", a.Published)
+	}
+}
+
+func TestLoadPlainText(t *testing.T) {
+	a, err := LoadFile("testdata/plain.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Moonshot AI raises over $1 billion in round led by Alibaba" {
+		t.Errorf("Title = %q", a.Title)
+	}
+	want := "Moonshot AI, the Beijing start-up behind the Kimi chatbot, raised more than $1 billion in a round led by Alibaba, valuing it at about $2.5 billion.\n\n" +
+		"The company said Kimi would support context windows of two million Chinese characters."
+	if d := cmp.Diff(want, a.Text); d != "" {
+		t.Errorf("Text (-want +got):\n%s", d)
+	}
+	if a.Lang != "en" || !a.Published.IsZero() {
+		t.Errorf("Lang, Published = %q, %v", a.Lang, a.Published)
+	}
+}
+
+func TestLoadGB18030Text(t *testing.T) {
+	src := "月之暗面发布Kimi\n\n月之暗面的Kimi智能助手支持200万字上下文。\n"
+	enc, err := simplifiedchinese.GB18030.NewEncoder().String(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Parse("gbk.txt", []byte(enc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "月之暗面发布Kimi" || a.Text != "月之暗面的Kimi智能助手支持200万字上下文。" || a.Lang != "zh" {
+		t.Errorf("got %q / %q / %q", a.Title, a.Text, a.Lang)
+	}
+}
+
+func TestLoadErrorsNameThePathAndReason(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.md")
+	if err := os.WriteFile(empty, []byte("---\ntitle: Nothing\n---\n\n<p></p>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, reason string }{
+		{"testdata/malformed.md", "never closed"},
+		{"testdata/bad-date.md", `unrecognised date "the day after tomorrow"`},
+		{"testdata/binary.md", "binary"},
+		{empty, "no text"},
+		{filepath.Join(dir, "missing.md"), "no such file"},
+		{"load_test.go", "unsupported format"},
+	} {
+		_, err := LoadFile(tc.path)
+		if err == nil {
+			t.Errorf("LoadFile(%s) succeeded", tc.path)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.path) || !strings.Contains(err.Error(), tc.reason) {
+			t.Errorf("LoadFile(%s) = %q, want the path and %q", tc.path, err, tc.reason)
+		}
+	}
+	if _, err := LoadFile("load_test.go"); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("unsupported file: %v, want ErrUnsupported", err)
+	}
+}
+
+func TestFrontMatterYAMLErrorHasLine(t *testing.T) {
+	_, err := Parse("x.md", []byte("---\ntitle: ok\nurl: [unclosed\n---\nbody\n"))
+	if err == nil || !strings.Contains(err.Error(), "line") {
+		t.Errorf("err = %v, want a YAML error with its line", err)
+	}
+}
+
+func TestMarkdownSyntaxRemoved(t *testing.T) {
+	src := "---\nlang: en\n---\n# Qwen2.5 released\n\nAlibaba released **Qwen2.5** with [open weights](https://qwenlm.github.io/blog/qwen2.5/).\n\n" +
+		"![chart](chart.png)\n\n> Sizes range from 0.5B to 72B.\n\n| Model | Size |\n|---|---|\n| Qwen2.5-72B | 72B |\n\n- item one\n- item two\n"
+	a, err := Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Qwen2.5 released" {
+		t.Errorf("Title = %q, want the first heading", a.Title)
+	}
+	want := "Alibaba released Qwen2.5 with open weights.\n\nSizes range from 0.5B to 72B.\n\n| Model | Size |\n| Qwen2.5-72B | 72B |\n\n- item one\n- item two"
+	if d := cmp.Diff(want, a.Text); d != "" {
+		t.Errorf("Text (-want +got):\n%s", d)
+	}
+}
+
+func TestListFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"a.md", "sub/b.txt", "sub/deeper/c.html", ".hidden/d.md", "sub/.e.md", "sub/notes.pdf"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ListFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(dir, "a.md"), filepath.Join(dir, "sub/b.txt"), filepath.Join(dir, "sub/deeper/c.html")}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("ListFiles (-want +got):\n%s", d)
+	}
+	if _, err := ListFiles(filepath.Join(dir, "nope")); err == nil {
+		t.Error("ListFiles of a missing path succeeded")
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"2025-01-27":                      "2025-01-27T00:00:00Z",
+		"2024-07-18T17:00:00+08:00":       "2024-07-18T17:00:00+08:00",
+		"Mon, 13 May 2024 17:00:00 +0000": "2024-05-13T17:00:00Z",
+		"2025年1月27日":                      "2025-01-27T00:00:00Z",
+		"Jan 20, 2025":                    "2025-01-20T00:00:00Z",
+		"2023/06/28":                      "2023-06-28T00:00:00Z",
+	} {
+		got, err := ParseDate(in)
+		if err != nil || got.Format(time.RFC3339) != want {
+			t.Errorf("ParseDate(%q) = %v, %v; want %s", in, got.Format(time.RFC3339), err, want)
+		}
+	}
+	if _, err := ParseDate("2025年13月40日"); err == nil {
+		t.Error("impossible date accepted")
+	}
+}
+
+func TestDetectLang(t *testing.T) {
+	for text, want := range map[string]string{
+		"DeepSeek released R1 under the MIT license.": "en",
+		"深度求索发布DeepSeek-R1推理模型，采用MIT许可证。":             "zh",
+		"輝達股價在DeepSeek發布後大跌，市值蒸發數千億美元。":               "zh-Hant",
+		"": "en",
+	} {
+		if got := DetectLang(text); got != want {
+			t.Errorf("DetectLang(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

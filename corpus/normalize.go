@@ -1,0 +1,94 @@
+package corpus
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/marketbot/marketbot/corpus/zhconv"
+)
+
+// Normalize folds text for indexing and matching: compatibility forms and
+// full-width characters to their plain forms (NFKC), Traditional Chinese to
+// Simplified, and case to lower. Pinyin glosses are removed first, since
+// the script converter would otherwise split them from their character.
+func Normalize(s string) string {
+	s = stripPinyin(s)
+	s = norm.NFKC.String(s)
+	s = zhconv.ToSimplified(s)
+	return strings.ToLower(s)
+}
+
+// stopwords are English function words left out of the index and of
+// queries: they match nearly every passage and only slow the search.
+var stopwords = map[string]bool{
+	"a": true, "an": true, "and": true, "are": true, "as": true, "at": true, "be": true, "by": true,
+	"did": true, "do": true, "does": true, "for": true, "from": true, "has": true, "have": true,
+	"how": true, "in": true, "is": true, "it": true, "its": true, "of": true, "on": true, "or": true,
+	"that": true, "the": true, "this": true, "to": true, "was": true, "were": true, "what": true,
+	"when": true, "which": true, "who": true, "with": true,
+}
+
+// Tokens returns the index terms of text, after Normalize: character
+// bigrams for runs of Han characters (the character itself for a run of
+// one), and words for runs of letters and digits, split where letters meet
+// digits so that "GPT4o", "GPT-4o" and "gpt 4o" agree. A decimal point
+// inside a number is kept ("2.5"). English stopwords are dropped.
+func Tokens(text string) []string {
+	return NormalizedTokens(Normalize(text))
+}
+
+// NormalizedTokens is Tokens for text that has already been through
+// Normalize.
+func NormalizedTokens(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case unicode.Is(unicode.Han, r):
+			j := i
+			var prev string
+			n := 0
+			for j < len(s) {
+				r, size := utf8.DecodeRuneInString(s[j:])
+				if !unicode.Is(unicode.Han, r) {
+					break
+				}
+				cur := s[j : j+size]
+				if prev != "" {
+					out = append(out, prev+cur)
+				}
+				prev = cur
+				n++
+				j += size
+			}
+			if n == 1 {
+				out = append(out, prev)
+			}
+			i = j
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			j := i + size
+			digit := unicode.IsDigit(r)
+			for j < len(s) {
+				r, size := utf8.DecodeRuneInString(s[j:])
+				if digit && r == '.' && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9' {
+					j += size
+					continue
+				}
+				if unicode.Is(unicode.Han, r) || !(unicode.IsLetter(r) || unicode.IsDigit(r)) || unicode.IsDigit(r) != digit {
+					break
+				}
+				j += size
+			}
+			if w := s[i:j]; !stopwords[w] {
+				out = append(out, w)
+			}
+			i = j
+		default:
+			i += size
+		}
+	}
+	return out
+}
