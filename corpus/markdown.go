@@ -131,39 +131,38 @@ func normaliseLang(tag string) string {
 	return t
 }
 
-var (
-	mdImage    = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`)
-	mdLink     = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
-	mdRefLink  = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
-	mdLinkDef  = regexp.MustCompile(`(?m)^[ \t]*\[[^\]]+\]:[ \t]*\S+.*$`)
-	mdAutolink = regexp.MustCompile(`<(https?://[^>\s]+)>`)
-	mdStrong   = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
-	mdEmphasis = regexp.MustCompile(`(^|[^\w*])\*(\S(?:[^*\n]*\S)?)\*`)
-	mdStrike   = regexp.MustCompile(`~~(.+?)~~`)
-	mdCode     = regexp.MustCompile("`([^`\n]+)`")
-	mdQuote    = regexp.MustCompile(`(?m)^[ \t]{0,3}>[ \t]?`)
-	mdRule     = regexp.MustCompile(`(?m)^[ \t]{0,3}(?:[-*_][ \t]*){3,}$`)
-	mdTableSep = regexp.MustCompile(`(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$\n?`)
-	mdFence    = regexp.MustCompile("(?m)^[ \t]{0,3}(```|~~~).*$")
-)
+// mdRules are applied in order; marker is a string every match contains.
+var mdRules = []struct {
+	marker, repl string
+	re           *regexp.Regexp
+}{
+	{"```", "", regexp.MustCompile("(?m)^[ \t]{0,3}```.*$")},
+	{"~~~", "", regexp.MustCompile("(?m)^[ \t]{0,3}~~~.*$")},
+	{"![", "", regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`)},
+	{"]:", "", regexp.MustCompile(`(?m)^[ \t]*\[[^\]]+\]:[ \t]*\S+.*$`)},
+	{"](", "$1", regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)},
+	{"][", "$1", regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)},
+	{"<http", "$1", regexp.MustCompile(`<(https?://[^>\s]+)>`)},
+	{"**", "$2", regexp.MustCompile(`(\*\*)(\S(?:.*?\S)?)\*\*`)},
+	{"__", "$2", regexp.MustCompile(`(__)(\S(?:.*?\S)?)__`)},
+	{"*", "$1$2", regexp.MustCompile(`(^|[^\w*])\*(\S(?:[^*\n]*\S)?)\*`)},
+	{"~~", "$1", regexp.MustCompile(`~~(.+?)~~`)},
+	{"`", "$1", regexp.MustCompile("`([^`\n]+)`")},
+	{">", "", regexp.MustCompile(`(?m)^[ \t]{0,3}>[ \t]?`)},
+	{"---", "", regexp.MustCompile(`(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$\n?`)},
+	{"", "", regexp.MustCompile(`(?m)^[ \t]{0,3}(?:[-*_][ \t]*){3,}$`)},
+}
 
 // markdownText strips Markdown syntax, keeping the words: link text
 // without targets, no images, emphasis marks, quote marks, rules or table
 // separator rows. Headings keep their "#" for the caller, table rows their
 // pipes.
 func markdownText(s string) string {
-	s = mdFence.ReplaceAllString(s, "")
-	s = mdImage.ReplaceAllString(s, "")
-	s = mdLinkDef.ReplaceAllString(s, "")
-	s = mdLink.ReplaceAllString(s, "$1")
-	s = mdRefLink.ReplaceAllString(s, "$1")
-	s = mdAutolink.ReplaceAllString(s, "$1")
-	s = mdStrong.ReplaceAllString(s, "$2")
-	s = mdEmphasis.ReplaceAllString(s, "$1$2")
-	s = mdStrike.ReplaceAllString(s, "$1")
-	s = mdCode.ReplaceAllString(s, "$1")
-	s = mdQuote.ReplaceAllString(s, "")
-	s = mdTableSep.ReplaceAllString(s, "")
-	s = mdRule.ReplaceAllString(s, "")
+	// Each rule runs only when its marker is present: most text has few.
+	for _, r := range mdRules {
+		if strings.Contains(s, r.marker) {
+			s = r.re.ReplaceAllString(s, r.repl)
+		}
+	}
 	return s
 }

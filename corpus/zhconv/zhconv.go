@@ -29,10 +29,18 @@ var stages = [][]string{
 
 // dict is one stage: phrases matched longest first, then single characters.
 type dict struct {
-	phrases   map[string]string
-	chars     map[rune]string
-	starts    map[rune]bool // first runes of phrases, to skip lookups quickly
-	maxPhrase int           // longest phrase, in runes
+	phrases map[string]string
+	chars   map[rune]entry
+	// Runes below minRune are copied without a map lookup, unless they are
+	// ASCII letters that start a phrase ("SQL隱碼攻擊").
+	minRune     rune
+	asciiStarts [utf8.RuneSelf]bool
+}
+
+// entry is what a dictionary knows of one character.
+type entry struct {
+	to      string // its conversion, if it has one
+	longest int    // the longest phrase starting with it, in runes; 0 if none
 }
 
 var (
@@ -43,7 +51,7 @@ var (
 
 func load() {
 	for _, files := range stages {
-		d := &dict{phrases: map[string]string{}, chars: map[rune]string{}, starts: map[rune]bool{}}
+		d := &dict{phrases: map[string]string{}, chars: map[rune]entry{}, minRune: utf8.MaxRune}
 		// Earlier files take precedence: they are the more specific ones.
 		for _, name := range files {
 			b, err := data.ReadFile("opencc/" + name)
@@ -74,10 +82,17 @@ func (d *dict) add(b []byte) error {
 		if f := strings.Fields(to); len(f) > 0 {
 			to = f[0] // the first candidate is OpenCC's default
 		}
+		r, _ := utf8.DecodeRuneInString(from)
+		if r < utf8.RuneSelf {
+			d.asciiStarts[r] = true
+		} else {
+			d.minRune = min(d.minRune, r)
+		}
+		e := d.chars[r]
 		if utf8.RuneCountInString(from) == 1 {
-			r, _ := utf8.DecodeRuneInString(from)
-			if _, seen := d.chars[r]; !seen {
-				d.chars[r] = to
+			if e.to == "" {
+				e.to = to
+				d.chars[r] = e
 			}
 			continue
 		}
@@ -85,9 +100,8 @@ func (d *dict) add(b []byte) error {
 			continue
 		}
 		d.phrases[from] = to
-		r, _ := utf8.DecodeRuneInString(from)
-		d.starts[r] = true
-		d.maxPhrase = max(d.maxPhrase, utf8.RuneCountInString(from))
+		e.longest = max(e.longest, utf8.RuneCountInString(from))
+		d.chars[r] = e
 	}
 	return sc.Err()
 }
@@ -124,15 +138,21 @@ func (d *dict) convert(s string) string {
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if d.starts[r] {
-			if from, to, ok := d.longest(s[i:]); ok {
+		if r < d.minRune && (r >= utf8.RuneSelf || !d.asciiStarts[r]) {
+			b.WriteString(s[i : i+size])
+			i += size
+			continue
+		}
+		e := d.chars[r]
+		if e.longest > 0 {
+			if from, to, ok := d.longestPhrase(s[i:], e.longest); ok {
 				b.WriteString(to)
 				i += len(from)
 				continue
 			}
 		}
-		if to, ok := d.chars[r]; ok {
-			b.WriteString(to)
+		if e.to != "" {
+			b.WriteString(e.to)
 		} else {
 			b.WriteString(s[i : i+size])
 		}
@@ -141,22 +161,19 @@ func (d *dict) convert(s string) string {
 	return b.String()
 }
 
-// longest finds the longest phrase that prefixes s.
-func (d *dict) longest(s string) (from, to string, ok bool) {
-	// Byte offsets of the ends of the first maxPhrase runes.
-	ends := make([]int, 0, d.maxPhrase)
-	for i := range s {
-		if i > 0 {
-			ends = append(ends, i)
-		}
-		if len(ends) == d.maxPhrase {
+// longestPhrase finds the longest phrase of at most maxRunes runes that
+// prefixes s.
+func (d *dict) longestPhrase(s string, maxRunes int) (from, to string, ok bool) {
+	var ends [64]int // byte offsets of the ends of s's first runes
+	n := 0
+	for i, r := range s {
+		if n == maxRunes || n == len(ends) {
 			break
 		}
+		ends[n] = i + utf8.RuneLen(r)
+		n++
 	}
-	if len(ends) < d.maxPhrase {
-		ends = append(ends, len(s))
-	}
-	for k := len(ends) - 1; k >= 1; k-- { // phrases have at least two runes
+	for k := n - 1; k >= 1; k-- { // phrases have at least two runes
 		if to, ok := d.phrases[s[:ends[k]]]; ok {
 			return s[:ends[k]], to, true
 		}
@@ -171,6 +188,6 @@ func IsTraditional(r rune) bool {
 	if loadErr != nil {
 		panic(loadErr)
 	}
-	to, ok := dicts[len(dicts)-1].chars[r]
-	return ok && to != string(r)
+	to := dicts[len(dicts)-1].chars[r].to
+	return to != "" && to != string(r)
 }

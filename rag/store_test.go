@@ -1,0 +1,266 @@
+package rag
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func openTestStore(t testing.TB) *Store {
+	t.Helper()
+	s, err := OpenStore(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func writeFile(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func article(title, date, body string) string {
+	return fmt.Sprintf("---\ntitle: %s\nurl: https://example.com/%s\npublished: %s\nsource: Example\n---\n\n%s\n", title, date, date, body)
+}
+
+func summaryCounts(s IngestSummary) [5]int {
+	return [5]int{s.Added, s.Updated, s.Unchanged, len(s.Failed), s.Pruned}
+}
+
+func TestIngestIsIdempotentAndDetectsChanges(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.md"), article("Doubao price cut", "2024-05-15", "ByteDance priced Doubao at 0.0008 yuan per thousand tokens."))
+	writeFile(t, filepath.Join(dir, "sub/b.md"), article("Qwen price cut", "2024-05-21", "Alibaba Cloud cut Qwen-Long prices by 97 percent."))
+	writeFile(t, filepath.Join(dir, "sub/c.txt"), "Kimi context\n\nMoonshot's Kimi reads two million characters.")
+
+	sum, err := Ingest(ctx, st, []string{dir}, IngestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := summaryCounts(sum), [5]int{3, 0, 0, 0, 0}; got != want {
+		t.Fatalf("first ingest (added, updated, unchanged, failed, pruned) = %v, want %v", got, want)
+	}
+	before := searchIDs(t, st, "Doubao")
+
+	sum, err = Ingest(ctx, st, []string{dir}, IngestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := summaryCounts(sum), [5]int{0, 0, 3, 0, 0}; got != want || sum.Chunks != 0 {
+		t.Fatalf("re-ingest = %v with %d passages written, want %v and none", got, sum.Chunks, want)
+	}
+
+	writeFile(t, filepath.Join(dir, "a.md"), article("Doubao price cut", "2024-05-15", "ByteDance later priced Doubao 1.5 Pro at 0.8 yuan per million tokens."))
+	sum, err = Ingest(ctx, st, []string{dir}, IngestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := summaryCounts(sum), [5]int{0, 1, 2, 0, 0}; got != want {
+		t.Fatalf("ingest after a change = %v, want %v", got, want)
+	}
+	if got := searchTexts(t, st, "0.0008"); len(got) != 0 {
+		t.Errorf("old text still found after the change: %q", got)
+	}
+	if got := searchTexts(t, st, "Doubao 1.5 Pro million"); len(got) == 0 || !strings.Contains(got[0], "0.8 yuan per million") {
+		t.Errorf("new text not found: %q", got)
+	}
+	if after := searchIDs(t, st, "Doubao"); after[0] != before[0] {
+		t.Errorf("article id changed from %d to %d on update", before[0], after[0])
+	}
+	stats, err := st.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Articles != 3 || stats.Chunks != 3 {
+		t.Errorf("stats = %+v, want 3 articles in 3 passages", stats)
+	}
+}
+
+func TestIngestReportsBadFilesAndGoesOn(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "good.md"), article("Good", "2024-01-01", "DeepSeek released V3 in December 2024."))
+	writeFile(t, filepath.Join(dir, "broken.md"), "---\ntitle: never closed\n\nbody")
+	writeFile(t, filepath.Join(dir, "binary.txt"), "\x00\x01\x02PNG")
+	var progress []string
+	sum, err := Ingest(ctx, st, []string{dir, filepath.Join(dir, "missing")}, IngestOptions{
+		Progress: func(p Progress) { progress = append(progress, fmt.Sprintf("%d/%d", p.Done, p.Total)) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Added != 1 || len(sum.Failed) != 3 {
+		t.Fatalf("added %d, failed %v; want 1 added, 3 failed", sum.Added, sum.Failed)
+	}
+	reasons := map[string]string{}
+	for _, f := range sum.Failed {
+		reasons[filepath.Base(f.Path)] = f.Err.Error()
+	}
+	for name, reason := range map[string]string{"broken.md": "never closed", "binary.txt": "binary", "missing": "no such file"} {
+		if !strings.Contains(reasons[name], reason) {
+			t.Errorf("failure for %s = %q, want it to say %q", name, reasons[name], reason)
+		}
+	}
+	if d := cmp.Diff([]string{"1/3", "2/3", "3/3"}, progress); d != "" {
+		t.Errorf("progress (-want +got):\n%s", d)
+	}
+}
+
+func TestIngestPrune(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	dir, other := t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(dir, "keep.md"), article("Keep", "2024-01-01", "Zhipu AI released GLM-4."))
+	writeFile(t, filepath.Join(dir, "gone.md"), article("Gone", "2024-01-02", "Baichuan released Baichuan 4."))
+	writeFile(t, filepath.Join(other, "elsewhere.md"), article("Elsewhere", "2024-01-03", "MiniMax released abab 6.5."))
+	if _, err := Ingest(ctx, st, []string{dir, other}, IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "gone.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(other, "elsewhere.md")); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Ingest(ctx, st, []string{dir}, IngestOptions{})
+	if err != nil || sum.Pruned != 0 {
+		t.Fatalf("without --prune: pruned %d, err %v", sum.Pruned, err)
+	}
+	sum, err = Ingest(ctx, st, []string{dir}, IngestOptions{Prune: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Pruned != 1 {
+		t.Errorf("pruned %d, want 1 (only under the given path)", sum.Pruned)
+	}
+	paths, err := st.Paths(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(dir, "keep.md"), filepath.Join(other, "elsewhere.md")}
+	if d := cmp.Diff(want, paths, sortStrings); d != "" {
+		t.Errorf("paths after prune (-want +got):\n%s", d)
+	}
+	if got := searchTexts(t, st, "Baichuan"); len(got) != 0 {
+		t.Errorf("pruned article still found: %q", got)
+	}
+}
+
+func TestSearchAcrossScripts(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "trad.md"), article("輝達股價重挫", "2025-01-27", "受DeepSeek衝擊，輝達股價單日下跌約17%，市值蒸發約5890億美元，資料中心業務前景引發市場(chǎng)疑慮。"))
+	writeFile(t, filepath.Join(dir, "simp.md"), article("火山方舟接入DeepSeek", "2025-02-13", "火山方舟上线DeepSeek-R1满血版，提供每分钟500万tokens的初始额度，软件开发者可直接调用。"))
+	writeFile(t, filepath.Join(dir, "en.md"), article("Llama 3", "2024-04-18", "Meta released Llama 3 in 8B and 70B sizes."))
+	if _, err := Ingest(ctx, st, []string{dir}, IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for q, wantTitle := range map[string]string{
+		"辉达股价下跌多少":        "輝達股價重挫",       // Simplified asks, Traditional answers
+		"数据中心市场":          "輝達股價重挫",       // Taiwan 資料 is mainland 数据
+		"火山方舟上線了哪些模型":     "火山方舟接入DeepSeek", // Traditional asks, Simplified answers
+		"軟體開發者":           "火山方舟接入DeepSeek", // Taiwan vocabulary asks
+		"ＬＬＡＭＡ　３ sizes": "Llama 3",        // full width
+	} {
+		ps, err := st.Search(ctx, q, SearchOptions{Top: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) == 0 || ps[0].Title != wantTitle {
+			t.Errorf("Search(%q) = %v, want %q first", q, titles(ps), wantTitle)
+		}
+	}
+}
+
+func TestSearchReturnsDistinctArticles(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	long := strings.Repeat("DeepSeek-V3 is a mixture-of-experts model with 671B parameters and 37B active. ", 40)
+	writeFile(t, filepath.Join(dir, "long.md"), article("DeepSeek-V3 deep dive", "2024-12-26", long))
+	writeFile(t, filepath.Join(dir, "other.md"), article("DeepSeek-R1", "2025-01-20", "DeepSeek-R1 builds on DeepSeek-V3 and was released under the MIT license."))
+	writeFile(t, filepath.Join(dir, "copy.md"), article("DeepSeek-V3 deep dive (syndicated)", "2024-12-27", long))
+	if _, err := Ingest(ctx, st, []string{dir}, IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.Search(ctx, "DeepSeek-V3 parameters", SearchOptions{Top: 5, PerArticle: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perArticle := map[int64]int{}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		perArticle[p.ArticleID]++
+		if perArticle[p.ArticleID] > 2 {
+			t.Errorf("more than 2 passages from article %q", p.Title)
+		}
+		if seen[p.Text] {
+			t.Errorf("passage repeated: %.60q", p.Text)
+		}
+		seen[p.Text] = true
+	}
+	if len(perArticle) < 2 {
+		t.Errorf("results come from %d article(s), want several: %v", len(perArticle), titles(ps))
+	}
+}
+
+func TestSearchWithoutTermsFindsNothing(t *testing.T) {
+	st := openTestStore(t)
+	for _, q := range []string{"", "???", "the of and", `"OR" NEAR(`} {
+		ps, err := st.Search(context.Background(), q, SearchOptions{})
+		if err != nil || len(ps) != 0 {
+			t.Errorf("Search(%q) = %v, %v; want nothing and no error", q, ps, err)
+		}
+	}
+}
+
+func TestOpenStoreIsReopenable(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for range 2 {
+		st, err := OpenStore(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Put(ctx, mustArticle(t, "x.md", article("T", "2024-01-01", "Text."))); err != nil {
+			t.Fatal(err)
+		}
+		stats, err := st.Stats(ctx)
+		st.Close()
+		if err != nil || stats.Articles != 1 {
+			t.Fatalf("stats after reopening = %+v, %v; want 1 article", stats, err)
+		}
+	}
+}
+
+func TestOpenStoreRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.db.ExecContext(ctx, `PRAGMA user_version = 99`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := OpenStore(ctx, dir); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("OpenStore on a newer schema: %v", err)
+	}
+}
