@@ -2,19 +2,14 @@ package rag
 
 import (
 	"context"
-	"slices"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/marketbot/marketbot/corpus"
 )
 
-var sortStrings = cmp.Transformer("sort", func(in []string) []string {
-	out := slices.Clone(in)
-	slices.Sort(out)
-	return out
-})
+var sortStrings = cmpopts.SortSlices(func(a, b string) bool { return a < b })
 
 func mustArticle(t testing.TB, name, content string) corpus.Article {
 	t.Helper()

@@ -172,10 +172,10 @@ func TestSearchAcrossScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for q, wantTitle := range map[string]string{
-		"辉达股价下跌多少":        "輝達股價重挫",       // Simplified asks, Traditional answers
-		"数据中心市场":          "輝達股價重挫",       // Taiwan 資料 is mainland 数据
-		"火山方舟上線了哪些模型":     "火山方舟接入DeepSeek", // Traditional asks, Simplified answers
-		"軟體開發者":           "火山方舟接入DeepSeek", // Taiwan vocabulary asks
+		"辉达股价下跌多少":      "輝達股價重挫",         // Simplified asks, Traditional answers
+		"数据中心市场":        "輝達股價重挫",         // Taiwan 資料 is mainland 数据
+		"火山方舟上線了哪些模型":   "火山方舟接入DeepSeek", // Traditional asks, Simplified answers
+		"軟體開發者":         "火山方舟接入DeepSeek", // Taiwan vocabulary asks
 		"ＬＬＡＭＡ　３ sizes": "Llama 3",        // full width
 	} {
 		ps, err := st.Search(ctx, q, SearchOptions{Top: 1})

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// runCmd runs the program with a private data directory and returns its
+// output.
+func runCmd(t *testing.T, dataDir string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string {
+		if k == "MARKETBOT_DATA_DIR" {
+			return dataDir
+		}
+		return ""
+	}
+	err = run(context.Background(), args, getenv, strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestSearchJSONFollowsTheContract(t *testing.T) {
+	dir := t.TempDir()
+	stdout, stderr, err := runCmd(t, dir, "search", "--json", "--top", "3", "火山方舟接入了哪些模型")
+	if err != nil {
+		t.Fatal(err, stderr)
+	}
+	if !strings.Contains(stderr, "built-in knowledge pack") {
+		t.Errorf("stderr does not say the built-in pack was indexed: %q", stderr)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	if raw["query"] != "火山方舟接入了哪些模型" {
+		t.Errorf("query = %v", raw["query"])
+	}
+	passages, _ := raw["passages"].([]any)
+	if len(passages) != 3 {
+		t.Fatalf("got %d passages, want 3", len(passages))
+	}
+	wantKeys := []string{"article_id", "path", "published", "rank", "score", "source", "text", "title", "url"}
+	for i, p := range passages {
+		m := p.(map[string]any)
+		var keys []string
+		for k := range m {
+			keys = append(keys, k)
+		}
+		if d := cmp.Diff(wantKeys, keys, cmpopts.SortSlices(func(a, b string) bool { return a < b })); d != "" {
+			t.Errorf("passage %d keys (-want +got):\n%s", i, d)
+		}
+		if m["rank"] != float64(i+1) {
+			t.Errorf("passage %d rank = %v", i, m["rank"])
+		}
+		if !strings.HasPrefix(m["path"].(string), "builtin:articles/") || !strings.HasPrefix(m["url"].(string), "https://") {
+			t.Errorf("passage %d path, url = %v, %v", i, m["path"], m["url"])
+		}
+	}
+	first := passages[0].(map[string]any)
+	if !strings.Contains(first["title"].(string)+first["text"].(string), "火山方舟") {
+		t.Errorf("first passage is not about 火山方舟: %v", first["title"])
+	}
+
+	// Second run: the store is no longer empty, so nothing is re-indexed.
+	_, stderr, err = runCmd(t, dir, "search", "火山方舟", "--top", "1")
+	if err != nil || strings.Contains(stderr, "built-in") {
+		t.Errorf("second search: err %v, stderr %q", err, stderr)
+	}
+}
+
+func TestIngestCommand(t *testing.T) {
+	dataDir, src := t.TempDir(), t.TempDir()
+	good := filepath.Join(src, "good.md")
+	bad := filepath.Join(src, "nested", "bad.md")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	os.WriteFile(good, []byte("---\ntitle: GLM-4\npublished: 2024-01-16\n---\n\nZhipu AI released GLM-4 on January 16, 2024.\n"), 0o644)
+	os.WriteFile(bad, []byte("---\ntitle: broken\n"), 0o644)
+
+	stdout, stderr, err := runCmd(t, dataDir, "ingest", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"1 added", "1 failed", bad, "never closed"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+	if !strings.Contains(stderr, "skipped") || !strings.Contains(stderr, bad) {
+		t.Errorf("stderr does not report the bad file as it happens: %q", stderr)
+	}
+	stdout, _, err = runCmd(t, dataDir, "ingest", src)
+	if err != nil || !strings.Contains(stdout, "1 unchanged") {
+		t.Errorf("re-ingest: %v\n%s", err, stdout)
+	}
+	stdout, _, err = runCmd(t, dataDir, "search", "--json", "GLM-4")
+	if err != nil || !strings.Contains(stdout, good) {
+		t.Errorf("ingested article not searchable with its path: %v\n%s", err, stdout)
+	}
+	if _, _, err := runCmd(t, dataDir, "ingest", filepath.Join(src, "missing")); err == nil {
+		t.Error("ingest of only a missing path succeeded")
+	}
+}
+
+func TestIngestBuiltin(t *testing.T) {
+	dataDir := t.TempDir()
+	stdout, _, err := runCmd(t, dataDir, "ingest", "--builtin")
+	if err != nil || !strings.Contains(stdout, " added") || strings.Contains(stdout, " 0 added") {
+		t.Fatalf("ingest --builtin: %v\n%s", err, stdout)
+	}
+	stdout, _, err = runCmd(t, dataDir, "ingest", "--builtin")
+	if err != nil || !strings.Contains(stdout, " 0 added") {
+		t.Errorf("second ingest --builtin: %v\n%s", err, stdout)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		nil,
+		{"frobnicate"},
+		{"search"},
+		{"search", "--top", "0", "x"},
+		{"search", "--bogus", "x"},
+		{"ingest"},
+	} {
+		_, _, err := runCmd(t, t.TempDir(), args...)
+		if err == nil || exitCode(err) != 2 {
+			t.Errorf("run(%q) = %v (exit %d), want a usage error", args, err, exitCode(err))
+		}
+	}
+}
