@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 // article, until it is killed.
 func ingestChild(dir string) {
 	ctx := context.Background()
-	st, err := OpenStore(ctx, filepath.Join(dir, "store"))
+	st, err := OpenStore(ctx, filepath.Join(dir, "store"), Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -92,7 +92,7 @@ func TestIngestSurvivesBeingKilled(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	st, err := OpenStore(ctx, filepath.Join(dir, "store"))
+	st, err := OpenStore(ctx, filepath.Join(dir, "store"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func checkConsistent(t *testing.T, dir string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	st, err := OpenStore(ctx, dir)
+	st, err := OpenStore(ctx, dir, Options{})
 	if err != nil {
 		t.Fatalf("store does not open after a kill: %v", err)
 	}

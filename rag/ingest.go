@@ -199,7 +199,10 @@ func (s *Store) load(ctx context.Context, it item) result {
 	if h, err := s.hash(ctx, a.Path); err == nil && h == a.Hash() {
 		return r
 	}
-	r.doc, r.changed = prepare(a), true
+	if r.doc, err = s.prepare(ctx, a); err != nil {
+		return result{path: it.path, err: err}
+	}
+	r.changed = true
 	return r
 }
 

@@ -16,7 +16,7 @@ func BenchmarkIngest10k(b *testing.B) {
 	var bytes int64
 	for b.Loop() {
 		b.StopTimer()
-		st, err := OpenStore(context.Background(), filepath.Join(b.TempDir(), "store"))
+		st, err := OpenStore(context.Background(), filepath.Join(b.TempDir(), "store"), Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

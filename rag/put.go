@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/embed"
 )
 
 // Outcome is what putting an article did.
@@ -26,7 +27,8 @@ func (o Outcome) String() string {
 	return [...]string{"unchanged", "added", "updated"}[o]
 }
 
-// prepared is an article split into passages and tokenised, ready to write.
+// prepared is an article split into passages, tokenised and embedded,
+// ready to write.
 type prepared struct {
 	article corpus.Article
 	hash    string
@@ -36,19 +38,33 @@ type prepared struct {
 type preparedChunk struct {
 	text, norm string
 	terms      string // space-separated index tokens
+	vec        []float32
 }
 
-// prepare chunks and tokenises an article: the CPU-heavy part of ingest,
+// prepare chunks, tokenises and embeds an article: the slow part of ingest,
 // done outside the write transaction.
-func prepare(a corpus.Article) prepared {
+func (s *Store) prepare(ctx context.Context, a corpus.Article) (prepared, error) {
 	p := prepared{article: a, hash: a.Hash()}
+	var inputs []string
 	for _, sp := range corpus.Split(a.Text, corpus.DefaultChunkOptions) {
 		text := a.Text[sp.Start:sp.End]
 		norm := corpus.Normalize(text)
 		p.chunks = append(p.chunks, preparedChunk{text: text, norm: norm, terms: strings.Join(corpus.NormalizedTokens(norm), " ")})
+		inputs = append(inputs, embedInput(a.Title, text))
 	}
-	return p
+	vecs, err := s.embedder.Embed(ctx, inputs)
+	if err != nil {
+		return prepared{}, fmt.Errorf("embed %s: %w", a.Path, err)
+	}
+	for i := range p.chunks {
+		p.chunks[i].vec = vecs[i]
+	}
+	return p, nil
 }
+
+// embedInput is what a passage's vector is computed from: the passage with
+// its article's title, which often names what the passage only implies.
+func embedInput(title, text string) string { return title + "\n" + text }
 
 // Put stores an article in one transaction: an unchanged article (same path,
 // same content hash) is left alone, a changed one has its passages replaced.
@@ -56,7 +72,11 @@ func (s *Store) Put(ctx context.Context, a corpus.Article) (Outcome, error) {
 	if h, err := s.hash(ctx, a.Path); err == nil && h == a.Hash() {
 		return Unchanged, nil
 	}
-	return s.write(ctx, prepare(a))
+	p, err := s.prepare(ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	return s.write(ctx, p)
 }
 
 // hash returns the content hash stored for path, or errNotFound.
@@ -75,9 +95,9 @@ func (s *Store) hash(ctx context.Context, path string) (string, error) {
 func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err error) {
 	a := p.article
 	tags, _ := json.Marshal(nonNil(a.Tags))
-	meta, _ := json.Marshal(a.Meta)
+	metaJSON, _ := json.Marshal(a.Meta)
 	if a.Meta == nil {
-		meta = []byte("{}")
+		metaJSON = []byte("{}")
 	}
 	var published string
 	var publishedUnix sql.NullInt64
@@ -99,6 +119,7 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 
 	var id int64
 	var oldHash string
+	var oldChunks []int64
 	switch err := tx.QueryRowContext(ctx, `SELECT id, hash FROM articles WHERE path = ?`, a.Path).Scan(&id, &oldHash); {
 	case errors.Is(err, sql.ErrNoRows):
 		outcome = Added
@@ -108,9 +129,13 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 		return Unchanged, tx.Rollback()
 	default:
 		outcome = Updated
-		if err := deleteChunks(ctx, tx, id); err != nil {
+		if oldChunks, err = deleteChunks(ctx, tx, id); err != nil {
 			return 0, err
 		}
+	}
+	info, err := s.checkDims(ctx, tx, p)
+	if err != nil {
+		return 0, err
 	}
 
 	err = tx.QueryRowContext(ctx, `
@@ -121,13 +146,13 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 			tags = excluded.tags, meta = excluded.meta, text = excluded.text, hash = excluded.hash,
 			chunks = excluded.chunks, ingested_unix = excluded.ingested_unix
 		RETURNING id`,
-		a.Path, a.URL, a.Title, a.Source, published, publishedUnix, a.Lang, string(tags), string(meta),
+		a.Path, a.URL, a.Title, a.Source, published, publishedUnix, a.Lang, string(tags), string(metaJSON),
 		a.Text, p.hash, len(p.chunks), time.Now().Unix()).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
 	titleTerms := strings.Join(corpus.Tokens(a.Title), " ")
-	insChunk, err := tx.PrepareContext(ctx, `INSERT INTO chunks (article_id, seq, text, norm) VALUES (?, ?, ?, ?) RETURNING id`)
+	insChunk, err := tx.PrepareContext(ctx, `INSERT INTO chunks (article_id, seq, text, norm, embedding, embedder) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
 	if err != nil {
 		return 0, err
 	}
@@ -137,24 +162,81 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 		return 0, err
 	}
 	defer insFTS.Close()
+	ids := make([]int64, len(p.chunks))
+	vecs := make([][]float32, len(p.chunks))
+	meta := make([]chunkMeta, len(p.chunks))
+	eid := embedderID(info)
 	for i, c := range p.chunks {
-		var cid int64
-		if err := insChunk.QueryRowContext(ctx, id, i, c.text, c.norm).Scan(&cid); err != nil {
+		if err := insChunk.QueryRowContext(ctx, id, i, c.text, c.norm, encodeVector(c.vec), eid).Scan(&ids[i]); err != nil {
 			return 0, err
 		}
-		if _, err := insFTS.ExecContext(ctx, cid, titleTerms, c.terms); err != nil {
+		if _, err := insFTS.ExecContext(ctx, ids[i], titleTerms, c.terms); err != nil {
 			return 0, err
 		}
+		vecs[i], meta[i] = c.vec, chunkMeta{article: id, published: publishedUnix.Int64}
 	}
-	return outcome, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	// The database is the truth; the in-memory index follows it.
+	if err := s.vectors.remove(ctx, oldChunks); err != nil {
+		return 0, err
+	}
+	return outcome, s.vectors.add(ctx, ids, vecs, meta)
 }
 
-func deleteChunks(ctx context.Context, tx *sql.Tx, articleID int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article_id = ?)`, articleID); err != nil {
-		return err
+// checkDims makes sure p's vectors fit the index, recording the embedder
+// (and its dimensions) in tx with the first vectors stored.
+func (s *Store) checkDims(ctx context.Context, tx *sql.Tx, p prepared) (embed.Info, error) {
+	info := s.embedder.Info()
+	if len(p.chunks) == 0 {
+		return info, nil
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM chunks WHERE article_id = ?`, articleID)
-	return err
+	got := len(p.chunks[0].vec)
+	rec, err := embedderRecordTx(ctx, tx)
+	if err != nil {
+		return info, err
+	}
+	if rec.Dims == 0 {
+		info.Dims = got
+		if err := setEmbedderRecord(ctx, tx, info); err != nil {
+			return info, err
+		}
+		rec = info
+	}
+	for _, c := range p.chunks {
+		if len(c.vec) != rec.Dims {
+			return info, fmt.Errorf("%s returned %d-dimensional vectors; the store holds %d: run \"marketbot reindex\"", info, len(c.vec), rec.Dims)
+		}
+	}
+	return rec, nil
+}
+
+// deleteChunks deletes an article's passages and returns their ids.
+func deleteChunks(ctx context.Context, tx *sql.Tx, articleID int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `DELETE FROM chunks WHERE article_id = ? RETURNING id`, articleID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM chunks_fts WHERE rowid = ?`, id); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
 }
 
 // Delete removes the article ingested from path, with its passages.
@@ -171,13 +253,17 @@ func (s *Store) Delete(ctx context.Context, path string) error {
 	case err != nil:
 		return fmt.Errorf("delete %s: %w", path, err)
 	}
-	if err := deleteChunks(ctx, tx, id); err != nil {
+	chunks, err := deleteChunks(ctx, tx, id)
+	if err != nil {
 		return fmt.Errorf("delete %s: %w", path, err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete %s: %w", path, err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("delete %s: %w", path, err)
+	}
+	return s.vectors.remove(ctx, chunks)
 }
 
 // Paths lists the paths of every stored article.

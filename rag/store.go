@@ -1,11 +1,13 @@
 // Package rag indexes articles and answers from them: the durable store
-// (SQLite with an FTS5 index over normalised tokens), ingest, and retrieval.
-// It knows nothing of chat platforms.
+// (SQLite with an FTS5 index over normalised tokens and stored embeddings),
+// the in-memory vector index (chromem-go), ingest, hybrid retrieval and its
+// evaluation. It knows nothing of chat platforms.
 package rag
 
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -14,21 +16,60 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/embed"
 )
 
 // DBFile is the name of the SQLite file in the data directory.
 const DBFile = "marketbot.db"
 
-// Store is the durable store: articles, their passages and the BM25 index,
-// in one SQLite file in WAL mode. It is safe for concurrent use.
-type Store struct {
-	db   *sql.DB
-	path string
+// DefaultLocalDims is the dimension of the local embedder's vectors, chosen
+// by "marketbot eval" and the scale benchmarks (see the README).
+const DefaultLocalDims = 1024
+
+// Embedder turns passages into unit vectors for the vector leg.
+type Embedder interface {
+	Info() embed.Info
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
 }
 
-// OpenStore opens (creating if needed) the store in dir and brings its
-// schema up to date.
-func OpenStore(ctx context.Context, dir string) (*Store, error) {
+// queryEmbedder is an optional ability of embedders whose query vectors
+// depend on corpus statistics, like the local lexical one.
+type queryEmbedder interface {
+	EmbedQuery(ctx context.Context, query string, extra []string, df embed.DocFreq) ([]float32, error)
+}
+
+// Options configure a store.
+type Options struct {
+	// Embedder computes passage vectors; default: the local embedder with
+	// DefaultLocalDims dimensions.
+	Embedder Embedder
+	// Aliases expand queries with other names of the entities they
+	// mention; default: the built-in table.
+	Aliases *corpus.Aliases
+	// Reindex opens a store built with another embedder, for Reindex.
+	Reindex bool
+	// Now is the clock for relative dates in questions; default time.Now.
+	Now func() time.Time
+}
+
+// Store is the durable store — articles, their passages, the BM25 index
+// and the embeddings, in one SQLite file in WAL mode — and the in-memory
+// vector index filled from it. It is safe for concurrent use.
+type Store struct {
+	db       *sql.DB
+	path     string
+	embedder Embedder
+	aliases  *corpus.Aliases
+	now      func() time.Time
+	vectors  *vectorIndex
+}
+
+// OpenStore opens (creating if needed) the store in dir, brings its schema
+// up to date, checks that it was built with the configured embedder, and
+// loads the stored vectors into memory.
+func OpenStore(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open store: create data dir: %w", err)
 	}
@@ -43,12 +84,137 @@ func OpenStore(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(8)
-	s := &Store{db: db, path: path}
-	if err := s.migrate(ctx); err != nil {
+	s := &Store{db: db, path: path, embedder: opt.Embedder, aliases: opt.Aliases, now: opt.Now}
+	if s.embedder == nil {
+		s.embedder = embed.NewLocal(DefaultLocalDims)
+	}
+	if s.aliases == nil {
+		if s.aliases, err = corpus.DefaultAliases(); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.open(ctx, opt.Reindex); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+func (s *Store) open(ctx context.Context, reindex bool) error {
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	var err error
+	if s.vectors, err = newVectorIndex(); err != nil {
+		return err
+	}
+	rec, err := s.embedderRecord(ctx)
+	if err != nil {
+		return err
+	}
+	cur := s.embedder.Info()
+	if rec.Name != "" && !sameEmbedder(rec, cur) && !reindex {
+		return fmt.Errorf("it was built with the %s embedder, but %s is configured: "+
+			"run \"marketbot reindex\" to re-embed it, or configure %s again (MARKETBOT_EMBEDDER, MARKETBOT_EMBED_MODEL)", rec, cur, rec)
+	}
+	if !sameEmbedder(rec, cur) {
+		return nil // reindexing: the stored vectors are of no use
+	}
+	return s.loadVectors(ctx, rec.Dims)
+}
+
+// sameEmbedder reports whether vectors from b can join an index built by a.
+func sameEmbedder(a, b embed.Info) bool {
+	return a.Name == b.Name && a.Model == b.Model && (a.Dims == b.Dims || a.Dims == 0 || b.Dims == 0)
+}
+
+// embedderID names an embedder in the chunks table.
+func embedderID(i embed.Info) string { return i.Name + "/" + i.Model }
+
+func (s *Store) embedderRecord(ctx context.Context) (embed.Info, error) {
+	return readEmbedderRecord(s.db.QueryRowContext(ctx, embedderRecordQuery))
+}
+
+func embedderRecordTx(ctx context.Context, tx *sql.Tx) (embed.Info, error) {
+	return readEmbedderRecord(tx.QueryRowContext(ctx, embedderRecordQuery))
+}
+
+const embedderRecordQuery = `SELECT value FROM meta WHERE key = 'embedder'`
+
+// readEmbedderRecord reads which embedder built the store; zero if none yet.
+func readEmbedderRecord(row *sql.Row) (embed.Info, error) {
+	var raw string
+	err := row.Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return embed.Info{}, nil
+	}
+	if err != nil {
+		return embed.Info{}, fmt.Errorf("read embedder: %w", err)
+	}
+	var i embed.Info
+	if err := json.Unmarshal([]byte(raw), &i); err != nil {
+		return embed.Info{}, fmt.Errorf("read embedder: %w", err)
+	}
+	return i, nil
+}
+
+// setEmbedderRecord records which embedder built the store, in tx.
+func setEmbedderRecord(ctx context.Context, tx *sql.Tx, i embed.Info) error {
+	raw, _ := json.Marshal(i)
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('embedder', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, string(raw))
+	return err
+}
+
+// loadVectors fills the vector index with the stored dims-dimensional
+// embeddings made by the configured embedder.
+func (s *Store) loadVectors(ctx context.Context, dims int) error {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT c.id, c.article_id, coalesce(a.published_unix, 0), c.embedding
+		FROM chunks c JOIN articles a ON a.id = c.article_id
+		WHERE c.embedder = ? AND c.embedding IS NOT NULL`, embedderID(s.embedder.Info()))
+	if err != nil {
+		return fmt.Errorf("load vectors: %w", err)
+	}
+	defer rows.Close()
+	const batch = 4096
+	var ids []int64
+	var vecs [][]float32
+	var meta []chunkMeta
+	flush := func() error {
+		err := s.vectors.add(ctx, ids, vecs, meta)
+		ids, vecs, meta = ids[:0], vecs[:0], meta[:0]
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var m chunkMeta
+		var blob []byte
+		if err := rows.Scan(&id, &m.article, &m.published, &blob); err != nil {
+			return fmt.Errorf("load vectors: %w", err)
+		}
+		v, err := decodeVector(blob)
+		if err != nil {
+			return fmt.Errorf("load vectors: passage %d: %w", id, err)
+		}
+		if len(v) != dims {
+			continue // left over from an interrupted reindex
+		}
+		ids, vecs, meta = append(ids, id), append(vecs, v), append(meta, m)
+		if len(ids) == batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load vectors: %w", err)
+	}
+	return flush()
 }
 
 // Path is the store's database file.
@@ -90,6 +256,9 @@ var migrations = []string{
 		title, body, content='', contentless_delete=1,
 		tokenize="unicode61 remove_diacritics 0 tokenchars '.'"
 	);`,
+	`ALTER TABLE chunks ADD COLUMN embedder TEXT NOT NULL DEFAULT '';
+	CREATE INDEX chunks_embedder ON chunks(embedder);
+	CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'col');`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

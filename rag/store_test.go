@@ -13,7 +13,7 @@ import (
 
 func openTestStore(t testing.TB) *Store {
 	t.Helper()
-	s, err := OpenStore(context.Background(), t.TempDir())
+	s, err := OpenStore(context.Background(), t.TempDir(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestOpenStoreIsReopenable(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	for range 2 {
-		st, err := OpenStore(ctx, dir)
+		st, err := OpenStore(ctx, dir, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -252,7 +252,7 @@ func TestOpenStoreIsReopenable(t *testing.T) {
 func TestOpenStoreRefusesNewerSchema(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := OpenStore(ctx, dir)
+	st, err := OpenStore(ctx, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestOpenStoreRefusesNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	if _, err := OpenStore(ctx, dir); err == nil || !strings.Contains(err.Error(), "newer") {
+	if _, err := OpenStore(ctx, dir, Options{}); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Errorf("OpenStore on a newer schema: %v", err)
 	}
 }

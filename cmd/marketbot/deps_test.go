@@ -58,7 +58,8 @@ var (
 
 // TestLinkedModulesArePermissive checks the licence of every module linked
 // into the binary: no GPL, LGPL or AGPL (design.md §3 names the trap), and
-// every module has a licence we recognise.
+// every module has a licence we recognise (permissive, or MPL-2.0, whose
+// copyleft is per file and allows linking).
 func TestLinkedModulesArePermissive(t *testing.T) {
 	seen := map[string]bool{}
 	for _, line := range goList(t, "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}} {{.Dir}}{{end}}{{end}}", "./cmd/marketbot") {
@@ -77,7 +78,7 @@ func TestLinkedModulesArePermissive(t *testing.T) {
 		switch {
 		case len(text) == 0:
 			t.Errorf("%s: no licence file in %s", path, dir)
-		case copyleft.Match(text):
+		case copyleft.Match(text[:min(len(text), 600)]): // the licence's title, not its body: MPL-2.0 names the GPL
 			t.Errorf("%s is under a GNU licence: it must not be linked into marketbot", path)
 		case !permissive.Match(text):
 			t.Errorf("%s: licence not recognised as permissive; check it by hand", path)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/embed"
 )
 
 // environment is what every command reads configuration from and writes to.
@@ -80,14 +81,42 @@ func (e environment) dataDir(flagValue string) (string, error) {
 	return filepath.Join(home, ".local", "share", "marketbot"), nil
 }
 
+// embedder is the embedder MARKETBOT_EMBEDDER selects: "local" (the
+// default, offline) or "openai" (any OpenAI-compatible endpoint).
+func (e environment) embedder() (rag.Embedder, error) {
+	switch name := e.getenv("MARKETBOT_EMBEDDER"); name {
+	case "", "local":
+		return embed.NewLocal(rag.DefaultLocalDims), nil
+	case "openai":
+		if e.getenv("OPENAI_API_KEY") == "" && e.getenv("OPENAI_BASE_URL") == "" {
+			return nil, errors.New("MARKETBOT_EMBEDDER=openai needs OPENAI_API_KEY (and OPENAI_BASE_URL for providers other than OpenAI)")
+		}
+		return embed.NewOpenAI(embed.OpenAIConfig{
+			BaseURL: e.getenv("OPENAI_BASE_URL"),
+			APIKey:  e.getenv("OPENAI_API_KEY"),
+			Model:   e.getenv("MARKETBOT_EMBED_MODEL"),
+		}), nil
+	default:
+		return nil, fmt.Errorf("unknown MARKETBOT_EMBEDDER %q: use local or openai", name)
+	}
+}
+
 // openStore opens the store in the data directory. With seed set, an empty
 // store is first filled with the built-in knowledge pack, and stderr says so.
 func (e environment) openStore(ctx context.Context, dataDirFlag string, seed bool) (*rag.Store, error) {
+	return e.openStoreWith(ctx, dataDirFlag, seed, false)
+}
+
+func (e environment) openStoreWith(ctx context.Context, dataDirFlag string, seed, reindex bool) (*rag.Store, error) {
 	dir, err := e.dataDir(dataDirFlag)
 	if err != nil {
 		return nil, err
 	}
-	st, err := rag.OpenStore(ctx, dir)
+	emb, err := e.embedder()
+	if err != nil {
+		return nil, err
+	}
+	st, err := rag.OpenStore(ctx, dir, rag.Options{Embedder: emb, Reindex: reindex})
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,9 @@ const usage = `marketbot answers questions about the LLM market from its corpus 
 
 Usage:
   marketbot ingest [--prune] [--builtin] PATH...   add articles (Markdown, text, HTML; directories recursively)
-  marketbot search [--json] [--top N] QUESTION     show the passages that best answer QUESTION
+  marketbot search [--json] [--top N] [--since DATE] [--until DATE] QUESTION
+                                                   show the passages that best answer QUESTION
+  marketbot eval [--set FILE] [--json] [-v]        measure retrieval on a question set (default: the dev set)
   marketbot help                                   this text
 
 Every command takes --data-dir DIR (default $MARKETBOT_DATA_DIR, else the user's data directory).
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.ingest(ctx, rest)
 	case "search":
 		return env.search(ctx, rest)
+	case "eval":
+		return env.eval(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

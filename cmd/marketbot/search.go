@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag"
 )
 
@@ -14,8 +15,17 @@ func (e environment) search(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("search")
 	asJSON := fs.Bool("json", false, "print JSON")
 	top := fs.Int("top", 5, "number of passages")
+	since := fs.String("since", "", "only articles published on or after this date (2024-05-01)")
+	until := fs.String("until", "", "only articles published before this date")
 	pos, err := parse(fs, args)
 	if err != nil {
+		return err
+	}
+	var opt rag.SearchOptions
+	if opt.Since, err = dateFlag("since", *since); err != nil {
+		return err
+	}
+	if opt.Until, err = dateFlag("until", *until); err != nil {
 		return err
 	}
 	q, err := question(pos)
@@ -30,7 +40,8 @@ func (e environment) search(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	passages, err := st.Search(ctx, q, rag.SearchOptions{Top: *top})
+	opt.Top = *top
+	passages, err := st.Search(ctx, q, opt)
 	if err != nil {
 		return err
 	}
@@ -38,7 +49,7 @@ func (e environment) search(ctx context.Context, args []string) error {
 		return writeSearchJSON(e, q, passages)
 	}
 	if len(passages) == 0 {
-		fmt.Fprintf(e.stdout, "No passages found for %q.\n", q)
+		fmt.Fprintf(e.stdout, "Nothing in the corpus answers %q. Try other words, an entity's full name, or a wider date range.\n", q)
 		return nil
 	}
 	for i, p := range passages {
@@ -107,4 +118,16 @@ func byline(p rag.Passage) string {
 
 func indent(s, prefix string) string {
 	return strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// dateFlag parses a --since/--until value.
+func dateFlag(name, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := corpus.ParseDate(v)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Sprintf("--%s: %v", name, err)}
+	}
+	return t, nil
 }

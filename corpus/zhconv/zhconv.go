@@ -66,6 +66,20 @@ func load() {
 		}
 		dicts = append(dicts, d)
 	}
+	// The regional-variant stage must leave Simplified characters alone:
+	// TWVariantsRev maps 么 to 幺, which would turn 什么 into 什幺.
+	simplified := map[string]bool{}
+	for _, e := range dicts[len(dicts)-1].chars {
+		simplified[e.to] = true
+	}
+	for _, d := range dicts[:len(dicts)-1] {
+		for r, e := range d.chars {
+			if simplified[string(r)] && e.to != "" {
+				e.to = ""
+				d.chars[r] = e
+			}
+		}
+	}
 }
 
 func (d *dict) add(b []byte) error {

@@ -1,0 +1,150 @@
+package corpus
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed aliases.yaml
+var aliasesYAML []byte
+
+// Entity is an LLM-market entity (a company, product, model, person or
+// organisation) or a word of the trade ("term"), with its names in Chinese
+// and English.
+type Entity struct {
+	ID    string   `yaml:"id"`
+	Type  string   `yaml:"type"`
+	Names []string `yaml:"names"`
+}
+
+// Aliases finds entities named in text, in either language or script.
+type Aliases struct {
+	entities []Entity
+	names    []aliasName // longest first
+}
+
+type aliasName struct {
+	norm   string // normalised name
+	entity int
+	latin  bool // matched on word boundaries
+}
+
+var (
+	defaultOnce    sync.Once
+	defaultAliases *Aliases
+	defaultErr     error
+)
+
+// DefaultAliases returns the built-in table (corpus/aliases.yaml).
+func DefaultAliases() (*Aliases, error) {
+	defaultOnce.Do(func() { defaultAliases, defaultErr = ParseAliases(aliasesYAML) })
+	return defaultAliases, defaultErr
+}
+
+// ParseAliases reads a YAML list of entities with id, type and names. A
+// name may belong to one entity only.
+func ParseAliases(data []byte) (*Aliases, error) {
+	var entities []Entity
+	if err := yaml.Unmarshal(data, &entities); err != nil {
+		return nil, fmt.Errorf("aliases: %w", err)
+	}
+	a := &Aliases{entities: entities}
+	owner := map[string]string{}
+	for i, e := range entities {
+		if e.ID == "" || len(e.Names) == 0 {
+			return nil, fmt.Errorf("aliases: entry %d needs an id and names", i+1)
+		}
+		for _, name := range e.Names {
+			n := Normalize(strings.TrimSpace(name))
+			if utf8.RuneCountInString(n) < 2 {
+				return nil, fmt.Errorf("aliases: %s: name %q is too short", e.ID, name)
+			}
+			if prev, ok := owner[n]; ok && prev != e.ID {
+				return nil, fmt.Errorf("aliases: name %q belongs to both %s and %s", name, prev, e.ID)
+			}
+			if _, ok := owner[n]; ok {
+				continue
+			}
+			owner[n] = e.ID
+			a.names = append(a.names, aliasName{norm: n, entity: i, latin: !hasHan(n)})
+		}
+	}
+	slices.SortStableFunc(a.names, func(x, y aliasName) int { return len(y.norm) - len(x.norm) })
+	return a, nil
+}
+
+// Entities returns every entity in the table.
+func (a *Aliases) Entities() []Entity { return a.entities }
+
+// Match returns the entities named in text, each once, in table order.
+// Latin names match whole words only ("Ark" is not in "market").
+func (a *Aliases) Match(text string) []Entity {
+	n := Normalize(text)
+	found := map[int]bool{}
+	for _, name := range a.names {
+		if found[name.entity] {
+			continue
+		}
+		if containsName(n, name.norm, name.latin) {
+			found[name.entity] = true
+		}
+	}
+	var out []Entity
+	for i, e := range a.entities {
+		if found[i] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// containsName reports whether name occurs in s, on word boundaries when
+// latin is set.
+func containsName(s, name string, latin bool) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], name)
+		if i < 0 {
+			return false
+		}
+		start, end := off+i, off+i+len(name)
+		if !latin || (isBoundary(s, start, true) && isBoundary(s, end, false)) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(s[start:])
+		off = start + size
+	}
+}
+
+// isBoundary reports whether position i of s is not inside a Latin word:
+// the rune before (or after) it is not a letter or digit, or is Han.
+func isBoundary(s string, i int, before bool) bool {
+	var r rune
+	if before {
+		if i == 0 {
+			return true
+		}
+		r, _ = utf8.DecodeLastRuneInString(s[:i])
+	} else {
+		if i == len(s) {
+			return true
+		}
+		r, _ = utf8.DecodeRuneInString(s[i:])
+	}
+	return unicode.Is(unicode.Han, r) || !(unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
