@@ -230,3 +230,26 @@ func containsSeq(toks []string, at map[string][]int, seq []string) bool {
 	}
 	return false
 }
+
+// titleNamesEntity reports whether a title names one of the question's
+// entities, or whether the question names none.
+func titleNamesEntity(concepts []concept, title string) bool {
+	toks := corpus.Tokens(title)
+	at := map[string][]int{}
+	for i, t := range toks {
+		at[t] = append(at[t], i)
+	}
+	named := false
+	for _, c := range concepts {
+		if !c.entity {
+			continue
+		}
+		named = true
+		for _, alt := range c.alts {
+			if containsSeq(toks, at, alt) {
+				return true
+			}
+		}
+	}
+	return !named
+}

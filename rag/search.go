@@ -133,13 +133,15 @@ func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) 
 	}
 	concepts := q.concepts(s.phraseFreq(ctx, df), n)
 	kept := passages[:0]
+	var aboutTitle []bool
 	for i, p := range passages {
 		if coverage(concepts, norms[i], p.Lang) >= minCoverage {
 			kept = append(kept, p)
+			aboutTitle = append(aboutTitle, titleNamesEntity(concepts, p.Title))
 		}
 	}
 	if q.frame.recent {
-		favourRecent(kept)
+		favourRecent(kept, aboutTitle)
 	}
 	return diversify(kept, opt), nil
 }
@@ -186,16 +188,19 @@ func fuse(limit int, weights []float64, legs ...[]candidate) []candidate {
 }
 
 // favourRecent multiplies scores by a bonus that decays with a passage's
-// age relative to the newest candidate, then re-sorts.
-func favourRecent(ps []Passage) {
+// age relative to the newest eligible candidate, then re-sorts. Only
+// passages of articles about what was asked are eligible: "the latest
+// Qwen model" is announced under a title naming Qwen, not in a later
+// article that compares with it.
+func favourRecent(ps []Passage, eligible []bool) {
 	var newest time.Time
-	for _, p := range ps {
-		if p.Published.After(newest) {
+	for i, p := range ps {
+		if eligible[i] && p.Published.After(newest) {
 			newest = p.Published
 		}
 	}
 	for i, p := range ps {
-		if p.Published.IsZero() {
+		if p.Published.IsZero() || !eligible[i] {
 			continue
 		}
 		age := newest.Sub(p.Published).Hours() / 24

@@ -124,6 +124,15 @@ func (s *Store) open(ctx context.Context, reindex bool) error {
 	if !sameEmbedder(rec, cur) {
 		return nil // reindexing: the stored vectors are of no use
 	}
+	if !reindex {
+		stale, err := s.staleArticles(ctx)
+		if err != nil {
+			return err
+		}
+		if len(stale) > 0 {
+			return fmt.Errorf("%d articles have passages not yet embedded by %s (an interrupted reindex?): run \"marketbot reindex\" to finish", len(stale), cur)
+		}
+	}
 	return s.loadVectors(ctx, rec.Dims)
 }
 

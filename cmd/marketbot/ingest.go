@@ -88,7 +88,7 @@ func printSummary(w io.Writer, s rag.IngestSummary) {
 	}
 }
 
-// progress shows an ingest's progress: a bar redrawn in place on a
+// progress shows a long job's progress: a bar redrawn in place on a
 // terminal, otherwise a plain line every few seconds. Failures are always
 // printed as they happen.
 type progress struct {
@@ -108,19 +108,24 @@ func (p *progress) update(pr rag.Progress) {
 		p.clear()
 		fmt.Fprintf(p.w, "marketbot: skipped: %v\n", pr.Err)
 	}
+	p.set(pr.Done, pr.Total)
+}
+
+// set shows that done of total items are through.
+func (p *progress) set(done, total int) {
 	now := time.Now()
 	if p.terminal {
-		if pr.Done < pr.Total && now.Sub(p.last) < 100*time.Millisecond {
+		if done < total && now.Sub(p.last) < 100*time.Millisecond {
 			return
 		}
 		const width = 30
-		filled := width * pr.Done / max(pr.Total, 1)
-		fmt.Fprintf(p.w, "\r[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), pr.Done, pr.Total)
+		filled := width * done / max(total, 1)
+		fmt.Fprintf(p.w, "\r[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
 		p.drawn, p.last = true, now
 		return
 	}
-	if pr.Done == pr.Total || now.Sub(p.last) >= 2*time.Second {
-		fmt.Fprintf(p.w, "marketbot: ingest: %d/%d items\n", pr.Done, pr.Total)
+	if done == total || now.Sub(p.last) >= 2*time.Second {
+		fmt.Fprintf(p.w, "marketbot: %d/%d done\n", done, total)
 		p.last = now
 	}
 }

@@ -46,10 +46,13 @@ Usage:
   marketbot search [--json] [--top N] [--since DATE] [--until DATE] QUESTION
                                                    show the passages that best answer QUESTION
   marketbot eval [--set FILE] [--json] [-v]        measure retrieval on a question set (default: the dev set)
+  marketbot reindex                                re-embed every passage with the configured embedder
   marketbot help                                   this text
 
 Every command takes --data-dir DIR (default $MARKETBOT_DATA_DIR, else the user's data directory).
-When the store is empty, search indexes the built-in knowledge pack first.
+When the store is empty, search and eval index the built-in knowledge pack first.
+MARKETBOT_EMBEDDER=openai (with OPENAI_API_KEY, OPENAI_BASE_URL, MARKETBOT_EMBED_MODEL) uses an
+OpenAI-compatible /embeddings endpoint instead of the offline local embedder.
 `
 
 // run is the whole program: main only wires it to the process.
@@ -67,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.search(ctx, rest)
 	case "eval":
 		return env.eval(ctx, rest)
+	case "reindex":
+		return env.reindex(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
