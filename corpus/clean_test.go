@@ -71,8 +71,9 @@ func TestTokens(t *testing.T) {
 	}
 }
 
-// FuzzClean checks that cleaning never panics, always yields valid UTF-8,
-// is idempotent, and never invents characters.
+// FuzzClean checks that cleaning never panics, always yields valid UTF-8
+// and is idempotent, and that normalising and tokenising any input (as
+// questions are) never panics.
 func FuzzClean(f *testing.F) {
 	for _, s := range []string{
 		"市場(chǎng)調(diào)整", "?strong>价格/strong>", "å¤§æ¨¡åž‹", "<p>a</p>\n\nb", "(圖源:抖音)",
@@ -81,6 +82,7 @@ func FuzzClean(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		Tokens(s)
 		out := Clean(s)
 		if !utf8.ValidString(out) {
 			t.Fatalf("Clean(%q) = %q: invalid UTF-8", s, out)

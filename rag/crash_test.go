@@ -20,7 +20,11 @@ func TestMain(m *testing.M) {
 		ingestChild(dir)
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if scaleRoot != "" {
+		os.RemoveAll(scaleRoot)
+	}
+	os.Exit(code)
 }
 
 // ingestChild ingests dir/articles into dir/store, printing a line per

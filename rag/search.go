@@ -117,7 +117,7 @@ func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) 
 	var bmErr, vecErr error
 	var wg sync.WaitGroup
 	if opt.Mode != VectorOnly {
-		wg.Go(func() { bm, bmErr = s.bm25(ctx, q, pool) })
+		wg.Go(func() { bm, bmErr = s.bm25(ctx, q, df, n, pool) })
 	}
 	if opt.Mode != BM25Only {
 		wg.Go(func() { vec, vecErr = s.vectorSearch(ctx, q, df, n, pool) })
@@ -253,20 +253,27 @@ func ftsQuery(terms []string) string {
 }
 
 // bm25 is the lexical leg: FTS5's BM25 over the question's tokens and
-// those of the other names of the entities it mentions.
-func (s *Store) bm25(ctx context.Context, q query, limit int) ([]candidate, error) {
-	match := ftsQuery(append(slices.Clone(q.terms), tokensOf(q.extra)...))
+// those of the other names of the entities it mentions. Tokens in more
+// than maxTermShare of the passages are left out (they weigh almost nothing
+// in BM25 and cost the most), keeping at least the rarest few.
+func (s *Store) bm25(ctx context.Context, q query, df map[string]int, n int, limit int) ([]candidate, error) {
+	match := ftsQuery(selectTerms(append(slices.Clone(q.terms), tokensOf(q.extra)...), df, n))
 	if match == "" {
 		return nil, nil
 	}
 	where, args := dateClause(q.frame)
+	inner := limit
+	if where != "" {
+		inner = limit * 10 // the date filter applies after the ranking
+	}
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT c.id, c.article_id, -bm25(chunks_fts, `+strconv.FormatFloat(titleWeight, 'f', -1, 64)+`, 1.0) AS score
-		FROM chunks_fts f
+		SELECT c.id, c.article_id, -f.score
+		FROM (SELECT rowid, bm25(chunks_fts, `+strconv.FormatFloat(titleWeight, 'f', -1, 64)+`, 1.0) AS score
+		      FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) f
 		JOIN chunks c ON c.id = f.rowid
 		JOIN articles a ON a.id = c.article_id
-		WHERE chunks_fts MATCH ?`+where+`
-		ORDER BY score DESC LIMIT ?`, append(append([]any{match}, args...), limit)...)
+		WHERE 1`+where+`
+		ORDER BY f.score LIMIT ?`, append(append([]any{match, inner}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -283,6 +290,40 @@ func (s *Store) bm25(ctx context.Context, q query, limit int) ([]candidate, erro
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	return out, nil
+}
+
+// Query terms are chosen rarest first, at most maxTerms of them, until
+// their postings (the passages BM25 must score) pass maxPostings; the
+// minTerms rarest are always kept. Common terms weigh almost nothing in
+// BM25 and cost the most, so this bounds the lexical leg's time at any
+// corpus size without changing what it finds first.
+const (
+	maxTerms    = 24
+	minTerms    = 3
+	maxPostings = 8000
+)
+
+// selectTerms keeps the informative terms, rarest first.
+func selectTerms(terms []string, df map[string]int, n int) []string {
+	seen := map[string]bool{}
+	var uniq []string
+	for _, t := range terms {
+		if !seen[t] && df[t] > 0 {
+			seen[t] = true
+			uniq = append(uniq, t)
+		}
+	}
+	slices.SortStableFunc(uniq, func(a, b string) int { return df[a] - df[b] })
+	var out []string
+	postings := 0
+	for _, t := range uniq {
+		postings += df[t]
+		if len(out) == maxTerms || (len(out) >= minTerms && postings > maxPostings) {
+			break
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // dateClause restricts articles a to the time frame.

@@ -137,3 +137,67 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchDateFlags(t *testing.T) {
+	dir := t.TempDir()
+	stdout, _, err := runCmd(t, dir, "search", "--json", "--since", "2025-01-01", "--until", "2025-06-30", "--top", "10", "DeepSeek")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out searchJSON
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Passages) == 0 {
+		t.Fatal("nothing about DeepSeek in the first half of 2025")
+	}
+	for _, p := range out.Passages {
+		if p.Published == nil || p.Published.Year() != 2025 || p.Published.Month() > 6 {
+			t.Errorf("passage from %v outside --since/--until", p.Published)
+		}
+	}
+	if _, _, err := runCmd(t, dir, "search", "--since", "someday", "DeepSeek"); err == nil || exitCode(err) != 2 {
+		t.Errorf("bad --since: %v", err)
+	}
+	stdout, _, err = runCmd(t, dir, "search", "What is the current price of Bitcoin?")
+	if err != nil || !strings.Contains(stdout, "Nothing in the corpus answers") {
+		t.Errorf("unanswerable search: %v\n%s", err, stdout)
+	}
+}
+
+func TestEvalCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the dev set three times")
+	}
+	stdout, _, err := runCmd(t, t.TempDir(), "eval")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"bm25", "vectors", "fusion", "zh", "cross", "none", "nothing"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestReindexCommand(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runCmd(t, dir, "ingest", "--builtin"); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, err := runCmd(t, dir, "reindex")
+	if err != nil || !strings.Contains(stdout, "re-embedded 0 passages") {
+		t.Errorf("reindex of an up-to-date store: %v\n%s", err, stdout)
+	}
+	var out, errOut bytes.Buffer
+	env := map[string]string{"MARKETBOT_DATA_DIR": dir, "MARKETBOT_EMBEDDER": "openai"}
+	err = run(context.Background(), []string{"search", "豆包"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "OPENAI_API_KEY") {
+		t.Errorf("openai embedder without a key: %v", err)
+	}
+	env["MARKETBOT_EMBEDDER"] = "word2vec"
+	err = run(context.Background(), []string{"search", "豆包"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "unknown MARKETBOT_EMBEDDER") {
+		t.Errorf("unknown embedder: %v", err)
+	}
+}

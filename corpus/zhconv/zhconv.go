@@ -180,12 +180,10 @@ func (d *dict) convert(s string) string {
 func (d *dict) longestPhrase(s string, maxRunes int) (from, to string, ok bool) {
 	var ends [64]int // byte offsets of the ends of s's first runes
 	n := 0
-	for i, r := range s {
-		if n == maxRunes || n == len(ends) {
-			break
-		}
-		ends[n] = i + utf8.RuneLen(r)
-		n++
+	for i := 0; i < len(s) && n < maxRunes && n < len(ends); n++ {
+		_, size := utf8.DecodeRuneInString(s[i:]) // 1 for an invalid byte
+		i += size
+		ends[n] = i
 	}
 	for k := n - 1; k >= 1; k-- { // phrases have at least two runes
 		if to, ok := d.phrases[s[:ends[k]]]; ok {

@@ -1,6 +1,9 @@
 package zhconv
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestToSimplified(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -35,4 +38,18 @@ func BenchmarkToSimplified(b *testing.B) {
 	for b.Loop() {
 		ToSimplified(s)
 	}
+}
+
+// FuzzToSimplified checks that any input converts without panicking and
+// that valid UTF-8 stays valid.
+func FuzzToSimplified(f *testing.F) {
+	for _, s := range []string{"字節跳動", "一目瞭然", "SQL隱碼攻擊", "\xe5\xad\x97\xe7", "軟\xff體"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := ToSimplified(s)
+		if utf8.ValidString(s) && !utf8.ValidString(out) {
+			t.Fatalf("ToSimplified(%q) = %q: invalid UTF-8", s, out)
+		}
+	})
 }

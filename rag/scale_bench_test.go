@@ -1,0 +1,181 @@
+package rag
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/marketbot/marketbot/corpus"
+)
+
+// Scale benchmarks: a store of n passages built from the built-in pack's
+// sentences recombined at random (so term statistics look like real
+// news), each article with a unique marker. Stores are built once per size
+// and shared by the benchmarks of one run.
+var (
+	scaleMu     sync.Mutex
+	scaleStores = map[int]string{}
+	scaleRoot   string
+)
+
+func scaleStore(b *testing.B, chunks int) string {
+	scaleMu.Lock()
+	defer scaleMu.Unlock()
+	if dir, ok := scaleStores[chunks]; ok {
+		return dir
+	}
+	if scaleRoot == "" {
+		var err error
+		if scaleRoot, err = os.MkdirTemp("", "marketbot-scale-"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dir := filepath.Join(scaleRoot, fmt.Sprint(chunks))
+	ctx := context.Background()
+	st, err := OpenStore(ctx, dir, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	pack, err := corpus.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sentences []string
+	for _, a := range pack {
+		for _, sp := range corpus.Split(a.Text, corpus.ChunkOptions{Target: 1, Max: 200}) {
+			sentences = append(sentences, a.Text[sp.Start:sp.End])
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, uint64(chunks)))
+	var articles []corpus.Article
+	for total, i := 0, 0; total < chunks; i++ {
+		var body strings.Builder
+		for p := range 4 {
+			for range 4 {
+				body.WriteString(sentences[rng.IntN(len(sentences))])
+			}
+			if p == 0 {
+				fmt.Fprintf(&body, " marker%d.", i)
+			}
+			body.WriteString("\n\n")
+		}
+		a := corpus.Article{
+			Title: fmt.Sprintf("Generated article %d", i), Path: fmt.Sprintf("gen/%d.md", i), Lang: "zh",
+			Published: pack[i%len(pack)].Published, Source: "bench", Text: corpus.Clean(body.String()),
+		}
+		total += len(corpus.Split(a.Text, corpus.DefaultChunkOptions))
+		articles = append(articles, a)
+	}
+	if _, err := IngestArticles(ctx, st, articles, IngestOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	scaleStores[chunks] = dir
+	return dir
+}
+
+var scaleSizes = []int{1000, 10000, 100000}
+
+// BenchmarkOpen measures the time to open a store and be ready to search
+// (vectors loaded from SQLite into chromem), the peak heap while opening
+// (heap obtained from the OS, which the runtime keeps) and the heap still
+// live afterwards.
+func BenchmarkOpen(b *testing.B) {
+	for _, n := range scaleSizes {
+		b.Run(fmt.Sprintf("chunks=%d", n), func(b *testing.B) {
+			dir := scaleStore(b, n)
+			var peak, live uint64
+			for b.Loop() {
+				st, err := OpenStore(context.Background(), dir, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapSys)
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				live = ms.HeapAlloc
+				st.Close()
+				runtime.GC()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+			b.ReportMetric(float64(live)/1e6, "live-heap-MB")
+		})
+	}
+}
+
+var benchQuestions = []string{
+	"火山方舟接入了哪些模型", "DeepSeek-V3的训练成本是多少", "What did OpenAI charge for GPT-4o mini?",
+	"阿里云通义千问降价了多少", "Which models did Volcano Engine's Ark host at launch?", "Kimi支持多长的上下文",
+	"How much did Amazon invest in Anthropic?", "最新的Qwen开源模型是哪个", "輝達市值蒸發多少", "2024年5月哪些厂商降价",
+}
+
+// BenchmarkSearch compares, on the same store, the hybrid search with its
+// two baselines: a bare chromem QueryEmbedding over the same vectors and a
+// plain FTS5 BM25 query.
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range scaleSizes {
+		dir := scaleStore(b, n)
+		st, err := OpenStore(ctx, dir, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var vecs [][]float32
+		var matches []string
+		for _, q := range benchQuestions {
+			pq := st.parseQuery(q, SearchOptions{})
+			df, total, err := st.docFreq(ctx, append(pq.terms, tokensOf(pq.extra)...))
+			if err != nil {
+				b.Fatal(err)
+			}
+			v, err := st.embedder.(queryEmbedder).EmbedQuery(ctx, q, pq.extra, func(context.Context, []string) (map[string]int, int, error) { return df, total, nil })
+			if err != nil {
+				b.Fatal(err)
+			}
+			vecs = append(vecs, v)
+			matches = append(matches, ftsQuery(append(pq.terms, tokensOf(pq.extra)...)))
+		}
+		b.Run(fmt.Sprintf("chunks=%d/hybrid", n), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				if _, err := st.Search(ctx, benchQuestions[i%len(benchQuestions)], SearchOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+		b.Run(fmt.Sprintf("chunks=%d/chromem", n), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				if _, err := st.vectors.coll.QueryEmbedding(ctx, vecs[i%len(vecs)], 40, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+		b.Run(fmt.Sprintf("chunks=%d/fts5", n), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				rows, err := st.db.QueryContext(ctx, `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT 40`, matches[i%len(matches)])
+				if err != nil {
+					b.Fatal(err)
+				}
+				for rows.Next() {
+				}
+				rows.Close()
+				i++
+			}
+		})
+		st.Close()
+	}
+}
