@@ -42,7 +42,7 @@ func TestAliasesMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	for q, want := range map[string][]string{
-		"What did ByteDance charge for Doubao?": {"bytedance", "doubao"},
+		"What did ByteDance charge for Doubao?": {"bytedance", "doubao", "term-price"},
 		"字節跳動的豆包":                               {"bytedance", "doubao"},
 		"輝達股價":                                  {"nvidia", "term-share-price"},
 		"the LLM market in 2024":                {"term-model"}, // "Ark" is not inside "market"

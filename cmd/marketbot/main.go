@@ -43,6 +43,7 @@ const usage = `marketbot answers questions about the LLM market from its corpus 
 
 Usage:
   marketbot ingest [--prune] [--builtin] PATH...   add articles (Markdown, text, HTML; directories recursively)
+  marketbot ask [--json] QUESTION                  answer QUESTION from the corpus, with numbered sources
   marketbot search [--json] [--top N] [--since DATE] [--until DATE] QUESTION
                                                    show the passages that best answer QUESTION
   marketbot eval [--set FILE] [--json] [-v]        measure retrieval on a question set (default: the dev set)
@@ -50,7 +51,9 @@ Usage:
   marketbot help                                   this text
 
 Every command takes --data-dir DIR (default $MARKETBOT_DATA_DIR, else the user's data directory).
-When the store is empty, search and eval index the built-in knowledge pack first.
+When the store is empty, ask, search and eval index the built-in knowledge pack first.
+Answers come from a language model when OPENAI_API_KEY or OPENAI_BASE_URL is set
+(MARKETBOT_CHAT_MODEL, default gpt-4o-mini), and are extractive (quoted passages) otherwise.
 MARKETBOT_EMBEDDER=openai (with OPENAI_API_KEY, OPENAI_BASE_URL, MARKETBOT_EMBED_MODEL) uses an
 OpenAI-compatible /embeddings endpoint instead of the offline local embedder.
 `
@@ -68,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.ingest(ctx, rest)
 	case "search":
 		return env.search(ctx, rest)
+	case "ask":
+		return env.ask(ctx, rest)
 	case "eval":
 		return env.eval(ctx, rest)
 	case "reindex":

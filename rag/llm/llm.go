@@ -1,0 +1,196 @@
+// Package llm is a client for OpenAI-compatible chat models (OpenAI,
+// Volcano Ark, DeepSeek, Qwen, Ollama, vLLM…) with what go-openai leaves
+// out: retries of 429 (honouring Retry-After) and 5xx with backoff, a
+// deadline for the whole exchange, streaming to a callback, and failures
+// classified in a few words a user can be shown.
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/marketbot/marketbot/rag/retryhttp"
+)
+
+// Config configures a client.
+type Config struct {
+	BaseURL    string        // default https://api.openai.com/v1
+	APIKey     string        // may be empty for local servers
+	Model      string        // required
+	Timeout    time.Duration // for one exchange, retries included; default 25s
+	MaxRetries int           // retries of 429 and 5xx; default 2, negative for none
+	HTTPClient *http.Client  // default: one that retries as configured
+}
+
+// Message is one chat message.
+type Message struct {
+	Role    string // "system", "user" or "assistant"
+	Content string
+}
+
+// Client talks to one chat model.
+type Client struct {
+	api *openai.Client
+	cfg Config
+}
+
+// New returns a client.
+func New(cfg Config) *Client {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 25 * time.Second
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = 2
+	}
+	oc := openai.DefaultConfig(cfg.APIKey)
+	if cfg.BaseURL != "" {
+		oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	}
+	if cfg.HTTPClient != nil {
+		oc.HTTPClient = cfg.HTTPClient
+	} else {
+		oc.HTTPClient = &http.Client{Transport: &retryhttp.Transport{MaxRetries: cfg.MaxRetries, MaxRetryAfter: cfg.Timeout}}
+	}
+	return &Client{api: openai.NewClientWithConfig(oc), cfg: cfg}
+}
+
+// Model is the model's name.
+func (c *Client) Model() string { return c.cfg.Model }
+
+// ErrEmpty is returned when the model answers with nothing.
+var ErrEmpty = errors.New("the model returned an empty answer")
+
+// Chat sends the messages and returns the model's reply. With onDelta set,
+// the reply is streamed and onDelta gets each piece as it arrives.
+func (c *Client) Chat(ctx context.Context, msgs []Message, onDelta func(string)) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	req := openai.ChatCompletionRequest{Model: c.cfg.Model}
+	if !reasoningModel(c.cfg.Model) {
+		req.Temperature = 0.2 // reasoning models accept only their default
+	}
+	for _, m := range msgs {
+		req.Messages = append(req.Messages, openai.ChatCompletionMessage{Role: m.Role, Content: m.Content})
+	}
+	var text string
+	var err error
+	if onDelta == nil {
+		text, err = c.complete(ctx, req)
+	} else {
+		text, err = c.stream(ctx, req, onDelta)
+	}
+	if err != nil {
+		return "", &Error{Reason: classify(ctx, err), err: err}
+	}
+	if strings.TrimSpace(text) == "" {
+		return "", &Error{Reason: "empty answer", err: ErrEmpty}
+	}
+	return text, nil
+}
+
+func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest) (string, error) {
+	resp, err := c.api.CreateChatCompletion(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	if len(resp.Choices) == 0 {
+		return "", ErrEmpty
+	}
+	return resp.Choices[0].Message.Content, nil
+}
+
+func (c *Client) stream(ctx context.Context, req openai.ChatCompletionRequest, onDelta func(string)) (string, error) {
+	req.Stream = true
+	s, err := c.api.CreateChatCompletionStream(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	var b strings.Builder
+	for {
+		resp, err := s.Recv()
+		if errors.Is(err, io.EOF) {
+			return b.String(), nil
+		}
+		if err != nil {
+			// Never retried: the caller may have shown part of it.
+			return "", err
+		}
+		for _, ch := range resp.Choices {
+			if d := ch.Delta.Content; d != "" {
+				b.WriteString(d)
+				onDelta(d)
+			}
+		}
+	}
+}
+
+// reasoningModel reports models that refuse sampling parameters.
+func reasoningModel(name string) bool {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Error is a failed exchange. Reason is a few words for users ("timeout",
+// "rate limited", "server error 502", "unreachable", "empty answer",
+// "rejected 401"); Error() adds the model's message, never the key.
+type Error struct {
+	Reason string
+	err    error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("language model: %s: %v", e.Reason, describe(e.err)) }
+func (e *Error) Unwrap() error { return e.err }
+
+func classify(ctx context.Context, err error) string {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.Is(err, ErrEmpty):
+		return "empty answer"
+	}
+	status := 0
+	if apiErr, ok := errors.AsType[*openai.APIError](err); ok {
+		status = apiErr.HTTPStatusCode
+	} else if reqErr, ok := errors.AsType[*openai.RequestError](err); ok {
+		status = reqErr.HTTPStatusCode
+	}
+	switch {
+	case status == http.StatusTooManyRequests:
+		return "rate limited"
+	case status >= 500:
+		return fmt.Sprintf("server error %d", status)
+	case status >= 400:
+		return fmt.Sprintf("rejected %d", status)
+	case errors.As(err, &netErr) || strings.Contains(err.Error(), "connect"):
+		return "unreachable"
+	}
+	return "error"
+}
+
+// describe shortens the client's errors: the status and the server's
+// message, not whole bodies.
+func describe(err error) string {
+	if apiErr, ok := errors.AsType[*openai.APIError](err); ok {
+		return fmt.Sprintf("%d %s", apiErr.HTTPStatusCode, apiErr.Message)
+	}
+	if reqErr, ok := errors.AsType[*openai.RequestError](err); ok {
+		return fmt.Sprintf("%d %s", reqErr.HTTPStatusCode, http.StatusText(reqErr.HTTPStatusCode))
+	}
+	return err.Error()
+}
