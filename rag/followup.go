@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/marketbot/marketbot/corpus"
@@ -12,6 +13,9 @@ import (
 // anaphora marks a question that leans on the conversation: pronouns,
 // "and …?", "what about …?", "…呢？".
 var anaphora = regexp.MustCompile(`(?i)^(?:and|but|also|what about|how about)\b|\b(?:it|its|they|them|their|this|that|these|those|he|she|his|her)\b|[它他她其该該此这這那]|呢[？?]?$`)
+
+// rewriteTimeout bounds the model's rewriting of a follow-up.
+const rewriteTimeout = 6 * time.Second
 
 // standalone makes a follow-up question standalone: with the model when
 // there is one, otherwise (or if it fails) by carrying the entities of the
@@ -22,6 +26,9 @@ func (a *Answerer) standalone(ctx context.Context, question string, history []Tu
 	}
 	history = history[max(0, len(history)-3):]
 	if a.model != nil {
+		// A short budget: with the answer's own, the reply comes within 30 s.
+		ctx, cancel := context.WithTimeout(ctx, rewriteTimeout)
+		defer cancel()
 		if q, err := a.model.Chat(ctx, rewritePrompt(question, history), nil); err == nil {
 			if q = strings.TrimSpace(q); q != "" && utf8.RuneCountInString(q) < 300 {
 				return q

@@ -318,3 +318,31 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 
 // errNotFound is returned when an article is not in the store.
 var errNotFound = errors.New("not found")
+
+// ArticleSummary describes a stored article.
+type ArticleSummary struct {
+	Title, URL, Source, Path string
+	Published                time.Time // zero when unknown
+}
+
+// Newest lists the n most recently published articles.
+func (s *Store) Newest(ctx context.Context, n int) ([]ArticleSummary, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT title, url, source, path, published FROM articles
+		WHERE published_unix IS NOT NULL ORDER BY published_unix DESC, id DESC LIMIT ?`, n)
+	if err != nil {
+		return nil, fmt.Errorf("newest articles: %w", err)
+	}
+	defer rows.Close()
+	var out []ArticleSummary
+	for rows.Next() {
+		var a ArticleSummary
+		var published string
+		if err := rows.Scan(&a.Title, &a.URL, &a.Source, &a.Path, &published); err != nil {
+			return nil, fmt.Errorf("newest articles: %w", err)
+		}
+		a.Published, _ = time.Parse(time.RFC3339, published)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/marketbot/marketbot/bot"
+	"github.com/marketbot/marketbot/bot/terminal"
 	"github.com/marketbot/marketbot/rag"
 	"github.com/marketbot/marketbot/rag/llm"
 )
@@ -28,7 +30,7 @@ func (e environment) chatModel() (rag.ChatModel, error) {
 	if v := e.getenv("MARKETBOT_LLM_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("MARKETBOT_LLM_TIMEOUT=%q: want a duration such as 25s", v)
+			return nil, fmt.Errorf("MARKETBOT_LLM_TIMEOUT=%q: want a duration such as 20s", v)
 		}
 		cfg.Timeout = d
 	}
@@ -45,9 +47,9 @@ func (e environment) chatModel() (rag.ChatModel, error) {
 	return llm.New(cfg), nil
 }
 
-// answerer opens the store (seeding it when empty) and returns an
-// answerer over it; close the store when done.
-func (e environment) answerer(ctx context.Context, dataDir string) (*rag.Answerer, *rag.Store, error) {
+// newBot opens the store (seeding it when empty) and returns the bot over
+// it; close the store when done.
+func (e environment) newBot(ctx context.Context, dataDir string) (*bot.Bot, *rag.Store, error) {
 	model, err := e.chatModel()
 	if err != nil {
 		return nil, nil, err
@@ -57,7 +59,8 @@ func (e environment) answerer(ctx context.Context, dataDir string) (*rag.Answere
 		return nil, nil, err
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log}), st, nil
+	a := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log})
+	return bot.New(a, st, bot.Options{Logger: log}), st, nil
 }
 
 func (e environment) ask(ctx context.Context, args []string) error {
@@ -71,23 +74,35 @@ func (e environment) ask(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, st, err := e.answerer(ctx, *dataDir)
+	b, st, err := e.newBot(ctx, *dataDir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ans, err := a.Answer(ctx, q, nil, nil)
-	if err != nil {
-		return err
-	}
+	reply := b.Ask(ctx, q)
 	if *asJSON {
-		return writeAnswerJSON(e.stdout, ans)
+		return writeAnswerJSON(e.stdout, reply)
 	}
-	writeAnswer(e.stdout, ans)
+	terminal.Render(e.stdout, reply)
 	return nil
 }
 
-// answerJSON is the contract of "ask --json" (issue: cited answers).
+func (e environment) chat(ctx context.Context, args []string) error {
+	fs, dataDir := e.flags("chat")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageError{"chat takes no arguments: type questions once it starts"}
+	}
+	b, st, err := e.newBot(ctx, *dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return terminal.Run(ctx, e.stdin, e.stdout, b)
+}
+
+// answerJSON is the contract of "ask --json".
 type answerJSON struct {
 	Answer    string         `json:"answer"`
 	Citations []citationJSON `json:"citations"`
@@ -103,51 +118,22 @@ type citationJSON struct {
 	Path      string     `json:"path"`
 }
 
-func writeAnswerJSON(w io.Writer, ans rag.Answer) error {
-	out := answerJSON{Answer: answerText(ans), Citations: []citationJSON{}, Fallback: ans.Fallback}
-	for _, c := range ans.Citations {
+// writeAnswerJSON prints a reply; its notices lead the answer text.
+func writeAnswerJSON(w io.Writer, r bot.Reply) error {
+	var text strings.Builder
+	for _, n := range r.Notices {
+		fmt.Fprintf(&text, "⚠ %s\n", n)
+	}
+	if text.Len() > 0 {
+		text.WriteString("\n")
+	}
+	text.WriteString(r.Text)
+	out := answerJSON{Answer: text.String(), Citations: []citationJSON{}, Fallback: r.Fallback}
+	for _, c := range r.Citations {
 		out.Citations = append(out.Citations, citationJSON{N: c.N, Title: c.Title, URL: c.URL, Source: c.Source, Published: timePtr(c.Published), Path: c.Path})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-// answerText is the answer with its notices first.
-func answerText(ans rag.Answer) string {
-	var b strings.Builder
-	for _, n := range ans.Notices {
-		fmt.Fprintf(&b, "⚠ %s\n", n)
-	}
-	if b.Len() > 0 {
-		b.WriteString("\n")
-	}
-	b.WriteString(ans.Text)
-	return b.String()
-}
-
-// writeAnswer prints an answer and its numbered sources for a terminal.
-func writeAnswer(w io.Writer, ans rag.Answer) {
-	fmt.Fprintln(w, answerText(ans))
-	if len(ans.Citations) > 0 {
-		fmt.Fprintln(w, "\nSources:")
-	}
-	for _, c := range ans.Citations {
-		var meta []string
-		if c.Source != "" {
-			meta = append(meta, c.Source)
-		}
-		if !c.Published.IsZero() {
-			meta = append(meta, c.Published.Format(time.DateOnly))
-		}
-		fmt.Fprintf(w, "[%d] %s", c.N, c.Title)
-		if len(meta) > 0 {
-			fmt.Fprintf(w, " — %s", strings.Join(meta, ", "))
-		}
-		fmt.Fprintln(w)
-		if c.URL != "" {
-			fmt.Fprintf(w, "    %s\n", c.URL)
-		}
-	}
 }

@@ -20,6 +20,7 @@ import (
 // environment is what every command reads configuration from and writes to.
 type environment struct {
 	getenv         func(string) string
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 

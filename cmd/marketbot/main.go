@@ -44,6 +44,7 @@ const usage = `marketbot answers questions about the LLM market from its corpus 
 Usage:
   marketbot ingest [--prune] [--builtin] PATH...   add articles (Markdown, text, HTML; directories recursively)
   marketbot ask [--json] QUESTION                  answer QUESTION from the corpus, with numbered sources
+  marketbot chat                                   a conversation in the terminal (follow-ups, /help, /sources)
   marketbot search [--json] [--top N] [--since DATE] [--until DATE] QUESTION
                                                    show the passages that best answer QUESTION
   marketbot eval [--set FILE] [--json] [-v]        measure retrieval on a question set (default: the dev set)
@@ -51,7 +52,7 @@ Usage:
   marketbot help                                   this text
 
 Every command takes --data-dir DIR (default $MARKETBOT_DATA_DIR, else the user's data directory).
-When the store is empty, ask, search and eval index the built-in knowledge pack first.
+When the store is empty, ask, chat, search and eval index the built-in knowledge pack first.
 Answers come from a language model when OPENAI_API_KEY or OPENAI_BASE_URL is set
 (MARKETBOT_CHAT_MODEL, default gpt-4o-mini), and are extractive (quoted passages) otherwise.
 MARKETBOT_EMBEDDER=openai (with OPENAI_API_KEY, OPENAI_BASE_URL, MARKETBOT_EMBED_MODEL) uses an
@@ -64,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return usageError{"no command given"}
 	}
-	env := environment{getenv: getenv, stdout: stdout, stderr: stderr}
+	env := environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "ingest":
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.search(ctx, rest)
 	case "ask":
 		return env.ask(ctx, rest)
+	case "chat":
+		return env.chat(ctx, rest)
 	case "eval":
 		return env.eval(ctx, rest)
 	case "reindex":

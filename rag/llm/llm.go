@@ -25,7 +25,7 @@ type Config struct {
 	BaseURL    string        // default https://api.openai.com/v1
 	APIKey     string        // may be empty for local servers
 	Model      string        // required
-	Timeout    time.Duration // for one exchange, retries included; default 25s
+	Timeout    time.Duration // for one exchange, retries included; default 20s
 	MaxRetries int           // retries of 429 and 5xx; default 2, negative for none
 	HTTPClient *http.Client  // default: one that retries as configured
 }
@@ -45,7 +45,7 @@ type Client struct {
 // New returns a client.
 func New(cfg Config) *Client {
 	if cfg.Timeout <= 0 {
-		cfg.Timeout = 25 * time.Second
+		cfg.Timeout = 20 * time.Second
 	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = 2
@@ -151,7 +151,9 @@ type Error struct {
 	err    error
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("language model: %s: %v", e.Reason, describe(e.err)) }
+func (e *Error) Error() string {
+	return fmt.Sprintf("language model: %s: %v", e.Reason, describe(e.err))
+}
 func (e *Error) Unwrap() error { return e.err }
 
 func classify(ctx context.Context, err error) string {

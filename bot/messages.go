@@ -1,0 +1,63 @@
+package bot
+
+// What users are told, in their language.
+type messageID int
+
+const (
+	briefLater messageID = iota
+	failed
+	emptyCorpus
+	corpusHolds
+)
+
+var texts = map[messageID][3]string{ // en, zh, zh-Hant
+	briefLater: {
+		"On-demand briefings are not set up yet. Ask me a question about the LLM market meanwhile.",
+		"按需简报尚未启用。现在可以直接问我关于大模型市场的问题。",
+		"按需簡報尚未啟用。現在可以直接問我關於大模型市場的問題。",
+	},
+	failed: {
+		"Sorry, something went wrong on my side and I could not answer. Please try again in a minute.",
+		"抱歉，我这边出了点问题，没能回答。请稍后再试。",
+		"抱歉，我這邊出了點問題，沒能回答。請稍後再試。",
+	},
+	emptyCorpus: {
+		"My corpus is empty: nothing has been ingested yet.",
+		"我的资料库是空的：还没有导入任何文章。",
+		"我的資料庫是空的：還沒有匯入任何文章。",
+	},
+	corpusHolds: {
+		"My corpus holds %d articles (%d passages) published from %s to %s. Newest:",
+		"资料库共有 %d 篇文章（%d 个段落），发布时间从 %s 到 %s。最新的几篇：",
+		"資料庫共有 %d 篇文章（%d 個段落），發布時間從 %s 到 %s。最新的幾篇：",
+	},
+}
+
+func say(lang string, id messageID) string {
+	t := texts[id]
+	switch lang {
+	case "zh":
+		return t[1]
+	case "zh-Hant":
+		return t[2]
+	}
+	return t[0]
+}
+
+// help explains the commands.
+func help(lang string) string {
+	if lang == "zh" || lang == "zh-Hant" {
+		return "我是 marketbot，用带出处的资料回答大模型市场的问题。\n" +
+			"- 直接提问，或 `/ask 问题`（`/问`）：回答并注明来源\n" +
+			"- `/brief [主题]`（`/简报`）：按需简报\n" +
+			"- `/sources`（`/来源`）：资料库里有什么\n" +
+			"- `/help`（`/帮助`）：本说明\n" +
+			"在同一话题下可以继续追问，例如“那价格呢？”"
+	}
+	return "I am marketbot: I answer questions about the LLM market from my sources, with citations.\n" +
+		"- Ask directly, or `/ask QUESTION`: an answer with numbered, dated sources\n" +
+		"- `/brief [TOPIC]`: an on-demand briefing\n" +
+		"- `/sources`: what my corpus holds\n" +
+		"- `/help`: this text\n" +
+		"Follow-ups in the same thread are understood (\"and their pricing?\")."
+}
