@@ -8,6 +8,8 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -23,8 +25,10 @@ type Question struct {
 	Conversation string // channel or chat
 	Thread       string // the thread it belongs to; "" for a top-level message
 	MessageID    string
+	EventID      string // the platform's delivery id, for de-duplication
 	User         string
 	Text         string
+	History      []rag.Turn // earlier turns, when the platform supplies them; else the bot's memory
 }
 
 // threadKey identifies the conversation a question continues: its thread,
@@ -39,12 +43,21 @@ func (q Question) threadKey() string {
 
 // Reply is what the bot answers.
 type Reply struct {
+	ID        string // the answer's id, for feedback; "" for commands and errors
 	Text      string // Markdown-ish: [n] markers, "> " quotes, "- " lists
 	Citations []rag.Citation
 	Notices   []string // one-line notices, shown above the text
 	Fallback  bool     // an extractive answer
 	NotFound  bool     // nothing in the corpus answers
 	Lang      string   // "en", "zh" or "zh-Hant"
+}
+
+// Ledger keeps what must survive restarts and be shared by replicas: the
+// deliveries handled, the answers given, the feedback on them.
+type Ledger interface {
+	MarkHandled(ctx context.Context, keys ...string) (first bool, err error)
+	SaveAnswer(ctx context.Context, a rag.AnswerRecord) error
+	RecordFeedback(ctx context.Context, answerID, user string, vote int) error
 }
 
 // Answerer answers questions from the corpus.
@@ -62,13 +75,31 @@ type Corpus interface {
 type Options struct {
 	Logger *slog.Logger // default: discard
 	Now    func() time.Time
+	// Ledger de-duplicates deliveries and records answers and feedback;
+	// nil does neither (the terminal).
+	Ledger Ledger
+	// AllowChannels and AllowUsers, when not empty, are the only
+	// conversations and users the bot answers.
+	AllowChannels, AllowUsers []string
+	// Limits on questions: per user and per conversation, a rate (per
+	// minute) and a burst. Zero values take the defaults (6 and 3 per
+	// user, 30 and 10 per conversation); negative ones turn a limit off.
+	UserPerMinute, UserBurst       float64
+	ChannelPerMinute, ChannelBurst float64
 }
 
-// Bot answers Questions.
+// Bot answers Questions. It is safe for concurrent use.
 type Bot struct {
 	answerer Answerer
 	corpus   Corpus
+	ledger   Ledger
 	memory   *memory
+	threads  *keyedMutex
+	users    *limiters
+	channels *limiters
+	allowCh  map[string]bool
+	allowU   map[string]bool
+	now      func() time.Time
 	log      *slog.Logger
 }
 
@@ -80,17 +111,77 @@ func New(a Answerer, c Corpus, opt Options) *Bot {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Bot{answerer: a, corpus: c, memory: newMemory(10000, 5, 24*time.Hour, opt.Now), log: opt.Logger}
+	set := func(xs []string) map[string]bool {
+		m := map[string]bool{}
+		for _, x := range xs {
+			if x = strings.TrimSpace(x); x != "" {
+				m[x] = true
+			}
+		}
+		return m
+	}
+	return &Bot{
+		answerer: a, corpus: c, ledger: opt.Ledger, log: opt.Logger, now: opt.Now,
+		memory:   newMemory(10000, 5, 24*time.Hour, opt.Now),
+		threads:  newKeyedMutex(),
+		users:    newLimiters(orDefault(opt.UserPerMinute, 6), orDefault(opt.UserBurst, 3), opt.Now),
+		channels: newLimiters(orDefault(opt.ChannelPerMinute, 30), orDefault(opt.ChannelBurst, 10), opt.Now),
+		allowCh:  set(opt.AllowChannels), allowU: set(opt.AllowUsers),
+	}
+}
+
+func orDefault(v, d float64) float64 {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+// Claim records that a delivery is being handled and reports whether it is
+// the first time: a platform's retry, the same message delivered as two
+// events, or a delivery after a restart returns false, and the adapter
+// does nothing visible. It is keyed on the event id and on the message
+// id, kept in the ledger for a day. Without a ledger every delivery is new.
+func (b *Bot) Claim(ctx context.Context, q Question) bool {
+	if b.ledger == nil {
+		return true
+	}
+	var keys []string
+	if q.EventID != "" {
+		keys = append(keys, q.Platform+":event:"+q.EventID)
+	}
+	if q.MessageID != "" {
+		keys = append(keys, q.Platform+":message:"+q.Conversation+":"+q.MessageID)
+	}
+	if len(keys) == 0 {
+		return true
+	}
+	first, err := b.ledger.MarkHandled(ctx, keys...)
+	if err != nil {
+		// Answering twice is better than never.
+		b.log.Error("de-duplication failed; answering anyway", "platform", q.Platform, "message", q.MessageID, "event", q.EventID, "err", err)
+		return true
+	}
+	if !first {
+		b.log.Info("repeated delivery ignored", "platform", q.Platform, "message", q.MessageID, "event", q.EventID)
+	}
+	return first
 }
 
 // Handle answers a question: a command, or a question for the corpus
 // (with the thread's earlier turns as context). With onDelta set, an
 // answer being written by the language model is streamed to it; the Reply
-// is the final, checked answer. Handle always replies: failures become a
-// short explanation, and their cause is logged.
+// is the final, checked answer. It always replies, failures included
+// (their cause is logged with the ids, never the text or any token);
+// adapters call Claim first to drop repeated deliveries.
 func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Reply {
-	cmd, arg := parseCommand(q.Text)
 	lang := corpus.DetectLang(q.Text)
+	log := b.log.With("platform", q.Platform, "conversation", q.Conversation, "message", q.MessageID, "event", q.EventID)
+	if (len(b.allowCh) > 0 && !b.allowCh[q.Conversation]) || (len(b.allowU) > 0 && !b.allowU[q.User]) {
+		log.Info("question from outside the allow-lists", "user", q.User)
+		return Reply{Text: say(lang, notAllowed), Lang: lang}
+	}
+	cmd, arg := parseCommand(q.Text)
 	switch cmd {
 	case cmdHelp:
 		return Reply{Text: help(lang), Lang: lang}
@@ -102,14 +193,56 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 	if strings.TrimSpace(arg) == "" {
 		return Reply{Text: help(lang), Lang: lang}
 	}
+	if !b.users.allow(q.Platform+":"+q.User) || !b.channels.allow(q.Platform+":"+q.Conversation) {
+		log.Info("rate limited", "user", q.User)
+		return Reply{Text: say(lang, slowDown), Lang: lang}
+	}
+	// One answer at a time per thread, so a follow-up sees the turn before.
 	key := q.threadKey()
-	ans, err := b.answerer.Answer(ctx, arg, b.memory.turns(key), onDelta)
+	unlock := b.threads.lock(key)
+	defer unlock()
+	history := q.History
+	if history == nil {
+		history = b.memory.turns(key)
+	}
+	ans, err := b.answerer.Answer(ctx, arg, history, onDelta)
 	if err != nil {
-		b.log.Error("answer failed", "platform", q.Platform, "conversation", q.Conversation, "message", q.MessageID, "err", err)
+		log.Error("answer failed", "err", err)
 		return Reply{Text: say(lang, failed), Lang: lang}
 	}
 	b.memory.add(key, rag.Turn{Question: ans.Standalone, Answer: ans.Text})
-	return Reply{Text: ans.Text, Citations: ans.Citations, Notices: ans.Notices, Fallback: ans.Fallback, NotFound: ans.NotFound, Lang: ans.Lang}
+	r := Reply{Text: ans.Text, Citations: ans.Citations, Notices: ans.Notices, Fallback: ans.Fallback, NotFound: ans.NotFound, Lang: ans.Lang}
+	if b.ledger != nil && !ans.NotFound {
+		r.ID = newID()
+		err := b.ledger.SaveAnswer(ctx, rag.AnswerRecord{ID: r.ID, Platform: q.Platform, Conversation: q.Conversation,
+			Thread: q.Thread, User: q.User, Question: arg, Answer: ans.Text, Fallback: ans.Fallback, At: b.now()})
+		if err != nil {
+			log.Error("saving the answer failed; replying without feedback buttons", "err", err)
+			r.ID = ""
+		}
+	}
+	return r
+}
+
+// KnowsThread reports whether the bot has answered in q's thread recently,
+// so that a reply there without a mention is a follow-up for it.
+func (b *Bot) KnowsThread(q Question) bool {
+	return q.Thread != "" && b.memory.turns(q.threadKey()) != nil
+}
+
+// Feedback records a user's vote (+1 or -1) on an answer.
+func (b *Bot) Feedback(ctx context.Context, answerID, user string, vote int) error {
+	if b.ledger == nil {
+		return nil
+	}
+	return b.ledger.RecordFeedback(ctx, answerID, user, vote)
+}
+
+// newID returns a random answer id.
+func newID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // Ask answers a question without command parsing or memory.

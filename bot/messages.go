@@ -1,5 +1,7 @@
 package bot
 
+import "github.com/marketbot/marketbot/corpus"
+
 // What users are told, in their language.
 type messageID int
 
@@ -8,6 +10,9 @@ const (
 	failed
 	emptyCorpus
 	corpusHolds
+	notAllowed
+	slowDown
+	busy
 )
 
 var texts = map[messageID][3]string{ // en, zh, zh-Hant
@@ -25,6 +30,21 @@ var texts = map[messageID][3]string{ // en, zh, zh-Hant
 		"My corpus is empty: nothing has been ingested yet.",
 		"我的资料库是空的：还没有导入任何文章。",
 		"我的資料庫是空的：還沒有匯入任何文章。",
+	},
+	notAllowed: {
+		"Sorry, I am not enabled for this conversation.",
+		"抱歉，我在这个会话中没有开放。",
+		"抱歉，我在這個對話中沒有開放。",
+	},
+	slowDown: {
+		"You are asking faster than I can answer well. Please wait a minute and ask again.",
+		"提问有点太快了，请稍等一分钟再问。",
+		"提問有點太快了，請稍等一分鐘再問。",
+	},
+	busy: {
+		"I am busy answering other questions right now. Please ask again in a minute.",
+		"我正忙着回答其他问题，请一分钟后再问。",
+		"我正忙著回答其他問題，請一分鐘後再問。",
 	},
 	corpusHolds: {
 		"My corpus holds %d articles (%d passages) published from %s to %s. Newest:",
@@ -61,3 +81,6 @@ func help(lang string) string {
 		"- `/help`: this text\n" +
 		"Follow-ups in the same thread are understood (\"and their pricing?\")."
 }
+
+// Busy is what to tell a user whose question found the queue full.
+func Busy(text string) string { return say(corpus.DetectLang(text), busy) }

@@ -269,6 +269,17 @@ var migrations = []string{
 	`ALTER TABLE chunks ADD COLUMN embedder TEXT NOT NULL DEFAULT '';
 	CREATE INDEX chunks_embedder ON chunks(embedder);
 	CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'col');`,
+	`CREATE TABLE handled (key TEXT PRIMARY KEY, at_unix INTEGER NOT NULL);
+	CREATE INDEX handled_at ON handled(at_unix);
+	CREATE TABLE answers (
+		id TEXT PRIMARY KEY, platform TEXT NOT NULL, conversation TEXT NOT NULL, thread TEXT NOT NULL,
+		user TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, fallback INTEGER NOT NULL,
+		not_found INTEGER NOT NULL, at_unix INTEGER NOT NULL
+	);
+	CREATE TABLE feedback (
+		answer_id TEXT NOT NULL, user TEXT NOT NULL, vote INTEGER NOT NULL, at_unix INTEGER NOT NULL,
+		PRIMARY KEY (answer_id, user)
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -159,3 +159,14 @@ func question(args []string) (string, error) {
 	}
 	return q, nil
 }
+
+// splitList reads a comma-separated setting.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

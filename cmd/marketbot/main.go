@@ -49,6 +49,9 @@ Usage:
                                                    show the passages that best answer QUESTION
   marketbot eval [--set FILE] [--json] [-v]        measure retrieval on a question set (default: the dev set)
   marketbot reindex                                re-embed every passage with the configured embedder
+  marketbot serve [--addr :8080]                   run the chat bot (Slack: SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)
+  marketbot slack-manifest [--url URL] [--socket] [--command /llm]
+                                                   print the Slack app manifest
   marketbot help                                   this text
 
 Every command takes --data-dir DIR (default $MARKETBOT_DATA_DIR, else the user's data directory).
@@ -76,6 +79,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.ask(ctx, rest)
 	case "chat":
 		return env.chat(ctx, rest)
+	case "serve":
+		return env.serve(ctx, rest)
+	case "slack-manifest":
+		return env.slackManifest(ctx, rest)
 	case "eval":
 		return env.eval(ctx, rest)
 	case "reindex":

@@ -1,0 +1,126 @@
+package slackbot
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// maxBody bounds what Slack may send in one request.
+const maxBody = 1 << 20
+
+// Routes registers the HTTP Events API endpoints on mux: /slack/events,
+// /slack/commands and /slack/interactions. Every request must carry a
+// valid signature less than five minutes old; anything else gets 401.
+func (a *Adapter) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /slack/events", a.handleEvents)
+	mux.HandleFunc("POST /slack/commands", a.handleCommand)
+	mux.HandleFunc("POST /slack/interactions", a.handleInteraction)
+}
+
+// verified reads a request's body and checks its signature, answering
+// 401 (forged, stale or unsigned) or 413 (too large) itself when it fails.
+func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+		} else {
+			http.Error(w, "cannot read request", http.StatusBadRequest)
+		}
+		return nil, false
+	}
+	// NewSecretsVerifier itself refuses timestamps more than five minutes off.
+	sv, err := slack.NewSecretsVerifier(r.Header, a.cfg.SigningSecret)
+	if err == nil {
+		sv.Write(body)
+		err = sv.Ensure()
+	}
+	if err != nil {
+		a.log.Warn("refused a request with a bad signature", "path", r.URL.Path, "err", err)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	return body, true
+}
+
+func (a *Adapter) handleEvents(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.verified(w, r)
+	if !ok {
+		return
+	}
+	// Signatures are checked above, so the deprecated token is not.
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		http.Error(w, "cannot parse event", http.StatusBadRequest)
+		return
+	}
+	switch ev.Type {
+	case slackevents.URLVerification:
+		var ch slackevents.ChallengeResponse
+		if err := json.Unmarshal(body, &ch); err != nil {
+			http.Error(w, "cannot parse challenge", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, ch.Challenge)
+	case slackevents.CallbackEvent:
+		// Ack first: Slack retries what is not acknowledged within 3 s.
+		w.WriteHeader(http.StatusOK)
+		cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
+		eventID := ""
+		if cb != nil {
+			eventID = cb.EventID
+		}
+		if n, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num")); n > 0 {
+			a.log.Info("Slack retried a delivery", "event", eventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
+		}
+		a.event(eventID, ev.InnerEvent.Data)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+func (a *Adapter) handleCommand(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.verified(w, r)
+	if !ok {
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "cannot parse command", http.StatusBadRequest)
+		return
+	}
+	cmd := slack.SlashCommand{
+		Command: form.Get("command"), Text: form.Get("text"), ResponseURL: form.Get("response_url"),
+		TriggerID: form.Get("trigger_id"), UserID: form.Get("user_id"), ChannelID: form.Get("channel_id"),
+	}
+	ack := a.command(cmd)
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(ack)
+}
+
+func (a *Adapter) handleInteraction(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.verified(w, r)
+	if !ok {
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "cannot parse interaction", http.StatusBadRequest)
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		http.Error(w, "cannot parse interaction payload", http.StatusBadRequest)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	a.interaction(cb)
+}

@@ -1,0 +1,758 @@
+package slackbot
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/marketbot/marketbot/bot"
+	"github.com/marketbot/marketbot/rag"
+)
+
+// Limits. Slack allows 50 blocks per message and 3000 characters per text
+// object; 12,000 characters over all blocks is our own ceiling, under what
+// Slack accepts for a whole message. A section is limited in bytes, which
+// bounds its characters too and leaves room to spare.
+const (
+	maxBlocks        = 50
+	maxTotalRunes    = 12000
+	maxSectionBytes  = 2900
+	maxFallbackRunes = 3000
+	maxProgressRunes = 11000
+	maxNoticeRunes   = 1500
+	maxSourcesRunes  = 4500 // the sources never take more than this of the budget…
+	maxSourcesBlocks = 5    // …nor more blocks than this
+	maxTitleRunes    = 200
+	maxSourceRunes   = 80
+	maxLinkBytes     = 1000 // a longer Markdown link or citation URL is not made a link
+	maxButtonValue   = 2000 // Slack's limit on a button's value
+)
+
+// Message is a reply rendered for Slack: Block Kit blocks and the plain-text
+// fallback Slack shows in notifications and to screen readers.
+type Message struct {
+	Text   string
+	Blocks []slack.Block
+}
+
+// words are the fixed texts of a message, in one language.
+type words struct {
+	sources, sourcesPlain, more string
+	up, down                    string
+	truncated, writing          string
+}
+
+func wordsFor(lang string) words {
+	switch {
+	case lang == "zh-Hant" || strings.EqualFold(lang, "zh-TW") || strings.EqualFold(lang, "zh-HK"):
+		return words{
+			sources: "*來源*", sourcesPlain: "來源：", more: "…另有 %d 個來源",
+			up: "👍 有幫助", down: "👎 沒幫助",
+			truncated: "（回答過長，已截斷。可以把問題問得更具體一些。）",
+			writing:   "✍️ 正在撰寫…",
+		}
+	case strings.HasPrefix(lang, "zh"):
+		return words{
+			sources: "*来源*", sourcesPlain: "来源：", more: "…另有 %d 个来源",
+			up: "👍 有帮助", down: "👎 没帮助",
+			truncated: "（回答过长，已截断。可以把问题问得更具体一些。）",
+			writing:   "✍️ 正在撰写…",
+		}
+	}
+	return words{
+		sources: "*Sources*", sourcesPlain: "Sources:", more: "… and %d more",
+		up: "👍 Helpful", down: "👎 Not helpful",
+		truncated: "(Answer truncated: it was too long for Slack. Ask a narrower question.)",
+		writing:   "✍️ Writing…",
+	}
+}
+
+// Render renders a final reply. replyID identifies it for the feedback
+// buttons; "" leaves them out (help, sources, errors).
+func Render(r bot.Reply, replyID string) Message {
+	w := wordsFor(r.Lang)
+	blocks, runes := 0, 0
+
+	// Notices, sources and buttons are budgeted first; the answer gets the rest.
+	var notices slack.Block
+	if s := noticesMrkdwn(r.Notices); s != "" {
+		notices = contextBlock(s)
+		blocks++
+		runes += utf8.RuneCountInString(s)
+	}
+	var sources []slack.Block
+	for _, s := range sourcesMrkdwn(r.Citations, w) {
+		sources = append(sources, sectionBlock(s))
+		blocks++
+		runes += utf8.RuneCountInString(s)
+	}
+	var feedback slack.Block
+	if replyID != "" && utf8.RuneCountInString(replyID) <= maxButtonValue {
+		feedback = slack.NewActionBlock("feedback",
+			slack.NewButtonBlockElement("feedback_up", replyID, slack.NewTextBlockObject(slack.PlainTextType, w.up, true, false)),
+			slack.NewButtonBlockElement("feedback_down", replyID, slack.NewTextBlockObject(slack.PlainTextType, w.down, true, false)),
+		)
+		blocks++
+		runes += utf8.RuneCountInString(w.up) + utf8.RuneCountInString(w.down)
+	}
+
+	// The answer gets what is left, in whole sections; when it does not
+	// all fit, a note says it was cut.
+	var answer []slack.Block
+	chunks := splitMrkdwn(mrkdwn(r.Text), maxSectionBytes)
+	need := 0
+	for _, c := range chunks {
+		need += utf8.RuneCountInString(c)
+	}
+	freeBlocks, freeRunes := maxBlocks-blocks, maxTotalRunes-runes
+	truncated := len(chunks) > freeBlocks || need > freeRunes
+	if truncated {
+		freeBlocks--
+		freeRunes -= utf8.RuneCountInString(w.truncated)
+	}
+	for _, c := range chunks {
+		n := utf8.RuneCountInString(c)
+		if len(answer) >= freeBlocks || n > freeRunes {
+			break
+		}
+		answer = append(answer, sectionBlock(c))
+		freeRunes -= n
+	}
+
+	var out []slack.Block
+	if notices != nil {
+		out = append(out, notices)
+	}
+	out = append(out, answer...)
+	if truncated {
+		out = append(out, contextBlock(w.truncated))
+	}
+	if len(out) == 0 && len(sources) == 0 {
+		out = append(out, sectionBlock("…")) // Slack rejects a message with nothing in it
+	}
+	out = append(out, sources...)
+	if feedback != nil {
+		out = append(out, feedback)
+	}
+	return Message{Text: fallbackText(r, w), Blocks: out}
+}
+
+// RenderProgress renders an answer still being written (streaming): the text so far
+// and a context line saying it is being written, no sources, no buttons.
+func RenderProgress(text, lang string) Message {
+	w := wordsFor(lang)
+	chunks := splitMrkdwn(mrkdwn(text), maxSectionBytes)
+	// Keep the end: the newest part is what the reader is waiting for.
+	start, runes := len(chunks), 0
+	for start > 0 && len(chunks)-start < maxBlocks-1 {
+		n := utf8.RuneCountInString(chunks[start-1])
+		if runes+n > maxProgressRunes {
+			break
+		}
+		runes += n
+		start--
+	}
+	var blocks []slack.Block
+	for _, c := range chunks[start:] {
+		blocks = append(blocks, sectionBlock(c))
+	}
+	blocks = append(blocks, contextBlock(w.writing))
+	t := truncateMrkdwn(escape(strings.TrimSpace(text)), maxFallbackRunes, 4*maxFallbackRunes)
+	if t == "" {
+		t = w.writing
+	}
+	return Message{Text: t, Blocks: blocks}
+}
+
+// RenderPlaceholder renders the first message posted while searching, e.g. "Searching 1,234 articles…".
+func RenderPlaceholder(text string) Message {
+	t := escape(strings.TrimSpace(text))
+	if t == "" {
+		t = "…"
+	}
+	return Message{
+		Text:   truncateMrkdwn(t, maxFallbackRunes, 4*maxFallbackRunes),
+		Blocks: []slack.Block{contextBlock(truncateMrkdwn(t, maxSectionBytes, maxSectionBytes))},
+	}
+}
+
+// sectionBlock is a section of mrkdwn text, which must be non-empty and
+// within the limits. Verbatim keeps Slack from turning words of an article
+// into mentions (@channel) or links.
+func sectionBlock(text string) slack.Block {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, true), nil, nil)
+}
+
+// contextBlock is a context block of one mrkdwn text.
+func contextBlock(text string) slack.Block {
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, true))
+}
+
+// noticesMrkdwn is the notices, one a line, each after a warning sign.
+func noticesMrkdwn(notices []string) string {
+	var lines []string
+	for _, n := range notices {
+		if n = oneLine(n); n != "" {
+			lines = append(lines, "⚠️ "+escape(n))
+		}
+	}
+	return truncateMrkdwn(strings.Join(lines, "\n"), maxNoticeRunes, maxSectionBytes)
+}
+
+// sourcesMrkdwn is the texts of the sources sections: a heading, then a line
+// per citation, packed into sections within the limits. Citations that do
+// not fit are counted in a last line.
+func sourcesMrkdwn(cs []rag.Citation, w words) []string {
+	if len(cs) == 0 {
+		return nil
+	}
+	// Room is kept for the "… and N more" line until the last citation.
+	more := len(fmt.Sprintf(w.more, len(cs))) + 1
+	var out []string
+	cur := w.sources
+	runes := utf8.RuneCountInString(cur)
+	for i, c := range cs {
+		line := sourceLine(c, i)
+		reserve := 0
+		if i < len(cs)-1 {
+			reserve = more
+		}
+		n := utf8.RuneCountInString(line) + 1
+		fits := len(cur)+1+len(line)+reserve <= maxSectionBytes
+		if runes+n+reserve > maxSourcesRunes || (!fits && len(out)+2 > maxSourcesBlocks) {
+			cur += "\n" + fmt.Sprintf(w.more, len(cs)-i)
+			break
+		}
+		if fits {
+			cur += "\n" + line
+		} else {
+			out = append(out, cur)
+			cur = line
+		}
+		runes += n
+	}
+	return append(out, cur)
+}
+
+// sourceLine is "[n] <url|title> · source · date", leaving out what is empty.
+func sourceLine(c rag.Citation, i int) string {
+	n := c.N
+	if n <= 0 {
+		n = i + 1
+	}
+	parts := []string{}
+	title := truncateRunes(oneLine(c.Title), maxTitleRunes)
+	u, ok := linkURL(c.URL)
+	switch {
+	case ok && title != "":
+		parts = append(parts, "<"+u+"|"+linkText(title)+">")
+	case ok:
+		parts = append(parts, "<"+u+">")
+	case title != "":
+		parts = append(parts, escape(title))
+	}
+	if s := truncateRunes(oneLine(c.Source), maxSourceRunes); s != "" {
+		parts = append(parts, escape(s))
+	}
+	if !c.Published.IsZero() {
+		parts = append(parts, c.Published.Format("2006-01-02"))
+	}
+	line := "[" + strconv.Itoa(n) + "]"
+	if len(parts) > 0 {
+		line += " " + strings.Join(parts, " · ")
+	}
+	return line
+}
+
+// fallbackText is the message's plain text: notices, answer, sources.
+func fallbackText(r bot.Reply, w words) string {
+	var groups []string
+	var notices []string
+	for _, n := range r.Notices {
+		if n = oneLine(n); n != "" {
+			notices = append(notices, "⚠️ "+n)
+		}
+	}
+	if len(notices) > 0 {
+		groups = append(groups, strings.Join(notices, "\n"))
+	}
+	if t := strings.TrimSpace(r.Text); t != "" {
+		groups = append(groups, t)
+	}
+	if len(r.Citations) > 0 {
+		lines := []string{w.sourcesPlain}
+		for i, c := range r.Citations {
+			n := c.N
+			if n <= 0 {
+				n = i + 1
+			}
+			line := "[" + strconv.Itoa(n) + "]"
+			if t := oneLine(c.Title); t != "" {
+				line += " " + t
+			}
+			if u := strings.TrimSpace(c.URL); u != "" {
+				line += " (" + u + ")"
+			}
+			lines = append(lines, line)
+		}
+		groups = append(groups, strings.Join(lines, "\n"))
+	}
+	t := truncateMrkdwn(escape(strings.Join(groups, "\n\n")), maxFallbackRunes, 4*maxFallbackRunes)
+	if t == "" {
+		t = "…"
+	}
+	return t
+}
+
+// escape escapes the three characters Slack gives a meaning to.
+func escape(s string) string {
+	return mrkdwnEscaper.Replace(strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// linkText is the escaped label of a <url|label> link: "|" would end the
+// URL part early, so it becomes "¦".
+func linkText(s string) string {
+	return strings.ReplaceAll(escape(s), "|", "¦")
+}
+
+// linkURL returns u ready to go in a <url|text> link, and whether it can:
+// only absolute http, https and mailto URLs of reasonable length qualify.
+func linkURL(u string) (string, bool) {
+	u = strings.TrimSpace(u)
+	if u == "" || len(u) > maxLinkBytes || strings.ContainsFunc(u, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return "", false
+	}
+	p, err := url.Parse(u)
+	if err != nil {
+		return "", false
+	}
+	switch strings.ToLower(p.Scheme) {
+	case "http", "https":
+		if p.Host == "" {
+			return "", false
+		}
+	case "mailto":
+		if p.Opaque == "" {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	u = strings.NewReplacer("|", "%7C", "<", "%3C", ">", "%3E", "&", "&amp;").Replace(u)
+	return u, true
+}
+
+// oneLine is s on one line, trimmed.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+}
+
+// truncateRunes shortens s to at most n runes, ending it with "…" when cut.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i, k := 0, 0
+	for i = range s {
+		if k == n-1 {
+			break
+		}
+		k++
+	}
+	return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
+}
+
+// truncateMrkdwn shortens mrkdwn text to at most maxRunes runes and maxBytes
+// bytes, ending it with "…" when cut; it never cuts inside a rune, an
+// entity (&amp;) or a link.
+func truncateMrkdwn(s string, maxRunes, maxBytes int) string {
+	if len(s) <= maxBytes && utf8.RuneCountInString(s) <= maxRunes {
+		return s
+	}
+	limit := maxBytes - len("…")
+	k := 0
+	for i := range s {
+		if k == maxRunes-1 {
+			limit = min(limit, i)
+			break
+		}
+		k++
+	}
+	c := hardCut(s, limit)
+	return strings.TrimRightFunc(s[:c], unicode.IsSpace) + "…"
+}
+
+// mrkdwn converts the light Markdown of an answer to Slack mrkdwn: bold,
+// links and headings are converted, quotes, lists and [n] markers kept,
+// and everything else escaped, so that the text cannot make a link or a
+// mention of its own.
+func mrkdwn(md string) string {
+	md = strings.ToValidUTF8(md, "\uFFFD")
+	md = strings.ReplaceAll(md, "\r\n", "\n")
+	md = strings.ReplaceAll(md, "\r", "\n")
+	lines := strings.Split(md, "\n")
+	out := make([]string, 0, len(lines))
+	fence := false
+	for _, line := range lines {
+		if strings.HasPrefix(strings.TrimLeft(line, " "), "```") {
+			fence = !fence
+			out = append(out, "```")
+			continue
+		}
+		if fence {
+			out = append(out, escape(line))
+			continue
+		}
+		out = append(out, mrkdwnLine(line))
+	}
+	if fence {
+		out = append(out, "```")
+	}
+	for len(out) > 0 && strings.TrimSpace(out[0]) == "" {
+		out = out[1:]
+	}
+	return strings.TrimRightFunc(strings.Join(out, "\n"), unicode.IsSpace)
+}
+
+// mrkdwnLine converts a line outside code blocks.
+func mrkdwnLine(line string) string {
+	body := strings.TrimLeft(line, " \t")
+	indent := line[:len(line)-len(body)]
+	prefix := ""
+	if strings.HasPrefix(body, ">") {
+		// A quote: its marker stays a literal ">" for Slack to render it;
+		// anything after it is text (Slack has no nested quotes).
+		body = strings.TrimPrefix(body[1:], " ")
+		prefix, indent = "> ", ""
+	}
+	switch {
+	case isRule(body):
+		return indent + prefix + "──────────"
+	case strings.HasPrefix(body, "#"):
+		h := strings.TrimLeft(body, "#")
+		if len(body)-len(h) <= 6 && (h == "" || h[0] == ' ' || h[0] == '\t') {
+			h = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(h), "#"))
+			h = strings.ReplaceAll(h, "**", "")
+			if h == "" {
+				return ""
+			}
+			return indent + prefix + "*" + inline(h) + "*"
+		}
+	case strings.HasPrefix(body, "- "), strings.HasPrefix(body, "* "), strings.HasPrefix(body, "+ "):
+		return indent + prefix + "- " + inline(body[2:])
+	}
+	return indent + prefix + inline(body)
+}
+
+// isRule reports whether a line is a Markdown horizontal rule.
+func isRule(s string) bool {
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	if len(s) < 3 {
+		return false
+	}
+	return strings.Count(s, s[:1]) == len(s) && (s[0] == '-' || s[0] == '*' || s[0] == '_')
+}
+
+// inline converts the inline Markdown of a line: **bold**, *italic*,
+// ~~strike~~, `code` and [text](url) links; everything else is escaped.
+func inline(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		switch c := s[i]; c {
+		case '`':
+			n := runLen(s[i:], '`')
+			if j := strings.Index(s[i+n:], s[i:i+n]); j > 0 {
+				code := s[i+n : i+n+j]
+				b.WriteString("`" + escape(code) + "`")
+				i += n + j + n
+				continue
+			}
+			b.WriteString(s[i : i+n])
+			i += n
+			continue
+		case '!', '[':
+			k := i
+			if c == '!' {
+				if !strings.HasPrefix(s[i+1:], "[") {
+					break
+				}
+				k++
+			}
+			if text, u, end, ok := parseLink(s, k); ok {
+				label := linkText(strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(text, "**", ""), "`", "")))
+				if label == "" {
+					b.WriteString("<" + u + ">")
+				} else {
+					b.WriteString("<" + u + "|" + label + ">")
+				}
+				i = end
+				continue
+			}
+		case '*':
+			if strings.HasPrefix(s[i:], "**") {
+				if j := strings.Index(s[i+2:], "**"); j > 0 && emphasis(s[i+2:i+2+j]) {
+					b.WriteString("*" + inline(s[i+2:i+2+j]) + "*")
+					i += 2 + j + 2
+					continue
+				}
+				n := runLen(s[i:], '*')
+				b.WriteString(s[i : i+n])
+				i += n
+				continue
+			}
+			if j := closingStar(s[i+1:]); j > 0 && emphasis(s[i+1:i+1+j]) {
+				b.WriteString("_" + inline(s[i+1:i+1+j]) + "_")
+				i += 1 + j + 1
+				continue
+			}
+		case '~':
+			if strings.HasPrefix(s[i:], "~~") {
+				if j := strings.Index(s[i+2:], "~~"); j > 0 && emphasis(s[i+2:i+2+j]) {
+					b.WriteString("~" + inline(s[i+2:i+2+j]) + "~")
+					i += 2 + j + 2
+					continue
+				}
+			}
+		case '&':
+			b.WriteString("&amp;")
+			i++
+			continue
+		case '<':
+			b.WriteString("&lt;")
+			i++
+			continue
+		case '>':
+			b.WriteString("&gt;")
+			i++
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+// runLen is how many times c repeats at the start of s.
+func runLen(s string, c byte) int {
+	n := 0
+	for n < len(s) && s[n] == c {
+		n++
+	}
+	return n
+}
+
+// emphasis reports whether s can be emphasized: Markdown wants no space
+// just inside the markers.
+func emphasis(s string) bool {
+	if s == "" {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return !unicode.IsSpace(first) && !unicode.IsSpace(last)
+}
+
+// closingStar is the index in s of a single "*" that closes an italic, or -1.
+func closingStar(s string) int {
+	for j := 0; j < len(s); j++ {
+		if s[j] != '*' {
+			continue
+		}
+		if j+1 < len(s) && s[j+1] == '*' {
+			j++
+			continue
+		}
+		return j
+	}
+	return -1
+}
+
+// parseLink parses a Markdown link [text](url) at s[i], returning its text,
+// its URL ready for Slack, and the index after it. Only http, https and
+// mailto URLs make links.
+func parseLink(s string, i int) (text, u string, end int, ok bool) {
+	if i >= len(s) || s[i] != '[' {
+		return "", "", 0, false
+	}
+	depth, j := 0, i
+	for ; j < len(s); j++ {
+		if s[j] == '[' {
+			depth++
+		} else if s[j] == ']' {
+			depth--
+			if depth == 0 {
+				break
+			}
+		}
+	}
+	if j >= len(s) || j+1 >= len(s) || s[j+1] != '(' {
+		return "", "", 0, false
+	}
+	text = s[i+1 : j]
+	depth = 0
+	k := j + 1
+	for ; k < len(s); k++ {
+		if s[k] == '(' {
+			depth++
+		} else if s[k] == ')' {
+			depth--
+			if depth == 0 {
+				break
+			}
+		}
+	}
+	if k >= len(s) {
+		return "", "", 0, false
+	}
+	dest := strings.TrimSpace(s[j+2 : k])
+	if f := strings.Fields(dest); len(f) > 1 { // [text](url "title")
+		dest = f[0]
+	}
+	dest = strings.TrimSuffix(strings.TrimPrefix(dest, "<"), ">")
+	u, ok = linkURL(dest)
+	if !ok || len(text)+len(u) > maxLinkBytes {
+		return "", "", 0, false
+	}
+	return text, u, k + 1, true
+}
+
+// splitMrkdwn splits mrkdwn text into pieces of at most maxBytes bytes (so
+// at most maxBytes characters too), none of them blank. It splits at
+// paragraph breaks, else line breaks, else sentence ends, else spaces, and
+// never inside a rune, an entity or a <url|text> link. A quote line split
+// in two stays a quote.
+func splitMrkdwn(s string, maxBytes int) []string {
+	var out []string
+	for {
+		s = strings.TrimLeft(s, "\n")
+		if strings.TrimSpace(s) == "" {
+			return out
+		}
+		if len(s) <= maxBytes {
+			return append(out, strings.TrimRightFunc(s, unicode.IsSpace))
+		}
+		cut, next := cutPoint(s, maxBytes)
+		piece := strings.TrimRightFunc(s[:cut], unicode.IsSpace)
+		rest := s[next:]
+		if !strings.HasPrefix(rest, "\n") {
+			// Cut inside a line: carry a quote over to the next piece.
+			start := strings.LastIndexByte(s[:cut], '\n') + 1
+			rest = strings.TrimLeft(rest, " ")
+			if strings.HasPrefix(s[start:], "> ") && rest != "" {
+				rest = "> " + rest
+			}
+		}
+		if strings.TrimSpace(piece) != "" {
+			out = append(out, piece)
+		}
+		s = rest
+	}
+}
+
+// cutPoint chooses where to cut s, longer than maxBytes: the piece is
+// s[:cut], and the rest starts at s[next:]. cut > 0.
+func cutPoint(s string, maxBytes int) (cut, next int) {
+	allowed := cutMask(s, maxBytes)
+	window := s[:maxBytes+1] // a break right at maxBytes counts
+	// A paragraph or a line may start a new section however short the
+	// piece before it; inside one, a piece shorter than least is not worth
+	// a block.
+	least := maxBytes / 4
+	for _, sep := range []string{"\n\n", "\n"} {
+		for i := strings.LastIndex(window, sep); i > 0; i = strings.LastIndex(window[:i], sep) {
+			if allowed[i] && strings.TrimSpace(s[:i]) != "" {
+				return i, i
+			}
+		}
+	}
+	ok := func(i int) bool { return i >= least && i <= maxBytes && allowed[i] }
+	for i := maxBytes; i >= least; i-- {
+		if ok(i) {
+			if r, _ := utf8.DecodeLastRuneInString(s[:i]); sentenceEnd(r, s[i:]) {
+				return i, i
+			}
+		}
+	}
+	for i := strings.LastIndexByte(window, ' '); i >= least; i = strings.LastIndexByte(window[:i], ' ') {
+		if ok(i) {
+			return i, i + 1
+		}
+	}
+	c := hardCut(s, maxBytes)
+	if c <= 0 { // only with invalid UTF-8, which mrkdwn and escape never produce
+		c = maxBytes
+	}
+	return c, c
+}
+
+// sentenceEnd reports whether r, followed by after, ends a sentence: a
+// Chinese full stop, or ". ! ?" before a space or the end of the line.
+func sentenceEnd(r rune, after string) bool {
+	switch r {
+	case '。', '！', '？':
+		return true
+	case '.', '!', '?':
+		return after == "" || after[0] == ' ' || after[0] == '\n'
+	}
+	return false
+}
+
+// hardCut is the last index ≤ limit where s can be cut: not inside a rune,
+// an entity or a link. It is > 0 for valid UTF-8 and limit ≥ 4.
+func hardCut(s string, limit int) int {
+	if limit >= len(s) {
+		return len(s)
+	}
+	allowed := cutMask(s, limit)
+	for i := limit; i > 0; i-- {
+		if allowed[i] {
+			return i
+		}
+	}
+	for i := limit; i > 0; i-- { // a link longer than limit: cut at a rune boundary
+		if utf8.RuneStart(s[i]) {
+			return i
+		}
+	}
+	return 0
+}
+
+// entities are the escapes of mrkdwn.
+var entities = []string{"&amp;", "&lt;", "&gt;"}
+
+// cutMask tells, for each i ≤ limit < len(s), whether s can be cut before
+// s[i]: at a rune boundary, not inside an entity (&amp; &lt; &gt;), not
+// inside a <...> link. The text has no '<' but links': the rest is escaped.
+func cutMask(s string, limit int) []bool {
+	allowed := make([]bool, limit+1)
+	inLink := false
+	for i := 1; i <= limit; i++ {
+		switch s[i-1] {
+		case '<':
+			inLink = true
+		case '>':
+			inLink = false
+		}
+		allowed[i] = !inLink && utf8.RuneStart(s[i])
+	}
+	for i := 0; i < limit; i++ {
+		if s[i] != '&' {
+			continue
+		}
+		for _, e := range entities {
+			if strings.HasPrefix(s[i:], e) {
+				for k := i + 1; k < i+len(e) && k <= limit; k++ {
+					allowed[k] = false
+				}
+			}
+		}
+	}
+	return allowed
+}

@@ -1,0 +1,298 @@
+// Package slackbot is the Slack adapter: it receives mentions, direct
+// messages, thread follow-ups, slash commands and button clicks through
+// the HTTP Events API (with signing-secret verification) or Socket Mode,
+// acknowledges at once, hands questions to the bot core's queue, and posts
+// the answers in the asking thread as Block Kit, streamed into a
+// placeholder message.
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/marketbot/marketbot/bot"
+	"github.com/marketbot/marketbot/corpus"
+)
+
+// Config configures the adapter. Tokens come from the environment (see
+// cmd/marketbot) and are never logged.
+type Config struct {
+	BotToken      string // xoxb-…
+	SigningSecret string // HTTP mode: verifies every request
+	AppToken      string // xapp-…: Socket Mode when set
+	APIURL        string // Slack Web API base URL; default Slack's
+	HTTPClient    *http.Client
+	Logger        *slog.Logger
+	// Placeholder is the text posted while an answer is prepared, e.g.
+	// "Searching 1,234 articles…"; nil: a reaction instead.
+	Placeholder func(ctx context.Context, lang string) string
+	// UpdateEvery is the least time between two edits of a streaming
+	// answer (Slack allows about one per second per message); default 1.2s.
+	UpdateEvery time.Duration
+}
+
+// Core is what the adapter needs from the bot core.
+type Core interface {
+	Claim(ctx context.Context, q bot.Question) bool
+	KnowsThread(q bot.Question) bool
+	Feedback(ctx context.Context, answerID, user string, vote int) error
+}
+
+// Queue takes questions to answer.
+type Queue interface {
+	Submit(j bot.Job) error
+}
+
+// Adapter connects one Slack app to the bot.
+type Adapter struct {
+	api       *slack.Client
+	cfg       Config
+	core      Core
+	queue     Queue
+	log       *slog.Logger
+	botUserID string
+	webhook   *http.Client
+	wg        sync.WaitGroup // goroutines that answer after an ack
+	ctx       context.Context
+	cancel    context.CancelFunc
+}
+
+// New checks the bot token with auth.test and returns an adapter.
+func New(ctx context.Context, cfg Config, core Core, queue Queue) (*Adapter, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: SLACK_BOT_TOKEN is not set")
+	}
+	if cfg.AppToken == "" && cfg.SigningSecret == "" {
+		return nil, errors.New("slack: set SLACK_SIGNING_SECRET (HTTP Events API) or SLACK_APP_TOKEN (Socket Mode)")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.UpdateEvery <= 0 {
+		cfg.UpdateEvery = 1200 * time.Millisecond
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient)}
+	if cfg.APIURL != "" {
+		u := cfg.APIURL
+		if !strings.HasSuffix(u, "/") {
+			u += "/" // slack-go joins method names onto it
+		}
+		opts = append(opts, slack.OptionAPIURL(u))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	api := slack.New(cfg.BotToken, opts...)
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("slack: check the bot token (auth.test): %w", err)
+	}
+	actx, cancel := context.WithCancel(context.Background())
+	return &Adapter{api: api, cfg: cfg, core: core, queue: queue, log: cfg.Logger.With("platform", "slack"),
+		botUserID: auth.UserID, webhook: cfg.HTTPClient, ctx: actx, cancel: cancel}, nil
+}
+
+// Close waits for answers being posted, up to ctx's deadline.
+func (a *Adapter) Close(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		a.cancel()
+		return nil
+	case <-ctx.Done():
+		a.cancel()
+		return ctx.Err()
+	}
+}
+
+// event is what the adapter takes from an Events API callback.
+func (a *Adapter) event(eventID string, inner any) {
+	var q bot.Question
+	var threadTS string
+	switch ev := inner.(type) {
+	case *slackevents.AppMentionEvent:
+		if ev.BotID != "" || ev.User == a.botUserID || ev.User == "" {
+			return
+		}
+		q = bot.Question{Conversation: ev.Channel, Thread: ev.ThreadTimeStamp, MessageID: ev.TimeStamp, User: ev.User, Text: a.plain(ev.Text)}
+		threadTS = ev.ThreadTimeStamp
+		if threadTS == "" {
+			threadTS = ev.TimeStamp
+		}
+	case *slackevents.MessageEvent:
+		// Edits, deletions, joins and bot posts carry a subtype; the bot's
+		// own messages carry its user or bot id.
+		if ev.SubType != "" || ev.BotID != "" || ev.User == a.botUserID || ev.User == "" {
+			return
+		}
+		q = bot.Question{Conversation: ev.Channel, Thread: ev.ThreadTimeStamp, MessageID: ev.TimeStamp, User: ev.User, Text: a.plain(ev.Text)}
+		threadTS = ev.ThreadTimeStamp
+		if threadTS == "" {
+			threadTS = ev.TimeStamp
+		}
+		switch {
+		case ev.ChannelType == "im":
+		case strings.Contains(ev.Text, "<@"+a.botUserID+">"):
+			return // answered as an app_mention
+		case ev.ThreadTimeStamp != "" && a.core.KnowsThread(withPlatform(q)):
+			// A follow-up in a thread the bot answered, without a mention.
+		default:
+			return
+		}
+	default:
+		return
+	}
+	q.Platform, q.EventID = "slack", eventID
+	a.goAnswer(q, threadTS)
+}
+
+func withPlatform(q bot.Question) bot.Question { q.Platform = "slack"; return q }
+
+// goAnswer answers a question in the background: claim it, show that the
+// bot is on it, queue it, stream the answer into the placeholder and post
+// the final reply in the thread.
+func (a *Adapter) goAnswer(q bot.Question, threadTS string) {
+	a.wg.Go(func() {
+		ctx := a.ctx
+		if !a.core.Claim(ctx, q) {
+			return
+		}
+		log := a.log.With("conversation", q.Conversation, "message", q.MessageID, "event", q.EventID)
+		p := &post{a: a, log: log, channel: q.Conversation, threadTS: threadTS}
+		p.start(ctx, q)
+		err := a.queue.Submit(bot.Job{Question: q, Stream: p.stream, Deliver: func(r bot.Reply) { p.finish(ctx, r) }})
+		if err != nil {
+			log.Warn("queue full; told the user", "err", err)
+			p.finish(ctx, bot.Reply{Text: bot.Busy(q.Text)})
+		}
+	})
+}
+
+// post is one answer's message: a placeholder, edited as the answer
+// streams, then replaced by the final reply.
+type post struct {
+	a        *Adapter
+	log      *slog.Logger
+	channel  string
+	threadTS string
+	lang     string
+
+	mu      sync.Mutex
+	ts      string // the placeholder's timestamp; "" if none
+	text    strings.Builder
+	last    time.Time
+	pending bool
+	done    bool
+}
+
+func (p *post) start(ctx context.Context, q bot.Question) {
+	p.lang = corpus.DetectLang(q.Text)
+	if p.a.cfg.Placeholder == nil {
+		if err := p.a.api.AddReactionContext(ctx, "eyes", slack.NewRefToMessage(q.Conversation, q.MessageID)); err != nil {
+			p.log.Warn("could not add a reaction", "err", err)
+		}
+		return
+	}
+	m := RenderPlaceholder(p.a.cfg.Placeholder(ctx, p.lang))
+	_, ts, err := p.a.api.PostMessageContext(ctx, p.channel, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionTS(p.threadTS))
+	if err != nil {
+		p.log.Warn("could not post a placeholder", "err", err)
+		return
+	}
+	p.mu.Lock()
+	p.ts = ts
+	p.mu.Unlock()
+}
+
+// stream receives pieces of the answer; it edits the placeholder at most
+// once every UpdateEvery, never blocking the writer for long.
+func (p *post) stream(piece string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.text.WriteString(piece)
+	if p.ts == "" || p.done || p.pending || time.Since(p.last) < p.a.cfg.UpdateEvery {
+		return
+	}
+	p.pending = true
+	text := p.text.String()
+	p.a.wg.Go(func() {
+		m := RenderProgress(text, p.lang)
+		_, _, _, err := p.a.api.UpdateMessageContext(p.a.ctx, p.channel, p.ts, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
+		if err != nil {
+			p.log.Warn("could not update the streaming answer", "err", err)
+		}
+		p.mu.Lock()
+		p.pending, p.last = false, time.Now()
+		p.mu.Unlock()
+	})
+	p.last = time.Now()
+}
+
+// finish shows the final reply: in place of the placeholder when there is
+// one, else as a new message in the thread; as plain text if Slack
+// refuses the blocks. A failure to post is logged: there is no one else to
+// tell.
+func (p *post) finish(ctx context.Context, r bot.Reply) {
+	p.mu.Lock()
+	p.done = true
+	ts := p.ts
+	p.mu.Unlock()
+	// Let an in-flight streaming edit land first, so it cannot overwrite the answer.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		p.mu.Lock()
+		pending := p.pending
+		p.mu.Unlock()
+		if !pending {
+			break
+		}
+	}
+	m := Render(r, r.ID)
+	send := func(opts ...slack.MsgOption) error {
+		if ts != "" {
+			_, _, _, err := p.a.api.UpdateMessageContext(ctx, p.channel, ts, opts...)
+			return err
+		}
+		_, _, err := p.a.api.PostMessageContext(ctx, p.channel, append(opts, slack.MsgOptionTS(p.threadTS))...)
+		return err
+	}
+	err := send(slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
+	if err != nil {
+		p.log.Warn("Slack refused the answer's blocks; sending plain text", "err", err)
+		err = send(slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks())
+	}
+	if err != nil {
+		p.log.Error("could not post the answer", "err", err)
+	}
+}
+
+var (
+	slackLink    = regexp.MustCompile(`<(https?://[^|>]+)\|([^>]+)>`)
+	slackURL     = regexp.MustCompile(`<(https?://[^|>]+)>`)
+	slackChannel = regexp.MustCompile(`<#[A-Z0-9]+\|([^>]*)>`)
+	slackMention = regexp.MustCompile(`<[@!][^>]*>`)
+)
+
+// plain turns Slack's message markup into the text a user typed: the bot's
+// mention dropped, links to their text, channels to their names.
+func (a *Adapter) plain(text string) string {
+	text = slackLink.ReplaceAllString(text, "$2")
+	text = slackURL.ReplaceAllString(text, "$1")
+	text = slackChannel.ReplaceAllString(text, "#$1")
+	text = slackMention.ReplaceAllString(text, "")
+	text = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(text)
+	return strings.TrimSpace(text)
+}

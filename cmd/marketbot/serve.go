@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/marketbot/marketbot/bot"
+	"github.com/marketbot/marketbot/bot/slackbot"
+	"github.com/marketbot/marketbot/rag"
+)
+
+// logger writes JSON when stderr is not a terminal, text otherwise.
+func (e environment) logger() *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if e.getenv("MARKETBOT_LOG_LEVEL") == "debug" {
+		opts.Level = slog.LevelDebug
+	}
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return slog.New(slog.NewTextHandler(e.stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(e.stderr, opts))
+}
+
+// intEnv reads a positive integer setting.
+func (e environment) intEnv(name string, def int) (int, error) {
+	v := e.getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s=%q: want a positive number", name, v)
+	}
+	return n, nil
+}
+
+func (e environment) serve(ctx context.Context, args []string) error {
+	fs, dataDir := e.flags("serve")
+	addr := fs.String("addr", "", "listen address (default $MARKETBOT_ADDR, else :8080)")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageError{"serve takes no arguments"}
+	}
+	if *addr == "" {
+		*addr = e.getenv("MARKETBOT_ADDR")
+	}
+	if *addr == "" {
+		*addr = ":8080"
+	}
+	log := e.logger()
+	workers, err := e.intEnv("MARKETBOT_WORKERS", 4)
+	if err != nil {
+		return err
+	}
+	depth, err := e.intEnv("MARKETBOT_QUEUE", 100)
+	if err != nil {
+		return err
+	}
+	model, err := e.chatModel()
+	if err != nil {
+		return err
+	}
+	st, err := e.openStore(ctx, *dataDir, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	answerer := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log})
+	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st,
+		AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
+	pool := bot.NewPool(core, workers, depth)
+
+	mux := http.NewServeMux()
+	var ready atomic.Bool
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if !ready.Load() {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+
+	var slackAdapter *slackbot.Adapter
+	runErr := make(chan error, 2)
+	if e.getenv("SLACK_BOT_TOKEN") != "" {
+		slackAdapter, err = slackbot.New(ctx, slackbot.Config{
+			BotToken: e.getenv("SLACK_BOT_TOKEN"), SigningSecret: e.getenv("SLACK_SIGNING_SECRET"),
+			AppToken: e.getenv("SLACK_APP_TOKEN"), APIURL: e.getenv("SLACK_API_URL"), Logger: log,
+			Placeholder: placeholder(st),
+		}, core, pool)
+		if err != nil {
+			return err
+		}
+		if e.getenv("SLACK_APP_TOKEN") != "" {
+			log.Info("slack: socket mode")
+			go func() { runErr <- slackAdapter.RunSocketMode(ctx) }()
+		} else {
+			log.Info("slack: HTTP events API at /slack/events, /slack/commands, /slack/interactions")
+			slackAdapter.Routes(mux)
+		}
+	} else {
+		log.Warn("no chat platform configured: set SLACK_BOT_TOKEN (and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)")
+	}
+
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", *addr, err)
+	}
+	log.Info("serving", "addr", ln.Addr().String())
+	fmt.Fprintf(e.stderr, "marketbot: serving on %s\n", ln.Addr())
+	go func() { runErr <- srv.Serve(ln) }()
+	ready.Store(true)
+
+	select {
+	case <-ctx.Done():
+	case err := <-runErr:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("stopping", "err", err)
+		}
+	}
+	log.Info("shutting down")
+	ready.Store(false)
+	shutdown, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdown)
+	if err := pool.Shutdown(shutdown); err != nil {
+		log.Warn("answers still running at the deadline were cancelled", "err", err)
+	}
+	if slackAdapter != nil {
+		slackAdapter.Close(shutdown)
+	}
+	return nil
+}
+
+// placeholder says how many articles the bot is searching.
+func placeholder(st *rag.Store) func(ctx context.Context, lang string) string {
+	return func(ctx context.Context, lang string) string {
+		n := 0
+		if s, err := st.Stats(ctx); err == nil {
+			n = s.Articles
+		}
+		if lang == "zh" || lang == "zh-Hant" {
+			return fmt.Sprintf("正在检索 %d 篇文章…", n)
+		}
+		return fmt.Sprintf("Searching %s articles…", thousands(n))
+	}
+}
+
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func (e environment) slackManifest(_ context.Context, args []string) error {
+	fs, _ := e.flags("slack-manifest")
+	base := fs.String("url", "", "public https URL of marketbot serve (HTTP Events API)")
+	socket := fs.Bool("socket", e.getenv("SLACK_APP_TOKEN") != "", "Socket Mode: no request URLs")
+	command := fs.String("command", "/llm", "slash command name")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageError{"slack-manifest takes no arguments"}
+	}
+	m, err := slackbot.Manifest(*base, *socket, *command)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	fmt.Fprint(e.stdout, m)
+	return nil
+}
