@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine to write.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestServeSlack runs "marketbot serve" with Slack configured against a
+// fake Slack Web API and sends it a signed mention over HTTP.
+func TestServeSlack(t *testing.T) {
+	var mu sync.Mutex
+	var updates []string
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		switch r.URL.Path {
+		case "/api/auth.test":
+			fmt.Fprint(w, `{"ok":true,"user_id":"UBOT","bot_id":"BBOT","team_id":"T1"}`)
+		case "/api/chat.postMessage":
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"9.9"}`, r.Form.Get("channel"))
+		case "/api/chat.update":
+			mu.Lock()
+			updates = append(updates, r.Form.Get("blocks"))
+			mu.Unlock()
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"9.9"}`, r.Form.Get("channel"))
+		default:
+			fmt.Fprint(w, `{"ok":true}`)
+		}
+	}))
+	defer fake.Close()
+	env := map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "MARKETBOT_ADDR": "127.0.0.1:0",
+		"SLACK_BOT_TOKEN": "xoxb-secret-token", "SLACK_SIGNING_SECRET": "shh", "SLACK_API_URL": fake.URL + "/api"}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
+	var addr string
+	addrRE := regexp.MustCompile(`serving on (\S+)`)
+	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("serve did not start:\n%s", stderr.String())
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil || resp.StatusCode != 200 {
+			t.Errorf("%s: %v %v", path, resp, err)
+		}
+	}
+	body, _ := json.Marshal(map[string]any{"type": "event_callback", "event_id": "EvServe", "event": map[string]any{
+		"type": "app_mention", "user": "U1", "text": "<@UBOT> 火山方舟接入了哪些模型？", "ts": "1.1", "channel": "C1"}})
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte("shh"))
+	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
+	req, _ := http.NewRequest("POST", "http://"+addr+"/slack/events", bytes.NewReader(body))
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("event: %v %v", resp, err)
+	}
+	answered := false
+	for deadline := time.Now().Add(10 * time.Second); !answered && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		mu.Lock()
+		for _, u := range updates {
+			answered = answered || strings.Contains(u, "火山方舟")
+		}
+		mu.Unlock()
+	}
+	if !answered {
+		t.Error("the mention was not answered")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if strings.Contains(stderr.String(), "xoxb-secret-token") || strings.Contains(stderr.String(), "shh\"") {
+		t.Error("a secret reached the logs")
+	}
+}
+
+func TestServeConfigErrors(t *testing.T) {
+	env := map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "MARKETBOT_ADDR": "127.0.0.1:0", "SLACK_BOT_TOKEN": "xoxb-x"}
+	_, _, err := runWithEnv(t, env, "", "serve")
+	if err == nil || !strings.Contains(err.Error(), "SLACK_SIGNING_SECRET") {
+		t.Errorf("Slack without a signing secret or app token: %v", err)
+	}
+	env = map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "MARKETBOT_WORKERS": "lots"}
+	if _, _, err := runWithEnv(t, env, "", "serve"); err == nil || !strings.Contains(err.Error(), "MARKETBOT_WORKERS") {
+		t.Errorf("bad worker count: %v", err)
+	}
+}
