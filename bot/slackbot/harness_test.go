@@ -36,6 +36,7 @@ type fakeSlack struct {
 	calls     []slackCall
 	responses []map[string]any
 	nextTS    int
+	limited   int // answer this many more posts with 429
 	srv       *httptest.Server
 }
 
@@ -56,6 +57,14 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			c := slackCall{Method: method, Channel: r.Form.Get("channel"), TS: r.Form.Get("ts"), ThreadTS: r.Form.Get("thread_ts"),
 				Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")}
 			f.mu.Lock()
+			if f.limited > 0 {
+				f.limited--
+				f.mu.Unlock()
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusTooManyRequests)
+				fmt.Fprint(w, `{"ok":false,"error":"ratelimited"}`)
+				return
+			}
 			if method == "chat.postMessage" {
 				f.nextTS++
 				c.TS = fmt.Sprintf("%d.000100", f.nextTS)

@@ -84,7 +84,9 @@ func New(ctx context.Context, cfg Config, core Core, queue Queue) (*Adapter, err
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient)}
+	// Slack answers 429 with Retry-After when posting too fast (about one
+	// message a second per channel): wait and retry.
+	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient), slack.OptionRetry(3)}
 	if cfg.APIURL != "" {
 		u := cfg.APIURL
 		if !strings.HasSuffix(u, "/") {

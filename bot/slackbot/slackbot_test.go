@@ -34,6 +34,19 @@ func TestMentionIsAnsweredInItsThread(t *testing.T) {
 	}
 }
 
+func TestSlackRateLimitsAreWaitedOut(t *testing.T) {
+	h := newHarness(t, nil)
+	h.slack.mu.Lock()
+	h.slack.limited = 2
+	h.slack.mu.Unlock()
+	start := time.Now()
+	h.event(t, "EvRL", mention("C1", "121.1", "", "火山方舟接入了哪些模型？"), nil)
+	waitFor(t, "the answer despite 429s", func() bool { return h.slack.answered("C1", "121.1") })
+	if time.Since(start) < 2*time.Second {
+		t.Errorf("answered after %v: Retry-After was not honoured", time.Since(start))
+	}
+}
+
 func TestRetriedDeliveryIsAnsweredOnce(t *testing.T) {
 	h := newHarness(t, nil)
 	ev := mention("C1", "222.2", "", "DeepSeek-V3的训练成本是多少？")
