@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/marketbot/marketbot/bot"
+	"github.com/marketbot/marketbot/bot/feishubot"
 	"github.com/marketbot/marketbot/bot/slackbot"
 	"github.com/marketbot/marketbot/rag"
 )
@@ -94,7 +95,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	})
 
 	var slackAdapter *slackbot.Adapter
-	runErr := make(chan error, 2)
+	runErr := make(chan error, 3)
 	if e.getenv("SLACK_BOT_TOKEN") != "" {
 		slackAdapter, err = slackbot.New(ctx, slackbot.Config{
 			BotToken: e.getenv("SLACK_BOT_TOKEN"), SigningSecret: e.getenv("SLACK_SIGNING_SECRET"),
@@ -111,8 +112,36 @@ func (e environment) serve(ctx context.Context, args []string) error {
 			log.Info("slack: HTTP events API at /slack/events, /slack/commands, /slack/interactions")
 			slackAdapter.Routes(mux)
 		}
-	} else {
-		log.Warn("no chat platform configured: set SLACK_BOT_TOKEN (and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)")
+	}
+	var feishuAdapter *feishubot.Adapter
+	if e.getenv("FEISHU_APP_ID") != "" || e.getenv("FEISHU_APP_SECRET") != "" {
+		mode := e.getenv("FEISHU_MODE")
+		if mode != "" && mode != "ws" && mode != "webhook" {
+			return fmt.Errorf("FEISHU_MODE=%q: use ws (long connection, the default) or webhook", mode)
+		}
+		if mode == "webhook" && e.getenv("FEISHU_ENCRYPT_KEY") == "" {
+			return errors.New("feishu: webhook mode needs FEISHU_ENCRYPT_KEY (without it the SDK accepts forged events)")
+		}
+		feishuAdapter, err = feishubot.New(ctx, feishubot.Config{
+			AppID: e.getenv("FEISHU_APP_ID"), AppSecret: e.getenv("FEISHU_APP_SECRET"),
+			VerificationToken: e.getenv("FEISHU_VERIFICATION_TOKEN"), EncryptKey: e.getenv("FEISHU_ENCRYPT_KEY"),
+			BaseURL: e.getenv("FEISHU_BASE_URL"), Logger: log, Placeholder: placeholder(st),
+		}, core, pool)
+		if err != nil {
+			return err
+		}
+		if mode == "webhook" {
+			log.Info("feishu: webhook at /feishu/events and /feishu/cards")
+			if err := feishuAdapter.Routes(mux); err != nil {
+				return err
+			}
+		} else {
+			log.Info("feishu: long connection")
+			go func() { runErr <- feishuAdapter.RunLongConnection(ctx) }()
+		}
+	}
+	if slackAdapter == nil && feishuAdapter == nil {
+		log.Warn("no chat platform configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or FEISHU_APP_ID and FEISHU_APP_SECRET")
 	}
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
@@ -143,6 +172,9 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	if slackAdapter != nil {
 		slackAdapter.Close(shutdown)
+	}
+	if feishuAdapter != nil {
+		feishuAdapter.Close(shutdown)
 	}
 	return nil
 }

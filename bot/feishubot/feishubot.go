@@ -1,0 +1,463 @@
+// Package feishubot is the Feishu/Lark adapter: it receives messages
+// (group @mentions and direct messages), bot-menu clicks and card button
+// callbacks over the long connection or an encrypted, signed webhook,
+// hands questions to the bot core's queue without delaying the SDK's
+// acknowledgement, and replies to the asking message with an interactive
+// card that is updated as the answer streams.
+package feishubot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	lark "github.com/larksuite/oapi-sdk-go/v3"
+	larkcore "github.com/larksuite/oapi-sdk-go/v3/core"
+	larkevent "github.com/larksuite/oapi-sdk-go/v3/event"
+	"github.com/larksuite/oapi-sdk-go/v3/event/dispatcher"
+	"github.com/larksuite/oapi-sdk-go/v3/event/dispatcher/callback"
+	larkapplication "github.com/larksuite/oapi-sdk-go/v3/service/application/v6"
+	larkim "github.com/larksuite/oapi-sdk-go/v3/service/im/v1"
+
+	"github.com/marketbot/marketbot/bot"
+	"github.com/marketbot/marketbot/corpus"
+)
+
+// Config configures the adapter. Secrets come from the environment (see
+// cmd/marketbot) and are never logged.
+type Config struct {
+	AppID, AppSecret  string
+	VerificationToken string // checked on every webhook event and challenge when set
+	EncryptKey        string // required for the webhook: events are encrypted and signed with it
+	BaseURL           string // https://open.feishu.cn (default) or https://open.larksuite.com
+	Logger            *slog.Logger
+	// Placeholder is the text of the card shown at once, e.g. "正在检索 53 篇文章…".
+	Placeholder func(ctx context.Context, lang string) string
+	// UpdateEvery is the least time between two updates of a streaming
+	// card (Feishu allows 5 a second per message); default 1s.
+	UpdateEvery time.Duration
+}
+
+// Core is what the adapter needs from the bot core.
+type Core interface {
+	Claim(ctx context.Context, q bot.Question) bool
+	Feedback(ctx context.Context, answerID, user string, vote int) error
+}
+
+// Queue takes questions to answer.
+type Queue interface {
+	Submit(j bot.Job) error
+}
+
+// Adapter connects one Feishu/Lark app to the bot.
+type Adapter struct {
+	client     *lark.Client
+	cfg        Config
+	core       Core
+	queue      Queue
+	log        *slog.Logger
+	botOpenID  string
+	dispatcher *dispatcher.EventDispatcher
+	wg         sync.WaitGroup
+	ctx        context.Context
+	cancel     context.CancelFunc
+}
+
+// New checks the app's credentials by asking who the bot is
+// (/open-apis/bot/v3/info) and returns an adapter.
+func New(ctx context.Context, cfg Config, core Core, queue Queue) (*Adapter, error) {
+	if cfg.AppID == "" || cfg.AppSecret == "" {
+		return nil, errors.New("feishu: FEISHU_APP_ID and FEISHU_APP_SECRET must both be set")
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = lark.FeishuBaseUrl
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.UpdateEvery <= 0 {
+		cfg.UpdateEvery = time.Second
+	}
+	client := lark.NewClient(cfg.AppID, cfg.AppSecret, lark.WithOpenBaseUrl(cfg.BaseURL),
+		lark.WithReqTimeout(15*time.Second), lark.WithLogLevel(larkcore.LogLevelError), lark.WithLogger(sdkLogger{cfg.Logger}))
+	actx, cancel := context.WithCancel(context.Background())
+	a := &Adapter{client: client, cfg: cfg, core: core, queue: queue, log: cfg.Logger.With("platform", "feishu"), ctx: actx, cancel: cancel}
+	id, err := a.botInfo(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	a.botOpenID = id
+	a.dispatcher = dispatcher.NewEventDispatcher(cfg.VerificationToken, cfg.EncryptKey).
+		OnP2MessageReceiveV1(a.onMessage).
+		OnP2BotMenuV6(a.onMenu).
+		OnP2CardActionTrigger(a.onCard)
+	a.dispatcher.InitConfig(larkevent.WithLogger(sdkLogger{cfg.Logger}), larkevent.WithLogLevel(larkcore.LogLevelWarn))
+	return a, nil
+}
+
+// botInfo returns the bot's open_id, to recognise mentions of it.
+func (a *Adapter) botInfo(ctx context.Context) (string, error) {
+	resp, err := a.client.Get(ctx, "/open-apis/bot/v3/info", nil, larkcore.AccessTokenTypeTenant)
+	if err != nil {
+		return "", fmt.Errorf("feishu: check the app credentials (bot info): %w", err)
+	}
+	var body struct {
+		Code int    `json:"code"`
+		Msg  string `json:"msg"`
+		Bot  struct {
+			OpenID string `json:"open_id"`
+		} `json:"bot"`
+	}
+	if err := json.Unmarshal(resp.RawBody, &body); err != nil {
+		return "", fmt.Errorf("feishu: bot info: unexpected answer (HTTP %d)", resp.StatusCode)
+	}
+	if body.Code != 0 || body.Bot.OpenID == "" {
+		return "", fmt.Errorf("feishu: bot info refused: code %d: %s (request %s)", body.Code, body.Msg, resp.RequestId())
+	}
+	return body.Bot.OpenID, nil
+}
+
+// Close waits for replies being sent, up to ctx's deadline.
+func (a *Adapter) Close(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		a.cancel()
+		return nil
+	case <-ctx.Done():
+		a.cancel()
+		return ctx.Err()
+	}
+}
+
+// onMessage takes an im.message.receive_v1 event. It only decides and
+// enqueues: the SDK acknowledges the event once it returns, and Feishu
+// re-delivers what is not acknowledged within 3 s.
+func (a *Adapter) onMessage(_ context.Context, ev *larkim.P2MessageReceiveV1) error {
+	if ev == nil || ev.Event == nil || ev.Event.Message == nil || ev.Event.Sender == nil {
+		return nil
+	}
+	m, s := ev.Event.Message, ev.Event.Sender
+	if str(s.SenderType) != "user" { // bots, itself included
+		return nil
+	}
+	mentioned := false
+	for _, men := range m.Mentions {
+		if men.Id != nil && str(men.Id.OpenId) == a.botOpenID {
+			mentioned = true
+		}
+	}
+	if str(m.ChatType) != "p2p" && !mentioned {
+		return nil // groups deliver only @bot messages, but be sure
+	}
+	text := messageText(str(m.MessageType), str(m.Content))
+	if text == "" {
+		return nil
+	}
+	user := ""
+	if s.SenderId != nil {
+		user = str(s.SenderId.OpenId)
+	}
+	thread := str(m.RootId)
+	if thread == "" {
+		thread = str(m.ThreadId)
+	}
+	eventID := ""
+	if ev.EventV2Base != nil && ev.EventV2Base.Header != nil {
+		eventID = ev.EventV2Base.Header.EventID
+	}
+	q := bot.Question{Platform: "feishu", Conversation: str(m.ChatId), Thread: thread, MessageID: str(m.MessageId),
+		EventID: eventID, User: user, Text: text}
+	a.goAnswer(q, target{replyTo: str(m.MessageId), inThread: str(m.ThreadId) != ""})
+	return nil
+}
+
+// onMenu maps a bot-menu click (application.bot.menu_v6) to the command
+// of the same name: ask, brief, sources or help.
+func (a *Adapter) onMenu(_ context.Context, ev *larkapplication.P2BotMenuV6) error {
+	if ev == nil || ev.Event == nil || ev.Event.Operator == nil || ev.Event.Operator.OperatorId == nil {
+		return nil
+	}
+	key := strings.ToLower(strings.TrimPrefix(str(ev.Event.EventKey), "/"))
+	openID := str(ev.Event.Operator.OperatorId.OpenId)
+	eventID := ""
+	if ev.EventV2Base != nil && ev.EventV2Base.Header != nil {
+		eventID = ev.EventV2Base.Header.EventID
+	}
+	q := bot.Question{Platform: "feishu", Conversation: "p2p:" + openID, MessageID: "menu:" + eventID, EventID: eventID, User: openID, Text: "/" + key}
+	a.goAnswer(q, target{openID: openID})
+	return nil
+}
+
+// onCard records 👍/👎 clicks on answer cards.
+func (a *Adapter) onCard(ctx context.Context, ev *callback.CardActionTriggerEvent) (*callback.CardActionTriggerResponse, error) {
+	if ev == nil || ev.Event == nil || ev.Event.Action == nil {
+		return &callback.CardActionTriggerResponse{}, nil
+	}
+	answerID, vote, ok := FeedbackVote(ev.Event.Action.Value)
+	if !ok {
+		return &callback.CardActionTriggerResponse{}, nil
+	}
+	user := ""
+	if ev.Event.Operator != nil {
+		user = ev.Event.Operator.OpenID
+	}
+	if err := a.core.Feedback(ctx, answerID, user, vote); err != nil {
+		a.log.Error("could not record feedback", "answer", answerID, "err", err)
+		return &callback.CardActionTriggerResponse{Toast: &callback.Toast{Type: "error", Content: "Sorry, the feedback was not recorded."}}, nil
+	}
+	return &callback.CardActionTriggerResponse{Toast: &callback.Toast{Type: "success", Content: "Thanks — feedback recorded. 感谢反馈！"}}, nil
+}
+
+// target is where a reply goes: a reply to the asking message, or a new
+// message to a user (for bot-menu clicks).
+type target struct {
+	replyTo  string
+	inThread bool
+	openID   string
+}
+
+func (a *Adapter) goAnswer(q bot.Question, t target) {
+	a.wg.Go(func() {
+		ctx := a.ctx
+		if !a.core.Claim(ctx, q) {
+			return
+		}
+		c := &card{a: a, log: a.log.With("chat", q.Conversation, "message", q.MessageID, "event", q.EventID), t: t, uuid: q.EventID, lang: corpus.DetectLang(q.Text)}
+		c.start(ctx)
+		err := a.queue.Submit(bot.Job{Question: q, Stream: c.stream, Deliver: func(r bot.Reply) { c.finish(ctx, r) }})
+		if err != nil {
+			c.log.Warn("queue full; told the user", "err", err)
+			c.finish(ctx, bot.Reply{Text: bot.Busy(q.Text), Lang: c.lang})
+		}
+	})
+}
+
+// card is one answer's message: a placeholder card, updated as the answer
+// streams, then replaced by the final card.
+type card struct {
+	a    *Adapter
+	log  *slog.Logger
+	t    target
+	uuid string
+	lang string
+
+	mu      sync.Mutex
+	id      string // the placeholder message's id; "" if none
+	text    strings.Builder
+	last    time.Time
+	pending bool
+	done    bool
+}
+
+func (c *card) start(ctx context.Context) {
+	text := "…"
+	if c.a.cfg.Placeholder != nil {
+		text = c.a.cfg.Placeholder(ctx, c.lang)
+	}
+	id, err := c.a.send(ctx, c.t, PlaceholderCard(text), c.uuid)
+	if err != nil {
+		c.log.Warn("could not send the placeholder card", "err", err)
+		return
+	}
+	c.mu.Lock()
+	c.id = id
+	c.mu.Unlock()
+}
+
+func (c *card) stream(piece string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.text.WriteString(piece)
+	if c.id == "" || c.done || c.pending || time.Since(c.last) < c.a.cfg.UpdateEvery {
+		return
+	}
+	c.pending, c.last = true, time.Now()
+	text, id := c.text.String(), c.id
+	c.a.wg.Go(func() {
+		if err := c.a.patch(c.a.ctx, id, ProgressCard(text, c.lang)); err != nil {
+			c.log.Warn("could not update the streaming card", "err", err)
+		}
+		c.mu.Lock()
+		c.pending, c.last = false, time.Now()
+		c.mu.Unlock()
+	})
+}
+
+func (c *card) finish(ctx context.Context, r bot.Reply) {
+	c.mu.Lock()
+	c.done = true
+	id := c.id
+	c.mu.Unlock()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		c.mu.Lock()
+		pending := c.pending
+		c.mu.Unlock()
+		if !pending {
+			break
+		}
+	}
+	content := Card(r, r.ID)
+	var err error
+	if id != "" {
+		err = c.a.patch(ctx, id, content)
+	} else {
+		_, err = c.a.send(ctx, c.t, content, c.uuid+":answer")
+	}
+	if err != nil {
+		c.log.Error("could not deliver the answer", "err", err)
+	}
+}
+
+// apiError is an error Feishu reported in a response body.
+type apiError struct {
+	op, requestID string
+	code          int
+	msg           string
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("feishu %s: code %d: %s (request %s)", e.op, e.code, e.msg, e.requestID)
+}
+
+// send posts an interactive card: a reply to a message, or a new message
+// to a user. uuid makes a retried send post once.
+func (a *Adapter) send(ctx context.Context, t target, content, uuid string) (string, error) {
+	if t.replyTo != "" {
+		body := larkim.NewReplyMessageReqBodyBuilder().MsgType(larkim.MsgTypeInteractive).Content(content).ReplyInThread(t.inThread)
+		if uuid != "" {
+			body.Uuid(uuid)
+		}
+		resp, err := a.client.Im.Message.Reply(ctx, larkim.NewReplyMessageReqBuilder().MessageId(t.replyTo).Body(body.Build()).Build())
+		if err != nil {
+			return "", fmt.Errorf("feishu reply: %w", err)
+		}
+		if !resp.Success() {
+			return "", &apiError{"reply", resp.RequestId(), resp.Code, resp.Msg}
+		}
+		return str(resp.Data.MessageId), nil
+	}
+	body := larkim.NewCreateMessageReqBodyBuilder().ReceiveId(t.openID).MsgType(larkim.MsgTypeInteractive).Content(content)
+	if uuid != "" {
+		body.Uuid(uuid)
+	}
+	resp, err := a.client.Im.Message.Create(ctx, larkim.NewCreateMessageReqBuilder().ReceiveIdType("open_id").Body(body.Build()).Build())
+	if err != nil {
+		return "", fmt.Errorf("feishu send: %w", err)
+	}
+	if !resp.Success() {
+		return "", &apiError{"send", resp.RequestId(), resp.Code, resp.Msg}
+	}
+	return str(resp.Data.MessageId), nil
+}
+
+// patch replaces a card (the card must have config.update_multi).
+func (a *Adapter) patch(ctx context.Context, messageID, content string) error {
+	resp, err := a.client.Im.Message.Patch(ctx, larkim.NewPatchMessageReqBuilder().MessageId(messageID).
+		Body(larkim.NewPatchMessageReqBodyBuilder().Content(content).Build()).Build())
+	if err != nil {
+		return fmt.Errorf("feishu update: %w", err)
+	}
+	if !resp.Success() {
+		return &apiError{"update", resp.RequestId(), resp.Code, resp.Msg}
+	}
+	return nil
+}
+
+var atPlaceholder = regexp.MustCompile(`@_user_\d+|@_all`)
+
+// messageText extracts what a user wrote from a message's content: text,
+// or the text runs of a rich-text post, without @ placeholders.
+func messageText(msgType, content string) string {
+	var text string
+	switch msgType {
+	case "text":
+		var c struct {
+			Text string `json:"text"`
+		}
+		if json.Unmarshal([]byte(content), &c) != nil {
+			return ""
+		}
+		text = c.Text
+	case "post":
+		text = postText(content)
+	default:
+		return ""
+	}
+	return strings.Join(strings.Fields(atPlaceholder.ReplaceAllString(text, " ")), " ")
+}
+
+// postText reads a rich-text post, with or without a language wrapper
+// ({"zh_cn": {...}}).
+func postText(content string) string {
+	type post struct {
+		Title   string `json:"title"`
+		Content [][]struct {
+			Tag  string `json:"tag"`
+			Text string `json:"text"`
+		} `json:"content"`
+	}
+	var p post
+	if json.Unmarshal([]byte(content), &p) != nil || (p.Title == "" && len(p.Content) == 0) {
+		var wrapped map[string]post
+		if json.Unmarshal([]byte(content), &wrapped) != nil {
+			return ""
+		}
+		for _, lang := range []string{"zh_cn", "en_us", "ja_jp"} {
+			if w, ok := wrapped[lang]; ok {
+				p = w
+				break
+			}
+		}
+		if p.Title == "" && len(p.Content) == 0 {
+			for _, w := range wrapped {
+				p = w
+				break
+			}
+		}
+	}
+	var b strings.Builder
+	if p.Title != "" {
+		b.WriteString(p.Title + "\n")
+	}
+	for _, line := range p.Content {
+		for _, el := range line {
+			if el.Tag == "text" || el.Tag == "a" {
+				b.WriteString(el.Text)
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// sdkLogger passes the SDK's own log lines to slog, one level quieter:
+// its errors are ours to report, with our ids.
+type sdkLogger struct{ log *slog.Logger }
+
+func (l sdkLogger) Debug(context.Context, ...any) {}
+func (l sdkLogger) Info(_ context.Context, args ...any) {
+	l.log.Debug(fmt.Sprint(args...), "from", "lark-sdk")
+}
+func (l sdkLogger) Warn(_ context.Context, args ...any) {
+	l.log.Warn(fmt.Sprint(args...), "from", "lark-sdk")
+}
+func (l sdkLogger) Error(_ context.Context, args ...any) {
+	l.log.Warn(fmt.Sprint(args...), "from", "lark-sdk")
+}

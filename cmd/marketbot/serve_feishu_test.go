@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	larkevent "github.com/larksuite/oapi-sdk-go/v3/event"
+)
+
+// TestServeFeishuWebhook runs "marketbot serve" with Feishu in webhook
+// mode against a fake open platform and sends it an encrypted, signed
+// group @mention and a direct message.
+func TestServeFeishuWebhook(t *testing.T) {
+	var mu sync.Mutex
+	var cards []string
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/tenant_access_token/internal"):
+			fmt.Fprint(w, `{"code":0,"msg":"ok","tenant_access_token":"t-serve","expire":7200}`)
+		case r.URL.Path == "/open-apis/bot/v3/info":
+			fmt.Fprint(w, `{"code":0,"msg":"ok","bot":{"open_id":"ou_bot"}}`)
+		default:
+			var body struct {
+				Content string `json:"content"`
+			}
+			json.NewDecoder(r.Body).Decode(&body)
+			mu.Lock()
+			cards = append(cards, r.Method+" "+r.URL.Path+" "+body.Content)
+			mu.Unlock()
+			fmt.Fprint(w, `{"code":0,"msg":"success","data":{"message_id":"om_answer"}}`)
+		}
+	}))
+	defer fake.Close()
+	const key = "serve-encrypt-key"
+	env := map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "MARKETBOT_ADDR": "127.0.0.1:0", "FEISHU_APP_ID": "cli_serve_test",
+		"FEISHU_APP_SECRET": "s3cret", "FEISHU_MODE": "webhook", "FEISHU_ENCRYPT_KEY": key, "FEISHU_BASE_URL": fake.URL}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
+	var addr string
+	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := regexp.MustCompile(`serving on (\S+)`).FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("serve did not start:\n%s", stderr.String())
+	}
+	send := func(payload map[string]any) {
+		plain, _ := json.Marshal(payload)
+		body, _ := json.Marshal(map[string]string{"encrypt": feishuEncrypt(key, plain)})
+		req, _ := http.NewRequest("POST", "http://"+addr+"/feishu/events", bytes.NewReader(body))
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		req.Header.Set(larkevent.EventRequestTimestamp, ts)
+		req.Header.Set(larkevent.EventRequestNonce, "n")
+		req.Header.Set(larkevent.EventSignature, larkevent.Signature(ts, "n", key, string(body)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("event: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	event := func(id, msgID, chatType, text string, mention bool) map[string]any {
+		content, _ := json.Marshal(map[string]string{"text": text})
+		msg := map[string]any{"message_id": msgID, "chat_id": "oc_1", "chat_type": chatType, "message_type": "text", "content": string(content)}
+		if mention {
+			msg["mentions"] = []any{map[string]any{"key": "@_user_1", "id": map[string]any{"open_id": "ou_bot"}}}
+		}
+		return map[string]any{"schema": "2.0", "header": map[string]any{"event_id": id, "event_type": "im.message.receive_v1"},
+			"event": map[string]any{"sender": map[string]any{"sender_id": map[string]any{"open_id": "ou_u"}, "sender_type": "user"}, "message": msg}}
+	}
+	send(event("ev_s1", "om_group", "group", "@_user_1 火山方舟接入了哪些模型？", true))
+	send(event("ev_s2", "om_dm", "p2p", "豆包大模型的价格是多少？", false))
+	answered := func(path, want string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		sawReply := false
+		for _, c := range cards {
+			sawReply = sawReply || strings.HasPrefix(c, "POST /open-apis/im/v1/messages/"+path+"/reply")
+			if sawReply && strings.HasPrefix(c, "PATCH") && strings.Contains(c, want) {
+				return true
+			}
+		}
+		return false
+	}
+	for path, want := range map[string]string{"om_group": "火山方舟", "om_dm": "0.0008"} {
+		for deadline := time.Now().Add(10 * time.Second); !answered(path, want) && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		}
+		if !answered(path, want) {
+			t.Errorf("%s not answered with %s", path, want)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if strings.Contains(stderr.String(), "s3cret") || strings.Contains(stderr.String(), key) {
+		t.Error("a secret reached the logs")
+	}
+}
+
+func TestServeFeishuWebhookNeedsEncryptKey(t *testing.T) {
+	env := map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "FEISHU_APP_ID": "cli_x", "FEISHU_APP_SECRET": "s", "FEISHU_MODE": "webhook"}
+	if _, _, err := runWithEnv(t, env, "", "serve"); err == nil || !strings.Contains(err.Error(), "FEISHU_ENCRYPT_KEY") {
+		t.Errorf("webhook without an encrypt key: %v", err)
+	}
+}
+
+func feishuEncrypt(key string, plain []byte) string {
+	k := sha256.Sum256([]byte(key))
+	block, _ := aes.NewCipher(k[:])
+	pad := aes.BlockSize - len(plain)%aes.BlockSize
+	plain = append(plain, bytes.Repeat([]byte{byte(pad)}, pad)...)
+	out := make([]byte, aes.BlockSize+len(plain))
+	rand.Read(out[:aes.BlockSize])
+	cipher.NewCBCEncrypter(block, out[:aes.BlockSize]).CryptBlocks(out[aes.BlockSize:], plain)
+	return base64.StdEncoding.EncodeToString(out)
+}
