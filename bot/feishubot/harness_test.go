@@ -154,13 +154,15 @@ type harness struct {
 	app     *httptest.Server
 	adapter *Adapter
 	store   *rag.Store
-	logs    *bytes.Buffer
+	logs    *lockedBuffer
 }
 
 type lockedBuffer struct {
 	mu sync.Mutex
 	b  *bytes.Buffer
 }
+
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
@@ -179,8 +181,8 @@ func newHarness(t *testing.T, model rag.ChatModel) *harness {
 	if _, err := rag.IngestArticles(ctx, st, articles, rag.IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	logs := &bytes.Buffer{}
-	log := slog.New(slog.NewJSONHandler(&lockedBuffer{b: logs}, nil))
+	logs := &lockedBuffer{b: &bytes.Buffer{}}
+	log := slog.New(slog.NewJSONHandler(logs, nil))
 	core := bot.New(rag.NewAnswerer(st, model, rag.AnswerOptions{}), st, bot.Options{Ledger: st, UserPerMinute: -1, ChannelPerMinute: -1})
 	pool := bot.NewPool(core, 4, 32)
 	fl := newFakeLark(t)
