@@ -232,9 +232,9 @@ func (a *Adapter) goAnswer(q bot.Question, t target) {
 		if !a.core.Claim(ctx, q) {
 			return
 		}
-		c := &card{a: a, log: a.log.With("chat", q.Conversation, "message", q.MessageID, "event", q.EventID), t: t, uuid: q.EventID, lang: corpus.DetectLang(q.Text)}
+		c := newCard(a, a.log.With("chat", q.Conversation, "message", q.MessageID, "event", q.EventID), t, q.EventID, corpus.DetectLang(q.Text))
 		c.start(ctx)
-		err := a.queue.Submit(bot.Job{Question: q, Stream: c.stream, Deliver: func(r bot.Reply) { c.finish(ctx, r) }})
+		err := a.queue.Submit(bot.Job{Question: q, Stream: c.live.Write, Deliver: func(r bot.Reply) { c.finish(ctx, r) }})
 		if err != nil {
 			c.log.Warn("queue full; told the user", "err", err)
 			c.finish(ctx, bot.Reply{Text: bot.Busy(q.Text), Lang: c.lang})
@@ -250,13 +250,16 @@ type card struct {
 	t    target
 	uuid string
 	lang string
+	live *bot.LiveMessage
 
-	mu      sync.Mutex
-	id      string // the placeholder message's id; "" if none
-	text    strings.Builder
-	last    time.Time
-	pending bool
-	done    bool
+	mu sync.Mutex
+	id string // the placeholder message's id; "" if none
+}
+
+func newCard(a *Adapter, log *slog.Logger, t target, uuid, lang string) *card {
+	c := &card{a: a, log: log, t: t, uuid: uuid, lang: lang}
+	c.live = bot.NewLiveMessage(a.cfg.UpdateEvery, c.progress)
+	return c
 }
 
 func (c *card) start(ctx context.Context) {
@@ -274,38 +277,24 @@ func (c *card) start(ctx context.Context) {
 	c.mu.Unlock()
 }
 
-func (c *card) stream(piece string) {
+// progress shows the answer written so far in the placeholder card.
+func (c *card) progress(text string) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.text.WriteString(piece)
-	if c.id == "" || c.done || c.pending || time.Since(c.last) < c.a.cfg.UpdateEvery {
+	id := c.id
+	c.mu.Unlock()
+	if id == "" {
 		return
 	}
-	c.pending, c.last = true, time.Now()
-	text, id := c.text.String(), c.id
-	c.a.wg.Go(func() {
-		if err := c.a.patch(c.a.ctx, id, ProgressCard(text, c.lang)); err != nil {
-			c.log.Warn("could not update the streaming card", "err", err)
-		}
-		c.mu.Lock()
-		c.pending, c.last = false, time.Now()
-		c.mu.Unlock()
-	})
+	if err := c.a.patch(c.a.ctx, id, ProgressCard(text, c.lang)); err != nil {
+		c.log.Warn("could not update the streaming card", "err", err)
+	}
 }
 
 func (c *card) finish(ctx context.Context, r bot.Reply) {
+	c.live.Stop() // an update in flight lands first: it cannot overwrite the answer
 	c.mu.Lock()
-	c.done = true
 	id := c.id
 	c.mu.Unlock()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		c.mu.Lock()
-		pending := c.pending
-		c.mu.Unlock()
-		if !pending {
-			break
-		}
-	}
 	content := Card(r, r.ID)
 	var err error
 	if id != "" {

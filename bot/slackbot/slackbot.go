@@ -174,9 +174,9 @@ func (a *Adapter) goAnswer(q bot.Question, threadTS string) {
 			return
 		}
 		log := a.log.With("conversation", q.Conversation, "message", q.MessageID, "event", q.EventID)
-		p := &post{a: a, log: log, channel: q.Conversation, threadTS: threadTS}
+		p := newPost(a, log, q.Conversation, threadTS, corpus.DetectLang(q.Text))
 		p.start(ctx, q)
-		err := a.queue.Submit(bot.Job{Question: q, Stream: p.stream, Deliver: func(r bot.Reply) { p.finish(ctx, r) }})
+		err := a.queue.Submit(bot.Job{Question: q, Stream: p.live.Write, Deliver: func(r bot.Reply) { p.finish(ctx, r) }})
 		if err != nil {
 			log.Warn("queue full; told the user", "err", err)
 			p.finish(ctx, bot.Reply{Text: bot.Busy(q.Text)})
@@ -192,17 +192,19 @@ type post struct {
 	channel  string
 	threadTS string
 	lang     string
+	live     *bot.LiveMessage
 
-	mu      sync.Mutex
-	ts      string // the placeholder's timestamp; "" if none
-	text    strings.Builder
-	last    time.Time
-	pending bool
-	done    bool
+	mu sync.Mutex
+	ts string // the placeholder's timestamp; "" if none
+}
+
+func newPost(a *Adapter, log *slog.Logger, channel, threadTS, lang string) *post {
+	p := &post{a: a, log: log, channel: channel, threadTS: threadTS, lang: lang}
+	p.live = bot.NewLiveMessage(a.cfg.UpdateEvery, p.progress)
+	return p
 }
 
 func (p *post) start(ctx context.Context, q bot.Question) {
-	p.lang = corpus.DetectLang(q.Text)
 	if p.a.cfg.Placeholder == nil {
 		if err := p.a.api.AddReactionContext(ctx, "eyes", slack.NewRefToMessage(q.Conversation, q.MessageID)); err != nil {
 			p.log.Warn("could not add a reaction", "err", err)
@@ -220,28 +222,18 @@ func (p *post) start(ctx context.Context, q bot.Question) {
 	p.mu.Unlock()
 }
 
-// stream receives pieces of the answer; it edits the placeholder at most
-// once every UpdateEvery, never blocking the writer for long.
-func (p *post) stream(piece string) {
+// progress shows the answer written so far in the placeholder.
+func (p *post) progress(text string) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.text.WriteString(piece)
-	if p.ts == "" || p.done || p.pending || time.Since(p.last) < p.a.cfg.UpdateEvery {
+	ts := p.ts
+	p.mu.Unlock()
+	if ts == "" {
 		return
 	}
-	p.pending = true
-	text := p.text.String()
-	p.a.wg.Go(func() {
-		m := RenderProgress(text, p.lang)
-		_, _, _, err := p.a.api.UpdateMessageContext(p.a.ctx, p.channel, p.ts, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
-		if err != nil {
-			p.log.Warn("could not update the streaming answer", "err", err)
-		}
-		p.mu.Lock()
-		p.pending, p.last = false, time.Now()
-		p.mu.Unlock()
-	})
-	p.last = time.Now()
+	m := RenderProgress(text, p.lang)
+	if _, _, _, err := p.a.api.UpdateMessageContext(p.a.ctx, p.channel, ts, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)); err != nil {
+		p.log.Warn("could not update the streaming answer", "err", err)
+	}
 }
 
 // finish shows the final reply: in place of the placeholder when there is
@@ -249,19 +241,10 @@ func (p *post) stream(piece string) {
 // refuses the blocks. A failure to post is logged: there is no one else to
 // tell.
 func (p *post) finish(ctx context.Context, r bot.Reply) {
+	p.live.Stop() // a streaming edit in flight lands first: it cannot overwrite the answer
 	p.mu.Lock()
-	p.done = true
 	ts := p.ts
 	p.mu.Unlock()
-	// Let an in-flight streaming edit land first, so it cannot overwrite the answer.
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		p.mu.Lock()
-		pending := p.pending
-		p.mu.Unlock()
-		if !pending {
-			break
-		}
-	}
 	m := Render(r, r.ID)
 	send := func(opts ...slack.MsgOption) error {
 		if ts != "" {
