@@ -56,6 +56,13 @@ func (a Article) Hash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// TextHash identifies an article's text alone, normalised: the same story
+// syndicated under another URL or title has the same TextHash.
+func (a Article) TextHash() string {
+	sum := sha256.Sum256([]byte(Normalize(a.Text)))
+	return hex.EncodeToString(sum[:])
+}
+
 // DetectLang guesses the language of text: "zh" when a good part of its
 // letters are Han characters, "zh-Hant" when those are mostly Traditional,
 // and "en" otherwise.

@@ -17,7 +17,7 @@ const HandledRetention = 24 * time.Hour
 // reports whether none of them had been recorded before: false means the
 // delivery is a duplicate. Keys older than HandledRetention are forgotten.
 func (s *Store) MarkHandled(ctx context.Context, keys ...string) (first bool, err error) {
-	now := time.Now()
+	now := s.now()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("mark handled: %w", err)
@@ -67,7 +67,7 @@ func (s *Store) RecordFeedback(ctx context.Context, answerID, user string, vote 
 	_, err := s.db.ExecContext(ctx, `
 		INSERT INTO feedback (answer_id, user, vote, at_unix) VALUES (?, ?, ?, ?)
 		ON CONFLICT (answer_id, user) DO UPDATE SET vote = excluded.vote, at_unix = excluded.at_unix`,
-		answerID, user, vote, time.Now().Unix())
+		answerID, user, vote, s.now().Unix())
 	if err != nil {
 		return fmt.Errorf("record feedback: %w", err)
 	}

@@ -139,15 +139,15 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 	}
 
 	err = tx.QueryRowContext(ctx, `
-		INSERT INTO articles (path, url, title, source, published, published_unix, lang, tags, meta, text, hash, chunks, ingested_unix)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO articles (path, url, title, source, published, published_unix, lang, tags, meta, text, hash, chunks, ingested_unix, text_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO UPDATE SET url = excluded.url, title = excluded.title, source = excluded.source,
 			published = excluded.published, published_unix = excluded.published_unix, lang = excluded.lang,
 			tags = excluded.tags, meta = excluded.meta, text = excluded.text, hash = excluded.hash,
-			chunks = excluded.chunks, ingested_unix = excluded.ingested_unix
+			chunks = excluded.chunks, ingested_unix = excluded.ingested_unix, text_hash = excluded.text_hash
 		RETURNING id`,
 		a.Path, a.URL, a.Title, a.Source, published, publishedUnix, a.Lang, string(tags), string(metaJSON),
-		a.Text, p.hash, len(p.chunks), time.Now().Unix()).Scan(&id)
+		a.Text, p.hash, len(p.chunks), s.now().Unix(), a.TextHash()).Scan(&id)
 	if err != nil {
 		return 0, err
 	}

@@ -280,6 +280,19 @@ var migrations = []string{
 		answer_id TEXT NOT NULL, user TEXT NOT NULL, vote INTEGER NOT NULL, at_unix INTEGER NOT NULL,
 		PRIMARY KEY (answer_id, user)
 	);`,
+	`ALTER TABLE articles ADD COLUMN text_hash TEXT NOT NULL DEFAULT '';
+	CREATE INDEX articles_text_hash ON articles(text_hash);
+	CREATE INDEX articles_ingested ON articles(ingested_unix);
+	CREATE TABLE feeds (
+		url TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', etag TEXT NOT NULL DEFAULT '',
+		last_modified TEXT NOT NULL DEFAULT '', last_sync_unix INTEGER, last_ok_unix INTEGER,
+		failures INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT ''
+	);
+	CREATE TABLE briefings (
+		target TEXT NOT NULL, slot_unix INTEGER NOT NULL, state TEXT NOT NULL,
+		since_unix INTEGER NOT NULL, until_unix INTEGER NOT NULL, at_unix INTEGER NOT NULL,
+		PRIMARY KEY (target, slot_unix)
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
