@@ -69,6 +69,7 @@ type Answerer interface {
 type Corpus interface {
 	Stats(ctx context.Context) (rag.Stats, error)
 	Newest(ctx context.Context, n int) ([]rag.ArticleSummary, error)
+	NewestPublished(ctx context.Context, topic string) (time.Time, error)
 }
 
 // Options configure a Bot.
@@ -78,6 +79,9 @@ type Options struct {
 	// Ledger de-duplicates deliveries and records answers and feedback;
 	// nil does neither (the terminal).
 	Ledger Ledger
+	// Briefer writes on-demand briefings ("brief [topic]"); nil turns the
+	// command off.
+	Briefer Briefer
 	// AllowChannels and AllowUsers, when not empty, are the only
 	// conversations and users the bot answers.
 	AllowChannels, AllowUsers []string
@@ -93,6 +97,7 @@ type Bot struct {
 	answerer Answerer
 	corpus   Corpus
 	ledger   Ledger
+	briefer  Briefer
 	memory   *memory
 	threads  *keyedMutex
 	users    *limiters
@@ -121,7 +126,7 @@ func New(a Answerer, c Corpus, opt Options) *Bot {
 		return m
 	}
 	return &Bot{
-		answerer: a, corpus: c, ledger: opt.Ledger, log: opt.Logger, now: opt.Now,
+		answerer: a, corpus: c, ledger: opt.Ledger, briefer: opt.Briefer, log: opt.Logger, now: opt.Now,
 		memory:   newMemory(10000, 5, 24*time.Hour, opt.Now),
 		threads:  newKeyedMutex(),
 		users:    newLimiters(orDefault(opt.UserPerMinute, 6), orDefault(opt.UserBurst, 3), opt.Now),
@@ -188,7 +193,7 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 	case cmdSources:
 		return b.sources(ctx, lang)
 	case cmdBrief:
-		return Reply{Text: say(lang, briefLater), Lang: lang}
+		return b.brief(ctx, arg, lang, log)
 	}
 	if strings.TrimSpace(arg) == "" {
 		return Reply{Text: help(lang), Lang: lang}
@@ -243,6 +248,33 @@ func newID() string {
 	var b [12]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// brief writes an on-demand briefing: the stories of the week up to the
+// newest article (about topic, if given), so that it is useful even when
+// the corpus is not fresh.
+func (b *Bot) brief(ctx context.Context, topic, lang string, log *slog.Logger) Reply {
+	if b.briefer == nil {
+		return Reply{Text: say(lang, briefLater), Lang: lang}
+	}
+	if topic != "" {
+		lang = corpus.DetectLang(topic)
+	}
+	newest, err := b.corpus.NewestPublished(ctx, topic)
+	if err != nil {
+		log.Error("briefing failed", "err", err)
+		return Reply{Text: say(lang, failed), Lang: lang}
+	}
+	req := rag.BriefRequest{PublishedAfter: newest.AddDate(0, 0, -7), Until: b.now(), Lang: lang, MaxItems: 6}
+	if topic != "" {
+		req.Topics, req.OnlyTopics = []string{topic}, true
+	}
+	br, err := b.briefer.Brief(ctx, req)
+	if err != nil {
+		log.Error("briefing failed", "err", err)
+		return Reply{Text: say(lang, failed), Lang: lang}
+	}
+	return BriefingReply(br)
 }
 
 // Ask answers a question without command parsing or memory.

@@ -70,6 +70,9 @@ type fakeCorpus struct{}
 func (fakeCorpus) Stats(context.Context) (rag.Stats, error) {
 	return rag.Stats{Articles: 2, Chunks: 9, Oldest: time.Date(2023, 6, 28, 0, 0, 0, 0, time.UTC), Newest: time.Date(2025, 2, 13, 0, 0, 0, 0, time.UTC)}, nil
 }
+func (fakeCorpus) NewestPublished(context.Context, string) (time.Time, error) {
+	return time.Date(2025, 2, 13, 0, 0, 0, 0, time.UTC), nil
+}
 func (fakeCorpus) Newest(context.Context, int) ([]rag.ArticleSummary, error) {
 	return []rag.ArticleSummary{{Title: "火山方舟上线DeepSeek", Source: "火山引擎", Published: time.Date(2025, 2, 13, 0, 0, 0, 0, time.UTC)}}, nil
 }
@@ -118,7 +121,7 @@ func TestHandleCommandsAndFailures(t *testing.T) {
 	if r := b.Handle(ctx, Question{Text: "/nope"}, nil); !strings.Contains(r.Text, "/ask") {
 		t.Errorf("unknown command = %q, want help", r.Text)
 	}
-	if r := b.Handle(ctx, Question{Text: "/brief"}, nil); !strings.Contains(r.Text, "briefings") {
+	if r := b.Handle(ctx, Question{Text: "/brief"}, nil); !strings.Contains(r.Text, "Briefings are not available") {
 		t.Errorf("brief = %q", r.Text)
 	}
 	if len(fa.asked) != 0 {

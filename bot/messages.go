@@ -13,13 +13,14 @@ const (
 	notAllowed
 	slowDown
 	busy
+	askAbout
 )
 
 var texts = map[messageID][3]string{ // en, zh, zh-Hant
 	briefLater: {
-		"On-demand briefings are not set up yet. Ask me a question about the LLM market meanwhile.",
-		"按需简报尚未启用。现在可以直接问我关于大模型市场的问题。",
-		"按需簡報尚未啟用。現在可以直接問我關於大模型市場的問題。",
+		"Briefings are not available here. Ask me a question about the LLM market instead.",
+		"这里无法生成简报。可以直接问我关于大模型市场的问题。",
+		"這裡無法生成簡報。可以直接問我關於大模型市場的問題。",
 	},
 	failed: {
 		"Sorry, something went wrong on my side and I could not answer. Please try again in a minute.",
@@ -45,6 +46,11 @@ var texts = map[messageID][3]string{ // en, zh, zh-Hant
 		"I am busy answering other questions right now. Please ask again in a minute.",
 		"我正忙着回答其他问题，请一分钟后再问。",
 		"我正忙著回答其他問題，請一分鐘後再問。",
+	},
+	askAbout: {
+		"*Reply in this thread to ask about any item.*",
+		"*在本话题下回复，即可追问任何一条。*",
+		"*在本話題下回覆，即可追問任何一條。*",
 	},
 	corpusHolds: {
 		"My corpus holds %d articles (%d passages) published from %s to %s. Newest:",

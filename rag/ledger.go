@@ -2,6 +2,8 @@ package rag
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -81,4 +83,63 @@ func (s *Store) FeedbackTally(ctx context.Context, answerID string) (up, down in
 		return 0, 0, fmt.Errorf("feedback tally: %w", err)
 	}
 	return up, down, nil
+}
+
+// BriefingRun is a scheduled briefing's run: its slot, the window it
+// covers, and how it ended.
+type BriefingRun struct {
+	Target       string
+	Slot         time.Time
+	Since, Until time.Time
+	State        string // "running", "posted", "skipped" (nothing new) or "failed"
+}
+
+// staleRun is how long a run may stay "running" before another replica
+// may take it over: its runner died.
+const staleRun = 10 * time.Minute
+
+// ClaimBriefing takes a target's run for a slot, so that it is posted
+// once however many replicas or restarts see the slot: it returns false
+// if the run is taken (running, posted or skipped). A failed run, or one
+// left running longer than ten minutes, can be claimed again.
+func (s *Store) ClaimBriefing(ctx context.Context, r BriefingRun) (bool, error) {
+	now := s.now().Unix()
+	res, err := s.db.ExecContext(ctx, `
+		INSERT INTO briefings (target, slot_unix, state, since_unix, until_unix, at_unix) VALUES (?, ?, 'running', ?, ?, ?)
+		ON CONFLICT (target, slot_unix) DO UPDATE SET state = 'running', since_unix = excluded.since_unix,
+			until_unix = excluded.until_unix, at_unix = excluded.at_unix
+		WHERE briefings.state = 'failed' OR (briefings.state = 'running' AND briefings.at_unix < ?)`,
+		r.Target, r.Slot.Unix(), r.Since.Unix(), r.Until.Unix(), now, now-int64(staleRun/time.Second))
+	if err != nil {
+		return false, fmt.Errorf("claim briefing %s: %w", r.Target, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// FinishBriefing records how a claimed run ended.
+func (s *Store) FinishBriefing(ctx context.Context, target string, slot time.Time, state string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE briefings SET state = ?, at_unix = ? WHERE target = ? AND slot_unix = ?`,
+		state, s.now().Unix(), target, slot.Unix())
+	if err != nil {
+		return fmt.Errorf("finish briefing %s: %w", target, err)
+	}
+	return nil
+}
+
+// LastBriefing returns a target's latest run that was posted or skipped;
+// ok is false if there is none.
+func (s *Store) LastBriefing(ctx context.Context, target string) (r BriefingRun, ok bool, err error) {
+	var slot, since, until int64
+	err = s.db.QueryRowContext(ctx, `
+		SELECT slot_unix, since_unix, until_unix, state FROM briefings
+		WHERE target = ? AND state IN ('posted', 'skipped') ORDER BY slot_unix DESC LIMIT 1`, target).Scan(&slot, &since, &until, &r.State)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("last briefing %s: %w", target, err)
+	}
+	r.Target, r.Slot, r.Since, r.Until = target, time.Unix(slot, 0), time.Unix(since, 0), time.Unix(until, 0)
+	return r, true, nil
 }

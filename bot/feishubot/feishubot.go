@@ -8,6 +8,8 @@ package feishubot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -449,4 +451,21 @@ func (l sdkLogger) Warn(_ context.Context, args ...any) {
 }
 func (l sdkLogger) Error(_ context.Context, args ...any) {
 	l.log.Warn(fmt.Sprint(args...), "from", "lark-sdk")
+}
+
+// Post sends a message (a briefing) to a chat and returns its message id:
+// replies to it are the thread where readers can ask about it. Its uuid is
+// derived from the chat and the text, so a retried post sends once.
+func (a *Adapter) Post(ctx context.Context, chatID string, r bot.Reply) (string, error) {
+	sum := sha256.Sum256([]byte(chatID + "\x00" + r.Text))
+	uuid := hex.EncodeToString(sum[:16])
+	body := larkim.NewCreateMessageReqBodyBuilder().ReceiveId(chatID).MsgType(larkim.MsgTypeInteractive).Content(Card(r, r.ID)).Uuid(uuid)
+	resp, err := a.client.Im.Message.Create(ctx, larkim.NewCreateMessageReqBuilder().ReceiveIdType("chat_id").Body(body.Build()).Build())
+	if err != nil {
+		return "", fmt.Errorf("feishu post to %s: %w", chatID, err)
+	}
+	if !resp.Success() {
+		return "", &apiError{"post", resp.RequestId(), resp.Code, resp.Msg}
+	}
+	return str(resp.Data.MessageId), nil
 }

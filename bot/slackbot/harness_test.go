@@ -163,7 +163,9 @@ func newHarness(t *testing.T, model rag.ChatModel) *harness {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	a.Routes(mux)
+	if err := a.Routes(mux); err != nil {
+		t.Fatal(err)
+	}
 	app := httptest.NewServer(mux)
 	t.Cleanup(func() {
 		app.Close()

@@ -18,10 +18,14 @@ const maxBody = 1 << 20
 // Routes registers the HTTP Events API endpoints on mux: /slack/events,
 // /slack/commands and /slack/interactions. Every request must carry a
 // valid signature less than five minutes old; anything else gets 401.
-func (a *Adapter) Routes(mux *http.ServeMux) {
+func (a *Adapter) Routes(mux *http.ServeMux) error {
+	if a.cfg.SigningSecret == "" {
+		return errors.New("slack: set SLACK_SIGNING_SECRET (HTTP Events API) or SLACK_APP_TOKEN (Socket Mode)")
+	}
 	mux.HandleFunc("POST /slack/events", a.handleEvents)
 	mux.HandleFunc("POST /slack/commands", a.handleCommand)
 	mux.HandleFunc("POST /slack/interactions", a.handleInteraction)
+	return nil
 }
 
 // verified reads a request's body and checks its signature, answering

@@ -67,13 +67,12 @@ type Adapter struct {
 	cancel    context.CancelFunc
 }
 
-// New checks the bot token with auth.test and returns an adapter.
+// New checks the bot token with auth.test and returns an adapter. To
+// receive events, it then needs Routes (with a signing secret) or
+// RunSocketMode (with an app token); posting needs neither.
 func New(ctx context.Context, cfg Config, core Core, queue Queue) (*Adapter, error) {
 	if cfg.BotToken == "" {
 		return nil, errors.New("slack: SLACK_BOT_TOKEN is not set")
-	}
-	if cfg.AppToken == "" && cfg.SigningSecret == "" {
-		return nil, errors.New("slack: set SLACK_SIGNING_SECRET (HTTP Events API) or SLACK_APP_TOKEN (Socket Mode)")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -280,4 +279,19 @@ func (a *Adapter) plain(text string) string {
 	text = slackMention.ReplaceAllString(text, "")
 	text = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(text)
 	return strings.TrimSpace(text)
+}
+
+// Post posts a message (a briefing) into a channel and returns its
+// timestamp, which is the thread where readers can ask about it.
+func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply) (string, error) {
+	m := Render(r, r.ID)
+	_, ts, err := a.api.PostMessageContext(ctx, channel, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
+	if err != nil {
+		a.log.Warn("Slack refused the blocks; posting plain text", "channel", channel, "err", err)
+		_, ts, err = a.api.PostMessageContext(ctx, channel, slack.MsgOptionText(m.Text, false))
+	}
+	if err != nil {
+		return "", fmt.Errorf("slack: post to %s: %w", channel, err)
+	}
+	return ts, nil
 }

@@ -18,7 +18,7 @@ import (
 
 // chatModel is the language model OPENAI_API_KEY / OPENAI_BASE_URL
 // configure, or nil (extractive answers) when neither is set.
-func (e environment) chatModel() (rag.ChatModel, error) {
+func (e *environment) chatModel() (rag.ChatModel, error) {
 	key, base := e.getenv("OPENAI_API_KEY"), e.getenv("OPENAI_BASE_URL")
 	if key == "" && base == "" {
 		return nil, nil
@@ -49,7 +49,7 @@ func (e environment) chatModel() (rag.ChatModel, error) {
 
 // newBot opens the store (seeding it when empty) and returns the bot over
 // it; close the store when done.
-func (e environment) newBot(ctx context.Context, dataDir string) (*bot.Bot, *rag.Store, error) {
+func (e *environment) newBot(ctx context.Context, dataDir string) (*bot.Bot, *rag.Store, error) {
 	model, err := e.chatModel()
 	if err != nil {
 		return nil, nil, err
@@ -63,7 +63,7 @@ func (e environment) newBot(ctx context.Context, dataDir string) (*bot.Bot, *rag
 	return bot.New(a, st, bot.Options{Logger: log}), st, nil
 }
 
-func (e environment) ask(ctx context.Context, args []string) error {
+func (e *environment) ask(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("ask")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
@@ -87,7 +87,7 @@ func (e environment) ask(ctx context.Context, args []string) error {
 	return nil
 }
 
-func (e environment) chat(ctx context.Context, args []string) error {
+func (e *environment) chat(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("chat")
 	if pos, err := parse(fs, args); err != nil {
 		return err

@@ -22,14 +22,30 @@ type environment struct {
 	getenv         func(string) string
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	configPath     string // --config
 }
 
-// flags starts a command's flag set with the flags every command takes.
-func (e environment) flags(name string) (*flag.FlagSet, *string) {
+// flags starts a command's flag set with the flags every command takes:
+// --data-dir, and --config, which is remembered in e.
+func (e *environment) flags(name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dataDir := fs.String("data-dir", "", "data directory (default $MARKETBOT_DATA_DIR, else the user's data directory)")
+	fs.StringVar(&e.configPath, "config", "", "configuration file: feeds, briefings (default $MARKETBOT_CONFIG)")
 	return fs, dataDir
+}
+
+// config reads the configuration file named by --config or
+// MARKETBOT_CONFIG; without one, the configuration is empty.
+func (e *environment) config() (config, error) {
+	path := e.configPath
+	if path == "" {
+		path = e.getenv("MARKETBOT_CONFIG")
+	}
+	if path == "" {
+		return config{}, nil
+	}
+	return loadConfig(path)
 }
 
 // parse parses flags that may come before, between or after the
@@ -57,7 +73,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // dataDir is the flag's value, else $MARKETBOT_DATA_DIR, else the user's
 // data directory.
-func (e environment) dataDir(flagValue string) (string, error) {
+func (e *environment) dataDir(flagValue string) (string, error) {
 	if flagValue != "" {
 		return flagValue, nil
 	}
@@ -84,7 +100,7 @@ func (e environment) dataDir(flagValue string) (string, error) {
 
 // embedder is the embedder MARKETBOT_EMBEDDER selects: "local" (the
 // default, offline) or "openai" (any OpenAI-compatible endpoint).
-func (e environment) embedder() (rag.Embedder, error) {
+func (e *environment) embedder() (rag.Embedder, error) {
 	switch name := e.getenv("MARKETBOT_EMBEDDER"); name {
 	case "", "local":
 		return embed.NewLocal(rag.DefaultLocalDims), nil
@@ -104,11 +120,11 @@ func (e environment) embedder() (rag.Embedder, error) {
 
 // openStore opens the store in the data directory. With seed set, an empty
 // store is first filled with the built-in knowledge pack, and stderr says so.
-func (e environment) openStore(ctx context.Context, dataDirFlag string, seed bool) (*rag.Store, error) {
+func (e *environment) openStore(ctx context.Context, dataDirFlag string, seed bool) (*rag.Store, error) {
 	return e.openStoreWith(ctx, dataDirFlag, seed, false)
 }
 
-func (e environment) openStoreWith(ctx context.Context, dataDirFlag string, seed, reindex bool) (*rag.Store, error) {
+func (e *environment) openStoreWith(ctx context.Context, dataDirFlag string, seed, reindex bool) (*rag.Store, error) {
 	dir, err := e.dataDir(dataDirFlag)
 	if err != nil {
 		return nil, err
@@ -143,7 +159,7 @@ func (e environment) openStoreWith(ctx context.Context, dataDirFlag string, seed
 	return st, nil
 }
 
-func (e environment) ingestBuiltin(ctx context.Context, st *rag.Store, opt rag.IngestOptions) (rag.IngestSummary, error) {
+func (e *environment) ingestBuiltin(ctx context.Context, st *rag.Store, opt rag.IngestOptions) (rag.IngestSummary, error) {
 	articles, err := corpus.Builtin()
 	if err != nil {
 		return rag.IngestSummary{}, err

@@ -10,7 +10,7 @@ import (
 	"github.com/marketbot/marketbot/rag"
 )
 
-func (e environment) eval(ctx context.Context, args []string) error {
+func (e *environment) eval(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("eval")
 	set := fs.String("set", "", "evaluation set (YAML); default: the built-in dev set over the built-in pack")
 	asJSON := fs.Bool("json", false, "print JSON")

@@ -11,9 +11,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/fetch"
 )
 
-func (e environment) ingest(ctx context.Context, args []string) error {
+func (e *environment) ingest(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("ingest")
 	prune := fs.Bool("prune", false, "remove stored articles whose files under the given paths are gone")
 	builtin := fs.Bool("builtin", false, "add the built-in knowledge pack")
@@ -30,18 +31,20 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 
-	var local []string
-	var failed []rag.Failure
+	var local, urls []string
 	for _, p := range paths {
 		if strings.Contains(p, "://") {
-			failed = append(failed, rag.Failure{Path: p, Err: fmt.Errorf("ingest %s: URL ingest is not supported yet", p)})
-			continue
+			urls = append(urls, p)
+		} else {
+			local = append(local, p)
 		}
-		local = append(local, p)
+	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
 	}
 
 	var total rag.IngestSummary
-	total.Failed = failed
 	add := func(s rag.IngestSummary) {
 		total.Added += s.Added
 		total.Updated += s.Updated
@@ -64,6 +67,20 @@ func (e environment) ingest(ctx context.Context, args []string) error {
 	if len(local) > 0 {
 		sum, err := rag.Ingest(ctx, st, local, opt)
 		add(sum)
+		if err != nil {
+			bar.finish()
+			return err
+		}
+	}
+	// A URL is a feed (every item) or a page; allow_private_networks in
+	// the configuration lets it reach loopback and private addresses.
+	fetcher := fetch.New(fetch.Options{AllowPrivate: cfg.AllowPrivate})
+	for _, u := range urls {
+		sum, err := rag.IngestURL(ctx, st, fetcher, u)
+		add(sum)
+		for _, f := range sum.Failed {
+			bar.fail(f.Err)
+		}
 		if err != nil {
 			bar.finish()
 			return err
@@ -105,10 +122,15 @@ func newProgress(w io.Writer) *progress {
 
 func (p *progress) update(pr rag.Progress) {
 	if pr.Err != nil {
-		p.clear()
-		fmt.Fprintf(p.w, "marketbot: skipped: %v\n", pr.Err)
+		p.fail(pr.Err)
 	}
 	p.set(pr.Done, pr.Total)
+}
+
+// fail reports an item that could not be ingested.
+func (p *progress) fail(err error) {
+	p.clear()
+	fmt.Fprintf(p.w, "marketbot: skipped: %v\n", err)
 }
 
 // set shows that done of total items are through.

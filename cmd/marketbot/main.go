@@ -42,19 +42,24 @@ func exitCode(err error) int {
 const usage = `marketbot answers questions about the LLM market from its corpus of articles.
 
 Usage:
-  marketbot ingest [--prune] [--builtin] PATH...   add articles (Markdown, text, HTML; directories recursively)
+  marketbot ingest [--prune] [--builtin] PATH|URL...
+                                                   add articles (Markdown, text, HTML files, directories
+                                                   recursively; a feed's items or a page by URL)
   marketbot ask [--json] QUESTION                  answer QUESTION from the corpus, with numbered sources
   marketbot chat                                   a conversation in the terminal (follow-ups, /help, /sources)
   marketbot search [--json] [--top N] [--since DATE] [--until DATE] QUESTION
                                                    show the passages that best answer QUESTION
   marketbot eval [--set FILE] [--json] [-v]        measure retrieval on a question set (default: the dev set)
   marketbot reindex                                re-embed every passage with the configured embedder
-  marketbot serve [--addr :8080]                   run the chat bot (Slack: SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)
+  marketbot brief [--target NAME] [--since 24h] [--dry-run] [TOPIC]
+                                                   print a briefing, or post one to a configured target
+  marketbot serve [--addr :8080]                   run the chat bots, feed syncing and scheduled briefings
   marketbot slack-manifest [--url URL] [--socket] [--command /llm]
                                                    print the Slack app manifest
   marketbot help                                   this text
 
-Every command takes --data-dir DIR (default $MARKETBOT_DATA_DIR, else the user's data directory).
+Every command takes --data-dir DIR (default $MARKETBOT_DATA_DIR, else the user's data directory)
+and --config FILE (default $MARKETBOT_CONFIG: feeds and briefings, see the README).
 When the store is empty, ask, chat, search and eval index the built-in knowledge pack first.
 Answers come from a language model when OPENAI_API_KEY or OPENAI_BASE_URL is set
 (MARKETBOT_CHAT_MODEL, default gpt-4o-mini), and are extractive (quoted passages) otherwise.
@@ -68,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return usageError{"no command given"}
 	}
-	env := environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "ingest":
@@ -81,6 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.chat(ctx, rest)
 	case "serve":
 		return env.serve(ctx, rest)
+	case "brief":
+		return env.brief(ctx, rest)
 	case "slack-manifest":
 		return env.slackManifest(ctx, rest)
 	case "eval":

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-func (e environment) reindex(ctx context.Context, args []string) error {
+func (e *environment) reindex(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("reindex")
 	if pos, err := parse(fs, args); err != nil {
 		return err

@@ -11,7 +11,7 @@ import (
 	"github.com/marketbot/marketbot/rag"
 )
 
-func (e environment) search(ctx context.Context, args []string) error {
+func (e *environment) search(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("search")
 	asJSON := fs.Bool("json", false, "print JSON")
 	top := fs.Int("top", 5, "number of passages")
@@ -80,7 +80,7 @@ type passageJSON struct {
 	Text      string     `json:"text"`
 }
 
-func writeSearchJSON(e environment, q string, passages []rag.Passage) error {
+func writeSearchJSON(e *environment, q string, passages []rag.Passage) error {
 	out := searchJSON{Query: q, Passages: make([]passageJSON, len(passages))}
 	for i, p := range passages {
 		out.Passages[i] = passageJSON{

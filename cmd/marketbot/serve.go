@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,10 +19,11 @@ import (
 	"github.com/marketbot/marketbot/bot/feishubot"
 	"github.com/marketbot/marketbot/bot/slackbot"
 	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/fetch"
 )
 
 // logger writes JSON when stderr is not a terminal, text otherwise.
-func (e environment) logger() *slog.Logger {
+func (e *environment) logger() *slog.Logger {
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
 	if e.getenv("MARKETBOT_LOG_LEVEL") == "debug" {
 		opts.Level = slog.LevelDebug
@@ -33,7 +35,7 @@ func (e environment) logger() *slog.Logger {
 }
 
 // intEnv reads a positive integer setting.
-func (e environment) intEnv(name string, def int) (int, error) {
+func (e *environment) intEnv(name string, def int) (int, error) {
 	v := e.getenv(name)
 	if v == "" {
 		return def, nil
@@ -45,7 +47,7 @@ func (e environment) intEnv(name string, def int) (int, error) {
 	return n, nil
 }
 
-func (e environment) serve(ctx context.Context, args []string) error {
+func (e *environment) serve(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("serve")
 	addr := fs.String("addr", "", "listen address (default $MARKETBOT_ADDR, else :8080)")
 	if pos, err := parse(fs, args); err != nil {
@@ -59,6 +61,8 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	if *addr == "" {
 		*addr = ":8080"
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	log := e.logger()
 	workers, err := e.intEnv("MARKETBOT_WORKERS", 4)
 	if err != nil {
@@ -72,6 +76,20 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	slackOn := e.getenv("SLACK_BOT_TOKEN") != ""
+	if slackOn && e.getenv("SLACK_SIGNING_SECRET") == "" && e.getenv("SLACK_APP_TOKEN") == "" {
+		return errors.New("slack: set SLACK_SIGNING_SECRET (HTTP Events API) or SLACK_APP_TOKEN (Socket Mode)")
+	}
+	feishuOn := e.getenv("FEISHU_APP_ID") != "" || e.getenv("FEISHU_APP_SECRET") != ""
+	for _, t := range cfg.Briefings {
+		if (t.Platform == "slack" && !slackOn) || (t.Platform == "feishu" && !feishuOn) {
+			return fmt.Errorf("briefing %q posts to %s, which is not configured (set SLACK_BOT_TOKEN, or FEISHU_APP_ID and FEISHU_APP_SECRET)", t.Name, t.Platform)
+		}
+	}
 	st, err := e.openStore(ctx, *dataDir, true)
 	if err != nil {
 		return err
@@ -79,7 +97,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	defer st.Close()
 
 	answerer := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log})
-	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st,
+	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Briefer: answerer,
 		AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
 	pool := bot.NewPool(core, workers, depth)
 
@@ -95,8 +113,9 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	})
 
 	var slackAdapter *slackbot.Adapter
+	posters := map[string]bot.Poster{}
 	runErr := make(chan error, 3)
-	if e.getenv("SLACK_BOT_TOKEN") != "" {
+	if slackOn {
 		slackAdapter, err = slackbot.New(ctx, slackbot.Config{
 			BotToken: e.getenv("SLACK_BOT_TOKEN"), SigningSecret: e.getenv("SLACK_SIGNING_SECRET"),
 			AppToken: e.getenv("SLACK_APP_TOKEN"), APIURL: e.getenv("SLACK_API_URL"), Logger: log,
@@ -105,16 +124,19 @@ func (e environment) serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		posters["slack"] = slackAdapter
 		if e.getenv("SLACK_APP_TOKEN") != "" {
 			log.Info("slack: socket mode")
 			go func() { runErr <- slackAdapter.RunSocketMode(ctx) }()
 		} else {
 			log.Info("slack: HTTP events API at /slack/events, /slack/commands, /slack/interactions")
-			slackAdapter.Routes(mux)
+			if err := slackAdapter.Routes(mux); err != nil {
+				return err
+			}
 		}
 	}
 	var feishuAdapter *feishubot.Adapter
-	if e.getenv("FEISHU_APP_ID") != "" || e.getenv("FEISHU_APP_SECRET") != "" {
+	if feishuOn {
 		mode := e.getenv("FEISHU_MODE")
 		if mode != "" && mode != "ws" && mode != "webhook" {
 			return fmt.Errorf("FEISHU_MODE=%q: use ws (long connection, the default) or webhook", mode)
@@ -130,6 +152,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		posters["feishu"] = feishuAdapter
 		if mode == "webhook" {
 			log.Info("feishu: webhook at /feishu/events and /feishu/cards")
 			if err := feishuAdapter.Routes(mux); err != nil {
@@ -153,6 +176,18 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	log.Info("serving", "addr", ln.Addr().String())
 	fmt.Fprintf(e.stderr, "marketbot: serving on %s\n", ln.Addr())
 	go func() { runErr <- srv.Serve(ln) }()
+	// Feeds and briefings run until ctx ends; they own their goroutines.
+	var background sync.WaitGroup
+	if len(cfg.Feeds) > 0 {
+		loop := &rag.FeedLoop{Store: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: cfg.AllowPrivate}), Feeds: cfg.Feeds, Logger: log}
+		background.Go(func() { loop.Run(ctx) })
+		log.Info("feeds: syncing", "feeds", len(cfg.Feeds))
+	}
+	if len(cfg.Briefings) > 0 {
+		sched := &bot.Scheduler{Targets: cfg.Briefings, Ledger: st, Briefer: answerer, Posters: posters, Bot: core, Logger: log}
+		background.Go(func() { sched.Run(ctx) })
+		log.Info("briefings: scheduled", "targets", len(cfg.Briefings))
+	}
 	ready.Store(true)
 
 	select {
@@ -164,6 +199,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("shutting down")
 	ready.Store(false)
+	cancel() // stops the feeds, the briefings and the long connections
 	shutdown, cancel := context.WithTimeout(context.Background(), 25*time.Second)
 	defer cancel()
 	srv.Shutdown(shutdown)
@@ -176,6 +212,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	if feishuAdapter != nil {
 		feishuAdapter.Close(shutdown)
 	}
+	background.Wait()
 	return nil
 }
 
@@ -201,7 +238,7 @@ func thousands(n int) string {
 	return s
 }
 
-func (e environment) slackManifest(_ context.Context, args []string) error {
+func (e *environment) slackManifest(_ context.Context, args []string) error {
 	fs, _ := e.flags("slack-manifest")
 	base := fs.String("url", "", "public https URL of marketbot serve (HTTP Events API)")
 	socket := fs.Bool("socket", e.getenv("SLACK_APP_TOKEN") != "", "Socket Mode: no request URLs")
