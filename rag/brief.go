@@ -59,13 +59,13 @@ func (b Briefing) Text() string {
 
 // briefArticle is an article considered for a briefing.
 type briefArticle struct {
-	id                                 int64
-	title, url, source, path, lang     string
-	text                               string
-	published                          time.Time
-	entities                           map[string]bool
-	titleTokens                        map[string]bool
-	topical                            int // topics it matches
+	id                             int64
+	title, url, source, path, lang string
+	text                           string
+	published                      time.Time
+	entities                       map[string]bool
+	titleTokens                    map[string]bool
+	topical                        int // topics it matches
 }
 
 // Brief writes a briefing of the articles new in the request's window:
