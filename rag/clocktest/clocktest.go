@@ -70,6 +70,14 @@ func (c *Clock) Advance(d time.Duration) {
 // Set moves the clock to t (which must not be in its past).
 func (c *Clock) Set(t time.Time) { c.Advance(t.Sub(c.Now())) }
 
+// Waiters is the number of goroutines waiting on the clock (including
+// ones that stopped listening: the clock cannot tell).
+func (c *Clock) Waiters() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.waiters)
+}
+
 // WaitForWaiters blocks until at least n goroutines are waiting on the
 // clock, or timeout passes (in real time); it reports whether they are.
 func (c *Clock) WaitForWaiters(n int, timeout time.Duration) bool {
