@@ -265,7 +265,7 @@ func (b *Bot) brief(ctx context.Context, topic, lang string, log *slog.Logger) R
 		log.Error("briefing failed", "err", err)
 		return Reply{Text: say(lang, failed), Lang: lang}
 	}
-	req := rag.BriefRequest{PublishedAfter: newest.AddDate(0, 0, -7), Until: b.now(), Lang: lang, MaxItems: 6}
+	req := rag.BriefRequest{PublishedAfter: newest.AddDate(0, 0, -7), Until: b.now(), Lang: lang, MaxItems: 6, WithBuiltin: true}
 	if topic != "" {
 		req.Topics, req.OnlyTopics = []string{topic}, true
 	}

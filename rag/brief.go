@@ -24,6 +24,9 @@ type BriefRequest struct {
 	Topics         []string // entities or keywords to favour
 	OnlyTopics     bool     // leave out stories that match no topic
 	MaxItems       int      // default 8
+	// WithBuiltin includes the built-in pack, which is reference material
+	// rather than news: for on-demand briefings over the whole corpus.
+	WithBuiltin bool
 }
 
 // Briefing is a digest of what is new: one item per story.
@@ -118,13 +121,19 @@ func (a *Answerer) Brief(ctx context.Context, req BriefRequest) (Briefing, error
 	return b, nil
 }
 
-// newArticles lists the articles in a briefing's window, newest first.
+// newArticles lists the articles in a briefing's window, newest first:
+// ingested in it, not dated after it, and not from the built-in pack
+// unless asked.
 func (s *Store) newArticles(ctx context.Context, req BriefRequest) ([]briefArticle, error) {
 	q := `SELECT id, title, url, source, path, lang, text, published FROM articles WHERE ingested_unix > ?`
 	args := []any{req.Since.Unix()}
+	if !req.WithBuiltin {
+		q += ` AND path NOT LIKE 'builtin:%'`
+	}
 	if !req.Until.IsZero() {
-		q += ` AND ingested_unix <= ?`
-		args = append(args, req.Until.Unix())
+		// Nor is an article dated after the briefing.
+		q += ` AND ingested_unix <= ? AND (published_unix IS NULL OR published_unix <= ?)`
+		args = append(args, req.Until.Unix(), req.Until.Add(24*time.Hour).Unix())
 	}
 	if !req.PublishedAfter.IsZero() {
 		q += ` AND (published_unix IS NULL OR published_unix >= ?)`

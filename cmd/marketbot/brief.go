@@ -18,7 +18,7 @@ import (
 func (e *environment) brief(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("brief")
 	targetName := fs.String("target", "", "a briefing target of the configuration file: its channel, language and topics")
-	sinceFlag := fs.String("since", "", "cover articles ingested in this last period, e.g. 24h (default: the target's last briefing, or 24h)")
+	sinceFlag := fs.String("since", "", "cover articles ingested in this last period, e.g. 24h (default: with --target, since its last briefing; without, the corpus's newest week)")
 	dryRun := fs.Bool("dry-run", false, "print the briefing instead of posting it")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -37,11 +37,19 @@ func (e *environment) brief(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	now := time.Now()
-	req := rag.BriefRequest{Until: now, Since: now.Add(-24 * time.Hour), Lang: "en"}
-	if topic := strings.TrimSpace(strings.Join(pos, " ")); topic != "" {
+	now := e.now()
+	// Without a target, a briefing of the whole corpus's week up to its
+	// newest article (about the topic, if given): useful on any corpus.
+	req := rag.BriefRequest{Until: now, Lang: "en", WithBuiltin: true}
+	topic := strings.TrimSpace(strings.Join(pos, " "))
+	if topic != "" {
 		req.Topics, req.OnlyTopics, req.Lang = []string{topic}, true, corpus.DetectLang(topic)
 	}
+	newest, err := st.NewestPublished(ctx, topic)
+	if err != nil {
+		return err
+	}
+	req.PublishedAfter = newest.AddDate(0, 0, -7)
 	var target *bot.Target
 	if *targetName != "" {
 		for i := range cfg.Briefings {
@@ -52,9 +60,9 @@ func (e *environment) brief(ctx context.Context, args []string) error {
 		if target == nil {
 			return usageError{fmt.Sprintf("--target %q: no such briefing in the configuration", *targetName)}
 		}
-		req.Lang, req.MaxItems = target.Lang, target.MaxItems
+		req.Lang, req.MaxItems, req.WithBuiltin = target.Lang, target.MaxItems, false
 		req.Topics = append(req.Topics, target.Topics...)
-		req.Since = now.Add(-target.Lookback)
+		req.Since, req.PublishedAfter = now.Add(-target.Lookback), now.Add(-target.Lookback-7*24*time.Hour)
 		if last, ok, err := st.LastBriefing(ctx, target.Name); err != nil {
 			return err
 		} else if ok {
@@ -67,6 +75,7 @@ func (e *environment) brief(ctx context.Context, args []string) error {
 			return usageError{fmt.Sprintf("--since %q: want a duration such as 24h", *sinceFlag)}
 		}
 		req.Since = now.Add(-d)
+		req.PublishedAfter = req.Since.Add(-7 * 24 * time.Hour)
 	}
 	b, err := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: e.logger()}).Brief(ctx, req)
 	if err != nil {

@@ -22,7 +22,16 @@ type environment struct {
 	getenv         func(string) string
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	configPath     string // --config
+	configPath     string    // --config
+	clock          rag.Clock // nil: the system clock; tests set a fake one
+}
+
+// now is the environment's time.
+func (e *environment) now() time.Time {
+	if e.clock == nil {
+		return time.Now()
+	}
+	return e.clock.Now()
 }
 
 // flags starts a command's flag set with the flags every command takes:
@@ -133,7 +142,7 @@ func (e *environment) openStoreWith(ctx context.Context, dataDirFlag string, see
 	if err != nil {
 		return nil, err
 	}
-	st, err := rag.OpenStore(ctx, dir, rag.Options{Embedder: emb, Reindex: reindex})
+	st, err := rag.OpenStore(ctx, dir, rag.Options{Embedder: emb, Reindex: reindex, Now: e.now})
 	if err != nil {
 		return nil, err
 	}

@@ -97,7 +97,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	defer st.Close()
 
 	answerer := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log})
-	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Briefer: answerer,
+	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Briefer: answerer, Now: e.now,
 		AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
 	pool := bot.NewPool(core, workers, depth)
 
@@ -179,12 +179,12 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	// Feeds and briefings run until ctx ends; they own their goroutines.
 	var background sync.WaitGroup
 	if len(cfg.Feeds) > 0 {
-		loop := &rag.FeedLoop{Store: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: cfg.AllowPrivate}), Feeds: cfg.Feeds, Logger: log}
+		loop := &rag.FeedLoop{Store: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: cfg.AllowPrivate}), Feeds: cfg.Feeds, Logger: log, Clock: e.clock}
 		background.Go(func() { loop.Run(ctx) })
 		log.Info("feeds: syncing", "feeds", len(cfg.Feeds))
 	}
 	if len(cfg.Briefings) > 0 {
-		sched := &bot.Scheduler{Targets: cfg.Briefings, Ledger: st, Briefer: answerer, Posters: posters, Bot: core, Logger: log}
+		sched := &bot.Scheduler{Targets: cfg.Briefings, Ledger: st, Briefer: answerer, Posters: posters, Bot: core, Logger: log, Clock: e.clock}
 		background.Go(func() { sched.Run(ctx) })
 		log.Info("briefings: scheduled", "targets", len(cfg.Briefings))
 	}
