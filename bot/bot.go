@@ -90,6 +90,17 @@ type Options struct {
 	// user, 30 and 10 per conversation); negative ones turn a limit off.
 	UserPerMinute, UserBurst       float64
 	ChannelPerMinute, ChannelBurst float64
+	// Channels holds per-conversation settings, by channel or chat id.
+	Channels map[string]Channel
+}
+
+// Channel is one conversation's settings.
+type Channel struct {
+	// PerMinute and Burst replace the per-conversation rate limit; zero
+	// keeps the default, negative turns it off.
+	PerMinute, Burst float64
+	// Topics are what "brief" without a topic favours in this conversation.
+	Topics []string
 }
 
 // Bot answers Questions. It is safe for concurrent use.
@@ -102,6 +113,8 @@ type Bot struct {
 	threads  *keyedMutex
 	users    *limiters
 	channels *limiters
+	chanLim  map[string]*limiters // conversations with their own rate limit
+	chanTop  map[string][]string  // conversations' briefing topics
 	allowCh  map[string]bool
 	allowU   map[string]bool
 	now      func() time.Time
@@ -125,7 +138,15 @@ func New(a Answerer, c Corpus, opt Options) *Bot {
 		}
 		return m
 	}
+	chanLim, chanTop := map[string]*limiters{}, map[string][]string{}
+	for id, c := range opt.Channels {
+		if c.PerMinute != 0 || c.Burst != 0 {
+			chanLim[id] = newLimiters(orDefault(c.PerMinute, orDefault(opt.ChannelPerMinute, 30)), orDefault(c.Burst, orDefault(opt.ChannelBurst, 10)), opt.Now)
+		}
+		chanTop[id] = c.Topics
+	}
 	return &Bot{
+		chanLim: chanLim, chanTop: chanTop,
 		answerer: a, corpus: c, ledger: opt.Ledger, briefer: opt.Briefer, log: opt.Logger, now: opt.Now,
 		memory:   newMemory(10000, 5, 24*time.Hour, opt.Now),
 		threads:  newKeyedMutex(),
@@ -193,12 +214,16 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 	case cmdSources:
 		return b.sources(ctx, lang)
 	case cmdBrief:
-		return b.brief(ctx, arg, lang, log)
+		return b.brief(ctx, arg, b.chanTop[q.Conversation], lang, log)
 	}
 	if strings.TrimSpace(arg) == "" {
 		return Reply{Text: help(lang), Lang: lang}
 	}
-	if !b.users.allow(q.Platform+":"+q.User) || !b.channels.allow(q.Platform+":"+q.Conversation) {
+	channels := b.channels
+	if l := b.chanLim[q.Conversation]; l != nil {
+		channels = l
+	}
+	if !b.users.allow(q.Platform+":"+q.User) || !channels.allow(q.Platform+":"+q.Conversation) {
 		log.Info("rate limited", "user", q.User)
 		return Reply{Text: say(lang, slowDown), Lang: lang}
 	}
@@ -251,9 +276,9 @@ func newID() string {
 }
 
 // brief writes an on-demand briefing: the stories of the week up to the
-// newest article (about topic, if given), so that it is useful even when
-// the corpus is not fresh.
-func (b *Bot) brief(ctx context.Context, topic, lang string, log *slog.Logger) Reply {
+// newest article (about topic, if given, else favouring the conversation's
+// topics), so that it is useful even when the corpus is not fresh.
+func (b *Bot) brief(ctx context.Context, topic string, favour []string, lang string, log *slog.Logger) Reply {
 	if b.briefer == nil {
 		return Reply{Text: say(lang, briefLater), Lang: lang}
 	}
@@ -268,6 +293,8 @@ func (b *Bot) brief(ctx context.Context, topic, lang string, log *slog.Logger) R
 	req := rag.BriefRequest{PublishedAfter: newest.AddDate(0, 0, -7), Until: b.now(), Lang: lang, MaxItems: 6, WithBuiltin: true}
 	if topic != "" {
 		req.Topics, req.OnlyTopics = []string{topic}, true
+	} else {
+		req.Topics = favour
 	}
 	br, err := b.briefer.Brief(ctx, req)
 	if err != nil {

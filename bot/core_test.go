@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/marketbot/marketbot/rag"
 )
 
@@ -78,6 +79,38 @@ func TestAllowListsAndRateLimits(t *testing.T) {
 	}
 	if r := b.Handle(ctx, Question{Conversation: "C1", User: "U2", Text: "/help"}, nil); !strings.Contains(r.Text, "/ask") {
 		t.Errorf("help = %q", r.Text)
+	}
+}
+
+func TestChannelSettings(t *testing.T) {
+	now := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
+	briefer := &fakeBriefer{}
+	b := New(&fakeAnswerer{}, fakeCorpus{}, Options{Briefer: briefer, UserPerMinute: -1, Now: func() time.Time { return now },
+		Channels: map[string]Channel{"quiet": {PerMinute: 1, Burst: 1, Topics: []string{"火山方舟"}}}})
+	ctx := context.Background()
+	limited := func(channel string) (n int) {
+		for range 3 {
+			if r := b.Handle(ctx, Question{Conversation: channel, User: "U1", Text: "What is Kimi?"}, nil); strings.Contains(r.Text, "faster than I can") {
+				n++
+			}
+		}
+		return n
+	}
+	if n := limited("quiet"); n != 2 {
+		t.Errorf("%d of 3 questions limited in a channel with burst 1, want 2", n)
+	}
+	if n := limited("busy"); n != 0 {
+		t.Errorf("%d of 3 questions limited in a channel on the defaults (burst 10), want 0", n)
+	}
+	b.Handle(ctx, Question{Conversation: "quiet", Text: "/brief"}, nil)
+	b.Handle(ctx, Question{Conversation: "quiet", Text: "/brief Kimi"}, nil)
+	b.Handle(ctx, Question{Conversation: "busy", Text: "/brief"}, nil)
+	got := [][]string{}
+	for _, r := range briefer.reqs {
+		got = append(got, r.Topics)
+	}
+	if want := [][]string{{"火山方舟"}, {"Kimi"}, nil}; !cmp.Equal(got, want) {
+		t.Errorf("briefing topics: %s", cmp.Diff(want, got))
 	}
 }
 

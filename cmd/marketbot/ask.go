@@ -60,7 +60,7 @@ func (e *environment) newBot(ctx context.Context, dataDir string) (*bot.Bot, *ra
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log})
-	return bot.New(a, st, bot.Options{Logger: log}), st, nil
+	return bot.New(a, st, bot.Options{Logger: log, Briefer: a}), st, nil
 }
 
 func (e *environment) ask(ctx context.Context, args []string) error {

@@ -23,6 +23,7 @@ type config struct {
 	AllowPrivate bool
 	Feeds        []rag.Feed
 	Briefings    []bot.Target
+	Channels     map[string]bot.Channel
 }
 
 // fileConfig is the file's YAML, as written.
@@ -45,6 +46,12 @@ type fileConfig struct {
 		MaxItems      int      `yaml:"max_items"`
 		PostWhenEmpty bool     `yaml:"post_when_empty"`
 	} `yaml:"briefings"`
+	Channels []struct {
+		ID        string   `yaml:"id"`
+		PerMinute float64  `yaml:"per_minute"`
+		Burst     float64  `yaml:"burst"`
+		Topics    []string `yaml:"topics"`
+	} `yaml:"channels"`
 }
 
 // loadConfig reads and validates a configuration file. Errors name the
@@ -125,7 +132,29 @@ func loadConfig(path string) (config, error) {
 		}
 		cfg.Briefings = append(cfg.Briefings, t)
 	}
+	for i, c := range fc.Channels {
+		name := fmt.Sprintf("channels[%d]", i)
+		switch {
+		case c.ID == "":
+			return config{}, bad(name+".id", []any{"channels", i}, "want the Slack channel id or the Feishu chat_id")
+		case hasKey(cfg.Channels, c.ID):
+			return config{}, bad(name+".id", []any{"channels", i, "id"}, "%q is listed twice", c.ID)
+		case c.PerMinute < 0:
+			return config{}, bad(name+".per_minute", []any{"channels", i, "per_minute"}, "want a positive rate, got %v", c.PerMinute)
+		case c.Burst < 0:
+			return config{}, bad(name+".burst", []any{"channels", i, "burst"}, "want a positive burst, got %v", c.Burst)
+		}
+		if cfg.Channels == nil {
+			cfg.Channels = map[string]bot.Channel{}
+		}
+		cfg.Channels[c.ID] = bot.Channel{PerMinute: c.PerMinute, Burst: c.Burst, Topics: c.Topics}
+	}
 	return cfg, nil
+}
+
+func hasKey[V any](m map[string]V, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // lineOf finds the line of a value in a YAML tree by keys (map keys as

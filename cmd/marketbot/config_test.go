@@ -24,6 +24,11 @@ briefings:
     lookback: 24h
     max_items: 8
     post_when_empty: false
+channels:
+  - id: C0123456
+    per_minute: 10
+    burst: 5
+    topics: [火山方舟]
 `
 
 func writeConfig(t *testing.T, s string) string {
@@ -50,6 +55,9 @@ func TestLoadConfig(t *testing.T) {
 	if b.Lang != "zh" || b.MaxItems != 8 || b.Lookback != 24*time.Hour || strings.Join(b.Topics, ",") != "字节跳动,DeepSeek" {
 		t.Errorf("briefing = %+v", b)
 	}
+	if c := cfg.Channels["C0123456"]; c.PerMinute != 10 || c.Burst != 5 || strings.Join(c.Topics, ",") != "火山方舟" {
+		t.Errorf("channel settings = %+v", cfg.Channels)
+	}
 	if _, err := loadConfig(writeConfig(t, "")); err != nil {
 		t.Errorf("an empty config: %v", err)
 	}
@@ -66,6 +74,8 @@ func TestConfigErrorsNameFileLineAndField(t *testing.T) {
 		{`lookback: 24h`, `lookback: 24 hours`, `:14: briefings[0].lookback:`},
 		{`post_when_empty: false`, "post_when_empty: false\n    colour: blue", `field colour not found`},
 		{`name: morning-cn`, `name: ""`, `briefings[0].name: every briefing needs a name`},
+		{`burst: 5`, `burst: -1`, `:20: channels[0].burst: want a positive burst`},
+		{`topics: [火山方舟]`, "topics: [火山方舟]\n  - id: C0123456", `:22: channels[1].id: "C0123456" is listed twice`},
 	} {
 		path := writeConfig(t, strings.Replace(exampleConfig, tc.find, tc.replace, 1))
 		_, err := loadConfig(path)

@@ -89,7 +89,10 @@ func (e *environment) ingest(ctx context.Context, args []string) error {
 	bar.finish()
 	printSummary(e.stdout, total)
 	if n := total.Added + total.Updated + total.Unchanged; n == 0 && len(total.Failed) > 0 {
-		return fmt.Errorf("nothing ingested: all %d items failed", len(total.Failed))
+		if len(total.Failed) == 1 {
+			return fmt.Errorf("nothing ingested: %w", total.Failed[0].Err)
+		}
+		return fmt.Errorf("nothing ingested: all %d items failed, the first: %w", len(total.Failed), total.Failed[0].Err)
 	}
 	return nil
 }

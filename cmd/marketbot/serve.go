@@ -98,7 +98,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 
 	answerer := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log})
 	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Briefer: answerer, Now: e.now,
-		AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
+		Channels: cfg.Channels, AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
 	pool := bot.NewPool(core, workers, depth)
 
 	mux := http.NewServeMux()
