@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/marketbot/marketbot/bot"
+	"github.com/marketbot/marketbot/bot/markdown"
 	"github.com/marketbot/marketbot/rag"
 )
 
@@ -173,7 +173,7 @@ func Card(r bot.Reply, answerID string) string {
 	var notices []any
 	noticeBytes := 0
 	for _, n := range r.Notices {
-		n = cardTruncateRunes(cardOneLine(n), cardMaxNoticeRunes)
+		n = markdown.TruncateRunes(cardOneLine(n), cardMaxNoticeRunes)
 		if n == "" {
 			continue
 		}
@@ -275,7 +275,7 @@ func cardCutToFit(s string, maxBytes int) string {
 	if lim >= len(s) {
 		return s
 	}
-	cut, _ := cardCutPoint(s, lim)
+	cut, _ := cardCutter.Cut(s, lim)
 	return strings.TrimRightFunc(s[:cut], unicode.IsSpace)
 }
 
@@ -307,7 +307,7 @@ func ProgressCard(text, lang string) string {
 
 // PlaceholderCard renders the card shown at once while searching, e.g. "Searching 1,234 articles…".
 func PlaceholderCard(text string) string {
-	t := cardTruncateRunes(strings.TrimSpace(cardClean(text)), cardMaxNoteRunes)
+	t := markdown.TruncateRunes(strings.TrimSpace(cardClean(text)), cardMaxNoteRunes)
 	if t == "" {
 		t = "…"
 	}
@@ -402,17 +402,17 @@ func cardSourceLine(c rag.Citation, i int) string {
 		n = i + 1
 	}
 	var parts []string
-	title := cardPlain(cardTruncateRunes(cardOneLine(c.Title), cardMaxTitleRunes))
+	title := cardPlain(markdown.TruncateRunes(cardOneLine(c.Title), cardMaxTitleRunes))
 	u, ok := cardLinkURL(c.URL)
 	switch {
 	case ok && title != "":
 		parts = append(parts, "["+title+"]("+u+")")
 	case ok:
-		parts = append(parts, "["+cardPlain(cardTruncateRunes(u, cardMaxSourceRunes))+"]("+u+")")
+		parts = append(parts, "["+cardPlain(markdown.TruncateRunes(u, cardMaxSourceRunes))+"]("+u+")")
 	case title != "":
 		parts = append(parts, title)
 	}
-	if s := cardPlain(cardTruncateRunes(cardOneLine(c.Source), cardMaxSourceRunes)); s != "" {
+	if s := cardPlain(markdown.TruncateRunes(cardOneLine(c.Source), cardMaxSourceRunes)); s != "" {
 		parts = append(parts, s)
 	}
 	if !c.Published.IsZero() {
@@ -433,20 +433,11 @@ func cardPlain(s string) string { return cardPlainReplacer.Replace(s) }
 var cardPlainReplacer = strings.NewReplacer("[", "［", "]", "］", "(", "（", ")", "）", "<", "&lt;", ">", "&gt;")
 
 // cardLinkURL returns u ready to go in a [text](url) link, and whether it
-// can: only absolute http and https URLs of reasonable length qualify.
+// can: only absolute http and https URLs of reasonable length qualify, in
+// valid UTF-8 and with no IP literal host ([::1]).
 func cardLinkURL(u string) (string, bool) {
-	u = strings.TrimSpace(u)
-	if u == "" || len(u) > cardMaxLinkBytes || !utf8.ValidString(u) ||
-		strings.ContainsFunc(u, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return "", false
-	}
-	p, err := url.Parse(u)
-	if err != nil || p.Host == "" || strings.ContainsAny(p.Host, "[]") {
-		return "", false
-	}
-	switch strings.ToLower(p.Scheme) {
-	case "http", "https":
-	default:
+	u, p, ok := markdown.LinkURL(u, cardMaxLinkBytes, "http", "https")
+	if !ok || !utf8.ValidString(u) || strings.ContainsAny(p.Host, "[]") {
 		return "", false
 	}
 	return cardURLReplacer.Replace(u), true
@@ -474,25 +465,8 @@ func cardClean(s string) string {
 	}, s)
 }
 
-// cardOneLine is s on one line, trimmed.
-func cardOneLine(s string) string {
-	return strings.Join(strings.Fields(cardClean(s)), " ")
-}
-
-// cardTruncateRunes shortens s to at most n runes, ending it with "…" when cut.
-func cardTruncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	i, k := 0, 0
-	for i = range s {
-		if k == n-1 {
-			break
-		}
-		k++
-	}
-	return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
-}
+// cardOneLine is s on one line, trimmed, without control characters.
+func cardOneLine(s string) string { return markdown.OneLine(cardClean(s)) }
 
 // cardMarkdown converts the light Markdown of an answer to Feishu card
 // markdown (JSON 1.0), which has no headings and no quotes: headings
@@ -506,52 +480,31 @@ func cardMarkdown(md string) string {
 	for _, line := range lines {
 		out = append(out, cardLine(line))
 	}
-	for len(out) > 0 && strings.TrimSpace(out[0]) == "" {
-		out = out[1:]
-	}
-	return strings.TrimRightFunc(strings.Join(out, "\n"), unicode.IsSpace)
+	return markdown.JoinLines(out)
 }
 
 // cardQuote starts the lines of a quote.
 const cardQuote = "▎"
 
-// cardLine converts a line.
+// cardLine converts a line. Nested quotes are one quote.
 func cardLine(line string) string {
-	body := strings.TrimLeft(line, " ")
-	indent := line[:len(line)-len(body)]
+	l := markdown.ParseLine(line, true)
 	prefix := ""
-	if strings.HasPrefix(body, ">") {
-		for strings.HasPrefix(body, ">") { // nested quotes are one quote
-			body = strings.TrimLeft(body[1:], " ")
+	if l.Quote {
+		prefix = cardQuote
+	}
+	switch l.Kind {
+	case markdown.Rule:
+		return l.Indent + prefix + "──────────"
+	case markdown.Heading:
+		if l.Text == "" {
+			return prefix
 		}
-		prefix, indent = cardQuote, ""
+		return l.Indent + prefix + "**" + cardInline(l.Text) + "**"
+	case markdown.Item:
+		return l.Indent + prefix + "- " + cardInline(l.Text)
 	}
-	switch {
-	case cardIsRule(body):
-		return indent + prefix + "──────────"
-	case strings.HasPrefix(body, "#"):
-		h := strings.TrimLeft(body, "#")
-		if len(body)-len(h) <= 6 && (h == "" || h[0] == ' ') {
-			h = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(h), "#"))
-			h = strings.ReplaceAll(h, "**", "")
-			if h == "" {
-				return strings.TrimSpace(prefix)
-			}
-			return indent + prefix + "**" + cardInline(h) + "**"
-		}
-	case strings.HasPrefix(body, "* "), strings.HasPrefix(body, "+ "):
-		return indent + prefix + "- " + cardInline(body[2:])
-	}
-	return indent + prefix + cardInline(body)
-}
-
-// cardIsRule reports whether a line is a Markdown horizontal rule.
-func cardIsRule(s string) bool {
-	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	if len(s) < 3 {
-		return false
-	}
-	return strings.Count(s, s[:1]) == len(s) && (s[0] == '-' || s[0] == '*' || s[0] == '_')
+	return l.Indent + prefix + cardInline(l.Text)
 }
 
 // cardInline converts the inline Markdown of a line: http(s) links
@@ -562,20 +515,14 @@ func cardInline(s string) string {
 	for i := 0; i < len(s); {
 		switch c := s[i]; c {
 		case '!', '[':
-			k := i
-			if c == '!' {
-				if !strings.HasPrefix(s[i+1:], "[") {
-					break
-				}
-				k++ // an image becomes a link: card markdown images need an image key
-			}
-			if text, u, end, ok := cardParseLink(s, k); ok {
-				label := cardPlain(strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(text, "**", ""), "`", "")))
+			// An image becomes a link: card markdown images need an image key.
+			if l, ok := markdown.ParseLink(s, i, cardLinkURL, cardMaxLinkBytes); ok {
+				label := cardPlain(l.Label())
 				if label == "" {
-					label = cardPlain(cardTruncateRunes(u, cardMaxSourceRunes))
+					label = cardPlain(markdown.TruncateRunes(l.URL, cardMaxSourceRunes))
 				}
-				b.WriteString("[" + label + "](" + u + ")")
-				i = end
+				b.WriteString("[" + label + "](" + l.URL + ")")
+				i = l.End
 				continue
 			}
 		case ']':
@@ -587,7 +534,7 @@ func cardInline(s string) string {
 		case '<':
 			if j := strings.IndexByte(s[i+1:], '>'); j > 0 {
 				if u, ok := cardLinkURL(s[i+1 : i+1+j]); ok { // <https://…>
-					b.WriteString("[" + cardPlain(cardTruncateRunes(u, cardMaxSourceRunes)) + "](" + u + ")")
+					b.WriteString("[" + cardPlain(markdown.TruncateRunes(u, cardMaxSourceRunes)) + "](" + u + ")")
 					i += j + 2
 					continue
 				}
@@ -606,86 +553,23 @@ func cardInline(s string) string {
 	return b.String()
 }
 
-// cardParseLink parses a Markdown link [text](url) at s[i], returning its
-// text, its URL ready for a card, and the index after it. Only http and
-// https URLs make links.
-func cardParseLink(s string, i int) (text, u string, end int, ok bool) {
-	if i >= len(s) || s[i] != '[' {
-		return "", "", 0, false
-	}
-	depth, j := 0, i
-	for ; j < len(s); j++ {
-		if s[j] == '[' {
-			depth++
-		} else if s[j] == ']' {
-			depth--
-			if depth == 0 {
-				break
-			}
-		}
-	}
-	if j+1 >= len(s) || s[j+1] != '(' {
-		return "", "", 0, false
-	}
-	text = s[i+1 : j]
-	depth = 0
-	k := j + 1
-	for ; k < len(s); k++ {
-		if s[k] == '(' {
-			depth++
-		} else if s[k] == ')' {
-			depth--
-			if depth == 0 {
-				break
-			}
-		}
-	}
-	if k >= len(s) {
-		return "", "", 0, false
-	}
-	dest := strings.TrimSpace(s[j+2 : k])
-	if f := strings.Fields(dest); len(f) > 1 { // [text](url "title")
-		dest = f[0]
-	}
-	dest = strings.TrimSuffix(strings.TrimPrefix(dest, "<"), ">")
-	u, ok = cardLinkURL(dest)
-	if !ok || len(text)+len(u) > cardMaxLinkBytes {
-		return "", "", 0, false
-	}
-	return text, u, k + 1, true
-}
+// cardCutter cuts card markdown: a piece is an element, not worth making
+// for a few words, and never blank.
+var cardCutter = markdown.Cutter{Links: cardLinks, Quote: cardQuote}
+
+// cardLinkRe matches the links card markdown makes of the text: labels
+// have no brackets and URLs no parentheses or spaces (cardInline sees to it).
+var cardLinkRe = regexp.MustCompile(`\[[^\[\]\n]*\]\([^()\s]*\)`)
+
+// cardLinks is where the [text](url) links of card markdown stand.
+func cardLinks(s string, _ int) [][]int { return cardLinkRe.FindAllStringIndex(s, -1) }
 
 // cardSplit splits card markdown into pieces of at most maxRunes runes,
 // none of them blank. It splits at paragraph breaks, else line breaks,
 // else sentence ends, else spaces, and never inside a rune, an entity or
 // a [text](url) link. A quote line split in two stays a quote.
 func cardSplit(s string, maxRunes int) []string {
-	var out []string
-	for {
-		s = strings.TrimLeft(s, "\n")
-		if strings.TrimSpace(s) == "" {
-			return out
-		}
-		lim := cardLimit(s, maxRunes, math.MaxInt)
-		if lim >= len(s) {
-			return append(out, strings.TrimRightFunc(s, unicode.IsSpace))
-		}
-		cut, next := cardCutPoint(s, lim)
-		piece := strings.TrimRightFunc(s[:cut], unicode.IsSpace)
-		rest := s[next:]
-		if !strings.HasPrefix(rest, "\n") {
-			// Cut inside a line: carry a quote over to the next piece.
-			start := strings.LastIndexByte(s[:cut], '\n') + 1
-			rest = strings.TrimLeft(rest, " ")
-			if strings.HasPrefix(s[start:], cardQuote) && rest != "" {
-				rest = cardQuote + rest
-			}
-		}
-		if strings.TrimSpace(piece) != "" {
-			out = append(out, piece)
-		}
-		s = rest
-	}
+	return cardCutter.Split(s, func(s string) int { return cardLimit(s, maxRunes, math.MaxInt) })
 }
 
 // cardLimit is the largest i such that s[:i] is whole runes, at most
@@ -701,100 +585,4 @@ func cardLimit(s string, maxRunes, maxBytes int) int {
 		size += e
 	}
 	return len(s)
-}
-
-// cardCutPoint chooses where to cut s when s[:lim] is the most that can be
-// kept (0 < lim < len(s), at a rune boundary): the piece is s[:cut], and
-// the rest starts at s[next:]. 0 < cut ≤ lim.
-func cardCutPoint(s string, lim int) (cut, next int) {
-	allowed := cardCutMask(s, lim)
-	window := s[:lim+1] // a break right at lim counts
-	// A piece shorter than least is not worth an element, unless nothing
-	// but a cut inside a word would do.
-	least := lim / 4
-	ok := func(i int) bool { return i >= least && i <= lim && allowed[i] && strings.TrimSpace(s[:i]) != "" }
-	for _, sep := range []string{"\n\n", "\n"} {
-		for i := strings.LastIndex(window, sep); i >= least; i = strings.LastIndex(window[:i], sep) {
-			if ok(i) {
-				return i, i
-			}
-		}
-	}
-	for i := lim; i >= least; i-- {
-		if ok(i) {
-			if r, _ := utf8.DecodeLastRuneInString(s[:i]); cardSentenceEnd(r, s[i:]) {
-				return i, i
-			}
-		}
-	}
-	for i := strings.LastIndexByte(window, ' '); i >= least; i = strings.LastIndexByte(window[:i], ' ') {
-		if ok(i) {
-			return i, i + 1
-		}
-	}
-	for i := strings.LastIndexByte(window, '\n'); i > 0; i = strings.LastIndexByte(window[:i], '\n') {
-		if allowed[i] && strings.TrimSpace(s[:i]) != "" {
-			return i, i
-		}
-	}
-	for i := lim; i > 0; i-- {
-		if allowed[i] {
-			return i, i
-		}
-	}
-	for i := lim; i > 0; i-- { // a link longer than lim: cut at a rune boundary
-		if utf8.RuneStart(s[i]) {
-			return i, i
-		}
-	}
-	return lim, lim // not reached for lim > 0 at a rune boundary
-}
-
-// cardSentenceEnd reports whether r, followed by after, ends a sentence: a
-// Chinese full stop, or ". ! ?" before a space or the end of the line.
-func cardSentenceEnd(r rune, after string) bool {
-	switch r {
-	case '。', '！', '？':
-		return true
-	case '.', '!', '?':
-		return after == "" || after[0] == ' ' || after[0] == '\n'
-	}
-	return false
-}
-
-// cardLinkRe matches the links card markdown makes of the text: labels
-// have no brackets and URLs no parentheses or spaces (cardInline sees to it).
-var cardLinkRe = regexp.MustCompile(`\[[^\[\]\n]*\]\([^()\s]*\)`)
-
-// cardEntities are the escapes a cut must not split.
-var cardEntities = []string{"&lt;", "&gt;", "&amp;"}
-
-// cardCutMask tells, for each i ≤ lim < len(s), whether s can be cut
-// before s[i]: at a rune boundary, not inside an entity, not inside a link.
-func cardCutMask(s string, lim int) []bool {
-	allowed := make([]bool, lim+1)
-	for i := 1; i <= lim; i++ {
-		allowed[i] = utf8.RuneStart(s[i])
-	}
-	for _, m := range cardLinkRe.FindAllStringIndex(s, -1) {
-		if m[0] > lim {
-			break
-		}
-		for k := m[0] + 1; k < m[1] && k <= lim; k++ {
-			allowed[k] = false
-		}
-	}
-	for i := 0; i < lim; i++ {
-		if s[i] != '&' {
-			continue
-		}
-		for _, e := range cardEntities {
-			if strings.HasPrefix(s[i:], e) {
-				for k := i + 1; k < i+len(e) && k <= lim; k++ {
-					allowed[k] = false
-				}
-			}
-		}
-	}
-	return allowed
 }

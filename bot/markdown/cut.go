@@ -16,8 +16,10 @@ import (
 type Cutter struct {
 	// Links is where the links of s stand, as [start, end) pairs in
 	// order, as regexp's FindAllStringIndex gives them: a cut never goes
-	// inside one. Nil when the text has no links.
-	Links func(s string) [][]int
+	// inside one. Only those that start before lim matter: it may leave
+	// out the others, and end one at len(s) when its end is beyond lim.
+	// Nil when the text has no links.
+	Links func(s string, lim int) [][]int
 
 	// Quote is the marker that starts a quoted line ("> "). When Split
 	// cuts such a line in two, the rest starts with it too. "" for none.
@@ -67,7 +69,7 @@ func (c Cutter) Cut(s string, lim int) (cut, next int) {
 		}
 	}
 	for i := strings.LastIndexByte(window, ' '); i >= least; i = strings.LastIndexByte(window[:i], ' ') {
-		if i >= least && allowed[i] && (c.BlankCuts || text(i)) {
+		if allowed[i] && (c.BlankCuts || text(i)) {
 			return i, i + 1
 		}
 	}
@@ -117,7 +119,7 @@ func (c Cutter) mask(s string, lim int) []bool {
 		allowed[i] = utf8.RuneStart(s[i])
 	}
 	if c.Links != nil {
-		for _, m := range c.Links(s) {
+		for _, m := range c.Links(s, lim) {
 			if m[0] >= lim {
 				break
 			}

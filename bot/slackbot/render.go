@@ -2,7 +2,6 @@ package slackbot
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -11,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/marketbot/marketbot/bot"
+	"github.com/marketbot/marketbot/bot/markdown"
 	"github.com/marketbot/marketbot/rag"
 )
 
@@ -197,7 +197,7 @@ func contextBlock(text string) slack.Block {
 func noticesMrkdwn(notices []string) string {
 	var lines []string
 	for _, n := range notices {
-		if n = oneLine(n); n != "" {
+		if n = markdown.OneLine(n); n != "" {
 			lines = append(lines, "⚠️ "+escape(n))
 		}
 	}
@@ -246,7 +246,7 @@ func sourceLine(c rag.Citation, i int) string {
 		n = i + 1
 	}
 	parts := []string{}
-	title := truncateRunes(oneLine(c.Title), maxTitleRunes)
+	title := markdown.TruncateRunes(markdown.OneLine(c.Title), maxTitleRunes)
 	u, ok := linkURL(c.URL)
 	switch {
 	case ok && title != "":
@@ -256,7 +256,7 @@ func sourceLine(c rag.Citation, i int) string {
 	case title != "":
 		parts = append(parts, escape(title))
 	}
-	if s := truncateRunes(oneLine(c.Source), maxSourceRunes); s != "" {
+	if s := markdown.TruncateRunes(markdown.OneLine(c.Source), maxSourceRunes); s != "" {
 		parts = append(parts, escape(s))
 	}
 	if !c.Published.IsZero() {
@@ -274,7 +274,7 @@ func fallbackText(r bot.Reply, w words) string {
 	var groups []string
 	var notices []string
 	for _, n := range r.Notices {
-		if n = oneLine(n); n != "" {
+		if n = markdown.OneLine(n); n != "" {
 			notices = append(notices, "⚠️ "+n)
 		}
 	}
@@ -292,7 +292,7 @@ func fallbackText(r bot.Reply, w words) string {
 				n = i + 1
 			}
 			line := "[" + strconv.Itoa(n) + "]"
-			if t := oneLine(c.Title); t != "" {
+			if t := markdown.OneLine(c.Title); t != "" {
 				line += " " + t
 			}
 			if u := strings.TrimSpace(c.URL); u != "" {
@@ -325,49 +325,14 @@ func linkText(s string) string {
 // linkURL returns u ready to go in a <url|text> link, and whether it can:
 // only absolute http, https and mailto URLs of reasonable length qualify.
 func linkURL(u string) (string, bool) {
-	u = strings.TrimSpace(u)
-	if u == "" || len(u) > maxLinkBytes || strings.ContainsFunc(u, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+	u, _, ok := markdown.LinkURL(u, maxLinkBytes, "http", "https", "mailto")
+	if !ok {
 		return "", false
 	}
-	p, err := url.Parse(u)
-	if err != nil {
-		return "", false
-	}
-	switch strings.ToLower(p.Scheme) {
-	case "http", "https":
-		if p.Host == "" {
-			return "", false
-		}
-	case "mailto":
-		if p.Opaque == "" {
-			return "", false
-		}
-	default:
-		return "", false
-	}
-	u = strings.NewReplacer("|", "%7C", "<", "%3C", ">", "%3E", "&", "&amp;").Replace(u)
-	return u, true
+	return linkURLEscaper.Replace(u), true
 }
 
-// oneLine is s on one line, trimmed.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
-}
-
-// truncateRunes shortens s to at most n runes, ending it with "…" when cut.
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	i, k := 0, 0
-	for i = range s {
-		if k == n-1 {
-			break
-		}
-		k++
-	}
-	return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
-}
+var linkURLEscaper = strings.NewReplacer("|", "%7C", "<", "%3C", ">", "%3E", "&", "&amp;")
 
 // truncateMrkdwn shortens mrkdwn text to at most maxRunes runes and maxBytes
 // bytes, ending it with "…" when cut; it never cuts inside a rune, an
@@ -385,7 +350,7 @@ func truncateMrkdwn(s string, maxRunes, maxBytes int) string {
 		}
 		k++
 	}
-	c := hardCut(s, limit)
+	c := mrkdwnCutter.HardCut(s, limit)
 	return strings.TrimRightFunc(s[:c], unicode.IsSpace) + "…"
 }
 
@@ -415,49 +380,30 @@ func mrkdwn(md string) string {
 	if fence {
 		out = append(out, "```")
 	}
-	for len(out) > 0 && strings.TrimSpace(out[0]) == "" {
-		out = out[1:]
-	}
-	return strings.TrimRightFunc(strings.Join(out, "\n"), unicode.IsSpace)
+	return markdown.JoinLines(out)
 }
 
-// mrkdwnLine converts a line outside code blocks.
+// mrkdwnLine converts a line outside code blocks. A quote's marker stays a
+// literal ">" for Slack to render it; anything after it is text (Slack has
+// no nested quotes).
 func mrkdwnLine(line string) string {
-	body := strings.TrimLeft(line, " \t")
-	indent := line[:len(line)-len(body)]
-	prefix := ""
-	if strings.HasPrefix(body, ">") {
-		// A quote: its marker stays a literal ">" for Slack to render it;
-		// anything after it is text (Slack has no nested quotes).
-		body = strings.TrimPrefix(body[1:], " ")
-		prefix, indent = "> ", ""
+	l := markdown.ParseLine(line, false)
+	lead := l.Indent
+	if l.Quote {
+		lead = "> "
 	}
-	switch {
-	case isRule(body):
-		return indent + prefix + "──────────"
-	case strings.HasPrefix(body, "#"):
-		h := strings.TrimLeft(body, "#")
-		if len(body)-len(h) <= 6 && (h == "" || h[0] == ' ' || h[0] == '\t') {
-			h = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(h), "#"))
-			h = strings.ReplaceAll(h, "**", "")
-			if h == "" {
-				return ""
-			}
-			return indent + prefix + "*" + inline(h) + "*"
+	switch l.Kind {
+	case markdown.Rule:
+		return lead + "──────────"
+	case markdown.Heading:
+		if l.Text == "" {
+			return ""
 		}
-	case strings.HasPrefix(body, "- "), strings.HasPrefix(body, "* "), strings.HasPrefix(body, "+ "):
-		return indent + prefix + "- " + inline(body[2:])
+		return lead + "*" + inline(l.Text) + "*"
+	case markdown.Item:
+		return lead + "- " + inline(l.Text)
 	}
-	return indent + prefix + inline(body)
-}
-
-// isRule reports whether a line is a Markdown horizontal rule.
-func isRule(s string) bool {
-	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	if len(s) < 3 {
-		return false
-	}
-	return strings.Count(s, s[:1]) == len(s) && (s[0] == '-' || s[0] == '*' || s[0] == '_')
+	return lead + inline(l.Text)
 }
 
 // inline converts the inline Markdown of a line: **bold**, *italic*,
@@ -478,21 +424,13 @@ func inline(s string) string {
 			i += n
 			continue
 		case '!', '[':
-			k := i
-			if c == '!' {
-				if !strings.HasPrefix(s[i+1:], "[") {
-					break
-				}
-				k++
-			}
-			if text, u, end, ok := parseLink(s, k); ok {
-				label := linkText(strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(text, "**", ""), "`", "")))
-				if label == "" {
-					b.WriteString("<" + u + ">")
+			if l, ok := markdown.ParseLink(s, i, linkURL, maxLinkBytes); ok {
+				if label := linkText(l.Label()); label == "" {
+					b.WriteString("<" + l.URL + ">")
 				} else {
-					b.WriteString("<" + u + "|" + label + ">")
+					b.WriteString("<" + l.URL + "|" + label + ">")
 				}
-				i = end
+				i = l.End
 				continue
 			}
 		case '*':
@@ -574,53 +512,30 @@ func closingStar(s string) int {
 	return -1
 }
 
-// parseLink parses a Markdown link [text](url) at s[i], returning its text,
-// its URL ready for Slack, and the index after it. Only http, https and
-// mailto URLs make links.
-func parseLink(s string, i int) (text, u string, end int, ok bool) {
-	if i >= len(s) || s[i] != '[' {
-		return "", "", 0, false
-	}
-	depth, j := 0, i
-	for ; j < len(s); j++ {
-		if s[j] == '[' {
-			depth++
-		} else if s[j] == ']' {
-			depth--
-			if depth == 0 {
-				break
-			}
+// mrkdwnCutter cuts mrkdwn text. A paragraph or a line may start a new
+// section however short the piece before it, and a blank piece is left
+// out: sections are cheap.
+var mrkdwnCutter = markdown.Cutter{Links: mrkdwnLinks, Quote: "> ", ShortBreaks: true, BlankCuts: true}
+
+// mrkdwnLinks is where the <url|text> links of mrkdwn text stand, of
+// those that start before lim. The text has no "<" but links' (the rest
+// is escaped); one not closed by lim runs to the end.
+func mrkdwnLinks(s string, lim int) [][]int {
+	var links [][]int
+	for i := 0; i < lim; {
+		a := strings.IndexByte(s[i:lim], '<')
+		if a < 0 {
+			break
 		}
-	}
-	if j >= len(s) || j+1 >= len(s) || s[j+1] != '(' {
-		return "", "", 0, false
-	}
-	text = s[i+1 : j]
-	depth = 0
-	k := j + 1
-	for ; k < len(s); k++ {
-		if s[k] == '(' {
-			depth++
-		} else if s[k] == ')' {
-			depth--
-			if depth == 0 {
-				break
-			}
+		a += i
+		b := strings.IndexByte(s[a:lim+1], '>')
+		if b < 0 {
+			return append(links, []int{a, len(s)})
 		}
+		i = a + b + 1
+		links = append(links, []int{a, i})
 	}
-	if k >= len(s) {
-		return "", "", 0, false
-	}
-	dest := strings.TrimSpace(s[j+2 : k])
-	if f := strings.Fields(dest); len(f) > 1 { // [text](url "title")
-		dest = f[0]
-	}
-	dest = strings.TrimSuffix(strings.TrimPrefix(dest, "<"), ">")
-	u, ok = linkURL(dest)
-	if !ok || len(text)+len(u) > maxLinkBytes {
-		return "", "", 0, false
-	}
-	return text, u, k + 1, true
+	return links
 }
 
 // splitMrkdwn splits mrkdwn text into pieces of at most maxBytes bytes (so
@@ -629,130 +544,5 @@ func parseLink(s string, i int) (text, u string, end int, ok bool) {
 // never inside a rune, an entity or a <url|text> link. A quote line split
 // in two stays a quote.
 func splitMrkdwn(s string, maxBytes int) []string {
-	var out []string
-	for {
-		s = strings.TrimLeft(s, "\n")
-		if strings.TrimSpace(s) == "" {
-			return out
-		}
-		if len(s) <= maxBytes {
-			return append(out, strings.TrimRightFunc(s, unicode.IsSpace))
-		}
-		cut, next := cutPoint(s, maxBytes)
-		piece := strings.TrimRightFunc(s[:cut], unicode.IsSpace)
-		rest := s[next:]
-		if !strings.HasPrefix(rest, "\n") {
-			// Cut inside a line: carry a quote over to the next piece.
-			start := strings.LastIndexByte(s[:cut], '\n') + 1
-			rest = strings.TrimLeft(rest, " ")
-			if strings.HasPrefix(s[start:], "> ") && rest != "" {
-				rest = "> " + rest
-			}
-		}
-		if strings.TrimSpace(piece) != "" {
-			out = append(out, piece)
-		}
-		s = rest
-	}
-}
-
-// cutPoint chooses where to cut s, longer than maxBytes: the piece is
-// s[:cut], and the rest starts at s[next:]. cut > 0.
-func cutPoint(s string, maxBytes int) (cut, next int) {
-	allowed := cutMask(s, maxBytes)
-	window := s[:maxBytes+1] // a break right at maxBytes counts
-	// A paragraph or a line may start a new section however short the
-	// piece before it; inside one, a piece shorter than least is not worth
-	// a block.
-	least := maxBytes / 4
-	for _, sep := range []string{"\n\n", "\n"} {
-		for i := strings.LastIndex(window, sep); i > 0; i = strings.LastIndex(window[:i], sep) {
-			if allowed[i] && strings.TrimSpace(s[:i]) != "" {
-				return i, i
-			}
-		}
-	}
-	ok := func(i int) bool { return i >= least && i <= maxBytes && allowed[i] }
-	for i := maxBytes; i >= least; i-- {
-		if ok(i) {
-			if r, _ := utf8.DecodeLastRuneInString(s[:i]); sentenceEnd(r, s[i:]) {
-				return i, i
-			}
-		}
-	}
-	for i := strings.LastIndexByte(window, ' '); i >= least; i = strings.LastIndexByte(window[:i], ' ') {
-		if ok(i) {
-			return i, i + 1
-		}
-	}
-	c := hardCut(s, maxBytes)
-	if c <= 0 { // only with invalid UTF-8, which mrkdwn and escape never produce
-		c = maxBytes
-	}
-	return c, c
-}
-
-// sentenceEnd reports whether r, followed by after, ends a sentence: a
-// Chinese full stop, or ". ! ?" before a space or the end of the line.
-func sentenceEnd(r rune, after string) bool {
-	switch r {
-	case '。', '！', '？':
-		return true
-	case '.', '!', '?':
-		return after == "" || after[0] == ' ' || after[0] == '\n'
-	}
-	return false
-}
-
-// hardCut is the last index ≤ limit where s can be cut: not inside a rune,
-// an entity or a link. It is > 0 for valid UTF-8 and limit ≥ 4.
-func hardCut(s string, limit int) int {
-	if limit >= len(s) {
-		return len(s)
-	}
-	allowed := cutMask(s, limit)
-	for i := limit; i > 0; i-- {
-		if allowed[i] {
-			return i
-		}
-	}
-	for i := limit; i > 0; i-- { // a link longer than limit: cut at a rune boundary
-		if utf8.RuneStart(s[i]) {
-			return i
-		}
-	}
-	return 0
-}
-
-// entities are the escapes of mrkdwn.
-var entities = []string{"&amp;", "&lt;", "&gt;"}
-
-// cutMask tells, for each i ≤ limit < len(s), whether s can be cut before
-// s[i]: at a rune boundary, not inside an entity (&amp; &lt; &gt;), not
-// inside a <...> link. The text has no '<' but links': the rest is escaped.
-func cutMask(s string, limit int) []bool {
-	allowed := make([]bool, limit+1)
-	inLink := false
-	for i := 1; i <= limit; i++ {
-		switch s[i-1] {
-		case '<':
-			inLink = true
-		case '>':
-			inLink = false
-		}
-		allowed[i] = !inLink && utf8.RuneStart(s[i])
-	}
-	for i := 0; i < limit; i++ {
-		if s[i] != '&' {
-			continue
-		}
-		for _, e := range entities {
-			if strings.HasPrefix(s[i:], e) {
-				for k := i + 1; k < i+len(e) && k <= limit; k++ {
-					allowed[k] = false
-				}
-			}
-		}
-	}
-	return allowed
+	return mrkdwnCutter.Split(s, func(string) int { return maxBytes })
 }
