@@ -340,6 +340,9 @@ func headline(req BriefRequest, n int, now time.Time) string {
 	if n == 0 {
 		return fmt.Sprintf("LLM market briefing · %s%s · nothing new", day(until), topic)
 	}
+	if n == 1 {
+		return fmt.Sprintf("LLM market briefing · %s%s · 1 story", day(until), topic)
+	}
 	return fmt.Sprintf("LLM market briefing · %s%s · %d stories", day(until), topic, n)
 }
 
