@@ -238,24 +238,22 @@ func sameStory(x, y briefArticle) bool {
 	if !x.published.IsZero() && !y.published.IsZero() && math.Abs(x.published.Sub(y.published).Hours()) > 72 {
 		return false
 	}
-	shared := 0
-	for id := range x.entities {
-		if y.entities[id] {
-			shared++
-		}
-	}
-	union := len(x.entities) + len(y.entities) - shared
+	shared, union := overlap(x.entities, y.entities)
 	if shared >= 2 && float64(shared)/float64(union) >= 0.5 || shared == 1 && union == 1 {
 		return true
 	}
-	common := 0
-	for t := range x.titleTokens {
-		if y.titleTokens[t] {
-			common++
+	common, total := overlap(x.titleTokens, y.titleTokens)
+	return total > 0 && float64(common)/float64(total) >= 0.5
+}
+
+// overlap counts the keys two sets share, and those in either.
+func overlap[K comparable](x, y map[K]bool) (shared, union int) {
+	for k := range x {
+		if y[k] {
+			shared++
 		}
 	}
-	total := len(x.titleTokens) + len(y.titleTokens) - common
-	return total > 0 && float64(common)/float64(total) >= 0.5
+	return shared, len(x) + len(y) - shared
 }
 
 // cluster groups articles into stories (single link, in date order).
