@@ -2,6 +2,7 @@ package rag
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 )
@@ -32,4 +33,31 @@ func BenchmarkIngest10k(b *testing.B) {
 	}
 	b.SetBytes(bytes)
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+}
+
+// BenchmarkBrief writes extractive briefings over n articles new in the
+// window, all published the same day (the worst case for clustering: every
+// pair is compared).
+func BenchmarkBrief(b *testing.B) {
+	for _, n := range []int{300, 3000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			src := b.TempDir()
+			generateArticles(b, src, n)
+			st, err := OpenStore(context.Background(), filepath.Join(b.TempDir(), "store"), Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			if _, err := Ingest(context.Background(), st, []string{src}, IngestOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			a := NewAnswerer(st, nil, AnswerOptions{})
+			for b.Loop() {
+				br, err := a.Brief(context.Background(), BriefRequest{Lang: "en", Topics: []string{"vendor3"}})
+				if err != nil || len(br.Items) != 8 {
+					b.Fatalf("brief: %d items, %v", len(br.Items), err)
+				}
+			}
+		})
+	}
 }
