@@ -42,14 +42,13 @@ var entities = []string{"&amp;", "&lt;", "&gt;"}
 
 // Cut chooses where to cut s when s[:lim] is the most that a piece may
 // keep (0 < lim < len(s)): the piece is s[:cut], and the rest starts at
-// s[next:], after the space cut at if any. 0 < cut ≤ lim, for valid UTF-8.
+// s[next:], after the space cut at if any. 0 < cut ≤ lim.
 func (c Cutter) Cut(s string, lim int) (cut, next int) {
 	allowed := c.mask(s, lim)
 	window := s[:lim+1] // a break right at lim counts
 	// A piece shorter than least is not worth a piece of its own.
 	least := lim / 4
 	text := func(i int) bool { return strings.TrimSpace(s[:i]) != "" }
-	ok := func(i int) bool { return i >= least && allowed[i] && text(i) }
 	lowest := max(least, 1)
 	if c.ShortBreaks {
 		lowest = 1
@@ -62,7 +61,7 @@ func (c Cutter) Cut(s string, lim int) (cut, next int) {
 		}
 	}
 	for i := lim; i >= least; i-- {
-		if ok(i) {
+		if allowed[i] {
 			if r, _ := utf8.DecodeLastRuneInString(s[:i]); sentenceEnd(r, s[i:]) {
 				return i, i
 			}
@@ -82,13 +81,13 @@ func (c Cutter) Cut(s string, lim int) (cut, next int) {
 	if i := hardCut(s, lim, allowed); i > 0 {
 		return i, i
 	}
-	return lim, lim // only for invalid UTF-8
+	return lim, lim // s[:lim] is inside its first rune
 }
 
 // HardCut is the last index i ≤ lim (lim ≥ 0) where s can be cut: not
 // inside a rune, an entity or a link, or, when a link is longer than lim,
 // not inside a rune. It is len(s) when lim ≥ len(s), and 0 when no cut
-// will do (lim < 4 or invalid UTF-8).
+// will do (s[:lim] is inside its first rune).
 func (c Cutter) HardCut(s string, lim int) int {
 	if lim >= len(s) {
 		return len(s)
@@ -179,6 +178,13 @@ func (c Cutter) Split(s string, limit func(s string) int) []string {
 			start := strings.LastIndexByte(s[:cut], '\n') + 1
 			rest = strings.TrimLeft(rest, " ")
 			if c.Quote != "" && strings.HasPrefix(s[start:], c.Quote) && rest != "" {
+				if c.Quote+rest == s {
+					// The piece is the quote marker alone, and would be
+					// again and again: a quoted link longer than a
+					// piece. Leave the marker out, and the link unquoted.
+					s = rest
+					continue
+				}
 				rest = c.Quote + rest
 			}
 		}

@@ -9,6 +9,7 @@ package markdown
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,8 +43,9 @@ func OneLine(s string) string {
 // with one of schemes (given in lower case). An http or https URL needs a
 // host, a mailto URL an address. It returns u trimmed, and parsed.
 //
-// The checks here are those every renderer makes; a renderer adds its own
-// (valid UTF-8, no IP literal host) and escapes the URL for its markup.
+// The checks here are those every renderer makes; a renderer may add its
+// own, such as valid UTF-8 or no IP literal host, and escapes the URL for
+// its markup.
 func LinkURL(u string, maxBytes int, schemes ...string) (string, *url.URL, bool) {
 	u = strings.TrimSpace(u)
 	if u == "" || len(u) > maxBytes || strings.ContainsFunc(u, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
@@ -54,12 +56,8 @@ func LinkURL(u string, maxBytes int, schemes ...string) (string, *url.URL, bool)
 		return "", nil, false
 	}
 	scheme := strings.ToLower(p.Scheme)
-	found := false
-	for _, s := range schemes {
-		found = found || s == scheme
-	}
 	switch {
-	case !found:
+	case !slices.Contains(schemes, scheme):
 		return "", nil, false
 	case (scheme == "http" || scheme == "https") && p.Host == "":
 		return "", nil, false

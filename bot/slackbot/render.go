@@ -458,16 +458,8 @@ func inline(s string) string {
 					continue
 				}
 			}
-		case '&':
-			b.WriteString("&amp;")
-			i++
-			continue
-		case '<':
-			b.WriteString("&lt;")
-			i++
-			continue
-		case '>':
-			b.WriteString("&gt;")
+		case '&', '<', '>':
+			mrkdwnEscaper.WriteString(&b, s[i:i+1])
 			i++
 			continue
 		}
