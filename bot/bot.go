@@ -92,6 +92,7 @@ type Options struct {
 	ChannelPerMinute, ChannelBurst float64
 	// Channels holds per-conversation settings, by channel or chat id.
 	Channels map[string]Channel
+	Metrics  *Metrics // default: none
 }
 
 // Channel is one conversation's settings.
@@ -117,6 +118,7 @@ type Bot struct {
 	chanTop  map[string][]string  // conversations' briefing topics
 	allowCh  map[string]bool
 	allowU   map[string]bool
+	metrics  *Metrics
 	now      func() time.Time
 	log      *slog.Logger
 }
@@ -146,7 +148,7 @@ func New(a Answerer, c Corpus, opt Options) *Bot {
 		chanTop[id] = c.Topics
 	}
 	return &Bot{
-		chanLim: chanLim, chanTop: chanTop,
+		chanLim: chanLim, chanTop: chanTop, metrics: opt.Metrics,
 		answerer: a, corpus: c, ledger: opt.Ledger, briefer: opt.Briefer, log: opt.Logger, now: opt.Now,
 		memory:   newMemory(10000, 5, 24*time.Hour, opt.Now),
 		threads:  newKeyedMutex(),
@@ -189,6 +191,7 @@ func (b *Bot) Claim(ctx context.Context, q Question) bool {
 		return true
 	}
 	if !first {
+		b.metrics.event(q.Platform, "duplicate")
 		b.log.Info("repeated delivery ignored", "platform", q.Platform, "message", q.MessageID, "event", q.EventID)
 	}
 	return first
@@ -201,10 +204,12 @@ func (b *Bot) Claim(ctx context.Context, q Question) bool {
 // (their cause is logged with the ids, never the text or any token);
 // adapters call Claim first to drop repeated deliveries.
 func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Reply {
+	start := b.now()
 	lang := corpus.DetectLang(q.Text)
 	log := b.log.With("platform", q.Platform, "conversation", q.Conversation, "message", q.MessageID, "event", q.EventID)
 	if (len(b.allowCh) > 0 && !b.allowCh[q.Conversation]) || (len(b.allowU) > 0 && !b.allowU[q.User]) {
 		log.Info("question from outside the allow-lists", "user", q.User)
+		b.metrics.answered("not_allowed", b.now().Sub(start))
 		return Reply{Text: say(lang, notAllowed), Lang: lang}
 	}
 	cmd, arg := parseCommand(q.Text)
@@ -225,6 +230,7 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 	}
 	if !b.users.allow(q.Platform+":"+q.User) || !channels.allow(q.Platform+":"+q.Conversation) {
 		log.Info("rate limited", "user", q.User)
+		b.metrics.answered("rate_limited", b.now().Sub(start))
 		return Reply{Text: say(lang, slowDown), Lang: lang}
 	}
 	// One answer at a time per thread, so a follow-up sees the turn before.
@@ -238,7 +244,16 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 	ans, err := b.answerer.Answer(ctx, arg, history, onDelta)
 	if err != nil {
 		log.Error("answer failed", "err", err)
+		b.metrics.answered("error", b.now().Sub(start))
 		return Reply{Text: say(lang, failed), Lang: lang}
+	}
+	switch {
+	case ans.NotFound:
+		b.metrics.answered("not_found", b.now().Sub(start))
+	case ans.Fallback:
+		b.metrics.answered("fallback", b.now().Sub(start))
+	default:
+		b.metrics.answered("answered", b.now().Sub(start))
 	}
 	b.memory.add(key, rag.Turn{Question: ans.Standalone, Answer: ans.Text})
 	r := Reply{Text: ans.Text, Citations: ans.Citations, Notices: ans.Notices, Fallback: ans.Fallback, NotFound: ans.NotFound, Lang: ans.Lang}

@@ -62,6 +62,7 @@ type Scheduler struct {
 	Clock   rag.Clock         // default the system clock
 	Grace   time.Duration     // default 6h
 	Logger  *slog.Logger
+	Metrics *Metrics // default: none
 }
 
 // retryAfter is the wait before a failed run is tried again.
@@ -144,6 +145,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, t Target, slot time.Time) error
 		return errors.Join(err, ferr)
 	}
 	log.Info("briefing run", "state", state)
+	s.Metrics.briefing(t.Name, state)
 	return err
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/robfig/cron/v3"
 
 	"github.com/marketbot/marketbot/rag"
@@ -98,7 +100,8 @@ func TestSchedulerPostsEachRunOnce(t *testing.T) {
 	clock := clocktest.New(time.Date(2025, 3, 3, 8, 59, 0, 0, target.Location))
 	briefer, poster := &fakeBriefer{}, &fakePoster{}
 	core := New(&fakeAnswerer{}, fakeCorpus{}, Options{})
-	s := &Scheduler{Targets: []Target{target}, Ledger: st, Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Bot: core, Clock: clock}
+	reg := prometheus.NewPedanticRegistry()
+	s := &Scheduler{Targets: []Target{target}, Ledger: st, Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Bot: core, Clock: clock, Metrics: NewMetrics(reg)}
 	stop := runScheduler(t, s)
 	if poster.count() != 0 {
 		t.Fatal("posted before 09:00")
@@ -116,6 +119,14 @@ func TestSchedulerPostsEachRunOnce(t *testing.T) {
 	}
 	if !core.KnowsThread(Question{Platform: "slack", Conversation: "C1", Thread: "thread-C1"}) {
 		t.Error("the briefing's thread is not remembered for follow-ups")
+	}
+	want := `
+# HELP marketbot_briefings_total Scheduled briefing runs by target and outcome: posted, skipped (nothing new), failed.
+# TYPE marketbot_briefings_total counter
+marketbot_briefings_total{outcome="posted",target="morning"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "marketbot_briefings_total"); err != nil {
+		t.Error(err)
 	}
 
 	// A restart five minutes later posts nothing again.

@@ -53,6 +53,7 @@ type AnswerOptions struct {
 	Passages int          // passages given to the model; default 6
 	Quotes   int          // passages quoted by an extractive answer; default 3
 	Logger   *slog.Logger // default: discard
+	Metrics  *Metrics     // default: none
 }
 
 // Answerer answers questions from the store's passages, with a language
@@ -86,7 +87,9 @@ func NewAnswerer(store *Store, model ChatModel, opt AnswerOptions) *Answerer {
 func (a *Answerer) Answer(ctx context.Context, question string, history []Turn, onDelta func(string)) (Answer, error) {
 	ans := Answer{Question: question, Lang: corpus.DetectLang(question)}
 	ans.Standalone = a.standalone(ctx, question, history)
+	start := time.Now()
 	passages, err := a.store.Search(ctx, ans.Standalone, SearchOptions{Top: a.opt.Passages})
+	a.opt.Metrics.observeRetrieval(time.Since(start))
 	if err != nil {
 		return ans, err
 	}

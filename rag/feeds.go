@@ -278,7 +278,8 @@ type FeedLoop struct {
 	Feeds   []Feed
 	Clock   Clock        // default RealClock
 	Logger  *slog.Logger // default: discard
-	// Synced, if set, is called after each sync (for metrics and tests).
+	Metrics *Metrics     // default: none
+	// Synced, if set, is called after each sync (for tests).
 	Synced func(FeedResult, error)
 }
 
@@ -317,6 +318,7 @@ func (l *FeedLoop) Run(ctx context.Context) {
 					"duplicates", res.Duplicates, "not_modified", res.NotModified, "failed_items", len(res.Failed))
 				next[i] = clock.Now().Add(f.Every)
 			}
+			l.Metrics.observeSync(res, err)
 			if l.Synced != nil {
 				l.Synced(res, err)
 			}

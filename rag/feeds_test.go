@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/marketbot/marketbot/rag/clocktest"
 	"github.com/marketbot/marketbot/rag/fetch"
 )
@@ -154,7 +156,8 @@ func TestFeedLoopRetriesAndKeepsGoing(t *testing.T) {
 	var mu sync.Mutex
 	synced := map[string]int{}
 	errs := map[string]int{}
-	loop := &FeedLoop{Store: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: true}), Clock: clock,
+	reg := prometheus.NewPedanticRegistry()
+	loop := &FeedLoop{Store: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: true}), Clock: clock, Metrics: NewMetrics(reg, st),
 		Feeds: []Feed{{URL: bad.srv.URL + "/rss", Every: 30 * time.Minute}, {URL: good.srv.URL + "/rss", Every: 30 * time.Minute}},
 		Synced: func(r FeedResult, err error) {
 			mu.Lock()
@@ -183,6 +186,30 @@ func TestFeedLoopRetriesAndKeepsGoing(t *testing.T) {
 	}
 	if synced[good.srv.URL+"/rss"] != 2 || errs[good.srv.URL+"/rss"] != 0 {
 		t.Errorf("good feed synced %d times (errors %d), want 2: at start and after its 30 minutes", synced[good.srv.URL+"/rss"], errs[good.srv.URL+"/rss"])
+	}
+	metrics := map[string]float64{}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			name := mf.GetName()
+			for _, l := range m.GetLabel() {
+				name += "/" + l.GetValue()
+			}
+			metrics[name] = m.GetCounter().GetValue() + m.GetGauge().GetValue()
+		}
+	}
+	wantErrors := float64(errs[bad.srv.URL+"/rss"])
+	for name, want := range map[string]float64{"marketbot_feed_syncs_total/error": wantErrors, "marketbot_feed_items_total/added": 1,
+		"marketbot_store_articles": 1, "marketbot_store_passages": 1} {
+		if metrics[name] != want {
+			t.Errorf("%s = %v, want %v", name, metrics[name], want)
+		}
+	}
+	if metrics["marketbot_feed_syncs_total/ok"]+metrics["marketbot_feed_syncs_total/not_modified"] != 2 || metrics["marketbot_store_bytes"] < 4096 {
+		t.Errorf("metrics = %v", metrics)
 	}
 	cancel()
 	clock.Advance(time.Hour)

@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	lark "github.com/larksuite/oapi-sdk-go/v3"
@@ -44,6 +45,7 @@ type Config struct {
 	// UpdateEvery is the least time between two updates of a streaming
 	// card (Feishu allows 5 a second per message); default 1s.
 	UpdateEvery time.Duration
+	Metrics     *bot.Metrics // default: none
 }
 
 // Core is what the adapter needs from the bot core.
@@ -69,6 +71,23 @@ type Adapter struct {
 	wg         sync.WaitGroup
 	ctx        context.Context
 	cancel     context.CancelFunc
+	longConn   atomic.Bool // events arrive over the long connection
+	connected  atomic.Bool // the long connection is up
+}
+
+// Ready reports whether the adapter can receive events: always as a
+// webhook, while connected over the long connection.
+func (a *Adapter) Ready() bool { return !a.longConn.Load() || a.connected.Load() }
+
+// delivered counts a delivery over the long connection, which the SDK
+// acknowledges when the handler returns; call the result then.
+func (a *Adapter) delivered() (acked func()) {
+	if !a.longConn.Load() {
+		return func() {} // the webhook's HTTP handler counts
+	}
+	start := time.Now()
+	a.cfg.Metrics.Received("feishu")
+	return func() { a.cfg.Metrics.Acked("feishu", time.Since(start)) }
 }
 
 // New checks the app's credentials by asking who the bot is
@@ -145,6 +164,7 @@ func (a *Adapter) Close(ctx context.Context) error {
 // enqueues: the SDK acknowledges the event once it returns, and Feishu
 // re-delivers what is not acknowledged within 3 s.
 func (a *Adapter) onMessage(_ context.Context, ev *larkim.P2MessageReceiveV1) error {
+	defer a.delivered()()
 	if ev == nil || ev.Event == nil || ev.Event.Message == nil || ev.Event.Sender == nil {
 		return nil
 	}
@@ -186,6 +206,7 @@ func (a *Adapter) onMessage(_ context.Context, ev *larkim.P2MessageReceiveV1) er
 // onMenu maps a bot-menu click (application.bot.menu_v6) to the command
 // of the same name: ask, brief, sources or help.
 func (a *Adapter) onMenu(_ context.Context, ev *larkapplication.P2BotMenuV6) error {
+	defer a.delivered()()
 	if ev == nil || ev.Event == nil || ev.Event.Operator == nil || ev.Event.Operator.OperatorId == nil {
 		return nil
 	}
@@ -202,6 +223,7 @@ func (a *Adapter) onMenu(_ context.Context, ev *larkapplication.P2BotMenuV6) err
 
 // onCard records 👍/👎 clicks on answer cards.
 func (a *Adapter) onCard(ctx context.Context, ev *callback.CardActionTriggerEvent) (*callback.CardActionTriggerResponse, error) {
+	defer a.delivered()()
 	if ev == nil || ev.Event == nil || ev.Event.Action == nil {
 		return &callback.CardActionTriggerResponse{}, nil
 	}

@@ -26,8 +26,9 @@ func (a *Adapter) Routes(mux *http.ServeMux) error {
 	if a.cfg.EncryptKey == "" {
 		return errors.New("feishu: webhook mode needs FEISHU_ENCRYPT_KEY (set an Encrypt Key under Events & Callbacks → Encryption Strategy)")
 	}
-	mux.HandleFunc("POST /feishu/events", a.handleWebhook)
-	mux.HandleFunc("POST /feishu/cards", a.handleWebhook)
+	h := a.cfg.Metrics.HTTP("feishu", http.HandlerFunc(a.handleWebhook))
+	mux.Handle("POST /feishu/events", h)
+	mux.Handle("POST /feishu/cards", h)
 	return nil
 }
 

@@ -13,8 +13,13 @@ import (
 // event to one connected instance; the SDK acknowledges it when the
 // handler returns, and the handlers only enqueue.
 func (a *Adapter) RunLongConnection(ctx context.Context) error {
+	a.longConn.Store(true)
+	up := func() { a.connected.Store(true) }
+	down := func() { a.connected.Store(false) }
 	cli := larkws.NewClient(a.cfg.AppID, a.cfg.AppSecret,
 		larkws.WithEventHandler(a.dispatcher),
+		larkws.WithOnReady(up), larkws.WithOnReconnected(up),
+		larkws.WithOnReconnecting(down), larkws.WithOnDisconnected(down),
 		larkws.WithDomain(a.cfg.BaseURL),
 		larkws.WithLogger(sdkLogger{a.cfg.Logger}),
 		larkws.WithLogLevel(larkcore.LogLevelWarn))

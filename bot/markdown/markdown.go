@@ -142,7 +142,7 @@ type Kind int
 const (
 	Plain   Kind = iota // a line of text
 	Rule                // a horizontal rule: ---, ***, ___ (spaces allowed)
-	Heading             // a heading: "#" to "######" and a space
+	Heading             // a heading: "#" to "######", then a space, a tab or nothing
 	Item                // an item of a bullet list: "- ", "* " or "+ "
 )
 
@@ -158,10 +158,10 @@ type Line struct {
 	Text string
 }
 
-// ParseLine takes a line apart. A quote's ">" is taken off with one space
-// after it. With nested, so is every ">" that follows, with all the spaces
-// after each, so that a quote in a quote reads as one quote; without,
-// "> > a" is a quote of the text "> a".
+// ParseLine takes a line apart. Without nested, a quote's ">" is taken off
+// with one space after it, and "> > a" is a quote of the text "> a". With
+// nested, every ">" in a row is taken off with all the spaces after each,
+// so that a quote in a quote reads as one quote.
 func ParseLine(line string, nested bool) Line {
 	body := strings.TrimLeft(line, " \t")
 	l := Line{Indent: line[:len(line)-len(body)]}

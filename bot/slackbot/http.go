@@ -22,9 +22,10 @@ func (a *Adapter) Routes(mux *http.ServeMux) error {
 	if a.cfg.SigningSecret == "" {
 		return errors.New("slack: set SLACK_SIGNING_SECRET (HTTP Events API) or SLACK_APP_TOKEN (Socket Mode)")
 	}
-	mux.HandleFunc("POST /slack/events", a.handleEvents)
-	mux.HandleFunc("POST /slack/commands", a.handleCommand)
-	mux.HandleFunc("POST /slack/interactions", a.handleInteraction)
+	m := a.cfg.Metrics
+	mux.Handle("POST /slack/events", m.HTTP("slack", http.HandlerFunc(a.handleEvents)))
+	mux.Handle("POST /slack/commands", m.HTTP("slack", http.HandlerFunc(a.handleCommand)))
+	mux.Handle("POST /slack/interactions", m.HTTP("slack", http.HandlerFunc(a.handleInteraction)))
 	return nil
 }
 

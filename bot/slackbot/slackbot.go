@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -39,6 +40,7 @@ type Config struct {
 	// UpdateEvery is the least time between two edits of a streaming
 	// answer (Slack allows about one per second per message); default 1.2s.
 	UpdateEvery time.Duration
+	Metrics     *bot.Metrics // default: none
 }
 
 // Core is what the adapter needs from the bot core.
@@ -65,7 +67,12 @@ type Adapter struct {
 	wg        sync.WaitGroup // goroutines that answer after an ack
 	ctx       context.Context
 	cancel    context.CancelFunc
+	connected atomic.Bool // Socket Mode: connected to Slack
 }
+
+// Ready reports whether the adapter can receive events: always over HTTP,
+// while connected in Socket Mode.
+func (a *Adapter) Ready() bool { return a.cfg.AppToken == "" || a.connected.Load() }
 
 // New checks the bot token with auth.test and returns an adapter. To
 // receive events, it then needs Routes (with a signing secret) or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -39,8 +40,25 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 
 func (a *Adapter) socketEvent(sm *socketmode.Client, ev socketmode.Event) {
 	switch ev.Type {
+	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
+		a.connected.Store(true)
+		return
+	case socketmode.EventTypeConnecting, socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect, socketmode.EventTypeIncomingError:
+		a.connected.Store(false)
+		return
+	}
+	if ev.Request == nil {
+		return
+	}
+	start := time.Now()
+	a.cfg.Metrics.Received("slack")
+	ack := func(payload ...any) {
+		sm.Ack(*ev.Request, payload...)
+		a.cfg.Metrics.Acked("slack", time.Since(start))
+	}
+	switch ev.Type {
 	case socketmode.EventTypeEventsAPI:
-		sm.Ack(*ev.Request)
+		ack()
 		api, ok := ev.Data.(slackevents.EventsAPIEvent)
 		if !ok {
 			return
@@ -56,14 +74,16 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, ev socketmode.Event) {
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := ev.Data.(slack.SlashCommand)
 		if !ok {
-			sm.Ack(*ev.Request)
+			ack()
 			return
 		}
-		sm.Ack(*ev.Request, a.command(cmd))
+		ack(a.command(cmd))
 	case socketmode.EventTypeInteractive:
-		sm.Ack(*ev.Request)
+		ack()
 		if cb, ok := ev.Data.(slack.InteractionCallback); ok {
 			a.interaction(cb)
 		}
+	default:
+		ack()
 	}
 }

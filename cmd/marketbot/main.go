@@ -13,7 +13,11 @@ import (
 )
 
 func main() {
+	// The first SIGINT or SIGTERM asks for a graceful stop; once it has
+	// arrived, signals act as usual again, so a second one ends the
+	// process at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {

@@ -8,11 +8,15 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/term"
 
 	"github.com/marketbot/marketbot/bot"
@@ -20,6 +24,7 @@ import (
 	"github.com/marketbot/marketbot/bot/slackbot"
 	"github.com/marketbot/marketbot/rag"
 	"github.com/marketbot/marketbot/rag/fetch"
+	"github.com/marketbot/marketbot/rag/llm"
 )
 
 // logger writes JSON when stderr is not a terminal, text otherwise.
@@ -55,77 +60,73 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	} else if len(pos) > 0 {
 		return usageError{"serve takes no arguments"}
 	}
-	if *addr == "" {
-		*addr = e.getenv("MARKETBOT_ADDR")
+	svc, err := e.service(*addr, *dataDir)
+	if err != nil {
+		return err
 	}
-	if *addr == "" {
-		*addr = ":8080"
-	}
+	cfg, model := svc.file, svc.model
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	log := e.logger()
-	workers, err := e.intEnv("MARKETBOT_WORKERS", 4)
+	// Listen first: a port in use stops serve before anything connects.
+	ln, err := net.Listen("tcp", svc.addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("serve: listen on %s: %w", svc.addr, err)
 	}
-	depth, err := e.intEnv("MARKETBOT_QUEUE", 100)
-	if err != nil {
-		return err
-	}
-	model, err := e.chatModel()
-	if err != nil {
-		return err
-	}
-	cfg, err := e.config()
-	if err != nil {
-		return err
-	}
-	slackOn := e.getenv("SLACK_BOT_TOKEN") != ""
-	if slackOn && e.getenv("SLACK_SIGNING_SECRET") == "" && e.getenv("SLACK_APP_TOKEN") == "" {
-		return errors.New("slack: set SLACK_SIGNING_SECRET (HTTP Events API) or SLACK_APP_TOKEN (Socket Mode)")
-	}
-	feishuOn := e.getenv("FEISHU_APP_ID") != "" || e.getenv("FEISHU_APP_SECRET") != ""
-	for _, t := range cfg.Briefings {
-		if (t.Platform == "slack" && !slackOn) || (t.Platform == "feishu" && !feishuOn) {
-			return fmt.Errorf("briefing %q posts to %s, which is not configured (set SLACK_BOT_TOKEN, or FEISHU_APP_ID and FEISHU_APP_SECRET)", t.Name, t.Platform)
-		}
-	}
-	st, err := e.openStore(ctx, *dataDir, true)
+	defer ln.Close()
+	st, err := e.openStore(ctx, svc.dataDir, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	answerer := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log})
-	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Briefer: answerer, Now: e.now,
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bot.NewMetrics(reg)
+	if m, ok := model.(*llm.Client); ok {
+		m.SetMetrics(llm.NewMetrics(reg))
+	}
+	ragMetrics := rag.NewMetrics(reg, st)
+	answerer := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log, Metrics: ragMetrics})
+	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Briefer: answerer, Now: e.now, Metrics: metrics,
 		Channels: cfg.Channels, AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
-	pool := bot.NewPool(core, workers, depth)
+	pool := bot.NewPool(core, svc.workers, svc.queue)
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_queue_depth", Help: "Questions waiting for a worker."},
+		func() float64 { return float64(pool.Depth()) }))
 
+	// Ready once started, while every platform can receive events.
+	var started atomic.Bool
+	var readiness []func() bool
 	mux := http.NewServeMux()
-	var ready atomic.Bool
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if !ready.Load() {
-			http.Error(w, "starting", http.StatusServiceUnavailable)
+		ok := started.Load()
+		for _, ready := range readiness {
+			ok = ok && ready()
+		}
+		if !ok {
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ready")
 	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
 	var slackAdapter *slackbot.Adapter
 	posters := map[string]bot.Poster{}
 	runErr := make(chan error, 3)
-	if slackOn {
+	if svc.slack {
 		slackAdapter, err = slackbot.New(ctx, slackbot.Config{
 			BotToken: e.getenv("SLACK_BOT_TOKEN"), SigningSecret: e.getenv("SLACK_SIGNING_SECRET"),
 			AppToken: e.getenv("SLACK_APP_TOKEN"), APIURL: e.getenv("SLACK_API_URL"), Logger: log,
-			Placeholder: placeholder(st),
+			Placeholder: placeholder(st), Metrics: metrics,
 		}, core, pool)
 		if err != nil {
 			return err
 		}
 		posters["slack"] = slackAdapter
-		if e.getenv("SLACK_APP_TOKEN") != "" {
+		readiness = append(readiness, slackAdapter.Ready)
+		if svc.slackSocket {
 			log.Info("slack: socket mode")
 			go func() { runErr <- slackAdapter.RunSocketMode(ctx) }()
 		} else {
@@ -136,24 +137,18 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		}
 	}
 	var feishuAdapter *feishubot.Adapter
-	if feishuOn {
-		mode := e.getenv("FEISHU_MODE")
-		if mode != "" && mode != "ws" && mode != "webhook" {
-			return fmt.Errorf("FEISHU_MODE=%q: use ws (long connection, the default) or webhook", mode)
-		}
-		if mode == "webhook" && e.getenv("FEISHU_ENCRYPT_KEY") == "" {
-			return errors.New("feishu: webhook mode needs FEISHU_ENCRYPT_KEY (without it the SDK accepts forged events)")
-		}
+	if svc.feishu {
 		feishuAdapter, err = feishubot.New(ctx, feishubot.Config{
 			AppID: e.getenv("FEISHU_APP_ID"), AppSecret: e.getenv("FEISHU_APP_SECRET"),
 			VerificationToken: e.getenv("FEISHU_VERIFICATION_TOKEN"), EncryptKey: e.getenv("FEISHU_ENCRYPT_KEY"),
-			BaseURL: e.getenv("FEISHU_BASE_URL"), Logger: log, Placeholder: placeholder(st),
+			BaseURL: e.getenv("FEISHU_BASE_URL"), Logger: log, Placeholder: placeholder(st), Metrics: metrics,
 		}, core, pool)
 		if err != nil {
 			return err
 		}
 		posters["feishu"] = feishuAdapter
-		if mode == "webhook" {
+		readiness = append(readiness, feishuAdapter.Ready)
+		if svc.feishuWebhook {
 			log.Info("feishu: webhook at /feishu/events and /feishu/cards")
 			if err := feishuAdapter.Routes(mux); err != nil {
 				return err
@@ -167,40 +162,40 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		log.Warn("no chat platform configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or FEISHU_APP_ID and FEISHU_APP_SECRET")
 	}
 
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+	srv := &http.Server{Handler: recoverPanics(log, mux), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("serve: listen on %s: %w", *addr, err)
-	}
 	log.Info("serving", "addr", ln.Addr().String())
 	fmt.Fprintf(e.stderr, "marketbot: serving on %s\n", ln.Addr())
 	go func() { runErr <- srv.Serve(ln) }()
 	// Feeds and briefings run until ctx ends; they own their goroutines.
 	var background sync.WaitGroup
 	if len(cfg.Feeds) > 0 {
-		loop := &rag.FeedLoop{Store: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: cfg.AllowPrivate}), Feeds: cfg.Feeds, Logger: log, Clock: e.clock}
+		loop := &rag.FeedLoop{Store: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: cfg.AllowPrivate}), Feeds: cfg.Feeds, Logger: log, Clock: e.clock, Metrics: ragMetrics}
 		background.Go(func() { loop.Run(ctx) })
 		log.Info("feeds: syncing", "feeds", len(cfg.Feeds))
 	}
 	if len(cfg.Briefings) > 0 {
-		sched := &bot.Scheduler{Targets: cfg.Briefings, Ledger: st, Briefer: answerer, Posters: posters, Bot: core, Logger: log, Clock: e.clock}
+		sched := &bot.Scheduler{Targets: cfg.Briefings, Ledger: st, Briefer: answerer, Posters: posters, Bot: core, Logger: log, Clock: e.clock, Metrics: metrics}
 		background.Go(func() { sched.Run(ctx) })
 		log.Info("briefings: scheduled", "targets", len(cfg.Briefings))
 	}
-	ready.Store(true)
+	started.Store(true)
 
+	// Until a signal (ctx) or a connection that cannot go on; then stop
+	// taking events, finish the answers in flight, and close the store.
+	var failed error
 	select {
 	case <-ctx.Done():
 	case err := <-runErr:
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("stopping", "err", err)
+			failed = err
 		}
 	}
-	log.Info("shutting down")
-	ready.Store(false)
+	log.Info("shutting down", "deadline", shutdownDeadline)
+	started.Store(false)
 	cancel() // stops the feeds, the briefings and the long connections
-	shutdown, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), shutdownDeadline)
 	defer cancel()
 	srv.Shutdown(shutdown)
 	if err := pool.Shutdown(shutdown); err != nil {
@@ -213,7 +208,29 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		feishuAdapter.Close(shutdown)
 	}
 	background.Wait()
-	return nil
+	log.Info("stopped")
+	return failed
+}
+
+// shutdownDeadline bounds a graceful stop, within the 30 s that Docker
+// and Kubernetes wait after SIGTERM.
+const shutdownDeadline = 25 * time.Second
+
+// recoverPanics turns a panic in a handler into a 500 and a log line,
+// and the process goes on.
+func recoverPanics(log *slog.Logger, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
 }
 
 // placeholder says how many articles the bot is searching.

@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -100,6 +102,31 @@ func TestServeSlack(t *testing.T) {
 	if !answered {
 		t.Error("the mention was not answered")
 	}
+	forged, _ := http.NewRequest("POST", "http://"+addr+"/slack/events", bytes.NewReader(body))
+	forged.Header.Set("X-Slack-Request-Timestamp", ts)
+	forged.Header.Set("X-Slack-Signature", "v0=00")
+	if resp, err := http.DefaultClient.Do(forged); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("forged event: %v %v", resp, err)
+	}
+	metrics := scrape(t, "http://"+addr+"/metrics")
+	for _, want := range []string{
+		`marketbot_events_total{outcome="received",platform="slack"} 2`,
+		`marketbot_events_total{outcome="acked",platform="slack"} 1`,
+		`marketbot_events_total{outcome="rejected",platform="slack"} 1`,
+		`marketbot_ack_seconds_count{platform="slack"} 1`,
+		`marketbot_answer_seconds_count{outcome="fallback"} 1`,
+		`marketbot_retrieval_seconds_count 1`,
+		`marketbot_queue_depth 0`,
+		`marketbot_store_articles 53`,
+		`go_goroutines `,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if strings.Contains(metrics, "xoxb-secret-token") || strings.Contains(metrics, "shh") {
+		t.Error("/metrics shows a secret")
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -123,5 +150,32 @@ func TestServeConfigErrors(t *testing.T) {
 	env = map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "MARKETBOT_WORKERS": "lots"}
 	if _, _, err := runWithEnv(t, env, "", "serve"); err == nil || !strings.Contains(err.Error(), "MARKETBOT_WORKERS") {
 		t.Errorf("bad worker count: %v", err)
+	}
+}
+
+// scrape returns what a /metrics endpoint serves.
+func scrape(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%s: %d %v", url, resp.StatusCode, err)
+	}
+	return string(b)
+}
+
+func TestRecoverPanics(t *testing.T) {
+	var logs bytes.Buffer
+	h := recoverPanics(slog.New(slog.NewTextHandler(&logs, nil)), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic("boom")
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/slack/events", nil))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(logs.String(), "boom") {
+		t.Errorf("status %d, logs %q", rec.Code, logs.String())
 	}
 }

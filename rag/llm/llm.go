@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ type Config struct {
 	Timeout    time.Duration // for one exchange, retries included; default 20s
 	MaxRetries int           // retries of 429 and 5xx; default 2, negative for none
 	HTTPClient *http.Client  // default: one that retries as configured
+	Metrics    *Metrics      // nil: none
 }
 
 // Message is one chat message.
@@ -62,6 +64,10 @@ func New(cfg Config) *Client {
 	return &Client{api: openai.NewClientWithConfig(oc), cfg: cfg}
 }
 
+// SetMetrics makes the client count its exchanges in m; call it before
+// the client is used.
+func (c *Client) SetMetrics(m *Metrics) { c.cfg.Metrics = m }
+
 // Model is the model's name.
 func (c *Client) Model() string { return c.cfg.Model }
 
@@ -80,49 +86,62 @@ func (c *Client) Chat(ctx context.Context, msgs []Message, onDelta func(string))
 	for _, m := range msgs {
 		req.Messages = append(req.Messages, openai.ChatCompletionMessage{Role: m.Role, Content: m.Content})
 	}
+	start := time.Now()
 	var text string
+	var used usage
 	var err error
 	if onDelta == nil {
-		text, err = c.complete(ctx, req)
+		text, used, err = c.complete(ctx, req)
 	} else {
-		text, err = c.stream(ctx, req, onDelta)
+		text, used, err = c.stream(ctx, req, onDelta)
+	}
+	if err == nil && strings.TrimSpace(text) == "" {
+		err = ErrEmpty
 	}
 	if err != nil {
-		return "", &Error{Reason: classify(ctx, err), err: err}
+		reason, status := classify(ctx, err)
+		c.cfg.Metrics.observe(time.Since(start), used, status)
+		return "", &Error{Reason: reason, err: err}
 	}
-	if strings.TrimSpace(text) == "" {
-		return "", &Error{Reason: "empty answer", err: ErrEmpty}
-	}
+	c.cfg.Metrics.observe(time.Since(start), used, "")
 	return text, nil
 }
 
-func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest) (string, error) {
+func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest) (string, usage, error) {
 	resp, err := c.api.CreateChatCompletion(ctx, req)
 	if err != nil {
-		return "", err
+		return "", usage{}, err
 	}
+	used := usage{resp.Usage.PromptTokens, resp.Usage.CompletionTokens}
 	if len(resp.Choices) == 0 {
-		return "", ErrEmpty
+		return "", used, ErrEmpty
 	}
-	return resp.Choices[0].Message.Content, nil
+	return resp.Choices[0].Message.Content, used, nil
 }
 
-func (c *Client) stream(ctx context.Context, req openai.ChatCompletionRequest, onDelta func(string)) (string, error) {
+func (c *Client) stream(ctx context.Context, req openai.ChatCompletionRequest, onDelta func(string)) (string, usage, error) {
 	req.Stream = true
+	// The usage arrives in a last chunk without choices; servers that do
+	// not know the option ignore it.
+	req.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
 	s, err := c.api.CreateChatCompletionStream(ctx, req)
 	if err != nil {
-		return "", err
+		return "", usage{}, err
 	}
 	defer s.Close()
 	var b strings.Builder
+	var used usage
 	for {
 		resp, err := s.Recv()
 		if errors.Is(err, io.EOF) {
-			return b.String(), nil
+			return b.String(), used, nil
 		}
 		if err != nil {
 			// Never retried: the caller may have shown part of it.
-			return "", err
+			return "", used, err
+		}
+		if u := resp.Usage; u != nil {
+			used = usage{u.PromptTokens, u.CompletionTokens}
 		}
 		for _, ch := range resp.Choices {
 			if d := ch.Delta.Content; d != "" {
@@ -156,33 +175,35 @@ func (e *Error) Error() string {
 }
 func (e *Error) Unwrap() error { return e.err }
 
-func classify(ctx context.Context, err error) string {
+// classify names a failure for users (reason) and for metrics (status:
+// the HTTP status code, or timeout, cancelled, empty, unreachable, error).
+func classify(ctx context.Context, err error) (reason, status string) {
 	var netErr net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return "timeout"
+		return "timeout", "timeout"
 	case errors.Is(err, context.Canceled):
-		return "cancelled"
+		return "cancelled", "cancelled"
 	case errors.Is(err, ErrEmpty):
-		return "empty answer"
+		return "empty answer", "empty"
 	}
-	status := 0
+	code := 0
 	if apiErr, ok := errors.AsType[*openai.APIError](err); ok {
-		status = apiErr.HTTPStatusCode
+		code = apiErr.HTTPStatusCode
 	} else if reqErr, ok := errors.AsType[*openai.RequestError](err); ok {
-		status = reqErr.HTTPStatusCode
+		code = reqErr.HTTPStatusCode
 	}
 	switch {
-	case status == http.StatusTooManyRequests:
-		return "rate limited"
-	case status >= 500:
-		return fmt.Sprintf("server error %d", status)
-	case status >= 400:
-		return fmt.Sprintf("rejected %d", status)
+	case code == http.StatusTooManyRequests:
+		return "rate limited", "429"
+	case code >= 500:
+		return fmt.Sprintf("server error %d", code), strconv.Itoa(code)
+	case code >= 400:
+		return fmt.Sprintf("rejected %d", code), strconv.Itoa(code)
 	case errors.As(err, &netErr) || strings.Contains(err.Error(), "connect"):
-		return "unreachable"
+		return "unreachable", "unreachable"
 	}
-	return "error"
+	return "error", "error"
 }
 
 // describe shortens the client's errors: the status and the server's

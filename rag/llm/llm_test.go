@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 func TestChatSamplingAndErrors(t *testing.T) {
@@ -43,5 +47,55 @@ func TestChatSamplingAndErrors(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "sk-bad-secret") {
 		t.Errorf("error %q shows the key", err)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Stream        bool `json:"stream"`
+			StreamOptions struct {
+				IncludeUsage bool `json:"include_usage"`
+			} `json:"stream_options"`
+			Messages []struct{ Content string } `json:"messages"`
+		}
+		json.NewDecoder(r.Body).Decode(&body)
+		switch {
+		case body.Messages[0].Content == "fail":
+			http.Error(w, `{"error":{"message":"overloaded"}}`, http.StatusServiceUnavailable)
+		case body.Stream:
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"streamed\"}}]}\n\n")
+			if body.StreamOptions.IncludeUsage {
+				io.WriteString(w, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":7,\"total_tokens\":107}}\n\n")
+			}
+			io.WriteString(w, "data: [DONE]\n\n")
+		default:
+			io.WriteString(w, `{"choices":[{"message":{"role":"assistant","content":"ok"}}],"usage":{"prompt_tokens":20,"completion_tokens":3,"total_tokens":23}}`)
+		}
+	}))
+	defer srv.Close()
+	reg := prometheus.NewPedanticRegistry()
+	c := New(Config{BaseURL: srv.URL, Model: "m", MaxRetries: -1, Metrics: NewMetrics(reg)})
+	ctx := context.Background()
+	c.Chat(ctx, []Message{{Role: "user", Content: "hi"}}, nil)
+	c.Chat(ctx, []Message{{Role: "user", Content: "hi"}}, func(string) {})
+	if _, err := c.Chat(ctx, []Message{{Role: "user", Content: "fail"}}, nil); err == nil {
+		t.Fatal("a 503 succeeded")
+	}
+	want := `
+# HELP marketbot_llm_errors_total Failed exchanges by status: the HTTP status code, or timeout, unreachable, empty, cancelled, error.
+# TYPE marketbot_llm_errors_total counter
+marketbot_llm_errors_total{status="503"} 1
+# HELP marketbot_llm_tokens_total Tokens the model reported using, by kind (prompt, completion).
+# TYPE marketbot_llm_tokens_total counter
+marketbot_llm_tokens_total{kind="completion"} 10
+marketbot_llm_tokens_total{kind="prompt"} 120
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "marketbot_llm_errors_total", "marketbot_llm_tokens_total"); err != nil {
+		t.Error(err)
+	}
+	if n := testutil.CollectAndCount(reg, "marketbot_llm_seconds"); n != 2 {
+		t.Errorf("%d latency series, want ok and error", n)
 	}
 }

@@ -1,0 +1,87 @@
+package rag
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics count retrieval and feed syncing; a nil *Metrics counts nothing.
+type Metrics struct {
+	retrieval prometheus.Histogram
+	feedSyncs *prometheus.CounterVec
+	feedItems *prometheus.CounterVec
+}
+
+// NewMetrics returns metrics registered with reg:
+// marketbot_retrieval_seconds, marketbot_feed_syncs_total{outcome},
+// marketbot_feed_items_total{outcome}, and,
+// read from st when scraped, marketbot_store_bytes,
+// marketbot_store_articles and marketbot_store_passages.
+func NewMetrics(reg prometheus.Registerer, st *Store) *Metrics {
+	m := &Metrics{
+		retrieval: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "marketbot_retrieval_seconds",
+			Help: "Time to retrieve the passages for a question.", Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5}}),
+		feedSyncs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_feed_syncs_total",
+			Help: "Feed syncs by outcome (ok, not_modified, error)."}, []string{"outcome"}),
+		feedItems: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_feed_items_total",
+			Help: "Feed items by outcome (added, updated, unchanged, duplicate, failed)."}, []string{"outcome"}),
+	}
+	reg.MustRegister(m.retrieval, m.feedSyncs, m.feedItems)
+	if st != nil {
+		stat := func(f func(Stats) int) func() float64 {
+			return func() float64 {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				s, err := st.Stats(ctx)
+				if err != nil {
+					return -1
+				}
+				return float64(f(s))
+			}
+		}
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_store_bytes", Help: "Size of the store's database files, write-ahead log included."},
+				func() float64 {
+					var n int64
+					for _, suffix := range []string{"", "-wal"} {
+						if fi, err := os.Stat(st.path + suffix); err == nil {
+							n += fi.Size()
+						}
+					}
+					return float64(n)
+				}),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_store_articles", Help: "Articles in the store."},
+				stat(func(s Stats) int { return s.Articles })),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_store_passages", Help: "Passages in the store."},
+				stat(func(s Stats) int { return s.Chunks })),
+		)
+	}
+	return m
+}
+
+func (m *Metrics) observeRetrieval(d time.Duration) {
+	if m != nil {
+		m.retrieval.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) observeSync(res FeedResult, err error) {
+	if m == nil {
+		return
+	}
+	switch {
+	case err != nil:
+		m.feedSyncs.WithLabelValues("error").Inc()
+	case res.NotModified:
+		m.feedSyncs.WithLabelValues("not_modified").Inc()
+	default:
+		m.feedSyncs.WithLabelValues("ok").Inc()
+	}
+	for outcome, n := range map[string]int{"added": res.Added, "updated": res.Updated, "unchanged": res.Unchanged,
+		"duplicate": res.Duplicates, "failed": len(res.Failed)} {
+		m.feedItems.WithLabelValues(outcome).Add(float64(n))
+	}
+}
