@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -22,7 +23,9 @@ func main() {
 	stop()
 	if err != nil {
 		if !errors.Is(err, errReported) {
-			fmt.Fprintln(os.Stderr, "marketbot:", err)
+			for line := range strings.SplitSeq(err.Error(), "\n") { // joined errors: one line each
+				fmt.Fprintln(os.Stderr, "marketbot:", line)
+			}
 		}
 		os.Exit(exitCode(err))
 	}

@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -142,14 +144,30 @@ func TestServeSlack(t *testing.T) {
 }
 
 func TestServeConfigErrors(t *testing.T) {
-	env := map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "MARKETBOT_ADDR": "127.0.0.1:0", "SLACK_BOT_TOKEN": "xoxb-x"}
+	called := false
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { called = true }))
+	defer fake.Close()
+	notADir := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(notADir, nil, 0o644)
+	env := map[string]string{"MARKETBOT_DATA_DIR": notADir, "MARKETBOT_ADDR": "127.0.0.1:0", "MARKETBOT_WORKERS": "lots",
+		"SLACK_BOT_TOKEN": "xoxb-secret-token", "SLACK_API_URL": fake.URL, "FEISHU_APP_ID": "cli_x", "FEISHU_MODE": "webhook",
+		"FEISHU_BASE_URL": fake.URL, "MARKETBOT_EMBEDDER": "bert", "MARKETBOT_CONFIG": filepath.Join(t.TempDir(), "missing.yaml")}
 	_, _, err := runWithEnv(t, env, "", "serve")
-	if err == nil || !strings.Contains(err.Error(), "SLACK_SIGNING_SECRET") {
-		t.Errorf("Slack without a signing secret or app token: %v", err)
+	if err == nil {
+		t.Fatal("serve started with a broken configuration")
 	}
-	env = map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "MARKETBOT_WORKERS": "lots"}
-	if _, _, err := runWithEnv(t, env, "", "serve"); err == nil || !strings.Contains(err.Error(), "MARKETBOT_WORKERS") {
-		t.Errorf("bad worker count: %v", err)
+	lines := strings.Split(err.Error(), "\n")
+	for i, want := range []string{"MARKETBOT_WORKERS", "MARKETBOT_EMBEDDER", "missing.yaml", "data directory", "SLACK_SIGNING_SECRET",
+		"FEISHU_APP_SECRET", "FEISHU_ENCRYPT_KEY"} {
+		if i >= len(lines) || !strings.Contains(lines[i], want) {
+			t.Errorf("line %d of the error should name %s:\n%v", i+1, want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "xoxb-secret-token") {
+		t.Error("the error shows a token")
+	}
+	if called {
+		t.Error("serve connected to a platform before refusing its configuration")
 	}
 }
 
