@@ -79,6 +79,9 @@ type Adapter struct {
 // webhook, while connected over the long connection.
 func (a *Adapter) Ready() bool { return !a.longConn.Load() || a.connected.Load() }
 
+// BotOpenID is the bot's open_id, as the open platform reported it.
+func (a *Adapter) BotOpenID() string { return a.botOpenID }
+
 // delivered counts a delivery over the long connection, which the SDK
 // acknowledges when the handler returns; call the result then.
 func (a *Adapter) delivered() (acked func()) {

@@ -11,6 +11,10 @@ import (
 //go:embed manifest.yaml.tmpl
 var manifestTemplate string
 
+// BotScopes are the OAuth scopes marketbot's bot token needs.
+var BotScopes = []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:read", "im:write",
+	"channels:history", "groups:history", "reactions:write"}
+
 // Manifest returns the Slack app manifest marketbot needs: its scopes,
 // events, slash command and interactivity. For Socket Mode (socket set)
 // it has no request URLs; otherwise baseURL is where "marketbot serve" is
@@ -32,6 +36,7 @@ func Manifest(baseURL string, socket bool, command string) (string, error) {
 		URL     string
 		Socket  bool
 		Command string
-	}{strings.TrimRight(baseURL, "/"), socket, command})
+		Scopes  []string
+	}{strings.TrimRight(baseURL, "/"), socket, command, BotScopes})
 	return b.String(), err
 }

@@ -90,8 +90,20 @@ func New(ctx context.Context, cfg Config, core Core, queue Queue) (*Adapter, err
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	// Slack answers 429 with Retry-After when posting too fast (about one
-	// message a second per channel): wait and retry.
+	api := newClient(cfg)
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("slack: check the bot token (auth.test): %w", err)
+	}
+	actx, cancel := context.WithCancel(context.Background())
+	return &Adapter{api: api, cfg: cfg, core: core, queue: queue, log: cfg.Logger.With("platform", "slack"),
+		botUserID: auth.UserID, webhook: cfg.HTTPClient, ctx: actx, cancel: cancel}, nil
+}
+
+// newClient is the Web API client for cfg's tokens. Slack answers 429
+// with Retry-After when posting too fast (about one message a second per
+// channel): it waits and retries.
+func newClient(cfg Config) *slack.Client {
 	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient), slack.OptionRetry(3)}
 	if cfg.APIURL != "" {
 		u := cfg.APIURL
@@ -103,14 +115,7 @@ func New(ctx context.Context, cfg Config, core Core, queue Queue) (*Adapter, err
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
-	api := slack.New(cfg.BotToken, opts...)
-	auth, err := api.AuthTestContext(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("slack: check the bot token (auth.test): %w", err)
-	}
-	actx, cancel := context.WithCancel(context.Background())
-	return &Adapter{api: api, cfg: cfg, core: core, queue: queue, log: cfg.Logger.With("platform", "slack"),
-		botUserID: auth.UserID, webhook: cfg.HTTPClient, ctx: actx, cancel: cancel}, nil
+	return slack.New(cfg.BotToken, opts...)
 }
 
 // Close waits for answers being posted, up to ctx's deadline.

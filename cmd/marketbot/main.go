@@ -61,6 +61,8 @@ Usage:
   marketbot brief [--target NAME] [--since 24h] [--dry-run] [TOPIC]
                                                    print a briefing, or post one to a configured target
   marketbot serve [--addr :8080]                   run the chat bots, feed syncing and scheduled briefings
+  marketbot doctor                                 check serve's configuration and reach every endpoint it uses
+  marketbot healthcheck [--url URL]                exit 0 when a running serve answers /healthz (for Docker)
   marketbot slack-manifest [--url URL] [--socket] [--command /llm]
                                                    print the Slack app manifest
   marketbot help                                   this text
@@ -101,6 +103,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.eval(ctx, rest)
 	case "reindex":
 		return env.reindex(ctx, rest)
+	case "doctor":
+		return env.doctor(ctx, rest)
+	case "healthcheck":
+		return env.healthcheck(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
