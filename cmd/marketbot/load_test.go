@@ -86,7 +86,7 @@ func TestServeUnderLoad(t *testing.T) {
 	goroutinesBefore := runtime.NumGoroutine()
 
 	rec := &loadRecorder{}
-	llm := newLoadLLM()
+	llm := newLoadLLM(nil)
 	defer llm.srv.Close()
 	slack := httptest.NewServer(rec.slackAPI())
 	defer slack.Close()
@@ -407,7 +407,8 @@ func (h *heapSampler) stop() uint64 {
 
 // loadLLM is an OpenAI-compatible chat model that takes 20–50 ms to
 // answer, streamed in three pieces, that Doubao's input price is 0.0008
-// yuan per thousand tokens, citing the passage that says so.
+// yuan per thousand tokens, citing the passage that says so. hold, when
+// not nil, is called first on every request.
 type loadLLM struct {
 	srv   *httptest.Server
 	calls atomic.Int64
@@ -415,9 +416,12 @@ type loadLLM struct {
 
 var loadPassage = regexp.MustCompile(`(?s)\n\[(\d+)\] [^\n]*\n[^\n]*\n<<<\n([^>]*0\.0008[^>]*)\n>>>`)
 
-func newLoadLLM() *loadLLM {
+func newLoadLLM(hold func()) *loadLLM {
 	m := &loadLLM{}
 	m.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hold != nil {
+			hold()
+		}
 		var req struct {
 			Model    string                     `json:"model"`
 			Stream   bool                       `json:"stream"`
