@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/marketbot/marketbot/bot/logctx"
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag"
 )
@@ -206,7 +207,10 @@ func (b *Bot) Claim(ctx context.Context, q Question) bool {
 func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Reply {
 	start := b.now()
 	lang := corpus.DetectLang(q.Text)
-	log := b.log.With("platform", q.Platform, "conversation", q.Conversation, "message", q.MessageID, "event", q.EventID)
+	ids := []any{"platform", q.Platform, "conversation", q.Conversation, "message", q.MessageID, "event", q.EventID}
+	log := b.log.With(ids...)
+	ctx = logctx.With(ctx, ids...) // for the lines logged while answering
+	log.Debug("question", "user", q.User, "text", q.Text) // message text: debug level only
 	if (len(b.allowCh) > 0 && !b.allowCh[q.Conversation]) || (len(b.allowU) > 0 && !b.allowU[q.User]) {
 		log.Info("question from outside the allow-lists", "user", q.User)
 		b.metrics.answered("not_allowed", b.now().Sub(start))

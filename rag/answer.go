@@ -107,13 +107,13 @@ func (a *Answerer) Answer(ctx context.Context, question string, history []Turn, 
 		if le, ok := errors.AsType[*llm.Error](err); ok {
 			reason = le.Reason
 		}
-		a.opt.Logger.Warn("language model failed; answering extractively", "reason", reason, "err", err)
+		a.opt.Logger.WarnContext(ctx, "language model failed; answering extractively", "reason", reason, "err", err)
 		return a.extractive(ans, passages, message(ans.Lang, msgModelFailed)+" ("+reason+")"), nil
 	}
 	c := checkCitations(text, passages, a.store.aliases)
 	ans.Removed = c.removed
 	if len(c.removed) > 0 {
-		a.opt.Logger.Info("dropped unsupported sentences", "count", len(c.removed))
+		a.opt.Logger.InfoContext(ctx, "dropped unsupported sentences", "count", len(c.removed))
 	}
 	if c.text == "" {
 		return a.extractive(ans, passages, message(ans.Lang, msgUnverifiable)), nil

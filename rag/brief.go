@@ -112,7 +112,7 @@ func (a *Answerer) Brief(ctx context.Context, req BriefRequest) (Briefing, error
 			if le, ok := errors.AsType[*llm.Error](err); ok {
 				reason = le.Reason
 			}
-			a.opt.Logger.Warn("language model failed on a briefing; writing it extractively", "reason", reason, "err", err)
+			a.opt.Logger.WarnContext(ctx, "language model failed on a briefing; writing it extractively", "reason", reason, "err", err)
 			b.Notices = append(b.Notices, message(req.Lang, msgModelFailed)+" ("+reason+")")
 		}
 	}

@@ -44,7 +44,7 @@ func (a *Adapter) handleWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	plain, challenge, err := a.open(r.Header, body)
 	if err != nil {
-		a.log.Warn("refused a webhook request", "path", r.URL.Path, "err", err)
+		a.log.WarnContext(r.Context(), "refused a webhook request", "path", r.URL.Path, "err", err)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"msg": "unauthorized"})
 		return
 	}
@@ -55,7 +55,7 @@ func (a *Adapter) handleWebhook(w http.ResponseWriter, r *http.Request) {
 	// The handlers only enqueue, so this returns well within Feishu's 3 s.
 	result, err := a.dispatcher.Do(context.Background(), plain)
 	if err != nil {
-		a.log.Warn("webhook event not handled", "err", err)
+		a.log.WarnContext(r.Context(), "webhook event not handled", "err", err)
 		writeJSON(w, http.StatusOK, map[string]string{"msg": "ignored"})
 		return
 	}

@@ -38,7 +38,7 @@ func (a *Adapter) command(cmd slack.SlashCommand) *slack.Msg {
 			err := slack.PostWebhookCustomHTTPContext(ctx, cmd.ResponseURL, a.webhook,
 				&slack.WebhookMessage{Text: m.Text, Blocks: &blocks, ResponseType: responseType})
 			if err != nil {
-				a.log.Error("could not answer a slash command", "command", cmd.Command, "err", err)
+				a.log.Error("could not answer a slash command", "command", cmd.Command, "conversation", q.Conversation, "message", q.MessageID, "err", err)
 			}
 		}
 		if err := a.queue.Submit(bot.Job{Question: q, Deliver: respond}); err != nil {

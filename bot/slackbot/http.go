@@ -48,7 +48,7 @@ func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool
 		err = sv.Ensure()
 	}
 	if err != nil {
-		a.log.Warn("refused a request with a bad signature", "path", r.URL.Path, "err", err)
+		a.log.WarnContext(r.Context(), "refused a request with a bad signature", "path", r.URL.Path, "err", err)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false
 	}

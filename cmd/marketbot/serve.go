@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,22 +23,25 @@ import (
 
 	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/bot/feishubot"
+	"github.com/marketbot/marketbot/bot/logctx"
 	"github.com/marketbot/marketbot/bot/slackbot"
 	"github.com/marketbot/marketbot/rag"
 	"github.com/marketbot/marketbot/rag/fetch"
 	"github.com/marketbot/marketbot/rag/llm"
 )
 
-// logger writes JSON when stderr is not a terminal, text otherwise.
+// logger writes JSON when stderr is not a terminal, text otherwise, with
+// the request or event ids of each line's context.
 func (e *environment) logger() *slog.Logger {
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
 	if e.getenv("MARKETBOT_LOG_LEVEL") == "debug" {
 		opts.Level = slog.LevelDebug
 	}
+	var h slog.Handler = slog.NewJSONHandler(e.stderr, opts)
 	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return slog.New(slog.NewTextHandler(e.stderr, opts))
+		h = slog.NewTextHandler(e.stderr, opts)
 	}
-	return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	return slog.New(logctx.Handler(h))
 }
 
 // intEnv reads a positive integer setting.
@@ -162,7 +167,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		log.Warn("no chat platform configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or FEISHU_APP_ID and FEISHU_APP_SECRET")
 	}
 
-	srv := &http.Server{Handler: recoverPanics(log, mux), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+	srv := &http.Server{Handler: requestIDs(recoverPanics(log, mux)), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	log.Info("serving", "addr", ln.Addr().String())
 	fmt.Fprintf(e.stderr, "marketbot: serving on %s\n", ln.Addr())
@@ -192,7 +197,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 			failed = err
 		}
 	}
-	log.Info("shutting down", "deadline", shutdownDeadline)
+	log.Info("shutting down", "deadline", shutdownDeadline.String())
 	started.Store(false)
 	cancel() // stops the feeds, the briefings and the long connections
 	shutdown, cancel := context.WithTimeout(context.Background(), shutdownDeadline)
@@ -225,11 +230,27 @@ func recoverPanics(log *slog.Logger, h http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				log.ErrorContext(r.Context(), "handler panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
 		h.ServeHTTP(w, r)
+	})
+}
+
+// requestIDs gives every request an id, the load balancer's X-Request-Id
+// when it sends one: returned in the response, and on every line logged
+// for it.
+func requestIDs(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			var b [8]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		h.ServeHTTP(w, r.WithContext(logctx.With(r.Context(), "request", id)))
 	})
 }
 

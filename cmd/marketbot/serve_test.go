@@ -107,8 +107,15 @@ func TestServeSlack(t *testing.T) {
 	forged, _ := http.NewRequest("POST", "http://"+addr+"/slack/events", bytes.NewReader(body))
 	forged.Header.Set("X-Slack-Request-Timestamp", ts)
 	forged.Header.Set("X-Slack-Signature", "v0=00")
+	forged.Header.Set("X-Request-Id", "req-forged-1")
 	if resp, err := http.DefaultClient.Do(forged); err != nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("forged event: %v %v", resp, err)
+	} else if id := resp.Header.Get("X-Request-Id"); id != "req-forged-1" {
+		t.Errorf("X-Request-Id %q in the response, want the request's", id)
+	}
+	// The refusal is logged with the request's id.
+	if !regexp.MustCompile(`"msg":"refused a request with a bad signature".*"request":"req-forged-1"`).MatchString(stderr.String()) {
+		t.Errorf("the refusal is not logged with the request id:\n%s", stderr.String())
 	}
 	metrics := scrape(t, "http://"+addr+"/metrics")
 	for _, want := range []string{
