@@ -209,7 +209,7 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 	lang := corpus.DetectLang(q.Text)
 	ids := []any{"platform", q.Platform, "conversation", q.Conversation, "message", q.MessageID, "event", q.EventID}
 	log := b.log.With(ids...)
-	ctx = logctx.With(ctx, ids...) // for the lines logged while answering
+	ctx = logctx.With(ctx, ids...)                        // for the lines logged while answering
 	log.Debug("question", "user", q.User, "text", q.Text) // message text: debug level only
 	if (len(b.allowCh) > 0 && !b.allowCh[q.Conversation]) || (len(b.allowU) > 0 && !b.allowU[q.User]) {
 		log.Info("question from outside the allow-lists", "user", q.User)
