@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	openai "github.com/sashabaranov/go-openai"
-
 	"github.com/marketbot/marketbot/bot/feishubot"
 	"github.com/marketbot/marketbot/bot/slackbot"
 	"github.com/marketbot/marketbot/corpus"
@@ -167,12 +165,7 @@ func (e *environment) baseURL() string {
 // endpointFix says what to change when an OpenAI-compatible endpoint
 // refuses or cannot be reached; modelVar names the model's setting.
 func endpointFix(err error, modelVar, model string) string {
-	code := 0
-	if apiErr, ok := errors.AsType[*openai.APIError](err); ok {
-		code = apiErr.HTTPStatusCode
-	} else if reqErr, ok := errors.AsType[*openai.RequestError](err); ok {
-		code = reqErr.HTTPStatusCode
-	}
+	code := llm.HTTPStatus(err)
 	switch {
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return "the endpoint refused the key: set OPENAI_API_KEY to a valid key for OPENAI_BASE_URL"

@@ -187,12 +187,7 @@ func classify(ctx context.Context, err error) (reason, status string) {
 	case errors.Is(err, ErrEmpty):
 		return "empty answer", "empty"
 	}
-	code := 0
-	if apiErr, ok := errors.AsType[*openai.APIError](err); ok {
-		code = apiErr.HTTPStatusCode
-	} else if reqErr, ok := errors.AsType[*openai.RequestError](err); ok {
-		code = reqErr.HTTPStatusCode
-	}
+	code := HTTPStatus(err)
 	switch {
 	case code == http.StatusTooManyRequests:
 		return "rate limited", "429"
@@ -204,6 +199,18 @@ func classify(ctx context.Context, err error) (reason, status string) {
 		return "unreachable", "unreachable"
 	}
 	return "error", "error"
+}
+
+// HTTPStatus is the HTTP status an OpenAI-compatible endpoint answered
+// with, anywhere in err's chain (chat and embeddings alike); 0 if none.
+func HTTPStatus(err error) int {
+	if apiErr, ok := errors.AsType[*openai.APIError](err); ok {
+		return apiErr.HTTPStatusCode
+	}
+	if reqErr, ok := errors.AsType[*openai.RequestError](err); ok {
+		return reqErr.HTTPStatusCode
+	}
+	return 0
 }
 
 // describe shortens the client's errors: the status and the server's
