@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -125,19 +126,18 @@ func (a *Answerer) Brief(ctx context.Context, req BriefRequest) (Briefing, error
 // ingested in it, not dated after it, and not from the built-in pack
 // unless asked.
 func (s *Store) newArticles(ctx context.Context, req BriefRequest) ([]briefArticle, error) {
-	q := `SELECT id, title, url, source, path, lang, text, published FROM articles WHERE ingested_unix > ?`
-	args := []any{req.Since.Unix()}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	q := `SELECT id, title, url, source, path, lang, text, published FROM articles WHERE ingested_unix > ` + arg(req.Since.Unix())
 	if !req.WithBuiltin {
 		q += ` AND path NOT LIKE 'builtin:%'`
 	}
 	if !req.Until.IsZero() {
 		// Nor is an article dated after the briefing.
-		q += ` AND ingested_unix <= ? AND (published_unix IS NULL OR published_unix <= ?)`
-		args = append(args, req.Until.Unix(), req.Until.Add(24*time.Hour).Unix())
+		q += ` AND ingested_unix <= ` + arg(req.Until.Unix()) + ` AND (published_unix IS NULL OR published_unix <= ` + arg(req.Until.Add(24*time.Hour).Unix()) + `)`
 	}
 	if !req.PublishedAfter.IsZero() {
-		q += ` AND (published_unix IS NULL OR published_unix >= ?)`
-		args = append(args, req.PublishedAfter.Unix())
+		q += ` AND (published_unix IS NULL OR published_unix >= ` + arg(req.PublishedAfter.Unix()) + `)`
 	}
 	rows, err := s.db.QueryContext(ctx, q+` ORDER BY coalesce(published_unix, ingested_unix) DESC LIMIT 500`, args...)
 	if err != nil {

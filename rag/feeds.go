@@ -98,7 +98,7 @@ func (s *Store) storeFeed(ctx context.Context, f Fetcher, feed Feed, body []byte
 // another path (syndicated copies, a feed that changed its links).
 func (s *Store) putNew(ctx context.Context, a corpus.Article) (Outcome, bool, error) {
 	var other string
-	err := s.db.QueryRowContext(ctx, `SELECT path FROM articles WHERE text_hash = ? AND path != ? LIMIT 1`, a.TextHash(), a.Path).Scan(&other)
+	err := s.db.QueryRowContext(ctx, `SELECT path FROM articles WHERE text_hash = $1 AND path != $2 LIMIT 1`, a.TextHash(), a.Path).Scan(&other)
 	if err == nil {
 		return Unchanged, true, nil
 	}
@@ -132,12 +132,12 @@ func (s *Store) fullText(ctx context.Context, f Fetcher, a corpus.Article) corpu
 
 func (s *Store) hasPath(ctx context.Context, p string) bool {
 	var one int
-	return s.db.QueryRowContext(ctx, `SELECT 1 FROM articles WHERE path = ?`, p).Scan(&one) == nil
+	return s.db.QueryRowContext(ctx, `SELECT 1 FROM articles WHERE path = $1`, p).Scan(&one) == nil
 }
 
 func (s *Store) feedValidators(ctx context.Context, url string) (fetch.Validators, error) {
 	var v fetch.Validators
-	err := s.db.QueryRowContext(ctx, `SELECT etag, last_modified FROM feeds WHERE url = ?`, url).Scan(&v.ETag, &v.LastModified)
+	err := s.db.QueryRowContext(ctx, `SELECT etag, last_modified FROM feeds WHERE url = $1`, url).Scan(&v.ETag, &v.LastModified)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("feed %s: %w", url, err)
 	}
@@ -150,14 +150,14 @@ func (s *Store) recordFeedSync(ctx context.Context, url, title string, v fetch.V
 	if syncErr == nil {
 		_, err = s.db.ExecContext(ctx, `
 			INSERT INTO feeds (url, title, etag, last_modified, last_sync_unix, last_ok_unix, failures, last_error)
-			VALUES (?, ?, ?, ?, ?, ?, 0, '')
+			VALUES ($1, $2, $3, $4, $5, $6, 0, '')
 			ON CONFLICT (url) DO UPDATE SET title = CASE WHEN excluded.title != '' THEN excluded.title ELSE feeds.title END,
 				etag = excluded.etag, last_modified = excluded.last_modified, last_sync_unix = excluded.last_sync_unix,
 				last_ok_unix = excluded.last_ok_unix, failures = 0, last_error = ''`,
 			url, title, v.ETag, v.LastModified, now, now)
 	} else {
 		_, err = s.db.ExecContext(ctx, `
-			INSERT INTO feeds (url, last_sync_unix, failures, last_error) VALUES (?, ?, 1, ?)
+			INSERT INTO feeds (url, last_sync_unix, failures, last_error) VALUES ($1, $2, 1, $3)
 			ON CONFLICT (url) DO UPDATE SET last_sync_unix = excluded.last_sync_unix, failures = feeds.failures + 1,
 				last_error = excluded.last_error`, url, now, syncErr.Error())
 	}
@@ -179,7 +179,7 @@ type FeedHealth struct {
 func (s *Store) FeedHealth(ctx context.Context, url string) (FeedHealth, error) {
 	h := FeedHealth{URL: url}
 	var sync, ok sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT title, last_sync_unix, last_ok_unix, failures, last_error FROM feeds WHERE url = ?`, url).
+	err := s.db.QueryRowContext(ctx, `SELECT title, last_sync_unix, last_ok_unix, failures, last_error FROM feeds WHERE url = $1`, url).
 		Scan(&h.Title, &sync, &ok, &h.Failures, &h.LastError)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, nil

@@ -27,7 +27,7 @@ func (s *Store) MarkHandled(ctx context.Context, keys ...string) (first bool, er
 	defer tx.Rollback()
 	first = true
 	for _, k := range keys {
-		res, err := tx.ExecContext(ctx, `INSERT INTO handled (key, at_unix) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, k, now.Unix())
+		res, err := tx.ExecContext(ctx, `INSERT INTO handled (key, at_unix) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, k, now.Unix())
 		if err != nil {
 			return false, fmt.Errorf("mark handled: %w", err)
 		}
@@ -35,7 +35,7 @@ func (s *Store) MarkHandled(ctx context.Context, keys ...string) (first bool, er
 			first = false
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM handled WHERE at_unix < ?`, now.Add(-HandledRetention).Unix()); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM handled WHERE at_unix < $1`, now.Add(-HandledRetention).Unix()); err != nil {
 		return false, fmt.Errorf("mark handled: %w", err)
 	}
 	return first, tx.Commit()
@@ -54,8 +54,8 @@ type AnswerRecord struct {
 // SaveAnswer records an answer.
 func (s *Store) SaveAnswer(ctx context.Context, a AnswerRecord) error {
 	_, err := s.db.ExecContext(ctx, `
-		INSERT INTO answers (id, platform, conversation, thread, user, question, answer, fallback, not_found, at_unix)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		INSERT INTO answers (id, platform, conversation, thread, "user", question, answer, fallback, not_found, at_unix)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
 		a.ID, a.Platform, a.Conversation, a.Thread, a.User, a.Question, a.Answer, a.Fallback, a.NotFound, a.At.Unix())
 	if err != nil {
 		return fmt.Errorf("save answer: %w", err)
@@ -67,8 +67,8 @@ func (s *Store) SaveAnswer(ctx context.Context, a AnswerRecord) error {
 // vote by the same user replaces the earlier one.
 func (s *Store) RecordFeedback(ctx context.Context, answerID, user string, vote int) error {
 	_, err := s.db.ExecContext(ctx, `
-		INSERT INTO feedback (answer_id, user, vote, at_unix) VALUES (?, ?, ?, ?)
-		ON CONFLICT (answer_id, user) DO UPDATE SET vote = excluded.vote, at_unix = excluded.at_unix`,
+		INSERT INTO feedback (answer_id, "user", vote, at_unix) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (answer_id, "user") DO UPDATE SET vote = excluded.vote, at_unix = excluded.at_unix`,
 		answerID, user, vote, s.now().Unix())
 	if err != nil {
 		return fmt.Errorf("record feedback: %w", err)
@@ -78,7 +78,7 @@ func (s *Store) RecordFeedback(ctx context.Context, answerID, user string, vote 
 
 // FeedbackTally counts the votes on an answer.
 func (s *Store) FeedbackTally(ctx context.Context, answerID string) (up, down int, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT coalesce(sum(vote > 0), 0), coalesce(sum(vote < 0), 0) FROM feedback WHERE answer_id = ?`, answerID).Scan(&up, &down)
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE vote > 0), count(*) FILTER (WHERE vote < 0) FROM feedback WHERE answer_id = $1`, answerID).Scan(&up, &down)
 	if err != nil {
 		return 0, 0, fmt.Errorf("feedback tally: %w", err)
 	}
@@ -105,10 +105,10 @@ const staleRun = 10 * time.Minute
 func (s *Store) ClaimBriefing(ctx context.Context, r BriefingRun) (bool, error) {
 	now := s.now().Unix()
 	res, err := s.db.ExecContext(ctx, `
-		INSERT INTO briefings (target, slot_unix, state, since_unix, until_unix, at_unix) VALUES (?, ?, 'running', ?, ?, ?)
+		INSERT INTO briefings (target, slot_unix, state, since_unix, until_unix, at_unix) VALUES ($1, $2, 'running', $3, $4, $5)
 		ON CONFLICT (target, slot_unix) DO UPDATE SET state = 'running', since_unix = excluded.since_unix,
 			until_unix = excluded.until_unix, at_unix = excluded.at_unix
-		WHERE briefings.state = 'failed' OR (briefings.state = 'running' AND briefings.at_unix < ?)`,
+		WHERE briefings.state = 'failed' OR (briefings.state = 'running' AND briefings.at_unix < $6)`,
 		r.Target, r.Slot.Unix(), r.Since.Unix(), r.Until.Unix(), now, now-int64(staleRun/time.Second))
 	if err != nil {
 		return false, fmt.Errorf("claim briefing %s: %w", r.Target, err)
@@ -119,7 +119,7 @@ func (s *Store) ClaimBriefing(ctx context.Context, r BriefingRun) (bool, error) 
 
 // FinishBriefing records how a claimed run ended.
 func (s *Store) FinishBriefing(ctx context.Context, target string, slot time.Time, state string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE briefings SET state = ?, at_unix = ? WHERE target = ? AND slot_unix = ?`,
+	_, err := s.db.ExecContext(ctx, `UPDATE briefings SET state = $1, at_unix = $2 WHERE target = $3 AND slot_unix = $4`,
 		state, s.now().Unix(), target, slot.Unix())
 	if err != nil {
 		return fmt.Errorf("finish briefing %s: %w", target, err)
@@ -133,7 +133,7 @@ func (s *Store) LastBriefing(ctx context.Context, target string) (r BriefingRun,
 	var slot, since, until int64
 	err = s.db.QueryRowContext(ctx, `
 		SELECT slot_unix, since_unix, until_unix, state FROM briefings
-		WHERE target = ? AND state IN ('posted', 'skipped') ORDER BY slot_unix DESC LIMIT 1`, target).Scan(&slot, &since, &until, &r.State)
+		WHERE target = $1 AND state IN ('posted', 'skipped') ORDER BY slot_unix DESC LIMIT 1`, target).Scan(&slot, &since, &until, &r.State)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}

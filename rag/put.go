@@ -82,7 +82,7 @@ func (s *Store) Put(ctx context.Context, a corpus.Article) (Outcome, error) {
 // hash returns the content hash stored for path, or errNotFound.
 func (s *Store) hash(ctx context.Context, path string) (string, error) {
 	var h string
-	err := s.db.QueryRowContext(ctx, `SELECT hash FROM articles WHERE path = ?`, path).Scan(&h)
+	err := s.db.QueryRowContext(ctx, `SELECT hash FROM articles WHERE path = $1`, path).Scan(&h)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", errNotFound
 	}
@@ -120,7 +120,7 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 	var id int64
 	var oldHash string
 	var oldChunks []int64
-	switch err := tx.QueryRowContext(ctx, `SELECT id, hash FROM articles WHERE path = ?`, a.Path).Scan(&id, &oldHash); {
+	switch err := tx.QueryRowContext(ctx, `SELECT id, hash FROM articles WHERE path = $1`, a.Path).Scan(&id, &oldHash); {
 	case errors.Is(err, sql.ErrNoRows):
 		outcome = Added
 	case err != nil:
@@ -140,7 +140,7 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO articles (path, url, title, source, published, published_unix, lang, tags, meta, text, hash, chunks, ingested_unix, text_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (path) DO UPDATE SET url = excluded.url, title = excluded.title, source = excluded.source,
 			published = excluded.published, published_unix = excluded.published_unix, lang = excluded.lang,
 			tags = excluded.tags, meta = excluded.meta, text = excluded.text, hash = excluded.hash,
@@ -152,12 +152,12 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 		return 0, err
 	}
 	titleTerms := strings.Join(corpus.Tokens(a.Title), " ")
-	insChunk, err := tx.PrepareContext(ctx, `INSERT INTO chunks (article_id, seq, text, norm, embedding, embedder) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
+	insChunk, err := tx.PrepareContext(ctx, `INSERT INTO chunks (article_id, seq, text, norm, embedding, embedder) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`)
 	if err != nil {
 		return 0, err
 	}
 	defer insChunk.Close()
-	insFTS, err := tx.PrepareContext(ctx, `INSERT INTO chunks_fts (rowid, title, body) VALUES (?, ?, ?)`)
+	insFTS, err := tx.PrepareContext(ctx, `INSERT INTO chunks_fts (rowid, title, body) VALUES ($1, $2, $3)`)
 	if err != nil {
 		return 0, err
 	}
@@ -214,7 +214,7 @@ func (s *Store) checkDims(ctx context.Context, tx *sql.Tx, p prepared) (embed.In
 
 // deleteChunks deletes an article's passages and returns their ids.
 func deleteChunks(ctx context.Context, tx *sql.Tx, articleID int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `DELETE FROM chunks WHERE article_id = ? RETURNING id`, articleID)
+	rows, err := tx.QueryContext(ctx, `DELETE FROM chunks WHERE article_id = $1 RETURNING id`, articleID)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func deleteChunks(ctx context.Context, tx *sql.Tx, articleID int64) ([]int64, er
 		return nil, err
 	}
 	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM chunks_fts WHERE rowid = ?`, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM chunks_fts WHERE rowid = $1`, id); err != nil {
 			return nil, err
 		}
 	}
@@ -247,7 +247,7 @@ func (s *Store) Delete(ctx context.Context, path string) error {
 	}
 	defer tx.Rollback()
 	var id int64
-	switch err := tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE path = ?`, path).Scan(&id); {
+	switch err := tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE path = $1`, path).Scan(&id); {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
 	case err != nil:
@@ -257,7 +257,7 @@ func (s *Store) Delete(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("delete %s: %w", path, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE id = $1`, id); err != nil {
 		return fmt.Errorf("delete %s: %w", path, err)
 	}
 	if err := tx.Commit(); err != nil {

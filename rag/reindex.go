@@ -59,7 +59,7 @@ func (s *Store) staleArticles(ctx context.Context) ([]int64, error) {
 	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT DISTINCT article_id FROM chunks
-		WHERE embedder != ? OR embedding IS NULL OR (? > 0 AND length(embedding) != 4 * ?)
+		WHERE embedder != $1 OR embedding IS NULL OR ($2 > 0 AND length(embedding) != 4 * $3)
 		ORDER BY article_id`, embedderID(s.embedder.Info()), rec.Dims, rec.Dims)
 	if err != nil {
 		return nil, fmt.Errorf("reindex: %w", err)
@@ -81,7 +81,7 @@ func (s *Store) reembed(ctx context.Context, articleID int64) (int, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT c.id, a.title, c.text, coalesce(a.published_unix, 0)
 		FROM chunks c JOIN articles a ON a.id = c.article_id
-		WHERE c.article_id = ? ORDER BY c.seq`, articleID)
+		WHERE c.article_id = $1 ORDER BY c.seq`, articleID)
 	if err != nil {
 		return 0, fmt.Errorf("reindex: %w", err)
 	}
@@ -121,7 +121,7 @@ func (s *Store) reembed(ctx context.Context, articleID int64) (int, error) {
 	}
 	eid := embedderID(info)
 	for i, id := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE chunks SET embedding = ?, embedder = ? WHERE id = ?`, encodeVector(vecs[i]), eid, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE chunks SET embedding = $1, embedder = $2 WHERE id = $3`, encodeVector(vecs[i]), eid, id); err != nil {
 			return 0, fmt.Errorf("reindex: %w", err)
 		}
 	}

@@ -261,19 +261,20 @@ func (s *Store) bm25(ctx context.Context, q query, df map[string]int, n int, lim
 	if match == "" {
 		return nil, nil
 	}
-	where, args := dateClause(q.frame)
 	inner := limit
-	if where != "" {
+	if !q.frame.since.IsZero() || !q.frame.until.IsZero() {
 		inner = limit * 10 // the date filter applies after the ranking
 	}
+	where, args := dateClause(q.frame, []any{match, inner})
+	args = append(args, limit)
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT c.id, c.article_id, -f.score
 		FROM (SELECT rowid, bm25(chunks_fts, `+strconv.FormatFloat(titleWeight, 'f', -1, 64)+`, 1.0) AS score
-		      FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) f
+		      FROM chunks_fts WHERE chunks_fts MATCH $1 ORDER BY score LIMIT $2) f
 		JOIN chunks c ON c.id = f.rowid
 		JOIN articles a ON a.id = c.article_id
-		WHERE 1`+where+`
-		ORDER BY f.score LIMIT ?`, append(append([]any{match, inner}, args...), limit)...)
+		WHERE true`+where+`
+		ORDER BY f.score LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -326,17 +327,17 @@ func selectTerms(terms []string, df map[string]int, n int) []string {
 	return out
 }
 
-// dateClause restricts articles a to the time frame.
-func dateClause(f timeFrame) (string, []any) {
+// dateClause restricts articles a to the time frame, with its values
+// appended to args as the next numbered parameters.
+func dateClause(f timeFrame, args []any) (string, []any) {
 	var where string
-	var args []any
 	if !f.since.IsZero() {
-		where += ` AND a.published_unix >= ?`
 		args = append(args, f.since.Unix())
+		where += ` AND a.published_unix >= $` + strconv.Itoa(len(args))
 	}
 	if !f.until.IsZero() {
-		where += ` AND a.published_unix < ?`
 		args = append(args, f.until.Unix())
+		where += ` AND a.published_unix < $` + strconv.Itoa(len(args))
 	}
 	return where, args
 }
@@ -382,7 +383,7 @@ func (s *Store) docFreq(ctx context.Context, terms []string) (map[string]int, in
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("term statistics: %w", err)
 	}
-	stmt, err := s.db.PrepareContext(ctx, `SELECT doc FROM chunks_vocab WHERE term = ? AND col = 'body'`)
+	stmt, err := s.db.PrepareContext(ctx, `SELECT doc FROM chunks_vocab WHERE term = $1 AND col = 'body'`)
 	if err != nil {
 		return nil, 0, fmt.Errorf("term statistics: %w", err)
 	}
@@ -417,7 +418,7 @@ func (s *Store) phraseFreq(ctx context.Context, df map[string]int) phraseFreq {
 		}
 		n := phraseCap
 		match := `body:"` + strings.ReplaceAll(key, `"`, `""`) + `"`
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)`, match, phraseCap).Scan(&n); err != nil {
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH $1 LIMIT $2)`, match, phraseCap).Scan(&n); err != nil {
 			n = phraseCap
 		}
 		cache[key] = n

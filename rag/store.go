@@ -175,7 +175,7 @@ func readEmbedderRecord(row *sql.Row) (embed.Info, error) {
 // setEmbedderRecord records which embedder built the store, in tx.
 func setEmbedderRecord(ctx context.Context, tx *sql.Tx, i embed.Info) error {
 	raw, _ := json.Marshal(i)
-	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('embedder', ?)
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('embedder', $1)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, string(raw))
 	return err
 }
@@ -186,7 +186,7 @@ func (s *Store) loadVectors(ctx context.Context, dims int) error {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT c.id, c.article_id, coalesce(a.published_unix, 0), c.embedding
 		FROM chunks c JOIN articles a ON a.id = c.article_id
-		WHERE c.embedder = ? AND c.embedding IS NOT NULL`, embedderID(s.embedder.Info()))
+		WHERE c.embedder = $1 AND c.embedding IS NOT NULL`, embedderID(s.embedder.Info()))
 	if err != nil {
 		return fmt.Errorf("load vectors: %w", err)
 	}
@@ -353,7 +353,7 @@ type ArticleSummary struct {
 func (s *Store) Newest(ctx context.Context, n int) ([]ArticleSummary, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT title, url, source, path, published FROM articles
-		WHERE published_unix IS NOT NULL ORDER BY published_unix DESC, id DESC LIMIT ?`, n)
+		WHERE published_unix IS NOT NULL ORDER BY published_unix DESC, id DESC LIMIT $1`, n)
 	if err != nil {
 		return nil, fmt.Errorf("newest articles: %w", err)
 	}
