@@ -2,7 +2,6 @@ package rag
 
 import (
 	"context"
-	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,13 +42,13 @@ func NewMetrics(reg prometheus.Registerer, st *Store) *Metrics {
 			}
 		}
 		reg.MustRegister(
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_store_bytes", Help: "Size of the store's database files, write-ahead log included."},
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_store_bytes", Help: "Size of the store: its SQLite files (write-ahead log included), or its PostgreSQL database."},
 				func() float64 {
-					var n int64
-					for _, suffix := range []string{"", "-wal"} {
-						if fi, err := os.Stat(st.path + suffix); err == nil {
-							n += fi.Size()
-						}
+					ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+					defer cancel()
+					n, err := st.b.size(ctx)
+					if err != nil {
+						return -1
 					}
 					return float64(n)
 				}),

@@ -129,7 +129,7 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 		return Unchanged, tx.Rollback()
 	default:
 		outcome = Updated
-		if oldChunks, err = deleteChunks(ctx, tx, id); err != nil {
+		if oldChunks, err = s.deleteChunks(ctx, tx, id); err != nil {
 			return 0, err
 		}
 	}
@@ -157,11 +157,6 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 		return 0, err
 	}
 	defer insChunk.Close()
-	insFTS, err := tx.PrepareContext(ctx, `INSERT INTO chunks_fts (rowid, title, body) VALUES ($1, $2, $3)`)
-	if err != nil {
-		return 0, err
-	}
-	defer insFTS.Close()
 	ids := make([]int64, len(p.chunks))
 	vecs := make([][]float32, len(p.chunks))
 	meta := make([]chunkMeta, len(p.chunks))
@@ -170,7 +165,7 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 		if err := insChunk.QueryRowContext(ctx, id, i, c.text, c.norm, encodeVector(c.vec), eid).Scan(&ids[i]); err != nil {
 			return 0, err
 		}
-		if _, err := insFTS.ExecContext(ctx, ids[i], titleTerms, c.terms); err != nil {
+		if err := s.b.index(ctx, tx, ids[i], titleTerms, c.terms); err != nil {
 			return 0, err
 		}
 		vecs[i], meta[i] = c.vec, chunkMeta{article: id, published: publishedUnix.Int64}
@@ -213,8 +208,8 @@ func (s *Store) checkDims(ctx context.Context, tx *sql.Tx, p prepared) (embed.In
 }
 
 // deleteChunks deletes an article's passages and returns their ids.
-func deleteChunks(ctx context.Context, tx *sql.Tx, articleID int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `DELETE FROM chunks WHERE article_id = $1 RETURNING id`, articleID)
+func (s *Store) deleteChunks(ctx context.Context, tx *sql.Tx, articleID int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM chunks WHERE article_id = $1`, articleID)
 	if err != nil {
 		return nil, err
 	}
@@ -231,12 +226,11 @@ func deleteChunks(ctx context.Context, tx *sql.Tx, articleID int64) ([]int64, er
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM chunks_fts WHERE rowid = $1`, id); err != nil {
-			return nil, err
-		}
+	if err := s.b.unindex(ctx, tx, ids); err != nil {
+		return nil, err
 	}
-	return ids, nil
+	_, err = tx.ExecContext(ctx, `DELETE FROM chunks WHERE article_id = $1`, articleID)
+	return ids, err
 }
 
 // Delete removes the article ingested from path, with its passages.
@@ -253,7 +247,7 @@ func (s *Store) Delete(ctx context.Context, path string) error {
 	case err != nil:
 		return fmt.Errorf("delete %s: %w", path, err)
 	}
-	chunks, err := deleteChunks(ctx, tx, id)
+	chunks, err := s.deleteChunks(ctx, tx, id)
 	if err != nil {
 		return fmt.Errorf("delete %s: %w", path, err)
 	}

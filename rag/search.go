@@ -238,46 +238,21 @@ func diversify(cands []Passage, opt SearchOptions) []Passage {
 	return out
 }
 
-// ftsQuery ORs the distinct terms, each quoted so that FTS5 reads none of
-// them as syntax.
-func ftsQuery(terms []string) string {
-	seen := map[string]bool{}
-	var parts []string
-	for _, t := range terms {
-		if !seen[t] {
-			seen[t] = true
-			parts = append(parts, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
-		}
-	}
-	return strings.Join(parts, " OR ")
-}
 
-// bm25 is the lexical leg: FTS5's BM25 over the question's tokens and
-// those of the other names of the entities it mentions. Tokens in more
-// than maxTermShare of the passages are left out (they weigh almost nothing
-// in BM25 and cost the most), keeping at least the rarest few.
+// bm25 is the lexical leg: BM25 over the question's tokens and those of
+// the other names of the entities it mentions. Tokens in more than
+// maxTermShare of the passages are left out (they weigh almost nothing in
+// BM25 and cost the most), keeping at least the rarest few.
 func (s *Store) bm25(ctx context.Context, q query, df map[string]int, n int, limit int) ([]candidate, error) {
-	match := ftsQuery(selectTerms(append(slices.Clone(q.terms), tokensOf(q.extra)...), df, n))
-	if match == "" {
+	terms := selectTerms(append(slices.Clone(q.terms), tokensOf(q.extra)...), df, n)
+	if len(terms) == 0 {
 		return nil, nil
 	}
-	inner := limit
-	if !q.frame.since.IsZero() || !q.frame.until.IsZero() {
-		inner = limit * 10 // the date filter applies after the ranking
-	}
-	where, args := dateClause(q.frame, []any{match, inner})
-	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT c.id, c.article_id, -f.score
-		FROM (SELECT rowid, bm25(chunks_fts, `+strconv.FormatFloat(titleWeight, 'f', -1, 64)+`, 1.0) AS score
-		      FROM chunks_fts WHERE chunks_fts MATCH $1 ORDER BY score LIMIT $2) f
-		JOIN chunks c ON c.id = f.rowid
-		JOIN articles a ON a.id = c.article_id
-		WHERE true`+where+`
-		ORDER BY f.score LIMIT $`+strconv.Itoa(len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
+	return s.b.bm25(ctx, terms, q.frame, limit)
+}
+
+// scanCandidates reads rows of passage id, article id and score.
+func scanCandidates(rows *sql.Rows) ([]candidate, error) {
 	defer rows.Close()
 	var out []candidate
 	for rows.Next() {
@@ -376,33 +351,13 @@ func (s *Store) vectorSearch(ctx context.Context, q query, df map[string]int, n 
 }
 
 // docFreq reports in how many passages each term occurs, and how many
-// passages there are, from the FTS5 vocabulary.
+// passages there are.
 func (s *Store) docFreq(ctx context.Context, terms []string) (map[string]int, int, error) {
-	df := make(map[string]int, len(terms))
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&n); err != nil {
-		return nil, 0, fmt.Errorf("term statistics: %w", err)
-	}
-	stmt, err := s.db.PrepareContext(ctx, `SELECT doc FROM chunks_vocab WHERE term = $1 AND col = 'body'`)
-	if err != nil {
-		return nil, 0, fmt.Errorf("term statistics: %w", err)
-	}
-	defer stmt.Close()
-	for _, t := range terms {
-		if _, done := df[t]; done {
-			continue
-		}
-		var d int
-		if err := stmt.QueryRowContext(ctx, t).Scan(&d); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, 0, fmt.Errorf("term statistics: %w", err)
-		}
-		df[t] = d
-	}
-	return df, n, nil
+	return s.b.docFreq(ctx, terms)
 }
 
 // phraseFreq counts passages holding a token sequence: single tokens from
-// df, longer sequences with an FTS5 phrase query (counted up to a cap: past
+// df, longer sequences with a phrase query (counted up to a cap: past
 // it, a phrase is common whatever its exact count). Errors count as unseen
 // nowhere: the sequence is taken as common.
 func (s *Store) phraseFreq(ctx context.Context, df map[string]int) phraseFreq {
@@ -416,9 +371,8 @@ func (s *Store) phraseFreq(ctx context.Context, df map[string]int) phraseFreq {
 		if n, ok := cache[key]; ok {
 			return n
 		}
-		n := phraseCap
-		match := `body:"` + strings.ReplaceAll(key, `"`, `""`) + `"`
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH $1 LIMIT $2)`, match, phraseCap).Scan(&n); err != nil {
+		n, err := s.b.phraseCount(ctx, toks, phraseCap)
+		if err != nil {
 			n = phraseCap
 		}
 		cache[key] = n

@@ -10,19 +10,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"time"
-
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/embed"
 )
-
-// DBFile is the name of the SQLite file in the data directory.
-const DBFile = "marketbot.db"
 
 // DefaultLocalDims is the dimension of the local embedder's vectors, chosen
 // by "marketbot eval" and the scale benchmarks (see the README).
@@ -52,6 +44,11 @@ type Options struct {
 	Reindex bool
 	// Now is the clock for relative dates in questions; default time.Now.
 	Now func() time.Time
+	// DatabaseURL, when set (postgres://…), keeps the store in that
+	// PostgreSQL database instead of a SQLite file in the data directory.
+	DatabaseURL string
+	// Pool sizes and times the PostgreSQL connection pool.
+	Pool PoolOptions
 }
 
 // Store is the durable store — articles, their passages, the BM25 index
@@ -59,39 +56,36 @@ type Options struct {
 // vector index filled from it. It is safe for concurrent use.
 type Store struct {
 	db       *sql.DB
-	path     string
+	b        backend
+	path     string // where the data is, for messages: the SQLite file, or the database URL without its password
 	embedder Embedder
 	aliases  *corpus.Aliases
 	now      func() time.Time
 	vectors  *vectorIndex
 }
 
-// OpenStore opens (creating if needed) the store in dir, brings its schema
-// up to date, checks that it was built with the configured embedder, and
-// loads the stored vectors into memory.
+// OpenStore opens (creating if needed) the store — the SQLite file in dir,
+// or the PostgreSQL database of opt.DatabaseURL when set — brings its
+// schema up to date, checks that it was built with the configured
+// embedder, and loads the stored vectors into memory.
 func OpenStore(ctx context.Context, dir string, opt Options) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("open store: create data dir: %w", err)
+	var b backend
+	var err error
+	if opt.DatabaseURL != "" {
+		b, err = openPostgres(ctx, opt.DatabaseURL, opt.Pool)
+	} else {
+		b, err = openSQLite(dir)
 	}
-	path := filepath.Join(dir, DBFile)
-	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)",
-		"cache_size(-65536)", "mmap_size(268435456)"} {
-		q.Add("_pragma", p)
-	}
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, err
 	}
-	db.SetMaxOpenConns(8)
-	s := &Store{db: db, path: path, embedder: opt.Embedder, aliases: opt.Aliases, now: opt.Now}
+	s := &Store{db: b.sqlDB(), b: b, path: b.where(), embedder: opt.Embedder, aliases: opt.Aliases, now: opt.Now}
 	if s.embedder == nil {
 		s.embedder = embed.NewLocal(DefaultLocalDims)
 	}
 	if s.aliases == nil {
 		if s.aliases, err = corpus.DefaultAliases(); err != nil {
-			db.Close()
+			s.db.Close()
 			return nil, err
 		}
 	}
@@ -99,14 +93,14 @@ func OpenStore(ctx context.Context, dir string, opt Options) (*Store, error) {
 		s.now = time.Now
 	}
 	if err := s.open(ctx, opt.Reindex); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		s.db.Close()
+		return nil, fmt.Errorf("open store %s: %w", s.path, err)
 	}
 	return s, nil
 }
 
 func (s *Store) open(ctx context.Context, reindex bool) error {
-	if err := s.migrate(ctx); err != nil {
+	if err := s.b.migrate(ctx); err != nil {
 		return err
 	}
 	var err error
@@ -227,97 +221,12 @@ func (s *Store) loadVectors(ctx context.Context, dims int) error {
 	return flush()
 }
 
-// Path is the store's database file.
+// Path is where the store is: its SQLite file, or its PostgreSQL
+// database's URL without the password.
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
-
-// migrations bring the schema from version i to i+1. Append; never edit.
-var migrations = []string{
-	`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-	CREATE TABLE articles (
-		id INTEGER PRIMARY KEY,
-		path TEXT NOT NULL UNIQUE,
-		url TEXT NOT NULL DEFAULT '',
-		title TEXT NOT NULL,
-		source TEXT NOT NULL DEFAULT '',
-		published TEXT NOT NULL DEFAULT '',
-		published_unix INTEGER,
-		lang TEXT NOT NULL DEFAULT '',
-		tags TEXT NOT NULL DEFAULT '[]',
-		meta TEXT NOT NULL DEFAULT '{}',
-		text TEXT NOT NULL,
-		hash TEXT NOT NULL,
-		chunks INTEGER NOT NULL,
-		ingested_unix INTEGER NOT NULL
-	);
-	CREATE INDEX articles_published ON articles(published_unix);
-	CREATE TABLE chunks (
-		id INTEGER PRIMARY KEY,
-		article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-		seq INTEGER NOT NULL,
-		text TEXT NOT NULL,
-		norm TEXT NOT NULL,
-		embedding BLOB,
-		UNIQUE (article_id, seq)
-	);
-	CREATE VIRTUAL TABLE chunks_fts USING fts5(
-		title, body, content='', contentless_delete=1,
-		tokenize="unicode61 remove_diacritics 0 tokenchars '.'"
-	);`,
-	`ALTER TABLE chunks ADD COLUMN embedder TEXT NOT NULL DEFAULT '';
-	CREATE INDEX chunks_embedder ON chunks(embedder);
-	CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'col');`,
-	`CREATE TABLE handled (key TEXT PRIMARY KEY, at_unix INTEGER NOT NULL);
-	CREATE INDEX handled_at ON handled(at_unix);
-	CREATE TABLE answers (
-		id TEXT PRIMARY KEY, platform TEXT NOT NULL, conversation TEXT NOT NULL, thread TEXT NOT NULL,
-		user TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, fallback INTEGER NOT NULL,
-		not_found INTEGER NOT NULL, at_unix INTEGER NOT NULL
-	);
-	CREATE TABLE feedback (
-		answer_id TEXT NOT NULL, user TEXT NOT NULL, vote INTEGER NOT NULL, at_unix INTEGER NOT NULL,
-		PRIMARY KEY (answer_id, user)
-	);`,
-	`ALTER TABLE articles ADD COLUMN text_hash TEXT NOT NULL DEFAULT '';
-	CREATE INDEX articles_text_hash ON articles(text_hash);
-	CREATE INDEX articles_ingested ON articles(ingested_unix);
-	CREATE TABLE feeds (
-		url TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', etag TEXT NOT NULL DEFAULT '',
-		last_modified TEXT NOT NULL DEFAULT '', last_sync_unix INTEGER, last_ok_unix INTEGER,
-		failures INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT ''
-	);
-	CREATE TABLE briefings (
-		target TEXT NOT NULL, slot_unix INTEGER NOT NULL, state TEXT NOT NULL,
-		since_unix INTEGER NOT NULL, until_unix INTEGER NOT NULL, at_unix INTEGER NOT NULL,
-		PRIMARY KEY (target, slot_unix)
-	);`,
-}
-
-func (s *Store) migrate(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	defer tx.Rollback()
-	var version int
-	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
-		return fmt.Errorf("migrate: read version: %w", err)
-	}
-	if version > len(migrations) {
-		return fmt.Errorf("schema version %d is newer than this marketbot knows (%d): upgrade marketbot", version, len(migrations))
-	}
-	for i := version; i < len(migrations); i++ {
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-			return fmt.Errorf("migrate to version %d: %w", i+1, err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(migrations))); err != nil {
-		return fmt.Errorf("migrate: set version: %w", err)
-	}
-	return tx.Commit()
-}
 
 // Stats describes what the store holds.
 type Stats struct {
