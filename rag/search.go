@@ -238,7 +238,6 @@ func diversify(cands []Passage, opt SearchOptions) []Passage {
 	return out
 }
 
-
 // bm25 is the lexical leg: BM25 over the question's tokens and those of
 // the other names of the entities it mentions. Tokens in more than
 // maxTermShare of the passages are left out (they weigh almost nothing in
