@@ -303,7 +303,17 @@ func (l *FeedLoop) Run(ctx context.Context) {
 				wake = minTime(wake, next[i])
 				continue
 			}
-			res, err := l.Store.SyncFeed(ctx, l.Fetcher, f)
+			mine, err := l.Store.claimFeed(ctx, f)
+			if err == nil && !mine {
+				log.Debug("feed synced by another replica", "feed", f.URL)
+				next[i] = clock.Now().Add(f.Every)
+				wake = minTime(wake, next[i])
+				continue
+			}
+			var res FeedResult
+			if err == nil {
+				res, err = l.Store.SyncFeed(ctx, l.Fetcher, f)
+			}
 			if ctx.Err() != nil {
 				return
 			}
@@ -330,6 +340,24 @@ func (l *FeedLoop) Run(ctx context.Context) {
 		case <-clock.After(wake.Sub(clock.Now())):
 		}
 	}
+}
+
+// claimFeed takes the feed for this store's process until the feed's
+// next sync is due, so that of several replicas one polls it each
+// interval; it is false while another holds it. A holder that dies
+// frees it when its time is up.
+func (s *Store) claimFeed(ctx context.Context, f Feed) (bool, error) {
+	now := s.now()
+	res, err := s.db.ExecContext(ctx, `
+		INSERT INTO feeds (url, lease_owner, lease_until_unix) VALUES ($1, $2, $3)
+		ON CONFLICT (url) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until_unix = excluded.lease_until_unix
+		WHERE feeds.lease_until_unix <= $4 OR feeds.lease_owner = excluded.lease_owner`,
+		f.URL, s.instance, now.Add(max(f.Every, time.Minute)).Unix(), now.Unix())
+	if err != nil {
+		return false, fmt.Errorf("claim feed %s: %w", f.URL, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -158,6 +159,16 @@ var postgresMigrations = []string{
 		since_unix BIGINT NOT NULL, until_unix BIGINT NOT NULL, at_unix BIGINT NOT NULL,
 		PRIMARY KEY (target, slot_unix)
 	);`,
+	`ALTER TABLE feeds ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+	ALTER TABLE feeds ADD COLUMN lease_until_unix BIGINT NOT NULL DEFAULT 0;
+	CREATE TABLE chunk_changes (
+		seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		chunk_id BIGINT NOT NULL,
+		txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+		at_unix BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint
+	);
+	CREATE INDEX chunk_changes_txid ON chunk_changes(txid);
+	CREATE INDEX chunk_changes_at ON chunk_changes(at_unix);`,
 }
 
 // migrateLock is the advisory lock that makes replicas starting together
@@ -220,14 +231,89 @@ func (b *postgresDB) index(ctx context.Context, tx *sql.Tx, id int64, title, bod
 	if _, err := tx.ExecContext(ctx, `UPDATE chunks SET body_terms = $1, terms_len = $2 WHERE id = $3`, body, length, id); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `
+	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO postings (term, chunk_id, title_tf, body_tf)
-		SELECT t, $1, tt, bt FROM unnest($2::text[], $3::int[], $4::int[]) AS u(t, tt, bt)`, id, terms, tts, bts)
+		SELECT t, $1, tt, bt FROM unnest($2::text[], $3::int[], $4::int[]) AS u(t, tt, bt)`, id, terms, tts, bts); err != nil {
+		return err
+	}
+	return b.logChanges(ctx, tx, []int64{id})
+}
+
+// unindex logs the passages' removal for the other replicas; their
+// postings go with them.
+func (b *postgresDB) unindex(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	return b.logChanges(ctx, tx, ids)
+}
+
+// logChanges records, in tx, that passages were added or removed, for the
+// replicas to follow (changed). Entries older than a day are dropped.
+func (b *postgresDB) logChanges(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO chunk_changes (chunk_id) SELECT unnest($1::bigint[])`, ids)
 	return err
 }
 
-// unindex has nothing to do: postings go with their passages.
-func (b *postgresDB) unindex(context.Context, *sql.Tx, []int64) error { return nil }
+// changeCursor is where a replica is in the change log: the last entry
+// read, and the oldest transaction that was still running then, whose
+// entries (numbered earlier, committed later) must be read again.
+type changeCursor struct {
+	seq, xmin int64
+}
+
+// cursor is the change log's present position.
+func (b *postgresDB) cursor(ctx context.Context) (changeCursor, error) {
+	var c changeCursor
+	err := b.db.QueryRowContext(ctx, `
+		SELECT coalesce(max(seq), 0), pg_snapshot_xmin(pg_current_snapshot())::text::bigint FROM chunk_changes`).Scan(&c.seq, &c.xmin)
+	if err != nil {
+		return c, fmt.Errorf("change log: %w", err)
+	}
+	return c, nil
+}
+
+// changed lists the passages added or removed since c (some perhaps seen
+// before: applying a change twice does no harm), and the cursor to read
+// from next. It drops entries older than a day.
+func (b *postgresDB) changed(ctx context.Context, c changeCursor) ([]int64, changeCursor, error) {
+	tx, err := b.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, c, fmt.Errorf("change log: %w", err)
+	}
+	defer tx.Rollback()
+	next := c
+	if err := tx.QueryRowContext(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint`).Scan(&next.xmin); err != nil {
+		return nil, c, fmt.Errorf("change log: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `
+		SELECT seq, chunk_id FROM chunk_changes WHERE seq > $1
+		UNION SELECT seq, chunk_id FROM chunk_changes WHERE txid >= $2::text::xid8`, c.seq, strconv.FormatInt(c.xmin, 10))
+	if err != nil {
+		return nil, c, fmt.Errorf("change log: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var seq, id int64
+		if err := rows.Scan(&seq, &id); err != nil {
+			return nil, c, fmt.Errorf("change log: %w", err)
+		}
+		ids, next.seq = append(ids, id), max(next.seq, seq)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, c, fmt.Errorf("change log: %w", err)
+	}
+	tx.Rollback()
+	b.db.ExecContext(ctx, `DELETE FROM chunk_changes WHERE at_unix < extract(epoch FROM now())::bigint - 86400`)
+	return distinctIDs(ids), next, nil
+}
+
+// distinctIDs is ids without repeats.
+func distinctIDs(ids []int64) []int64 {
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
 
 // bm25 scores with FTS5's formula: k1 = 1.2, b = 0.75, idf =
 // ln((N − n + 0.5)/(n + 0.5)) floored at 1e-6, a term's frequency being

@@ -108,6 +108,8 @@ var sqliteMigrations = []string{
 		since_unix INTEGER NOT NULL, until_unix INTEGER NOT NULL, at_unix INTEGER NOT NULL,
 		PRIMARY KEY (target, slot_unix)
 	);`,
+	`ALTER TABLE feeds ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+	ALTER TABLE feeds ADD COLUMN lease_until_unix INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // migrate runs in one immediate transaction: a second process waits for

@@ -6,10 +6,13 @@ package rag
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"sync"
 	"time"
 
 	"github.com/marketbot/marketbot/corpus"
@@ -62,6 +65,11 @@ type Store struct {
 	aliases  *corpus.Aliases
 	now      func() time.Time
 	vectors  *vectorIndex
+	dims     int    // of the stored vectors
+	instance string // this process's name in leases
+
+	followMu sync.Mutex   // one catch-up at a time
+	cursor   changeCursor // how far the vectors follow the change log
 }
 
 // OpenStore opens (creating if needed) the store — the SQLite file in dir,
@@ -79,7 +87,7 @@ func OpenStore(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: b.sqlDB(), b: b, path: b.where(), embedder: opt.Embedder, aliases: opt.Aliases, now: opt.Now}
+	s := &Store{db: b.sqlDB(), b: b, path: b.where(), embedder: opt.Embedder, aliases: opt.Aliases, now: opt.Now, instance: instanceName()}
 	if s.embedder == nil {
 		s.embedder = embed.NewLocal(DefaultLocalDims)
 	}
@@ -128,7 +136,23 @@ func (s *Store) open(ctx context.Context, reindex bool) error {
 			return fmt.Errorf("%d articles have passages not yet embedded by %s (an interrupted reindex?): run \"marketbot reindex\" to finish", len(stale), cur)
 		}
 	}
+	if cf, ok := s.b.(changeFeed); ok {
+		// Read before loading: what changes meanwhile is applied again.
+		if s.cursor, err = cf.cursor(ctx); err != nil {
+			return err
+		}
+	}
+	s.dims = rec.Dims
 	return s.loadVectors(ctx, rec.Dims)
+}
+
+// instanceName names this process among replicas: host, pid and a
+// random part (pids repeat across containers).
+func instanceName() string {
+	host, _ := os.Hostname()
+	var r [4]byte
+	rand.Read(r[:])
+	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), r)
 }
 
 // sameEmbedder reports whether vectors from b can join an index built by a.
@@ -177,16 +201,24 @@ func setEmbedderRecord(ctx context.Context, tx *sql.Tx, i embed.Info) error {
 // loadVectors fills the vector index with the stored dims-dimensional
 // embeddings made by the configured embedder.
 func (s *Store) loadVectors(ctx context.Context, dims int) error {
+	_, err := s.loadVectorsWhere(ctx, dims, "")
+	return err
+}
+
+// loadVectorsWhere adds to the vector index the stored embeddings of the
+// configured embedder and dims dimensions, of the passages that also
+// satisfy cond (SQL on c, with args from $2), and returns their ids.
+func (s *Store) loadVectorsWhere(ctx context.Context, dims int, cond string, args ...any) ([]int64, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT c.id, c.article_id, coalesce(a.published_unix, 0), c.embedding
 		FROM chunks c JOIN articles a ON a.id = c.article_id
-		WHERE c.embedder = $1 AND c.embedding IS NOT NULL`, embedderID(s.embedder.Info()))
+		WHERE c.embedder = $1 AND c.embedding IS NOT NULL`+cond, append([]any{embedderID(s.embedder.Info())}, args...)...)
 	if err != nil {
-		return fmt.Errorf("load vectors: %w", err)
+		return nil, fmt.Errorf("load vectors: %w", err)
 	}
 	defer rows.Close()
 	const batch = 4096
-	var ids []int64
+	var loaded, ids []int64
 	var vecs [][]float32
 	var meta []chunkMeta
 	flush := func() error {
@@ -199,26 +231,26 @@ func (s *Store) loadVectors(ctx context.Context, dims int) error {
 		var m chunkMeta
 		var blob []byte
 		if err := rows.Scan(&id, &m.article, &m.published, &blob); err != nil {
-			return fmt.Errorf("load vectors: %w", err)
+			return nil, fmt.Errorf("load vectors: %w", err)
 		}
 		v, err := decodeVector(blob)
 		if err != nil {
-			return fmt.Errorf("load vectors: passage %d: %w", id, err)
+			return nil, fmt.Errorf("load vectors: passage %d: %w", id, err)
 		}
 		if len(v) != dims {
 			continue // left over from an interrupted reindex
 		}
-		ids, vecs, meta = append(ids, id), append(vecs, v), append(meta, m)
+		ids, vecs, meta, loaded = append(ids, id), append(vecs, v), append(meta, m), append(loaded, id)
 		if len(ids) == batch {
 			if err := flush(); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load vectors: %w", err)
+		return nil, fmt.Errorf("load vectors: %w", err)
 	}
-	return flush()
+	return loaded, flush()
 }
 
 // Path is where the store is: its SQLite file, or its PostgreSQL
