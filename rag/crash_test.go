@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/marketbot/marketbot/rag/pgtest"
 )
 
 // TestMain lets the test binary act as an ingesting child process that the
@@ -19,7 +21,7 @@ func TestMain(m *testing.M) {
 		ingestChild(dir)
 		return
 	}
-	code := m.Run()
+	code := pgtest.Run(m)
 	if scaleRoot != "" {
 		os.RemoveAll(scaleRoot)
 	}
