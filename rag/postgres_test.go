@@ -1,0 +1,304 @@
+package rag
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/pgtest"
+)
+
+// openPG opens a store in the PostgreSQL database at url.
+func openPG(t testing.TB, url string, opt Options) *Store {
+	t.Helper()
+	opt.DatabaseURL = url
+	st, err := OpenStore(context.Background(), "", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// TestBackendsRankAlike: the built-in pack in SQLite and in PostgreSQL
+// gives the same BM25 rankings (FTS5's formula, computed in SQL), and the
+// dev set scores the same hit@5.
+func TestBackendsRankAlike(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes the pack twice and runs the dev set on both")
+	}
+	lite := builtinStore(t, Options{})
+	pg := builtinStore(t, Options{DatabaseURL: pgtest.Shared(t)})
+	qs, err := DevSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	differ := 0
+	for _, q := range qs {
+		var top [2][]string
+		for i, st := range []*Store{lite, pg} {
+			ps, err := st.Search(ctx, q.Q, SearchOptions{Top: 5, Mode: BM25Only})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps {
+				top[i] = append(top[i], fmt.Sprintf("%s %.3f", p.Title, p.Score))
+			}
+		}
+		if d := cmp.Diff(top[0], top[1]); d != "" {
+			if differ++; differ <= 5 {
+				t.Logf("%s: BM25 top 5 differ (-sqlite +postgres):\n%s", q.Q, d)
+			}
+		}
+	}
+	// Scores tied in the fifth place may come in either order.
+	if differ > len(qs)/20 {
+		t.Errorf("BM25 top 5 differ on %d of %d questions", differ, len(qs))
+	}
+	var hit5 [2]float64
+	for i, st := range []*Store{lite, pg} {
+		reports, err := Evaluate(ctx, st, qs, Hybrid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hits, n float64
+		for kind, k := range reports[0].Kinds {
+			if kind != "none" {
+				hits, n = hits+k.Hit5*float64(k.Questions), n+float64(k.Questions)
+			}
+		}
+		hit5[i] = hits / n
+	}
+	t.Logf("hybrid hit@5: SQLite %.3f, PostgreSQL %.3f; BM25 top 5 differ on %d of %d questions", hit5[0], hit5[1], differ, len(qs))
+	if d := hit5[0] - hit5[1]; d > 0.01 || d < -0.01 {
+		t.Errorf("hit@5 SQLite %.3f, PostgreSQL %.3f: more than a point apart", hit5[0], hit5[1])
+	}
+}
+
+// TestPostgresStore: ingest, change, delete and search, as on SQLite.
+func TestPostgresStore(t *testing.T) {
+	st := openPG(t, pgtest.Shared(t), Options{})
+	ctx := context.Background()
+	a := mustArticle(t, "/a/doubao.md", "---\ntitle: 豆包大模型降价\npublished: 2024-05-15\n---\n字节跳动的豆包主力模型输入价格降至0.0008元/千Tokens。")
+	b := mustArticle(t, "/a/kimi.md", "---\ntitle: Kimi raises funding\npublished: 2024-02-20\n---\nMoonshot AI, the maker of Kimi, raised over one billion dollars.")
+	for _, art := range []corpus.Article{a, b} {
+		if out, err := st.Put(ctx, art); err != nil || out != Added {
+			t.Fatalf("Put %s: %v %v", art.Path, out, err)
+		}
+	}
+	if out, err := st.Put(ctx, a); err != nil || out != Unchanged {
+		t.Fatalf("Put again: %v %v", out, err)
+	}
+	if got := searchTexts(t, st, "豆包的价格是多少？"); len(got) == 0 || !strings.Contains(got[0], "0.0008") {
+		t.Errorf("search: %q", got)
+	}
+	a.Text = "字节跳动的豆包主力模型输入价格降至0.0005元/千Tokens。"
+	if out, err := st.Put(ctx, a); err != nil || out != Updated {
+		t.Fatalf("Put changed: %v %v", out, err)
+	}
+	if got := searchTexts(t, st, "豆包的价格是多少？"); len(got) != 1 || !strings.Contains(got[0], "0.0005") {
+		t.Errorf("after the update: %q", got)
+	}
+	if err := st.Delete(ctx, b.Path); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchTexts(t, st, "How much did Moonshot raise for Kimi?"); len(got) != 0 {
+		t.Errorf("deleted article still found: %q", got)
+	}
+	stats, err := st.Stats(ctx)
+	if err != nil || stats.Articles != 1 || stats.Chunks != 1 {
+		t.Errorf("stats %+v %v", stats, err)
+	}
+	var postings int
+	st.db.QueryRowContext(ctx, `SELECT count(*) FROM postings p LEFT JOIN chunks c ON c.id = p.chunk_id WHERE c.id IS NULL`).Scan(&postings)
+	if postings != 0 {
+		t.Errorf("%d postings of deleted passages", postings)
+	}
+	if err := st.RecordFeedback(ctx, "ans1", "U1", 1); err != nil {
+		t.Fatal(err)
+	}
+	st.RecordFeedback(ctx, "ans1", "U2", -1)
+	st.RecordFeedback(ctx, "ans1", "U2", 1)
+	if up, down, err := st.FeedbackTally(ctx, "ans1"); up != 2 || down != 0 || err != nil {
+		t.Errorf("tally %d/%d %v", up, down, err)
+	}
+	if err := st.SaveAnswer(ctx, AnswerRecord{ID: "ans1", Platform: "slack", User: "U1", Question: "q", Answer: "a", Fallback: true, At: time.Now()}); err != nil {
+		t.Errorf("save answer: %v", err)
+	}
+}
+
+// TestPostgresReplicas: two stores on one database, as two replicas:
+// each event is first for one of them, each briefing run and each feed
+// interval belongs to one, and passages added or removed through one are
+// found (or no longer found) by the other's vectors once it catches up.
+func TestPostgresReplicas(t *testing.T) {
+	url := pgtest.Shared(t)
+	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	one, two := openPG(t, url, Options{Now: clock}), openPG(t, url, Options{Now: clock})
+	ctx := context.Background()
+
+	// The same deliveries reach both replicas at once.
+	firsts := make([]int, 20)
+	var wg sync.WaitGroup
+	for _, st := range []*Store{one, two, one, two} {
+		wg.Go(func() {
+			for i := range firsts {
+				first, err := st.MarkHandled(ctx, fmt.Sprintf("slack:event:Ev%d", i), fmt.Sprintf("slack:message:C1:%d", i))
+				if err != nil {
+					t.Error(err)
+				}
+				if first {
+					mu.Lock()
+					firsts[i]++
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, n := range firsts {
+		if n != 1 {
+			t.Errorf("delivery %d was first %d times, want once", i, n)
+		}
+	}
+
+	run := BriefingRun{Target: "morning", Slot: now, Since: now.Add(-24 * time.Hour), Until: now}
+	claims := 0
+	for _, st := range []*Store{one, two} {
+		if ok, err := st.ClaimBriefing(ctx, run); err != nil {
+			t.Fatal(err)
+		} else if ok {
+			claims++
+		}
+	}
+	if claims != 1 {
+		t.Errorf("the briefing run was claimed %d times", claims)
+	}
+
+	feed := Feed{URL: "https://example.com/feed.xml", Every: 30 * time.Minute}
+	if ok, err := one.claimFeed(ctx, feed); !ok || err != nil {
+		t.Fatalf("first claim: %v %v", ok, err)
+	}
+	if ok, _ := two.claimFeed(ctx, feed); ok {
+		t.Error("the second replica took a feed the first holds")
+	}
+	if ok, _ := one.claimFeed(ctx, feed); !ok {
+		t.Error("the holder could not renew its claim")
+	}
+	mu.Lock()
+	now = now.Add(31 * time.Minute) // the holder died
+	mu.Unlock()
+	if ok, _ := two.claimFeed(ctx, feed); !ok {
+		t.Error("the feed stayed taken after its holder's time was up")
+	}
+
+	// Vectors follow the other replica's writes.
+	a := mustArticle(t, "/a/ark.md", "---\ntitle: 火山方舟接入DeepSeek\npublished: 2025-02-13\n---\n火山方舟上线DeepSeek-R1与V3模型，提供500万TPM的初始限流。")
+	if _, err := one.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	vectorHits := func(st *Store) int {
+		ps, err := st.Search(ctx, "火山方舟接入了哪些DeepSeek模型？", SearchOptions{Top: 5, Mode: VectorOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ps)
+	}
+	if n := vectorHits(two); n != 0 {
+		t.Fatalf("the second replica found %d passages before catching up", n)
+	}
+	if err := two.catchUp(ctx, two.b.(changeFeed)); err != nil {
+		t.Fatal(err)
+	}
+	if n := vectorHits(two); n != 1 {
+		t.Errorf("after catching up the second replica finds %d passages, want 1", n)
+	}
+	if err := one.Delete(ctx, a.Path); err != nil {
+		t.Fatal(err)
+	}
+	two.catchUp(ctx, two.b.(changeFeed))
+	if n := two.vectors.count(); n != 0 {
+		t.Errorf("the second replica's vectors hold %d passages after the article was deleted", n)
+	}
+}
+
+// TestPostgresFollowWithinSeconds: Follow applies another replica's
+// ingest to the vectors within its interval.
+func TestPostgresFollowWithinSeconds(t *testing.T) {
+	url := pgtest.Shared(t)
+	one, two := openPG(t, url, Options{}), openPG(t, url, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go two.Follow(ctx, 100*time.Millisecond, nil)
+	start := time.Now()
+	if _, err := one.Put(ctx, mustArticle(t, "/a/qwen.md", "---\ntitle: Qwen3 released\n---\nAlibaba released Qwen3 with open weights.")); err != nil {
+		t.Fatal(err)
+	}
+	for two.vectors.count() == 0 {
+		if time.Since(start) > 5*time.Second {
+			t.Fatal("the other replica did not see the passage within 5 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("seen by the other replica after %v", time.Since(start).Round(time.Millisecond))
+}
+
+// TestPostgresMigratesOnce: replicas starting together on an empty
+// database all open it, and each migration is applied once.
+func TestPostgresMigratesOnce(t *testing.T) {
+	url := pgtest.Shared(t)
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() { openPG(t, url, Options{}) })
+	}
+	wg.Wait()
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n, max int
+	if err := db.QueryRow(`SELECT count(*), max(version) FROM schema_migrations`).Scan(&n, &max); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(postgresMigrations) || max != len(postgresMigrations) {
+		t.Errorf("%d migrations recorded, up to version %d; want %d", n, max, len(postgresMigrations))
+	}
+}
+
+// TestPostgresConnectionErrors: what is wrong with the database URL is
+// said plainly, without the password.
+func TestPostgresConnectionErrors(t *testing.T) {
+	url := pgtest.Shared(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	missing := url[:strings.LastIndex(url, "/")] + "/no_such_db?sslmode=disable"
+	for _, tc := range []struct{ url, want string }{
+		{"postgres://u:hunter2@[::1", "not a valid PostgreSQL URL"},
+		{"postgres://u:hunter2@" + closed + "/db?sslmode=disable&connect_timeout=2", "unreachable"},
+		{missing, "does not exist"},
+	} {
+		_, err := OpenStore(context.Background(), "", Options{DatabaseURL: tc.url, Pool: PoolOptions{ConnectTimeout: 2 * time.Second}})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error saying %q", tc.url, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("the error shows the password: %v", err)
+		}
+	}
+}
