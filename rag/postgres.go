@@ -386,6 +386,16 @@ func (b *postgresDB) phraseCount(ctx context.Context, toks []string, limit int) 
 	return n, err
 }
 
+// resetIDs moves the articles' id sequence past the ids copied in
+// explicitly (CopyStore), so that new articles do not collide with them.
+func (b *postgresDB) resetIDs(ctx context.Context) error {
+	_, err := b.db.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('articles', 'id'), coalesce((SELECT max(id) FROM articles), 0) + 1, false)`)
+	if err != nil {
+		return fmt.Errorf("copy: reset ids: %w", err)
+	}
+	return nil
+}
+
 func (b *postgresDB) size(ctx context.Context) (int64, error) {
 	var n int64
 	err := b.db.QueryRowContext(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)

@@ -302,3 +302,59 @@ func TestPostgresConnectionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyStoreToPostgres: a SQLite store copied into PostgreSQL answers
+// the same (BM25 and vectors, reloaded from the copy), keeps its ids and
+// ledger, and copying again changes nothing but what changed.
+func TestCopyStoreToPostgres(t *testing.T) {
+	ctx := context.Background()
+	lite := builtinStore(t, Options{})
+	if _, err := lite.MarkHandled(ctx, "slack:event:Ev1"); err != nil {
+		t.Fatal(err)
+	}
+	lite.SaveAnswer(ctx, AnswerRecord{ID: "a1", Platform: "slack", User: "U1", Question: "q", Answer: "a", Fallback: true, At: time.Now()})
+	lite.RecordFeedback(ctx, "a1", "U1", 1)
+	lite.ClaimBriefing(ctx, BriefingRun{Target: "morning", Slot: time.Unix(1_750_000_000, 0), Until: time.Unix(1_750_000_000, 0)})
+	url := pgtest.Shared(t)
+	pg := openPG(t, url, Options{})
+	sum, err := CopyStore(ctx, pg, lite, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, _ := lite.Stats(ctx)
+	if sum.Articles != stats.Articles || sum.Passages != stats.Chunks || sum.Rows != 4 {
+		t.Errorf("copied %+v, the source holds %+v and 4 ledger rows", sum, stats)
+	}
+	reopened := openPG(t, url, Options{}) // loads the copied vectors
+	for _, mode := range []Mode{BM25Only, VectorOnly, Hybrid} {
+		for _, q := range []string{"火山方舟接入了哪些模型？", "How much did Moonshot AI raise?", "DeepSeek-R1什么时候发布的？"} {
+			var got [2][]string
+			for i, st := range []*Store{lite, reopened} {
+				ps, err := st.Search(ctx, q, SearchOptions{Top: 5, Mode: mode})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range ps {
+					got[i] = append(got[i], fmt.Sprintf("%d %s", p.ArticleID, p.Title))
+				}
+			}
+			if d := cmp.Diff(got[0], got[1]); d != "" || len(got[0]) == 0 {
+				t.Errorf("%v %s: (-sqlite +copy):\n%s", mode, q, d)
+			}
+		}
+	}
+	if first, _ := reopened.MarkHandled(ctx, "slack:event:Ev1"); first {
+		t.Error("a delivery handled before the copy is new again")
+	}
+	if up, _, _ := reopened.FeedbackTally(ctx, "a1"); up != 1 {
+		t.Errorf("feedback not copied: %d", up)
+	}
+	again, err := CopyStore(ctx, pg, lite, nil)
+	if err != nil || again.Articles != 0 || again.Unchanged != stats.Articles || again.Rows != 0 {
+		t.Errorf("second copy: %+v %v, want nothing copied", again, err)
+	}
+	// New articles in PostgreSQL get ids after the copied ones.
+	if _, err := reopened.Put(ctx, mustArticle(t, "/new.md", "---\ntitle: New\n---\nA new article about GLM-4.5 pricing.")); err != nil {
+		t.Errorf("an article ingested after the copy: %v", err)
+	}
+}
