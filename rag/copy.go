@@ -95,8 +95,8 @@ const articleColumns = `path, url, title, source, published, published_unix, lan
 func copyArticle(ctx context.Context, dst, src *Store, id int64, rec embed.Info) (copied bool, passages int, err error) {
 	var a struct {
 		path, url, title, source, published, lang, tags, meta, text, hash, textHash string
-		publishedUnix                                                              sql.NullInt64
-		chunks, ingested                                                           int64
+		publishedUnix                                                               sql.NullInt64
+		chunks, ingested                                                            int64
 	}
 	err = src.db.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE id = $1`, id).Scan(
 		&a.path, &a.url, &a.title, &a.source, &a.published, &a.publishedUnix, &a.lang, &a.tags, &a.meta, &a.text, &a.hash,
