@@ -17,6 +17,9 @@ type backend interface {
 	// migrate brings the schema up to date, once however many processes
 	// start at the same time.
 	migrate(ctx context.Context) error
+	// lockArticle makes the writers of one article path take turns, in
+	// tx, until it ends.
+	lockArticle(ctx context.Context, tx *sql.Tx, path string) error
 	// index adds a passage's title and body tokens (space-separated, as
 	// from corpus.Tokens) to the lexical index, in tx.
 	index(ctx context.Context, tx *sql.Tx, id int64, title, body string) error

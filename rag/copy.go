@@ -132,6 +132,9 @@ func copyArticle(ctx context.Context, dst, src *Store, id int64, rec embed.Info)
 		return false, 0, fmt.Errorf("copy %s: %w", a.path, err)
 	}
 	defer tx.Rollback()
+	if err := dst.b.lockArticle(ctx, tx, a.path); err != nil {
+		return false, 0, fmt.Errorf("copy %s: %w", a.path, err)
+	}
 	var oldID int64
 	var oldHash string
 	switch err := tx.QueryRowContext(ctx, `SELECT id, hash FROM articles WHERE path = $1`, a.path).Scan(&oldID, &oldHash); {

@@ -208,6 +208,14 @@ func (b *postgresDB) migrate(ctx context.Context) error {
 	return tx.Commit()
 }
 
+// lockArticle takes a transaction-scoped advisory lock on the path, so
+// that replicas ingesting the same article (the built-in pack at a first
+// start, a feed item) write it one after the other.
+func (b *postgresDB) lockArticle(ctx context.Context, tx *sql.Tx, path string) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "article:"+path)
+	return err
+}
+
 // index stores the passage's body tokens (for phrase queries) and token
 // count (its BM25 length: title and body, as FTS5 counts it), and one
 // posting per distinct term.

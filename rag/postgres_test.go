@@ -358,3 +358,28 @@ func TestCopyStoreToPostgres(t *testing.T) {
 		t.Errorf("an article ingested after the copy: %v", err)
 	}
 }
+
+// TestPostgresReplicasIngestTogether: replicas starting together on an
+// empty database all index the built-in pack; each article is stored once.
+func TestPostgresReplicasIngestTogether(t *testing.T) {
+	url := pgtest.Shared(t)
+	articles, err := corpus.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			st := openPG(t, url, Options{})
+			if _, err := IngestArticles(context.Background(), st, articles, IngestOptions{}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	st := openPG(t, url, Options{})
+	stats, err := st.Stats(context.Background())
+	if err != nil || stats.Articles != len(articles) {
+		t.Errorf("%d articles stored (%v), want %d", stats.Articles, err, len(articles))
+	}
+}

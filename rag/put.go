@@ -117,6 +117,9 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 		}
 	}()
 
+	if err := s.b.lockArticle(ctx, tx, a.Path); err != nil {
+		return 0, err
+	}
 	var id int64
 	var oldHash string
 	var oldChunks []int64
