@@ -257,6 +257,9 @@ func (s *Store) loadVectorsWhere(ctx context.Context, dims int, cond string, arg
 // database's URL without the password.
 func (s *Store) Path() string { return s.path }
 
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 

@@ -57,9 +57,13 @@ func (e *environment) doctor(ctx context.Context, args []string) error {
 			c.fail("configuration", errors.New(line), "")
 		}
 	} else {
-		c.ok("configuration", "data directory %s, %s, %d feeds, %d briefings", svc.dataDir, platforms(svc), len(svc.file.Feeds), len(svc.file.Briefings))
+		where := "data directory " + svc.dataDir
+		if svc.store.DatabaseURL != "" {
+			where = "PostgreSQL (MARKETBOT_DATABASE_URL)"
+		}
+		c.ok("configuration", "%s, %s, %d feeds, %d briefings", where, platforms(svc), len(svc.file.Feeds), len(svc.file.Briefings))
 	}
-	if svc.dataDir != "" {
+	if svc.dataDir != "" || svc.store.DatabaseURL != "" {
 		e.checkStore(ctx, c, svc.dataDir)
 	}
 	e.checkModel(ctx, c, svc.model)

@@ -127,22 +127,48 @@ func (e *environment) embedder() (rag.Embedder, error) {
 	}
 }
 
-// openStore opens the store in the data directory. With seed set, an empty
+// storeOptions are the store's settings: the embedder, and the PostgreSQL
+// database and its pool when MARKETBOT_DATABASE_URL is set.
+func (e *environment) storeOptions() (rag.Options, error) {
+	emb, err := e.embedder()
+	if err != nil {
+		return rag.Options{}, err
+	}
+	opt := rag.Options{Embedder: emb, Now: e.now, DatabaseURL: e.getenv("MARKETBOT_DATABASE_URL")}
+	if opt.Pool.MaxConns, err = e.intEnv("MARKETBOT_DB_MAX_CONNS", 10); err != nil {
+		return opt, err
+	}
+	if v := e.getenv("MARKETBOT_DB_CONNECT_TIMEOUT"); v != "" {
+		if opt.Pool.ConnectTimeout, err = time.ParseDuration(v); err != nil || opt.Pool.ConnectTimeout <= 0 {
+			return opt, fmt.Errorf("MARKETBOT_DB_CONNECT_TIMEOUT=%q: want a duration such as 10s", v)
+		}
+	}
+	if opt.DatabaseURL != "" && !strings.HasPrefix(opt.DatabaseURL, "postgres://") && !strings.HasPrefix(opt.DatabaseURL, "postgresql://") {
+		return opt, errors.New("MARKETBOT_DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/dbname)")
+	}
+	return opt, nil
+}
+
+// openStore opens the store in the data directory, or the PostgreSQL
+// database of MARKETBOT_DATABASE_URL. With seed set, an empty
 // store is first filled with the built-in knowledge pack, and stderr says so.
 func (e *environment) openStore(ctx context.Context, dataDirFlag string, seed bool) (*rag.Store, error) {
 	return e.openStoreWith(ctx, dataDirFlag, seed, false)
 }
 
 func (e *environment) openStoreWith(ctx context.Context, dataDirFlag string, seed, reindex bool) (*rag.Store, error) {
-	dir, err := e.dataDir(dataDirFlag)
+	opt, err := e.storeOptions()
 	if err != nil {
 		return nil, err
 	}
-	emb, err := e.embedder()
-	if err != nil {
-		return nil, err
+	opt.Reindex = reindex
+	dir := ""
+	if opt.DatabaseURL == "" {
+		if dir, err = e.dataDir(dataDirFlag); err != nil {
+			return nil, err
+		}
 	}
-	st, err := rag.OpenStore(ctx, dir, rag.Options{Embedder: emb, Reindex: reindex, Now: e.now})
+	st, err := rag.OpenStore(ctx, dir, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -61,6 +61,8 @@ Usage:
   marketbot brief [--target NAME] [--since 24h] [--dry-run] [TOPIC]
                                                    print a briefing, or post one to a configured target
   marketbot serve [--addr :8080]                   run the chat bots, feed syncing and scheduled briefings
+  marketbot migrate [--from DIR]                   bring the store's schema up to date; with --from, copy the
+                                                   SQLite store in DIR into MARKETBOT_DATABASE_URL's database
   marketbot doctor                                 check serve's configuration and reach every endpoint it uses
   marketbot healthcheck [--url URL]                exit 0 when a running serve answers /healthz (for Docker)
   marketbot slack-manifest [--url URL] [--socket] [--command /llm]
@@ -74,6 +76,7 @@ Answers come from a language model when OPENAI_API_KEY or OPENAI_BASE_URL is set
 (MARKETBOT_CHAT_MODEL, default gpt-4o-mini), and are extractive (quoted passages) otherwise.
 MARKETBOT_EMBEDDER=openai (with OPENAI_API_KEY, OPENAI_BASE_URL, MARKETBOT_EMBED_MODEL) uses an
 OpenAI-compatible /embeddings endpoint instead of the offline local embedder.
+MARKETBOT_DATABASE_URL=postgres://… keeps the store in PostgreSQL, shared by several replicas.
 `
 
 // run is the whole program: main only wires it to the process.
@@ -103,6 +106,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.eval(ctx, rest)
 	case "reindex":
 		return env.reindex(ctx, rest)
+	case "migrate":
+		return env.migrate(ctx, rest)
 	case "doctor":
 		return env.doctor(ctx, rest)
 	case "healthcheck":

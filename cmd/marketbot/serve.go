@@ -99,9 +99,14 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_queue_depth", Help: "Questions waiting for a worker."},
 		func() float64 { return float64(pool.Depth()) }))
 
-	// Ready once started, while every platform can receive events.
+	// Ready once started, while the database answers and every platform
+	// can receive events.
 	var started atomic.Bool
-	var readiness []func() bool
+	readiness := []func() bool{func() bool {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		return st.Ping(ctx) == nil
+	}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -174,6 +179,8 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	go func() { runErr <- srv.Serve(ln) }()
 	// Feeds and briefings run until ctx ends; they own their goroutines.
 	var background sync.WaitGroup
+	// With PostgreSQL, passages other replicas add reach this one's vectors.
+	background.Go(func() { st.Follow(ctx, time.Second, log) })
 	if len(cfg.Feeds) > 0 {
 		loop := &rag.FeedLoop{Store: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: cfg.AllowPrivate}), Feeds: cfg.Feeds, Logger: log, Clock: e.clock, Metrics: ragMetrics}
 		background.Go(func() { loop.Run(ctx) })

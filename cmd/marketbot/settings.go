@@ -15,6 +15,7 @@ type service struct {
 	addr, dataDir  string
 	workers, queue int
 	model          rag.ChatModel // nil: extractive answers
+	store          rag.Options   // embedder, database
 	file           config
 	slack          bool // SLACK_BOT_TOKEN is set (and a secret or app token)
 	slackSocket    bool // Socket Mode rather than the HTTP Events API
@@ -45,14 +46,16 @@ func (e *environment) service(addrFlag, dataDirFlag string) (service, error) {
 	check(err)
 	s.model, err = e.chatModel()
 	check(err)
-	_, err = e.embedder()
+	s.store, err = e.storeOptions()
 	check(err)
 	s.file, err = e.config()
 	check(err)
-	if s.dataDir, err = e.dataDir(dataDirFlag); err == nil {
-		err = writable(s.dataDir)
+	if s.store.DatabaseURL == "" {
+		if s.dataDir, err = e.dataDir(dataDirFlag); err == nil {
+			err = writable(s.dataDir)
+		}
+		check(err)
 	}
-	check(err)
 
 	s.slack = e.getenv("SLACK_BOT_TOKEN") != ""
 	s.slackSocket = e.getenv("SLACK_APP_TOKEN") != ""

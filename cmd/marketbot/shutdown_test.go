@@ -11,18 +11,21 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/marketbot/marketbot/rag/pgtest"
 )
 
 // TestMain lets the test binary be marketbot itself, to be signalled as a
 // process: with MARKETBOT_TEST_AS_MAIN set, it runs main with the
-// arguments in MARKETBOT_TEST_ARGS.
+// arguments in MARKETBOT_TEST_ARGS. Otherwise it runs the tests, and
+// stops the PostgreSQL server they may have started.
 func TestMain(m *testing.M) {
 	if os.Getenv("MARKETBOT_TEST_AS_MAIN") != "" {
 		os.Args = append([]string{"marketbot"}, strings.Fields(os.Getenv("MARKETBOT_TEST_ARGS"))...)
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Run(m))
 }
 
 // servingProcess is "marketbot serve" run as a process with Slack's HTTP
