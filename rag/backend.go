@@ -20,6 +20,9 @@ type backend interface {
 	// lockArticle makes the writers of one article path take turns, in
 	// tx, until it ends.
 	lockArticle(ctx context.Context, tx *sql.Tx, path string) error
+	// parallelWrites tells whether articles are best written by several
+	// writers at once.
+	parallelWrites() bool
 	// index adds a passage's title and body tokens (space-separated, as
 	// from corpus.Tokens) to the lexical index, in tx.
 	index(ctx context.Context, tx *sql.Tx, id int64, title, body string) error

@@ -19,7 +19,8 @@ type IngestOptions struct {
 	// Prune removes stored articles whose files under the given paths are
 	// gone (and, for IngestArticles, stored built-in articles not given).
 	Prune bool
-	// Workers load and prepare files in parallel; default: the CPU count.
+	// Workers load and prepare files in parallel (and write them, on
+	// PostgreSQL); default: the CPU count (at least 8 on PostgreSQL).
 	Workers int
 	// Progress, if set, is called after each item, from one goroutine.
 	Progress func(Progress)
@@ -114,12 +115,20 @@ type result struct {
 	doc     prepared
 	changed bool // false: the stored copy has the same hash
 	err     error
+
+	written  bool // by the worker, where the backend takes parallel writes
+	out      Outcome
+	writeErr error
 }
 
 func (s *Store) ingest(ctx context.Context, items []item, opt IngestOptions, sum *IngestSummary) error {
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
+		if s.b.parallelWrites() {
+			// Writers wait on the database's round trips more than they work.
+			workers = max(workers, 8)
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -130,8 +139,13 @@ func (s *Store) ingest(ctx context.Context, items []item, opt IngestOptions, sum
 	for range workers {
 		wg.Go(func() {
 			for it := range jobs {
+				r := s.load(ctx, it)
+				if r.err == nil && r.changed && s.b.parallelWrites() {
+					r.out, r.writeErr = s.write(ctx, r.doc)
+					r.written = true
+				}
 				select {
-				case results <- s.load(ctx, it):
+				case results <- r:
 				case <-ctx.Done():
 					return
 				}
@@ -160,7 +174,10 @@ func (s *Store) ingest(ctx context.Context, items []item, opt IngestOptions, sum
 		case !r.changed:
 			sum.Unchanged++
 		default:
-			out, err := s.write(ctx, r.doc)
+			out, err := r.out, r.writeErr
+			if !r.written {
+				out, err = s.write(ctx, r.doc)
+			}
 			if err != nil {
 				cancel()
 				for range results { // let the workers finish

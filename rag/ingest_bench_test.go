@@ -5,22 +5,40 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/marketbot/marketbot/rag/pgtest"
 )
 
 // BenchmarkIngest10k ingests a generated corpus of 10,000 bilingual
-// articles (about 3 KB each) into a fresh store; it reports articles/s and,
-// through SetBytes, MB/s of article text.
+// articles (about 3 KB each) into a fresh store, SQLite and PostgreSQL;
+// it reports articles/s and, through SetBytes, MB/s of article text.
 func BenchmarkIngest10k(b *testing.B) {
 	const n = 10000
 	src := b.TempDir()
 	generateArticles(b, src, n)
+	for _, backend := range []string{"sqlite", "postgres"} {
+		b.Run("backend="+backend, func(b *testing.B) { benchmarkIngest(b, backend, src, n) })
+	}
+}
+
+// benchStore opens a fresh, empty store of the backend.
+func benchStore(b *testing.B, backend string) *Store {
+	opt := Options{}
+	if backend == "postgres" {
+		opt.DatabaseURL = pgtest.Shared(b)
+	}
+	st, err := OpenStore(context.Background(), filepath.Join(b.TempDir(), "store"), opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
+func benchmarkIngest(b *testing.B, backend, src string, n int) {
 	var bytes int64
 	for b.Loop() {
 		b.StopTimer()
-		st, err := OpenStore(context.Background(), filepath.Join(b.TempDir(), "store"), Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
+		st := benchStore(b, backend)
 		b.StartTimer()
 		sum, err := Ingest(context.Background(), st, []string{src}, IngestOptions{})
 		if err != nil || sum.Added != n {

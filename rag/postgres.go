@@ -132,7 +132,7 @@ var postgresMigrations = []string{
 	CREATE INDEX chunks_embedder ON chunks(embedder);
 	CREATE TABLE postings (
 		term TEXT NOT NULL,
-		chunk_id BIGINT NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+		chunk_id BIGINT NOT NULL,
 		title_tf INTEGER NOT NULL,
 		body_tf INTEGER NOT NULL,
 		PRIMARY KEY (term, chunk_id)
@@ -236,32 +236,30 @@ func (b *postgresDB) index(ctx context.Context, tx *sql.Tx, id int64, title, bod
 	for i, t := range terms {
 		tts[i], bts[i] = int32(titleTF[t]), int32(bodyTF[t])
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE chunks SET body_terms = $1, terms_len = $2 WHERE id = $3`, body, length, id); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `
+	// One round trip: the passage's lexical columns, its postings, and
+	// the change log entry for the other replicas (see changed).
+	_, err := tx.ExecContext(ctx, `
+		WITH c AS (UPDATE chunks SET body_terms = $5, terms_len = $6 WHERE id = $1),
+		l AS (INSERT INTO chunk_changes (chunk_id) VALUES ($1))
 		INSERT INTO postings (term, chunk_id, title_tf, body_tf)
-		SELECT t, $1, tt, bt FROM unnest($2::text[], $3::int[], $4::int[]) AS u(t, tt, bt)`, id, terms, tts, bts); err != nil {
-		return err
-	}
-	return b.logChanges(ctx, tx, []int64{id})
+		SELECT t, $1, tt, bt FROM unnest($2::text[], $3::int[], $4::int[]) AS u(t, tt, bt)`, id, terms, tts, bts, body, length)
+	return err
 }
 
-// unindex logs the passages' removal for the other replicas; their
-// postings go with them.
+// unindex deletes the passages' postings and logs their removal for the
+// other replicas.
 func (b *postgresDB) unindex(ctx context.Context, tx *sql.Tx, ids []int64) error {
-	return b.logChanges(ctx, tx, ids)
-}
-
-// logChanges records, in tx, that passages were added or removed, for the
-// replicas to follow (changed). Entries older than a day are dropped.
-func (b *postgresDB) logChanges(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO chunk_changes (chunk_id) SELECT unnest($1::bigint[])`, ids)
+	_, err := tx.ExecContext(ctx, `
+		WITH l AS (INSERT INTO chunk_changes (chunk_id) SELECT unnest($1::bigint[]))
+		DELETE FROM postings WHERE chunk_id = ANY($1::bigint[])`, ids)
 	return err
 }
+
+// parallelWrites: PostgreSQL takes articles from several writers at once.
+func (b *postgresDB) parallelWrites() bool { return true }
 
 // changeCursor is where a replica is in the change log: the last entry
 // read, and the oldest transaction that was still running then, whose

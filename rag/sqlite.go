@@ -142,6 +142,9 @@ func (b *sqliteDB) migrate(ctx context.Context) error {
 // database (_txlock=immediate).
 func (b *sqliteDB) lockArticle(context.Context, *sql.Tx, string) error { return nil }
 
+// parallelWrites: SQLite has one writer at a time.
+func (b *sqliteDB) parallelWrites() bool { return false }
+
 func (b *sqliteDB) index(ctx context.Context, tx *sql.Tx, id int64, title, body string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO chunks_fts (rowid, title, body) VALUES ($1, $2, $3)`, id, title, body)
 	return err
