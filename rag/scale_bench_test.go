@@ -10,8 +10,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/pgtest"
 )
 
 // Scale benchmarks: a store of n passages built from the built-in pack's
@@ -37,8 +39,16 @@ func scaleStore(b *testing.B, chunks int) string {
 		}
 	}
 	dir := filepath.Join(scaleRoot, fmt.Sprint(chunks))
+	fillScaleStore(b, chunks, Options{}, dir)
+	scaleStores[chunks] = dir
+	return dir
+}
+
+// fillScaleStore builds a store of about chunks passages at dir, or in
+// opt's database.
+func fillScaleStore(b *testing.B, chunks int, opt Options, dir string) {
 	ctx := context.Background()
-	st, err := OpenStore(ctx, dir, Options{})
+	st, err := OpenStore(ctx, dir, opt)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -76,8 +86,6 @@ func scaleStore(b *testing.B, chunks int) string {
 	if _, err := IngestArticles(ctx, st, articles, IngestOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	scaleStores[chunks] = dir
-	return dir
 }
 
 var scaleSizes = []int{1000, 10000, 100000}
@@ -88,29 +96,46 @@ var scaleSizes = []int{1000, 10000, 100000}
 // live afterwards.
 func BenchmarkOpen(b *testing.B) {
 	for _, n := range scaleSizes {
+		b.Run(fmt.Sprintf("chunks=%d", n), func(b *testing.B) { benchmarkOpen(b, scaleStore(b, n), Options{}) })
+	}
+}
+
+// BenchmarkOpenPostgres is BenchmarkOpen on PostgreSQL (vectors loaded
+// over the connection). Each size's store is built anew: about 25,000
+// articles for 100k passages.
+func BenchmarkOpenPostgres(b *testing.B) {
+	for _, n := range scaleSizes {
 		b.Run(fmt.Sprintf("chunks=%d", n), func(b *testing.B) {
-			dir := scaleStore(b, n)
-			var peak, live uint64
-			for b.Loop() {
-				st, err := OpenStore(context.Background(), dir, Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.StopTimer()
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				peak = max(peak, ms.HeapSys)
-				runtime.GC()
-				runtime.ReadMemStats(&ms)
-				live = ms.HeapAlloc
-				st.Close()
-				runtime.GC()
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
-			b.ReportMetric(float64(live)/1e6, "live-heap-MB")
+			opt := Options{DatabaseURL: pgtest.Shared(b)}
+			start := time.Now()
+			fillScaleStore(b, n, opt, "")
+			b.Logf("built in %v", time.Since(start).Round(time.Second))
+			b.ResetTimer()
+			benchmarkOpen(b, "", opt)
 		})
 	}
+}
+
+func benchmarkOpen(b *testing.B, dir string, opt Options) {
+	var peak, live uint64
+	for b.Loop() {
+		st, err := OpenStore(context.Background(), dir, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapSys)
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		live = ms.HeapAlloc
+		st.Close()
+		runtime.GC()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+	b.ReportMetric(float64(live)/1e6, "live-heap-MB")
 }
 
 var benchQuestions = []string{
