@@ -182,7 +182,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Run(fmt.Sprintf("chunks=%d/chromem", n), func(b *testing.B) {
 			i := 0
 			for b.Loop() {
-				if _, err := st.vectors.coll.QueryEmbedding(ctx, vecs[i%len(vecs)], 40, nil, nil); err != nil {
+				if _, err := st.vectors.(*vectorIndex).coll.QueryEmbedding(ctx, vecs[i%len(vecs)], 40, nil, nil); err != nil {
 					b.Fatal(err)
 				}
 				i++

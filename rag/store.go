@@ -64,7 +64,7 @@ type Store struct {
 	embedder Embedder
 	aliases  *corpus.Aliases
 	now      func() time.Time
-	vectors  *vectorIndex
+	vectors  vectorLeg
 	dims     int    // of the stored vectors
 	instance string // this process's name in leases
 

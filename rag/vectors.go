@@ -12,9 +12,28 @@ import (
 	"github.com/philippgille/chromem-go"
 )
 
-// vectorIndex is the vector leg: chromem-go in memory, holding the stored
-// embeddings of every passage (never persisted by chromem itself; SQLite is
-// the truth), plus what filtering needs to know about each passage.
+// vectorLeg is where the vector half of hybrid search looks. The one
+// implemented, vectorIndex, holds every passage's vector in memory, filled
+// from the database at open and kept in step with it (Follow, on
+// PostgreSQL). A database with a vector index of its own — PostgreSQL
+// with pgvector — could answer behind these same methods instead, with
+// add and remove becoming no-ops; that is not built, the extension being
+// unavailable where marketbot is tested.
+type vectorLeg interface {
+	// add indexes passages; vectors must be unit length.
+	add(ctx context.Context, ids []int64, vecs [][]float32, meta []chunkMeta) error
+	// remove drops passages.
+	remove(ctx context.Context, ids []int64) error
+	// query returns the n passages nearest vec among those keep accepts.
+	query(ctx context.Context, vec []float32, n int, keep func(chunkMeta) bool) ([]candidate, error)
+	// count is how many passages are indexed.
+	count() int
+}
+
+// vectorIndex is the vector leg in memory: chromem-go, holding the stored
+// embeddings of every passage (never persisted by chromem itself; the
+// database is the truth), plus what filtering needs to know about each
+// passage.
 type vectorIndex struct {
 	coll *chromem.Collection
 	mu   sync.RWMutex
