@@ -39,7 +39,7 @@ func (q Question) threadKey() string {
 	if t == "" {
 		t = q.MessageID
 	}
-	return q.Platform + "\x00" + q.Conversation + "\x00" + t
+	return q.Platform + "|" + q.Conversation + "|" + t // no NUL: PostgreSQL text cannot hold it
 }
 
 // Reply is what the bot answers.
@@ -61,6 +61,21 @@ type Ledger interface {
 	RecordFeedback(ctx context.Context, answerID, user string, vote int) error
 }
 
+// Threads remembers the turns of conversation threads, so that a reply in
+// a thread is understood as a follow-up. The default is the bot's own
+// memory, in the process; the store's is durable and shared by replicas.
+type Threads interface {
+	AddTurn(ctx context.Context, key string, t rag.Turn) error
+	Turns(ctx context.Context, key string, n int, ttl time.Duration) ([]rag.Turn, error)
+}
+
+// A thread's last threadTurns turns are its context; it is forgotten
+// after threadTTL of silence.
+const (
+	threadTurns = 5
+	threadTTL   = 24 * time.Hour
+)
+
 // Answerer answers questions from the corpus.
 type Answerer interface {
 	Answer(ctx context.Context, question string, history []rag.Turn, onDelta func(string)) (rag.Answer, error)
@@ -80,6 +95,8 @@ type Options struct {
 	// Ledger de-duplicates deliveries and records answers and feedback;
 	// nil does neither (the terminal).
 	Ledger Ledger
+	// Threads remembers threads' turns; default: in the process.
+	Threads Threads
 	// Briefer writes on-demand briefings ("brief [topic]"); nil turns the
 	// command off.
 	Briefer Briefer
@@ -111,7 +128,7 @@ type Bot struct {
 	corpus   Corpus
 	ledger   Ledger
 	briefer  Briefer
-	memory   *memory
+	memory   Threads
 	threads  *keyedMutex
 	users    *limiters
 	channels *limiters
@@ -148,10 +165,14 @@ func New(a Answerer, c Corpus, opt Options) *Bot {
 		}
 		chanTop[id] = c.Topics
 	}
+	memory := opt.Threads
+	if memory == nil {
+		memory = newMemory(10000, threadTurns, opt.Now)
+	}
 	return &Bot{
 		chanLim: chanLim, chanTop: chanTop, metrics: opt.Metrics,
 		answerer: a, corpus: c, ledger: opt.Ledger, briefer: opt.Briefer, log: opt.Logger, now: opt.Now,
-		memory:   newMemory(10000, 5, 24*time.Hour, opt.Now),
+		memory:   memory,
 		threads:  newKeyedMutex(),
 		users:    newLimiters(orDefault(opt.UserPerMinute, 6), orDefault(opt.UserBurst, 3), opt.Now),
 		channels: newLimiters(orDefault(opt.ChannelPerMinute, 30), orDefault(opt.ChannelBurst, 10), opt.Now),
@@ -206,6 +227,8 @@ func (b *Bot) Claim(ctx context.Context, q Question) bool {
 // adapters call Claim first to drop repeated deliveries.
 func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Reply {
 	start := b.now()
+	// Kept in the store as text: no NUL, valid UTF-8 (PostgreSQL refuses both).
+	q.Text = strings.ToValidUTF8(strings.ReplaceAll(q.Text, "\x00", ""), "")
 	lang := corpus.DetectLang(q.Text)
 	ids := []any{"platform", q.Platform, "conversation", q.Conversation, "message", q.MessageID, "event", q.EventID}
 	log := b.log.With(ids...)
@@ -243,7 +266,7 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 	defer unlock()
 	history := q.History
 	if history == nil {
-		history = b.memory.turns(key)
+		history = b.turns(ctx, key, log)
 	}
 	ans, err := b.answerer.Answer(ctx, arg, history, onDelta)
 	if err != nil {
@@ -259,7 +282,7 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 	default:
 		b.metrics.answered("answered", b.now().Sub(start))
 	}
-	b.memory.add(key, rag.Turn{Question: ans.Standalone, Answer: ans.Text})
+	b.remember(ctx, key, rag.Turn{Question: ans.Standalone, Answer: ans.Text}, log)
 	r := Reply{Text: ans.Text, Citations: ans.Citations, Notices: ans.Notices, Fallback: ans.Fallback, NotFound: ans.NotFound, Lang: ans.Lang}
 	if b.ledger != nil && !ans.NotFound {
 		r.ID = newID()
@@ -273,10 +296,28 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 	return r
 }
 
-// KnowsThread reports whether the bot has answered in q's thread recently,
-// so that a reply there without a mention is a follow-up for it.
-func (b *Bot) KnowsThread(q Question) bool {
-	return q.Thread != "" && b.memory.turns(q.threadKey()) != nil
+// KnowsThread reports whether the bot (any replica of it, with durable
+// Threads) has answered in q's thread recently, so that a reply there
+// without a mention is a follow-up for it.
+func (b *Bot) KnowsThread(ctx context.Context, q Question) bool {
+	return q.Thread != "" && b.turns(ctx, q.threadKey(), b.log) != nil
+}
+
+// turns is a thread's context; a failure to read it is logged and the
+// question answered without it.
+func (b *Bot) turns(ctx context.Context, key string, log *slog.Logger) []rag.Turn {
+	turns, err := b.memory.Turns(ctx, key, threadTurns, threadTTL)
+	if err != nil {
+		log.Warn("could not read the thread's earlier turns; answering without them", "err", err)
+	}
+	return turns
+}
+
+// remember records a turn of a thread; a failure is logged.
+func (b *Bot) remember(ctx context.Context, key string, t rag.Turn, log *slog.Logger) {
+	if err := b.memory.AddTurn(ctx, key, t); err != nil {
+		log.Warn("could not remember the thread's turn", "err", err)
+	}
 }
 
 // Feedback records a user's vote (+1 or -1) on an answer.

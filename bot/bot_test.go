@@ -135,17 +135,18 @@ func TestHandleCommandsAndFailures(t *testing.T) {
 }
 
 func TestMemoryIsBounded(t *testing.T) {
-	m := newMemory(2, 3, time.Hour, time.Now)
+	ctx := context.Background()
+	m := newMemory(2, 3, time.Now)
 	for i, k := range []string{"a", "b", "a", "c"} {
-		m.add(k, rag.Turn{Question: string(rune('0' + i))})
+		m.AddTurn(ctx, k, rag.Turn{Question: string(rune('0' + i))})
 	}
-	if m.turns("b") != nil {
+	if turns, _ := m.Turns(ctx, "b", 5, time.Hour); turns != nil {
 		t.Error("the least recent thread was kept beyond the limit")
 	}
 	for range 5 {
-		m.add("a", rag.Turn{Question: "x"})
+		m.AddTurn(ctx, "a", rag.Turn{Question: "x"})
 	}
-	if n := len(m.turns("a")); n != 3 {
-		t.Errorf("thread keeps %d turns, want 3", n)
+	if turns, _ := m.Turns(ctx, "a", 5, time.Hour); len(turns) != 3 {
+		t.Errorf("thread keeps %d turns, want 3", len(turns))
 	}
 }

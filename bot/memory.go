@@ -2,19 +2,20 @@ package bot
 
 import (
 	"container/list"
+	"context"
 	"sync"
 	"time"
 
 	"github.com/marketbot/marketbot/rag"
 )
 
-// memory keeps the last turns of recent threads: at most size threads,
-// each forgotten after ttl without activity, keeping its last max turns.
+// memory keeps the last turns of recent threads in the process: at most
+// size threads, each keeping its last max turns. It is the Threads of a
+// bot without a durable one.
 type memory struct {
 	mu      sync.Mutex
 	size    int
 	max     int
-	ttl     time.Duration
 	now     func() time.Time
 	order   *list.List // of *thread, most recent first
 	threads map[string]*list.Element
@@ -26,29 +27,30 @@ type thread struct {
 	seen  time.Time
 }
 
-func newMemory(size, max int, ttl time.Duration, now func() time.Time) *memory {
-	return &memory{size: size, max: max, ttl: ttl, now: now, order: list.New(), threads: map[string]*list.Element{}}
+func newMemory(size, max int, now func() time.Time) *memory {
+	return &memory{size: size, max: max, now: now, order: list.New(), threads: map[string]*list.Element{}}
 }
 
-// turns returns a thread's remembered turns, oldest first.
-func (m *memory) turns(key string) []rag.Turn {
+// Turns returns a thread's last n remembered turns, oldest first, none
+// if it has been silent for longer than ttl.
+func (m *memory) Turns(_ context.Context, key string, n int, ttl time.Duration) ([]rag.Turn, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	el, ok := m.threads[key]
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	t := el.Value.(*thread)
-	if m.now().Sub(t.seen) > m.ttl {
+	if m.now().Sub(t.seen) > ttl {
 		m.order.Remove(el)
 		delete(m.threads, key)
-		return nil
+		return nil, nil
 	}
-	return append([]rag.Turn(nil), t.turns...)
+	return append([]rag.Turn(nil), t.turns[max(0, len(t.turns)-n):]...), nil
 }
 
-// add remembers a turn of a thread.
-func (m *memory) add(key string, turn rag.Turn) {
+// AddTurn remembers a turn of a thread.
+func (m *memory) AddTurn(_ context.Context, key string, turn rag.Turn) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	el, ok := m.threads[key]
@@ -68,4 +70,5 @@ func (m *memory) add(key string, turn rag.Turn) {
 		m.order.Remove(last)
 		delete(m.threads, last.Value.(*thread).key)
 	}
+	return nil
 }

@@ -168,7 +168,7 @@ func (s *Scheduler) post(ctx context.Context, t Target, run rag.BriefingRun) (st
 		return "", fmt.Errorf("post %s: %w", t.Name, err)
 	}
 	if s.Bot != nil && thread != "" {
-		s.Bot.Remember(t.Platform, t.Channel, thread, rag.Turn{Question: b.Headline, Answer: r.Text})
+		s.Bot.Remember(ctx, t.Platform, t.Channel, thread, rag.Turn{Question: b.Headline, Answer: r.Text})
 	}
 	return "posted", nil
 }
@@ -213,6 +213,6 @@ func minTime(a, b time.Time) time.Time {
 
 // Remember records a turn of a thread the bot started (a briefing), so
 // that replies there are understood as follow-ups.
-func (b *Bot) Remember(platform, conversation, thread string, t rag.Turn) {
-	b.memory.add(Question{Platform: platform, Conversation: conversation, Thread: thread}.threadKey(), t)
+func (b *Bot) Remember(ctx context.Context, platform, conversation, thread string, t rag.Turn) {
+	b.remember(ctx, Question{Platform: platform, Conversation: conversation, Thread: thread}.threadKey(), t, b.log)
 }

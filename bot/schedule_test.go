@@ -117,7 +117,7 @@ func TestSchedulerPostsEachRunOnce(t *testing.T) {
 	if req := briefer.reqs[0]; !req.Since.Equal(req.Until.Add(-24*time.Hour)) || req.Lang != "zh" {
 		t.Errorf("first briefing request = %+v, want the 24 h lookback", req)
 	}
-	if !core.KnowsThread(Question{Platform: "slack", Conversation: "C1", Thread: "thread-C1"}) {
+	if !core.KnowsThread(context.Background(), Question{Platform: "slack", Conversation: "C1", Thread: "thread-C1"}) {
 		t.Error("the briefing's thread is not remembered for follow-ups")
 	}
 	want := `

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -142,4 +143,51 @@ func (s *Store) LastBriefing(ctx context.Context, target string) (r BriefingRun,
 	}
 	r.Target, r.Slot, r.Since, r.Until = target, time.Unix(slot, 0), time.Unix(since, 0), time.Unix(until, 0)
 	return r, true, nil
+}
+
+// TurnRetention is how long conversation turns are kept.
+const TurnRetention = 7 * 24 * time.Hour
+
+// AddTurn records a turn of a conversation thread (key names it), for
+// follow-ups wherever they arrive: another replica, or after a restart.
+// Turns older than TurnRetention are forgotten.
+func (s *Store) AddTurn(ctx context.Context, key string, t Turn) error {
+	now := s.now()
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO turns (thread, question, answer, at_unix) VALUES ($1, $2, $3, $4)`,
+		key, t.Question, t.Answer, now.Unix()); err != nil {
+		return fmt.Errorf("remember turn: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM turns WHERE at_unix < $1`, now.Add(-TurnRetention).Unix()); err != nil {
+		return fmt.Errorf("remember turn: %w", err)
+	}
+	return nil
+}
+
+// Turns returns a thread's last n turns, oldest first; none when the
+// thread has been silent for longer than ttl.
+func (s *Store) Turns(ctx context.Context, key string, n int, ttl time.Duration) ([]Turn, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT question, answer, at_unix FROM turns WHERE thread = $1 ORDER BY id DESC LIMIT $2`, key, n)
+	if err != nil {
+		return nil, fmt.Errorf("thread turns: %w", err)
+	}
+	defer rows.Close()
+	var turns []Turn
+	var newest int64
+	for rows.Next() {
+		var t Turn
+		var at int64
+		if err := rows.Scan(&t.Question, &t.Answer, &at); err != nil {
+			return nil, fmt.Errorf("thread turns: %w", err)
+		}
+		newest = max(newest, at)
+		turns = append(turns, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("thread turns: %w", err)
+	}
+	if len(turns) == 0 || s.now().Sub(time.Unix(newest, 0)) > ttl {
+		return nil, nil
+	}
+	slices.Reverse(turns)
+	return turns, nil
 }

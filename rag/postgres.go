@@ -169,6 +169,12 @@ var postgresMigrations = []string{
 	);
 	CREATE INDEX chunk_changes_txid ON chunk_changes(txid);
 	CREATE INDEX chunk_changes_at ON chunk_changes(at_unix);`,
+	`CREATE TABLE turns (
+		id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, thread TEXT NOT NULL, question TEXT NOT NULL,
+		answer TEXT NOT NULL, at_unix BIGINT NOT NULL
+	);
+	CREATE INDEX turns_thread ON turns(thread, id);
+	CREATE INDEX turns_at ON turns(at_unix);`,
 }
 
 // migrateLock is the advisory lock that makes replicas starting together

@@ -383,3 +383,8 @@ func TestPostgresReplicasIngestTogether(t *testing.T) {
 		t.Errorf("%d articles stored (%v), want %d", stats.Articles, err, len(articles))
 	}
 }
+
+func TestPostgresTurns(t *testing.T) {
+	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	testTurns(t, openPG(t, pgtest.Shared(t), Options{Now: func() time.Time { return now }}), &now)
+}

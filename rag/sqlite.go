@@ -110,6 +110,11 @@ var sqliteMigrations = []string{
 	);`,
 	`ALTER TABLE feeds ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 	ALTER TABLE feeds ADD COLUMN lease_until_unix INTEGER NOT NULL DEFAULT 0;`,
+	`CREATE TABLE turns (
+		id INTEGER PRIMARY KEY, thread TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, at_unix INTEGER NOT NULL
+	);
+	CREATE INDEX turns_thread ON turns(thread, id);
+	CREATE INDEX turns_at ON turns(at_unix);`,
 }
 
 // migrate runs in one immediate transaction: a second process waits for

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -262,5 +263,42 @@ func TestOpenStoreRefusesNewerSchema(t *testing.T) {
 	st.Close()
 	if _, err := OpenStore(ctx, dir, Options{}); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Errorf("OpenStore on a newer schema: %v", err)
+	}
+}
+
+// TestTurns: a thread's last turns, oldest first, forgotten after its
+// silence outlasts the ttl.
+func TestTurns(t *testing.T) {
+	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	st, err := OpenStore(context.Background(), t.TempDir(), Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	testTurns(t, st, &now)
+}
+
+func testTurns(t *testing.T, st *Store, now *time.Time) {
+	ctx := context.Background()
+	for i := range 7 {
+		if err := st.AddTurn(ctx, "slack:C1:1.1", Turn{Question: fmt.Sprint("q", i), Answer: fmt.Sprint("a", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.AddTurn(ctx, "slack:C2:2.2", Turn{Question: "other"})
+	turns, err := st.Turns(ctx, "slack:C1:1.1", 5, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []string
+	for _, tu := range turns {
+		qs = append(qs, tu.Question)
+	}
+	if diff := cmp.Diff([]string{"q2", "q3", "q4", "q5", "q6"}, qs); diff != "" {
+		t.Errorf("turns (-want +got):\n%s", diff)
+	}
+	*now = now.Add(25 * time.Hour)
+	if turns, _ := st.Turns(ctx, "slack:C1:1.1", 5, 24*time.Hour); turns != nil {
+		t.Errorf("a thread silent for a day still has turns: %v", turns)
 	}
 }

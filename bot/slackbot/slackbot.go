@@ -46,7 +46,7 @@ type Config struct {
 // Core is what the adapter needs from the bot core.
 type Core interface {
 	Claim(ctx context.Context, q bot.Question) bool
-	KnowsThread(q bot.Question) bool
+	KnowsThread(ctx context.Context, q bot.Question) bool
 	Feedback(ctx context.Context, answerID, user string, vote int) error
 }
 
@@ -161,7 +161,7 @@ func (a *Adapter) event(eventID string, inner any) {
 		case ev.ChannelType == "im":
 		case strings.Contains(ev.Text, "<@"+a.botUserID+">"):
 			return // answered as an app_mention
-		case ev.ThreadTimeStamp != "" && a.core.KnowsThread(withPlatform(q)):
+		case ev.ThreadTimeStamp != "" && a.core.KnowsThread(a.ctx, withPlatform(q)):
 			// A follow-up in a thread the bot answered, without a mention.
 		default:
 			return

@@ -95,7 +95,8 @@ func retarget(lr *loadRequest, addr string) *loadRequest {
 // three gets one answer; one Feishu event sent to two gets one reply; the
 // briefing scheduled every minute is posted once per run; an article
 // ingested from the command line is found through another replica within
-// 5 s; with one replica killed, the others keep answering.
+// 5 s, and a follow-up in its thread is answered by yet another; with one
+// replica killed, the others keep answering.
 func TestReplicasShareOneDatabase(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs three serve processes and waits for a scheduled minute")
@@ -186,6 +187,18 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 		t.Errorf("the article ingested through the command line was not found by a replica: %.300s", lastFinal(rec, "CLOAD003"))
 	}
 	t.Logf("article ingested and answered about through another replica in %v", time.Since(ingested).Round(time.Millisecond))
+
+	// A reply in that thread, without a mention, reaching another replica:
+	// the thread is known there, and answered.
+	follow := slackLoadRequest(replicas[1].addr, signingSecret, 3, false)
+	follow.body = []byte(`{"type":"event_callback","team_id":"T1","event_id":"EvFollow","event":{"type":"message","channel_type":"channel",` +
+		`"user":"ULOAD003","channel":"CLOAD003","ts":"1750000000.100003","thread_ts":"1750000000.000003","text":"and who launched it?"}}`)
+	deliver(t, resign(follow, signingSecret))
+	for deadline := time.Now().Add(20 * time.Second); finals("CLOAD003") < 2; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a follow-up in a thread answered by another replica was not answered")
+		}
+	}
 
 	// One replica dies; the others go on answering.
 	replicas[0].cmd.Process.Kill()

@@ -93,7 +93,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}
 	ragMetrics := rag.NewMetrics(reg, st)
 	answerer := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log, Metrics: ragMetrics})
-	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Briefer: answerer, Now: e.now, Metrics: metrics,
+	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Threads: st, Briefer: answerer, Now: e.now, Metrics: metrics,
 		Channels: cfg.Channels, AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
 	pool := bot.NewPool(core, svc.workers, svc.queue)
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_queue_depth", Help: "Questions waiting for a worker."},
