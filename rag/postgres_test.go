@@ -185,6 +185,21 @@ func TestPostgresReplicas(t *testing.T) {
 	if claims != 1 {
 		t.Errorf("the briefing run was claimed %d times", claims)
 	}
+	// Its runner dies without finishing it: the next run is not held up,
+	// and the dead run can be taken over once it is stale.
+	next := BriefingRun{Target: "morning", Slot: now.Add(24 * time.Hour), Since: now, Until: now.Add(24 * time.Hour)}
+	if ok, err := two.ClaimBriefing(ctx, next); !ok || err != nil {
+		t.Errorf("the next run could not be claimed while the last is unfinished: %v %v", ok, err)
+	}
+	if ok, _ := two.ClaimBriefing(ctx, run); ok {
+		t.Error("a run just started was taken over")
+	}
+	mu.Lock()
+	now = now.Add(11 * time.Minute)
+	mu.Unlock()
+	if ok, _ := two.ClaimBriefing(ctx, run); !ok {
+		t.Error("a run left running by a dead replica could not be taken over")
+	}
 
 	feed := Feed{URL: "https://example.com/feed.xml", Every: 30 * time.Minute}
 	if ok, err := one.claimFeed(ctx, feed); !ok || err != nil {

@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"database/sql"
+	"net/http"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/marketbot/marketbot/rag/pgtest"
 )
@@ -61,4 +67,64 @@ func TestServeDatabaseErrors(t *testing.T) {
 			t.Errorf("%s: %v, want an error saying %q without the password", tc.url, err, tc.want)
 		}
 	}
+}
+
+// TestServeReadinessFollowsTheDatabase: /readyz answers 503 while the
+// database refuses connections, and 200 again once it takes them.
+func TestServeReadinessFollowsTheDatabase(t *testing.T) {
+	dbURL := pgtest.Shared(t)
+	env := map[string]string{"MARKETBOT_DATABASE_URL": dbURL, "MARKETBOT_ADDR": "127.0.0.1:0"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
+	defer func() { cancel(); <-done }()
+	addrRE := regexp.MustCompile(`serving on (\S+)`)
+	var addr string
+	for deadline := time.Now().Add(30 * time.Second); addr == ""; time.Sleep(20 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start:\n%s", stderr.String())
+		}
+	}
+	ready := func() int {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	waitFor := func(want int) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ready() != want; time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("/readyz did not become %d", want)
+			}
+		}
+	}
+	waitFor(http.StatusOK)
+	slash, query := strings.LastIndex(dbURL, "/"), strings.Index(dbURL, "?")
+	name := dbURL[slash+1 : query]
+	admin, err := sql.Open("pgx", dbURL[:slash]+"/postgres"+dbURL[query:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`ALTER DATABASE ` + name + ` ALLOW_CONNECTIONS false`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, name); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(http.StatusServiceUnavailable)
+	if _, err := admin.Exec(`ALTER DATABASE ` + name + ` ALLOW_CONNECTIONS true`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(http.StatusOK)
 }
