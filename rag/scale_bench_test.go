@@ -204,3 +204,31 @@ func BenchmarkSearch(b *testing.B) {
 		st.Close()
 	}
 }
+
+// BenchmarkSearchPostgres is the hybrid search, and its BM25 leg alone,
+// on PostgreSQL: BM25 scored in SQL over the postings table.
+func BenchmarkSearchPostgres(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprintf("chunks=%d", n), func(b *testing.B) {
+			opt := Options{DatabaseURL: pgtest.Shared(b)}
+			fillScaleStore(b, n, opt, "")
+			st, err := OpenStore(ctx, "", opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			for _, mode := range []Mode{Hybrid, BM25Only} {
+				b.Run(mode.String(), func(b *testing.B) {
+					i := 0
+					for b.Loop() {
+						if _, err := st.Search(ctx, benchQuestions[i%len(benchQuestions)], SearchOptions{Mode: mode}); err != nil {
+							b.Fatal(err)
+						}
+						i++
+					}
+				})
+			}
+		})
+	}
+}

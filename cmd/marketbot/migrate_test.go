@@ -128,3 +128,16 @@ func TestServeReadinessFollowsTheDatabase(t *testing.T) {
 	}
 	waitFor(http.StatusOK)
 }
+
+// TestDoctorDatabase: doctor opens the PostgreSQL store, and says when it
+// cannot, without the password.
+func TestDoctorDatabase(t *testing.T) {
+	lines, out, _ := doctorLines(t, map[string]string{"MARKETBOT_DATABASE_URL": pgtest.Shared(t)})
+	if len(lines) < 2 || lines[1] != "✓ store" || !strings.Contains(out, "PostgreSQL (MARKETBOT_DATABASE_URL)") {
+		t.Errorf("doctor on a reachable database:\n%s", out)
+	}
+	lines, out, err := doctorLines(t, map[string]string{"MARKETBOT_DATABASE_URL": "postgres://u:hunter2@127.0.0.1:1/x?connect_timeout=2"})
+	if err == nil || len(lines) < 2 || lines[1] != "✗ store" || !strings.Contains(out, "unreachable") || strings.Contains(out, "hunter2") {
+		t.Errorf("doctor on an unreachable database (%v):\n%s", err, out)
+	}
+}
