@@ -62,8 +62,8 @@ func CopyStore(ctx context.Context, dst, src *Store, progress func(done, total i
 		}
 		sum.Rows += n
 	}
-	if r, ok := dst.b.(interface{ resetIDs(context.Context) error }); ok {
-		if err := r.resetIDs(ctx); err != nil {
+	if r, ok := dst.b.(interface{ afterCopy(context.Context) error }); ok {
+		if err := r.afterCopy(ctx); err != nil {
 			return sum, err
 		}
 	}

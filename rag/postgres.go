@@ -54,6 +54,10 @@ func openPostgres(ctx context.Context, rawURL string, opt PoolOptions) (*postgre
 		opt.MaxIdleTime = 5 * time.Minute
 	}
 	cfg.ConnectTimeout = opt.ConnectTimeout
+	if _, set := cfg.RuntimeParams["jit"]; !set {
+		// Compiling a search's plan costs more than running it.
+		cfg.RuntimeParams["jit"] = "off"
+	}
 	where := redact(cfg)
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(opt.MaxConns)
@@ -94,7 +98,8 @@ func explainPG(err error) string {
 func (b *postgresDB) sqlDB() *sql.DB { return b.db }
 func (b *postgresDB) where() string  { return b.url }
 
-// postgresMigrations bring the schema from version i to i+1. Append; never edit.
+// postgresMigrations bring the schema from version i to i+1. Append; never
+// edit (version 1 was settled before any PostgreSQL store existed).
 var postgresMigrations = []string{
 	`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 	CREATE TABLE articles (
@@ -130,14 +135,26 @@ var postgresMigrations = []string{
 		UNIQUE (article_id, seq)
 	);
 	CREATE INDEX chunks_embedder ON chunks(embedder);
+	-- BM25: one row per (term, passage), with the passage's length, so
+	-- that scoring reads the index alone.
 	CREATE TABLE postings (
 		term TEXT NOT NULL,
 		chunk_id BIGINT NOT NULL,
 		title_tf INTEGER NOT NULL,
 		body_tf INTEGER NOT NULL,
-		PRIMARY KEY (term, chunk_id)
+		doc_len INTEGER NOT NULL,
+		PRIMARY KEY (term, chunk_id) INCLUDE (title_tf, body_tf, doc_len)
 	);
 	CREATE INDEX postings_chunk ON postings(chunk_id);
+	CREATE TABLE lex_totals (shard INTEGER PRIMARY KEY, passages BIGINT NOT NULL, tokens BIGINT NOT NULL);
+	CREATE TABLE chunk_changes (
+		seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		chunk_id BIGINT NOT NULL,
+		txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+		at_unix BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint
+	);
+	CREATE INDEX chunk_changes_txid ON chunk_changes(txid);
+	CREATE INDEX chunk_changes_at ON chunk_changes(at_unix);
 	CREATE TABLE handled (key TEXT PRIMARY KEY, at_unix BIGINT NOT NULL);
 	CREATE INDEX handled_at ON handled(at_unix);
 	CREATE TABLE answers (
@@ -149,32 +166,23 @@ var postgresMigrations = []string{
 		answer_id TEXT NOT NULL, "user" TEXT NOT NULL, vote INTEGER NOT NULL, at_unix BIGINT NOT NULL,
 		PRIMARY KEY (answer_id, "user")
 	);
+	CREATE TABLE turns (
+		id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, thread TEXT NOT NULL, question TEXT NOT NULL,
+		answer TEXT NOT NULL, at_unix BIGINT NOT NULL
+	);
+	CREATE INDEX turns_thread ON turns(thread, id);
+	CREATE INDEX turns_at ON turns(at_unix);
 	CREATE TABLE feeds (
 		url TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', etag TEXT NOT NULL DEFAULT '',
 		last_modified TEXT NOT NULL DEFAULT '', last_sync_unix BIGINT, last_ok_unix BIGINT,
-		failures INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT ''
+		failures INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+		lease_owner TEXT NOT NULL DEFAULT '', lease_until_unix BIGINT NOT NULL DEFAULT 0
 	);
 	CREATE TABLE briefings (
 		target TEXT NOT NULL, slot_unix BIGINT NOT NULL, state TEXT NOT NULL,
 		since_unix BIGINT NOT NULL, until_unix BIGINT NOT NULL, at_unix BIGINT NOT NULL,
 		PRIMARY KEY (target, slot_unix)
 	);`,
-	`ALTER TABLE feeds ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
-	ALTER TABLE feeds ADD COLUMN lease_until_unix BIGINT NOT NULL DEFAULT 0;
-	CREATE TABLE chunk_changes (
-		seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-		chunk_id BIGINT NOT NULL,
-		txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-		at_unix BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint
-	);
-	CREATE INDEX chunk_changes_txid ON chunk_changes(txid);
-	CREATE INDEX chunk_changes_at ON chunk_changes(at_unix);`,
-	`CREATE TABLE turns (
-		id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, thread TEXT NOT NULL, question TEXT NOT NULL,
-		answer TEXT NOT NULL, at_unix BIGINT NOT NULL
-	);
-	CREATE INDEX turns_thread ON turns(thread, id);
-	CREATE INDEX turns_at ON turns(at_unix);`,
 }
 
 // migrateLock is the advisory lock that makes replicas starting together
@@ -242,15 +250,27 @@ func (b *postgresDB) index(ctx context.Context, tx *sql.Tx, id int64, title, bod
 	for i, t := range terms {
 		tts[i], bts[i] = int32(titleTF[t]), int32(bodyTF[t])
 	}
-	// One round trip: the passage's lexical columns, its postings, and
-	// the change log entry for the other replicas (see changed).
+	// One round trip: the passage's lexical columns, its postings, the
+	// totals BM25 needs, and the change log entry for the other replicas
+	// (see changed).
 	_, err := tx.ExecContext(ctx, `
 		WITH c AS (UPDATE chunks SET body_terms = $5, terms_len = $6 WHERE id = $1),
-		l AS (INSERT INTO chunk_changes (chunk_id) VALUES ($1))
-		INSERT INTO postings (term, chunk_id, title_tf, body_tf)
-		SELECT t, $1, tt, bt FROM unnest($2::text[], $3::int[], $4::int[]) AS u(t, tt, bt)`, id, terms, tts, bts, body, length)
+		l AS (INSERT INTO chunk_changes (chunk_id) VALUES ($1)),
+		t AS (`+addTotals+` VALUES (`+totalsShard+`, 1, $6)
+			ON CONFLICT (shard) DO UPDATE SET passages = lex_totals.passages + 1, tokens = lex_totals.tokens + excluded.tokens)
+		INSERT INTO postings (term, chunk_id, title_tf, body_tf, doc_len)
+		SELECT t, $1, tt, bt, $6 FROM unnest($2::text[], $3::int[], $4::int[]) AS u(t, tt, bt)`, id, terms, tts, bts, body, length)
 	return err
 }
+
+// The passage count and token total (for BM25's N and average length)
+// are kept exactly, in rows sharded by connection so that concurrent
+// writers rarely wait on one another; the totals are their sums.
+const (
+	totalsShard = `pg_backend_pid() % 64`
+	addTotals   = `INSERT INTO lex_totals (shard, passages, tokens)`
+	sumTotals   = `SELECT coalesce(sum(passages), 0)::float8 AS n, greatest(coalesce(sum(tokens), 0)::float8 / greatest(sum(passages), 1), 1) AS avgdl FROM lex_totals`
+)
 
 // unindex deletes the passages' postings and logs their removal for the
 // other replicas.
@@ -259,7 +279,9 @@ func (b *postgresDB) unindex(ctx context.Context, tx *sql.Tx, ids []int64) error
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `
-		WITH l AS (INSERT INTO chunk_changes (chunk_id) SELECT unnest($1::bigint[]))
+		WITH l AS (INSERT INTO chunk_changes (chunk_id) SELECT unnest($1::bigint[])),
+		t AS (`+addTotals+` SELECT `+totalsShard+`, -count(*), -coalesce(sum(terms_len), 0) FROM chunks WHERE id = ANY($1::bigint[])
+			ON CONFLICT (shard) DO UPDATE SET passages = lex_totals.passages + excluded.passages, tokens = lex_totals.tokens + excluded.tokens)
 		DELETE FROM postings WHERE chunk_id = ANY($1::bigint[])`, ids)
 	return err
 }
@@ -339,14 +361,15 @@ func (b *postgresDB) bm25(ctx context.Context, terms []string, f timeFrame, limi
 	where, args := dateClause(f, []any{terms, titleWeight})
 	args = append(args, limit)
 	rows, err := b.db.QueryContext(ctx, `
-		WITH stats AS (SELECT count(*)::float8 AS n, coalesce(avg(terms_len), 1)::float8 AS avgdl FROM chunks),
+		WITH stats AS (`+sumTotals+`),
 		idf AS (
 			SELECT p.term, greatest(ln((s.n - count(*) + 0.5) / (count(*) + 0.5)), 1e-6) AS w
 			FROM postings p CROSS JOIN stats s WHERE p.term = ANY($1::text[]) GROUP BY p.term, s.n),
 		scored AS (
 			SELECT p.chunk_id, sum(i.w * (($2::float8 * p.title_tf + p.body_tf) * 2.2) /
-				(($2::float8 * p.title_tf + p.body_tf) + 1.2 * (0.25 + 0.75 * c.terms_len / s.avgdl))) AS score
-			FROM postings p JOIN idf i ON i.term = p.term JOIN chunks c ON c.id = p.chunk_id CROSS JOIN stats s
+				(($2::float8 * p.title_tf + p.body_tf) + 1.2 * (0.25 + 0.75 * p.doc_len / s.avgdl))) AS score
+			FROM postings p JOIN idf i ON i.term = p.term CROSS JOIN stats s
+			WHERE p.term = ANY($1::text[])
 			GROUP BY p.chunk_id)
 		SELECT c.id, c.article_id, f.score
 		FROM scored f JOIN chunks c ON c.id = f.chunk_id JOIN articles a ON a.id = c.article_id
@@ -362,7 +385,7 @@ func (b *postgresDB) docFreq(ctx context.Context, terms []string) (map[string]in
 	terms = distinct(terms)
 	df := make(map[string]int, len(terms))
 	var n int
-	if err := b.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&n); err != nil {
+	if err := b.db.QueryRowContext(ctx, `SELECT coalesce(sum(passages), 0) FROM lex_totals`).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("term statistics: %w", err)
 	}
 	for _, t := range terms {
@@ -386,24 +409,32 @@ func (b *postgresDB) docFreq(ctx context.Context, terms []string) (map[string]in
 }
 
 // phraseCount looks for the tokens, space-separated, in the stored body
-// tokens of the passages that hold the first one.
+// tokens of the passages that hold them all.
 func (b *postgresDB) phraseCount(ctx context.Context, toks []string, limit int) (int, error) {
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	distinctToks := distinct(toks)
 	var n int
 	err := b.db.QueryRowContext(ctx, `
 		SELECT count(*) FROM (
-			SELECT 1 FROM postings p JOIN chunks c ON c.id = p.chunk_id
-			WHERE p.term = $1 AND p.body_tf > 0 AND ' ' || c.body_terms || ' ' LIKE $2
-			LIMIT $3) x`, toks[0], "% "+esc.Replace(strings.Join(toks, " "))+" %", limit).Scan(&n)
+			SELECT 1 FROM chunks c
+			WHERE c.id IN (SELECT chunk_id FROM postings WHERE term = ANY($1::text[]) AND body_tf > 0
+				GROUP BY chunk_id HAVING count(*) = $2)
+			AND ' ' || c.body_terms || ' ' LIKE $3
+			LIMIT $4) x`, distinctToks, len(distinctToks), "% "+esc.Replace(strings.Join(toks, " "))+" %", limit).Scan(&n)
 	return n, err
 }
 
-// resetIDs moves the articles' id sequence past the ids copied in
-// explicitly (CopyStore), so that new articles do not collide with them.
-func (b *postgresDB) resetIDs(ctx context.Context) error {
+// afterCopy moves the articles' id sequence past the ids copied in
+// explicitly (CopyStore), so that new articles do not collide with them,
+// and vacuums, so that searches read the postings from their index alone
+// at once rather than when autovacuum comes by.
+func (b *postgresDB) afterCopy(ctx context.Context) error {
 	_, err := b.db.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('articles', 'id'), coalesce((SELECT max(id) FROM articles), 0) + 1, false)`)
+	if err == nil {
+		_, err = b.db.ExecContext(ctx, `VACUUM ANALYZE postings, chunks, lex_totals`)
+	}
 	if err != nil {
-		return fmt.Errorf("copy: reset ids: %w", err)
+		return fmt.Errorf("copy: %w", err)
 	}
 	return nil
 }
