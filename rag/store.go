@@ -1,7 +1,8 @@
 // Package rag indexes articles and answers from them: the durable store
-// (SQLite with an FTS5 index over normalised tokens and stored embeddings),
-// the in-memory vector index (chromem-go), ingest, hybrid retrieval and its
-// evaluation. It knows nothing of chat platforms.
+// (SQLite with an FTS5 index over normalised tokens and stored embeddings,
+// or PostgreSQL shared by several replicas), the in-memory vector index
+// (chromem-go), ingest, hybrid retrieval and its evaluation, cited answers
+// and briefings. It knows nothing of chat platforms.
 package rag
 
 import (
@@ -55,8 +56,9 @@ type Options struct {
 }
 
 // Store is the durable store — articles, their passages, the BM25 index
-// and the embeddings, in one SQLite file in WAL mode — and the in-memory
-// vector index filled from it. It is safe for concurrent use.
+// and the embeddings, in one SQLite file in WAL mode or a PostgreSQL
+// database — and the in-memory vector index filled from it. It is safe
+// for concurrent use.
 type Store struct {
 	db       *sql.DB
 	b        backend
