@@ -3,6 +3,7 @@ package rag
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 )
 
@@ -41,6 +42,23 @@ type backend interface {
 	phraseCount(ctx context.Context, toks []string, limit int) (int, error)
 	// size is how many bytes the database takes.
 	size(ctx context.Context) (int64, error)
+}
+
+// applyMigrations runs, in tx, the migrations after version, calling
+// record with each new version once its migration is applied.
+func applyMigrations(ctx context.Context, tx *sql.Tx, version int, migrations []string, record func(version int) error) error {
+	if version > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this marketbot knows (%d): upgrade marketbot", version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("migrate to version %d: %w", i+1, err)
+		}
+		if err := record(i + 1); err != nil {
+			return fmt.Errorf("migrate to version %d: %w", i+1, err)
+		}
+	}
+	return nil
 }
 
 // distinct is terms without repeats, in their order.

@@ -28,8 +28,9 @@ type PoolOptions struct {
 // title and in the body) scored in SQL with FTS5's formula, so that both
 // backends rank alike.
 type postgresDB struct {
-	db  *sql.DB
-	url string // without its password
+	db     *sql.DB
+	url    string    // without its password
+	pruned time.Time // when the change log was last pruned (changed)
 }
 
 // openPostgres connects to the database at rawURL, or says plainly why
@@ -208,16 +209,12 @@ func (b *postgresDB) migrate(ctx context.Context) error {
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
 		return fmt.Errorf("migrate: read version: %w", err)
 	}
-	if version > len(postgresMigrations) {
-		return fmt.Errorf("schema version %d is newer than this marketbot knows (%d): upgrade marketbot", version, len(postgresMigrations))
-	}
-	for i := version; i < len(postgresMigrations); i++ {
-		if _, err := tx.ExecContext(ctx, postgresMigrations[i]); err != nil {
-			return fmt.Errorf("migrate to version %d: %w", i+1, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, i+1); err != nil {
-			return fmt.Errorf("migrate to version %d: %w", i+1, err)
-		}
+	err = applyMigrations(ctx, tx, version, postgresMigrations, func(v int) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, v)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -309,7 +306,8 @@ func (b *postgresDB) cursor(ctx context.Context) (changeCursor, error) {
 
 // changed lists the passages added or removed since c (some perhaps seen
 // before: applying a change twice does no harm), and the cursor to read
-// from next. It drops entries older than a day.
+// from next. Every ten minutes it drops entries older than a day. Calls
+// must not overlap (Store.catchUp holds its lock).
 func (b *postgresDB) changed(ctx context.Context, c changeCursor) ([]int64, changeCursor, error) {
 	tx, err := b.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
@@ -339,7 +337,10 @@ func (b *postgresDB) changed(ctx context.Context, c changeCursor) ([]int64, chan
 		return nil, c, fmt.Errorf("change log: %w", err)
 	}
 	tx.Rollback()
-	b.db.ExecContext(ctx, `DELETE FROM chunk_changes WHERE at_unix < extract(epoch FROM now())::bigint - 86400`)
+	if time.Since(b.pruned) > 10*time.Minute {
+		b.db.ExecContext(ctx, `DELETE FROM chunk_changes WHERE at_unix < extract(epoch FROM now())::bigint - 86400`)
+		b.pruned = time.Now()
+	}
 	return distinctIDs(ids), next, nil
 }
 

@@ -129,16 +129,12 @@ func (b *sqliteDB) migrate(ctx context.Context) error {
 	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 		return fmt.Errorf("migrate: read version: %w", err)
 	}
-	if version > len(sqliteMigrations) {
-		return fmt.Errorf("schema version %d is newer than this marketbot knows (%d): upgrade marketbot", version, len(sqliteMigrations))
-	}
-	for i := version; i < len(sqliteMigrations); i++ {
-		if _, err := tx.ExecContext(ctx, sqliteMigrations[i]); err != nil {
-			return fmt.Errorf("migrate to version %d: %w", i+1, err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(sqliteMigrations))); err != nil {
-		return fmt.Errorf("migrate: set version: %w", err)
+	err = applyMigrations(ctx, tx, version, sqliteMigrations, func(v int) error {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v))
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	return tx.Commit()
 }
