@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -100,7 +99,7 @@ func TestServeUnderLoad(t *testing.T) {
 		"SLACK_BOT_TOKEN": "xoxb-load", "SLACK_SIGNING_SECRET": signingSecret, "SLACK_API_URL": slack.URL + "/api",
 		"FEISHU_APP_ID": "cli_load_test", "FEISHU_APP_SECRET": "load-secret", "FEISHU_MODE": "webhook",
 		"FEISHU_ENCRYPT_KEY": encryptKey, "FEISHU_BASE_URL": feishu.URL}
-	addr, stderr, stop := startServeForLoad(t, env)
+	addr, stderr, stop := startServe(t, env)
 	stopped := false
 	defer func() {
 		if !stopped {
@@ -203,45 +202,6 @@ func TestServeUnderLoad(t *testing.T) {
 		llm.calls.Load())
 	t.Logf("heap in use: %.1f MiB at the peak, %.1f MiB after the run and a GC (bound %d MiB); goroutines: %d before serve, %d after",
 		float64(peakHeap)/(1<<20), float64(ms.HeapInuse)/(1<<20), loadHeapBound>>20, goroutinesBefore, goroutinesAfter)
-}
-
-// startServeForLoad runs "marketbot serve" with env until stop is called,
-// and waits for it to be ready.
-func startServeForLoad(t *testing.T, env map[string]string) (addr string, stderr *syncBuffer, stop func()) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	stderr = &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, stderr)
-	}()
-	stop = func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("serve did not stop")
-		}
-	}
-	addrRE := regexp.MustCompile(`serving on (\S+)`)
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-			if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					return addr, stderr, stop
-				}
-			}
-		}
-		if time.Now().After(deadline) {
-			stop()
-			t.Fatalf("serve did not become ready:\n%s", stderr.String())
-		}
-	}
 }
 
 // loadRequest is one delivery and its acknowledgement.

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"database/sql"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -74,24 +71,8 @@ func TestServeDatabaseErrors(t *testing.T) {
 func TestServeReadinessFollowsTheDatabase(t *testing.T) {
 	dbURL := pgtest.Shared(t)
 	env := map[string]string{"MARKETBOT_DATABASE_URL": dbURL, "MARKETBOT_ADDR": "127.0.0.1:0"}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &stderr)
-	}()
-	defer func() { cancel(); <-done }()
-	addrRE := regexp.MustCompile(`serving on (\S+)`)
-	var addr string
-	for deadline := time.Now().Add(30 * time.Second); addr == ""; time.Sleep(20 * time.Millisecond) {
-		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start:\n%s", stderr.String())
-		}
-	}
+	addr, _, stop := startServe(t, env)
+	defer stop()
 	ready := func() int {
 		resp, err := http.Get("http://" + addr + "/readyz")
 		if err != nil {

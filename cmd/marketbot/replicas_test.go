@@ -6,67 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/marketbot/marketbot/rag/pgtest"
 )
-
-// replica is one "marketbot serve" process of several sharing a database.
-type replica struct {
-	cmd    *exec.Cmd
-	stderr *syncBuffer
-	addr   string
-	exited chan struct{}
-}
-
-func startReplica(t *testing.T, env []string) *replica {
-	t.Helper()
-	r := &replica{stderr: &syncBuffer{}, exited: make(chan struct{})}
-	r.cmd = exec.Command(os.Args[0])
-	r.cmd.Env = append([]string{"MARKETBOT_TEST_AS_MAIN=1", "MARKETBOT_TEST_ARGS=serve", "HOME=" + t.TempDir(),
-		"PATH=" + os.Getenv("PATH"), "MARKETBOT_ADDR=127.0.0.1:0"}, env...)
-	r.cmd.Stderr = r.stderr
-	if err := r.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { r.cmd.Wait(); close(r.exited) }()
-	t.Cleanup(func() {
-		r.cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-r.exited:
-		case <-time.After(30 * time.Second):
-			r.cmd.Process.Kill()
-		}
-		if t.Failed() {
-			t.Logf("replica %s's log (the end):\n%s", r.addr, tail(r.stderr.String(), 3000))
-		}
-	})
-	addrRE := regexp.MustCompile(`serving on (\S+)`)
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if m := addrRE.FindStringSubmatch(r.stderr.String()); m != nil {
-			r.addr = m[1]
-			if resp, err := http.Get("http://" + r.addr + "/readyz"); err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					return r
-				}
-			}
-		}
-		select {
-		case <-r.exited:
-			t.Fatalf("a replica exited:\n%s", r.stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("a replica did not become ready:\n%s", r.stderr.String())
-		}
-	}
-}
 
 // deliver sends a delivery and requires a 200.
 func deliver(t *testing.T, lr *loadRequest) {
@@ -122,7 +68,7 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 		"SLACK_BOT_TOKEN=xoxb-replicas", "SLACK_SIGNING_SECRET=" + signingSecret, "SLACK_API_URL=" + slack.URL + "/api",
 		"FEISHU_APP_ID=cli_replicas", "FEISHU_APP_SECRET=replicas-secret", "FEISHU_MODE=webhook",
 		"FEISHU_ENCRYPT_KEY=" + encryptKey, "FEISHU_BASE_URL=" + feishu.URL}
-	replicas := []*replica{startReplica(t, env), startReplica(t, env), startReplica(t, env)}
+	replicas := []*process{startProcess(t, env), startProcess(t, env), startProcess(t, env)}
 
 	finals := func(question string) int {
 		rec.mu.Lock()

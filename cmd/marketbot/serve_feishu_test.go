@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -12,7 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,22 +48,7 @@ func TestServeFeishuWebhook(t *testing.T) {
 	const key = "serve-encrypt-key"
 	env := map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "MARKETBOT_ADDR": "127.0.0.1:0", "FEISHU_APP_ID": "cli_serve_test",
 		"FEISHU_APP_SECRET": "s3cret", "FEISHU_MODE": "webhook", "FEISHU_ENCRYPT_KEY": key, "FEISHU_BASE_URL": fake.URL}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &stderr)
-	}()
-	var addr string
-	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := regexp.MustCompile(`serving on (\S+)`).FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-	}
-	if addr == "" {
-		t.Fatalf("serve did not start:\n%s", stderr.String())
-	}
+	addr, stderr, stop := startServe(t, env)
 	send := func(payload map[string]any) {
 		plain, _ := json.Marshal(payload)
 		body, _ := json.Marshal(map[string]string{"encrypt": feishuEncrypt(key, plain)})
@@ -110,10 +93,7 @@ func TestServeFeishuWebhook(t *testing.T) {
 			t.Errorf("%s not answered with %s", path, want)
 		}
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve: %v", err)
-	}
+	stop()
 	if strings.Contains(stderr.String(), "s3cret") || strings.Contains(stderr.String(), key) {
 		t.Error("a secret reached the logs")
 	}

@@ -32,6 +32,46 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// startServe runs "marketbot serve" in the test process with env until
+// stop is called (which requires it to stop cleanly), and waits for it to
+// be ready.
+func startServe(t *testing.T, env map[string]string) (addr string, stderr *syncBuffer, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, stderr)
+	}()
+	stop = func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not stop")
+		}
+	}
+	addrRE := regexp.MustCompile(`serving on (\S+)`)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+			if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return addr, stderr, stop
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("serve did not become ready:\n%s", stderr.String())
+		}
+	}
+}
+
 // TestServeSlack runs "marketbot serve" with Slack configured against a
 // fake Slack Web API and sends it a signed mention over HTTP.
 func TestServeSlack(t *testing.T) {
@@ -56,22 +96,7 @@ func TestServeSlack(t *testing.T) {
 	defer fake.Close()
 	env := map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "MARKETBOT_ADDR": "127.0.0.1:0",
 		"SLACK_BOT_TOKEN": "xoxb-secret-token", "SLACK_SIGNING_SECRET": "shh", "SLACK_API_URL": fake.URL + "/api"}
-	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &stderr)
-	}()
-	var addr string
-	addrRE := regexp.MustCompile(`serving on (\S+)`)
-	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-	}
-	if addr == "" {
-		t.Fatalf("serve did not start:\n%s", stderr.String())
-	}
+	addr, stderr, stop := startServe(t, env)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get("http://" + addr + path)
 		if err != nil || resp.StatusCode != 200 {
@@ -131,15 +156,7 @@ func TestServeSlack(t *testing.T) {
 	if strings.Contains(metrics, "xoxb-secret-token") || strings.Contains(metrics, "shh") {
 		t.Error("/metrics shows a secret")
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stop()
 	if strings.Contains(stderr.String(), "xoxb-secret-token") || strings.Contains(stderr.String(), "shh\"") {
 		t.Error("a secret reached the logs")
 	}

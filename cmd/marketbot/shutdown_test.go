@@ -28,18 +28,72 @@ func TestMain(m *testing.M) {
 	os.Exit(pgtest.Run(m))
 }
 
-// servingProcess is "marketbot serve" run as a process with Slack's HTTP
-// Events API against a fake Slack, and a fake model that holds every
-// request until release is closed.
+// process is "marketbot serve" run as a process (the test binary as
+// marketbot, see TestMain), ready on a loopback port; it is stopped with
+// SIGINT, then SIGKILL, when the test ends.
+type process struct {
+	cmd     *exec.Cmd
+	stderr  *syncBuffer
+	addr    string
+	exited  chan struct{}
+	exitErr error // once exited is closed
+}
+
+// startProcess starts serve with env (over a few defaults) and waits until
+// it is ready.
+func startProcess(t *testing.T, env []string) *process {
+	t.Helper()
+	p := &process{stderr: &syncBuffer{}, exited: make(chan struct{})}
+	p.cmd = exec.Command(os.Args[0])
+	p.cmd.Env = append([]string{"MARKETBOT_TEST_AS_MAIN=1", "MARKETBOT_TEST_ARGS=serve", "HOME=" + t.TempDir(),
+		"PATH=" + os.Getenv("PATH"), "MARKETBOT_ADDR=127.0.0.1:0"}, env...)
+	p.cmd.Stderr = p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.exitErr = p.cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() {
+		p.cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-p.exited:
+		case <-time.After(30 * time.Second):
+			p.cmd.Process.Kill()
+			<-p.exited
+		}
+		if t.Failed() {
+			t.Logf("serve %s's log (the end):\n%s", p.addr, tail(p.stderr.String(), 3000))
+		}
+	})
+	addrRE := regexp.MustCompile(`serving on (\S+)`)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(p.stderr.String()); m != nil {
+			p.addr = m[1]
+			if resp, err := http.Get("http://" + p.addr + "/readyz"); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return p
+				}
+			}
+		}
+		select {
+		case <-p.exited:
+			t.Fatalf("serve exited:\n%s", p.stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not become ready:\n%s", p.stderr.String())
+		}
+	}
+}
+
+// servingProcess is serve as a process with Slack's HTTP Events API
+// against a fake Slack, and a fake model that holds every request until
+// release is closed.
 type servingProcess struct {
-	cmd      *exec.Cmd
-	stderr   *syncBuffer
-	addr     string
+	*process
 	rec      *loadRecorder
 	arrived  chan struct{} // a question reached the model
 	release  chan struct{}
-	exited   chan struct{}
-	exitErr  error
 	released bool
 }
 
@@ -47,43 +101,22 @@ const shutdownSecret = "shutdown-signing-secret"
 
 func startServingProcess(t *testing.T) *servingProcess {
 	t.Helper()
-	p := &servingProcess{stderr: &syncBuffer{}, rec: &loadRecorder{}, arrived: make(chan struct{}, 10),
-		release: make(chan struct{}), exited: make(chan struct{})}
+	p := &servingProcess{rec: &loadRecorder{}, arrived: make(chan struct{}, 10), release: make(chan struct{})}
 	llm := newLoadLLM(func() {
 		p.arrived <- struct{}{}
 		<-p.release
 	})
+	t.Cleanup(llm.srv.Close)
 	slack := httptest.NewServer(p.rec.slackAPI())
-	t.Cleanup(func() {
+	t.Cleanup(slack.Close)
+	p.process = startProcess(t, []string{"MARKETBOT_DATA_DIR=" + t.TempDir(),
+		"OPENAI_BASE_URL=" + llm.srv.URL + "/v1", "OPENAI_API_KEY=sk-shutdown", "MARKETBOT_CHAT_MODEL=m", "MARKETBOT_LLM_TIMEOUT=2m",
+		"SLACK_BOT_TOKEN=xoxb-shutdown", "SLACK_SIGNING_SECRET=" + shutdownSecret, "SLACK_API_URL=" + slack.URL + "/api"})
+	t.Cleanup(func() { // before the process is stopped (cleanups run last first)
 		if !p.released {
 			close(p.release)
 		}
-		if p.cmd.ProcessState == nil {
-			p.cmd.Process.Kill()
-			<-p.exited
-		}
-		llm.srv.Close()
-		slack.Close()
 	})
-	p.cmd = exec.Command(os.Args[0])
-	p.cmd.Env = []string{"MARKETBOT_TEST_AS_MAIN=1", "MARKETBOT_TEST_ARGS=serve", "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"),
-		"MARKETBOT_DATA_DIR=" + t.TempDir(), "MARKETBOT_ADDR=127.0.0.1:0",
-		"OPENAI_BASE_URL=" + llm.srv.URL + "/v1", "OPENAI_API_KEY=sk-shutdown", "MARKETBOT_CHAT_MODEL=m", "MARKETBOT_LLM_TIMEOUT=2m",
-		"SLACK_BOT_TOKEN=xoxb-shutdown", "SLACK_SIGNING_SECRET=" + shutdownSecret, "SLACK_API_URL=" + slack.URL + "/api"}
-	p.cmd.Stderr = p.stderr
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.exitErr = p.cmd.Wait(); close(p.exited) }()
-	addrRE := regexp.MustCompile(`serving on (\S+)`)
-	for deadline := time.Now().Add(30 * time.Second); p.addr == ""; time.Sleep(20 * time.Millisecond) {
-		if m := addrRE.FindStringSubmatch(p.stderr.String()); m != nil {
-			p.addr = m[1]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start:\n%s", p.stderr.String())
-		}
-	}
 	return p
 }
 
