@@ -3,10 +3,12 @@ package rag
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/marketbot/marketbot/corpus"
@@ -62,6 +64,9 @@ type Answerer struct {
 	store *Store
 	model ChatModel // nil: extractive answers only
 	opt   AnswerOptions
+
+	mu           sync.Mutex
+	translations map[string]string // question → the model's translation of it
 }
 
 // NewAnswerer returns an answerer; model may be nil.
@@ -75,7 +80,7 @@ func NewAnswerer(store *Store, model ChatModel, opt AnswerOptions) *Answerer {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Answerer{store: store, model: model, opt: opt}
+	return &Answerer{store: store, model: model, opt: opt, translations: map[string]string{}}
 }
 
 // Answer answers question in its language. history holds the earlier turns
@@ -87,8 +92,22 @@ func NewAnswerer(store *Store, model ChatModel, opt AnswerOptions) *Answerer {
 func (a *Answerer) Answer(ctx context.Context, question string, history []Turn, onDelta func(string)) (Answer, error) {
 	ans := Answer{Question: question, Lang: corpus.DetectLang(question)}
 	ans.Standalone = a.standalone(ctx, question, history)
+	tc, err := a.store.CheckTime(ctx, ans.Standalone, SearchOptions{})
+	if err != nil {
+		return ans, err
+	}
+	newest := tc.Newest.Format(time.DateOnly)
+	if tc.Beyond {
+		ans.NotFound = true
+		ans.Text = fmt.Sprintf(message(ans.Lang, msgBeyond), newest)
+		return ans, nil
+	}
+	if tc.Stale {
+		ans.Notices = append(ans.Notices, fmt.Sprintf(message(ans.Lang, msgStale), newest))
+	}
 	start := time.Now()
-	passages, err := a.store.Search(ctx, ans.Standalone, SearchOptions{Top: a.opt.Passages})
+	opt := SearchOptions{Top: a.opt.Passages, Translation: a.translate(ctx, ans.Standalone)}
+	passages, err := a.store.Search(ctx, ans.Standalone, opt)
 	a.opt.Metrics.observeRetrieval(time.Since(start))
 	if err != nil {
 		return ans, err
@@ -138,71 +157,35 @@ func citations(passages []Passage, order []int) []Citation {
 	return out
 }
 
-// extractive answers by quoting the most relevant sentences of the best
-// passages, each cited (one number per article), under a one-line notice.
+// extractive answers by quoting the sentences that best answer the
+// question from the best passages, each cited (one number per article),
+// under a one-line notice. The passage whose sentences answer best comes
+// first.
 func (a *Answerer) extractive(ans Answer, passages []Passage, notice string) Answer {
 	ans.Fallback = true
 	ans.Notices = append(ans.Notices, notice)
-	// Sentences are chosen by the question's terms and those of the other
-	// names of what it mentions ("price" also finds 定价).
-	terms := map[string]bool{}
-	for _, t := range corpus.Tokens(ans.Standalone) {
-		terms[t] = true
+	r := newQuoteRanker(ans.Standalone, a.store.aliases)
+	type quote struct {
+		p     Passage
+		text  string
+		score int
 	}
-	for _, e := range a.store.aliases.Match(ans.Standalone) {
-		for _, n := range e.Names {
-			for _, t := range corpus.Tokens(n) {
-				terms[t] = true
-			}
-		}
-	}
-	num := map[int64]int{}
-	var quotes []string
+	var quotes []quote
 	for _, p := range passages[:min(a.opt.Quotes, len(passages))] {
-		if _, ok := num[p.ArticleID]; !ok {
-			num[p.ArticleID] = len(ans.Citations) + 1
-			ans.Citations = append(ans.Citations, citations([]Passage{p}, []int{0})[0])
-			ans.Citations[len(ans.Citations)-1].N = num[p.ArticleID]
-		}
-		quotes = append(quotes, "> "+bestSentences(p.Text, terms, 2)+" ["+strconv.Itoa(num[p.ArticleID])+"]")
+		text, score := r.best(p.Text, 2)
+		quotes = append(quotes, quote{p, text, score})
 	}
-	ans.Text = strings.Join(quotes, "\n")
+	slices.SortStableFunc(quotes, func(x, y quote) int { return y.score - x.score })
+	num := map[int64]int{}
+	var lines []string
+	for _, q := range quotes {
+		if _, ok := num[q.p.ArticleID]; !ok {
+			num[q.p.ArticleID] = len(ans.Citations) + 1
+			ans.Citations = append(ans.Citations, citations([]Passage{q.p}, []int{0})[0])
+			ans.Citations[len(ans.Citations)-1].N = num[q.p.ArticleID]
+		}
+		lines = append(lines, "> "+q.text+" ["+strconv.Itoa(num[q.p.ArticleID])+"]")
+	}
+	ans.Text = strings.Join(lines, "\n")
 	return ans
-}
-
-// bestSentences returns up to n sentences of text, in their order: those
-// sharing the most terms with the question, and stating a number when
-// that breaks a tie.
-func bestSentences(text string, terms map[string]bool, n int) string {
-	spans := corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400})
-	if len(spans) <= n {
-		return strings.Join(strings.Fields(text), " ")
-	}
-	type scored struct{ i, score int }
-	var ss []scored
-	for i, sp := range spans {
-		score := 0
-		seen := map[string]bool{}
-		for _, t := range corpus.Tokens(text[sp.Start:sp.End]) {
-			if terms[t] && !seen[t] {
-				seen[t] = true
-				score += 2
-			}
-		}
-		if number.MatchString(text[sp.Start:sp.End]) {
-			score++
-		}
-		ss = append(ss, scored{i, score})
-	}
-	slices.SortStableFunc(ss, func(x, y scored) int { return y.score - x.score })
-	ss = ss[:n]
-	slices.SortFunc(ss, func(x, y scored) int { return x.i - y.i })
-	var parts []string
-	for k, s := range ss {
-		if k > 0 && s.i != ss[k-1].i+1 {
-			parts = append(parts, "…")
-		}
-		parts = append(parts, strings.Join(strings.Fields(text[spans[s.i].Start:spans[s.i].End]), " "))
-	}
-	return strings.Join(parts, " ")
 }

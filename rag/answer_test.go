@@ -26,11 +26,14 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // fakeChat is an OpenAI-compatible /chat/completions endpoint whose
 // behaviour each test sets.
 type fakeChat struct {
-	mu       sync.Mutex
-	answer   func(system, user string) (status int, body string) // body: the reply text, or an error body
-	delay    time.Duration
-	calls    atomic.Int32
-	requests []map[string]any
+	mu             sync.Mutex
+	answer         func(system, user string) (status int, body string) // body: the reply text, or an error body
+	translate      func(question string) string                        // the reply to a request to translate; default: an empty reply
+	delay          time.Duration
+	translateDelay time.Duration
+	calls          atomic.Int32 // every request
+	answers        atomic.Int32 // requests other than translations
+	requests       []map[string]any
 }
 
 func (f *fakeChat) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -49,8 +52,18 @@ func (f *fakeChat) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.requests = append(f.requests, map[string]any{"model": req.Model, "stream": req.Stream})
-	answer, delay := f.answer, f.delay
+	answer, delay, translate, translateDelay := f.answer, f.delay, f.translate, f.translateDelay
 	f.mu.Unlock()
+	if strings.HasPrefix(req.Messages[0].Content, "You translate questions") {
+		reply := ""
+		if translate != nil {
+			reply = translate(req.Messages[1].Content)
+		}
+		answer = func(string, string) (int, string) { return http.StatusOK, reply }
+		delay = translateDelay
+	} else {
+		f.answers.Add(1)
+	}
 	select {
 	case <-time.After(delay):
 	case <-r.Context().Done():
@@ -219,12 +232,12 @@ func TestAnswerRetries429ThenAnswers(t *testing.T) {
 func TestAnswerWithoutModelOrEvidence(t *testing.T) {
 	st := builtinStore(t, Options{})
 	f, model := newFakeChat(t, func(string, string) (int, string) { return 200, "should not be called" })
-	ans, err := NewAnswerer(st, model, AnswerOptions{}).Answer(context.Background(), "What is the price of Bitcoin today?", nil, nil)
+	ans, err := NewAnswerer(st, model, AnswerOptions{}).Answer(context.Background(), "What is the price of Bitcoin?", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !ans.NotFound || f.calls.Load() != 0 || !strings.Contains(ans.Text, "found nothing") {
-		t.Errorf("unanswerable: %+v after %d model calls; want not-found without calling the model", ans, f.calls.Load())
+	if !ans.NotFound || f.answers.Load() != 0 || !strings.Contains(ans.Text, "found nothing") {
+		t.Errorf("unanswerable: %+v after %d model calls to answer; want not-found without asking the model to answer", ans, f.answers.Load())
 	}
 	ans, _ = NewAnswerer(st, nil, AnswerOptions{}).Answer(context.Background(), "比特币现在多少钱？", nil, nil)
 	if !strings.Contains(ans.Text, "没有找到") {
@@ -276,8 +289,8 @@ func TestFollowUps(t *testing.T) {
 		return 200, fmt.Sprintf("豆包主力模型的输入价格为0.0008元/千Tokens[%d]。", passageNumber(user, "0.0008"))
 	})
 	ans, err = NewAnswerer(st, model, AnswerOptions{}).Answer(context.Background(), "那价格呢？", history, nil)
-	if err != nil || ans.Standalone != "豆包大模型的价格是多少？" || f.calls.Load() != 2 {
-		t.Errorf("model rewrite: standalone %q after %d calls, %v", ans.Standalone, f.calls.Load(), err)
+	if err != nil || ans.Standalone != "豆包大模型的价格是多少？" || f.answers.Load() != 2 {
+		t.Errorf("model rewrite: standalone %q after %d calls to rewrite and answer, %v", ans.Standalone, f.answers.Load(), err)
 	}
 }
 

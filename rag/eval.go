@@ -18,7 +18,7 @@ var devsetYAML []byte
 // EvalQuestion is one question of an evaluation set.
 type EvalQuestion struct {
 	Q        string   `yaml:"q" json:"q"`
-	Kind     string   `yaml:"kind" json:"kind"`         // zh, en, trad, cross, date, or none (unanswerable)
+	Kind     string   `yaml:"kind" json:"kind"`         // zh, en, trad, en-zh, en-trad, zh-en, trad-en, date, or none (unanswerable)
 	Articles []string `yaml:"articles" json:"articles"` // file names (or paths) of articles that answer it
 	Phrase   string   `yaml:"phrase" json:"phrase"`     // text the answering passage contains
 }
@@ -47,6 +47,8 @@ type EvalScore struct {
 	Hit5      float64 `json:"hit_at_5"`         // answerable: share with one in the first five
 	MRR       float64 `json:"mrr"`              // answerable: mean reciprocal rank of the first answering passage
 	Nothing   float64 `json:"found_nothing"`    // unanswerable: share correctly answered with no passage
+	Shows     float64 `json:"shows_fact"`       // answers (mode "ask"): share of answerable questions whose answer shows the key phrase
+	NotFound  int     `json:"answered_nothing"` // answers (mode "ask"): answerable questions answered "nothing found"
 	Misses    []Miss  `json:"misses,omitempty"` // questions that failed
 }
 
@@ -123,6 +125,59 @@ func Evaluate(ctx context.Context, s *Store, qs []EvalQuestion, modes ...Mode) (
 		reports = append(reports, r)
 	}
 	return reports, nil
+}
+
+// EvaluateAnswers asks every question of an answerable kind, as a user
+// would, and scores what the answer shows: the share whose text holds the
+// key phrase (the asked fact), and how many were answered "nothing found";
+// for unanswerable ones, the share correctly answered so. Its mode is
+// "ask".
+func EvaluateAnswers(ctx context.Context, a *Answerer, qs []EvalQuestion) (EvalReport, error) {
+	r := EvalReport{Mode: "ask", Kinds: map[string]*EvalScore{}}
+	score := func(kind string) *EvalScore {
+		if r.Kinds[kind] == nil {
+			r.Kinds[kind] = &EvalScore{}
+		}
+		return r.Kinds[kind]
+	}
+	for _, q := range qs {
+		ans, err := a.Answer(ctx, q.Q, nil, nil)
+		if err != nil {
+			return EvalReport{}, fmt.Errorf("eval %q: %w", q.Q, err)
+		}
+		got := ""
+		if len(ans.Citations) > 0 {
+			got = path.Base(ans.Citations[0].Path)
+		}
+		if q.Kind == "none" {
+			sc := score("none")
+			sc.Questions++
+			if ans.NotFound {
+				sc.Nothing++
+			} else {
+				sc.Misses = append(sc.Misses, Miss{q.Q, got})
+			}
+			continue
+		}
+		shows := strings.Contains(corpus.Normalize(ans.Text), corpus.Normalize(q.Phrase))
+		for _, kind := range []string{q.Kind, "all"} {
+			sc := score(kind)
+			sc.Questions++
+			if shows {
+				sc.Shows++
+			} else if kind != "all" {
+				sc.Misses = append(sc.Misses, Miss{q.Q, got})
+			}
+			if ans.NotFound {
+				sc.NotFound++
+			}
+		}
+	}
+	for _, sc := range r.Kinds {
+		n := float64(max(sc.Questions, 1))
+		sc.Shows, sc.Nothing = sc.Shows/n, sc.Nothing/n
+	}
+	return r, nil
 }
 
 // answers reports whether passage p answers question q.

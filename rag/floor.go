@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/corpus/zhseg"
 )
 
 // The relevance floor. A question is a set of concepts: each entity or
@@ -22,17 +21,23 @@ import (
 // concept is one thing a question asks about: covered when a passage holds
 // the tokens of any one of its alternatives, in order.
 type concept struct {
-	weight float64
-	alts   [][]string
-	entity bool   // a named entity (not a trade word)
-	lang   string // "zh" or "en" for plain words of one language; "" for names, numbers and versions
-	known  bool   // the corpus has seen it
+	weight  float64
+	alts    [][]string // its names as asked and, for entities, in every language and script; then trans
+	asked   [][]string // the alternatives the question itself uses
+	trans   []bridged  // the bridge's translations of a plain word that the corpus holds, most used first
+	cands   []bridged  // the bridge's candidates, before the corpus is consulted
+	alias   bool       // an entity or trade word of the alias table
+	entity  bool       // a named entity (not a trade word)
+	lang    string     // "zh" or "en" for plain words of one language; "" for names, numbers and versions
+	known   bool       // the corpus has seen it
+	wording bool       // a lower-case English word: when unknown, the asker's own wording, not a name
 }
 
-// crossWeight scales a plain word of one language when judging a passage
-// in the other: without a dictionary, "launched" cannot be matched in a
-// Chinese passage, so it should not sink one that names what was asked.
-// Words the corpus never saw keep their weight: they mark what is absent.
+// crossWeight scales a plain word of one language that a passage in the
+// other lacks: the bridge's translations are candidates, and the passage
+// may say it otherwise ("public debut" is 公开亮相), so the miss should
+// not sink a passage that names what was asked. Names and Chinese words
+// the corpus never saw keep their weight: they mark what is absent.
 const crossWeight = 0.25
 
 var (
@@ -65,12 +70,12 @@ var (
 // tokens occurs.
 type phraseFreq func(toks []string) int
 
-// concepts analyses the question; freq and n are corpus statistics.
-func (q query) concepts(freq phraseFreq, n int) []concept {
-	idf := func(toks []string) float64 { return math.Log(1 + float64(n)/math.Max(float64(freq(toks)), 0.5)) }
-	word := func(toks []string, lang string) concept {
-		return concept{weight: idf(toks), alts: [][]string{toks}, lang: lang, known: freq(toks) > 0}
-	}
+// analyse reads the question as concepts, before consulting the corpus:
+// the entities and trade words it names, its Chinese content words, its
+// model-and-version compounds and its other informative English words
+// (phrases of the bridge's dictionary, such as "fiscal year", as one),
+// with the bridge's candidate translations of its plain words.
+func (q query) analyse() []concept {
 	// Capitalised words unknown to the corpus are names of what it lacks
 	// ("Tesla", "HBM"); lower-case unknown words are more likely the asker's
 	// own wording ("spoken") and weigh like an average concept.
@@ -78,17 +83,10 @@ func (q query) concepts(freq phraseFreq, n int) []concept {
 	for _, w := range capitalised.FindAllString(q.text, -1) {
 		names[strings.ToLower(w)] = true
 	}
-	text := corpus.Normalize(q.text)
-	// Words about time are the date filter's business.
-	for _, re := range []*regexp.Regexp{recentish, ymdZh, ymZh, yZh, ymEn, yEn, ymISO, monthNames} {
-		text = re.ReplaceAllString(text, " ")
-	}
-	for _, r := range relative {
-		text = r.re.ReplaceAllString(text, " ")
-	}
+	text := withoutTimeWords(corpus.Normalize(q.text))
 	var out []concept
 	for _, e := range q.entities {
-		c := concept{entity: e.Type != "term", known: true}
+		c := concept{alias: true, entity: e.Type != "term"}
 		for _, name := range e.Names {
 			toks := corpus.Tokens(name)
 			if len(toks) == 0 {
@@ -96,52 +94,110 @@ func (q query) concepts(freq phraseFreq, n int) []concept {
 			}
 			c.alts = append(c.alts, toks)
 			if re := nameRegexp(name); re.MatchString(text) {
-				c.weight = math.Max(c.weight, idf(toks))
+				c.asked = append(c.asked, toks)
 				text = re.ReplaceAllString(text, " ")
 			}
 		}
-		if c.weight > 0 {
+		if len(c.asked) > 0 {
 			out = append(out, c)
 		}
 	}
-	for _, w := range zhseg.Segment(text) {
+	for _, w := range chineseWords(text) {
 		if w.Content() && !chineseQuestionWords[w.Text] {
-			out = append(out, word(corpus.Tokens(w.Text), "zh"))
+			toks := corpus.Tokens(w.Text)
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "zh", cands: toEnglish(w.Text)})
 		}
 	}
 	for _, m := range compound.FindAllString(text, -1) {
-		if toks := corpus.Tokens(m); len(toks) > 1 {
-			out = append(out, word(toks, ""))
+		if toks := corpus.Tokens(m); len(toks) > 1 && !questionWords[toks[0]] { // "GPT 4", not "year 2025"
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}})
 			text = strings.Replace(text, m, " ", 1)
 		}
 	}
-	for _, t := range corpus.Tokens(latinOnly(text)) {
+	words := corpus.Tokens(latinOnly(text))
+	for i := 0; i < len(words); {
+		if phrase, cands := englishPhrase(words[i:]); phrase > 0 {
+			toks := words[i : i+phrase]
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "en", cands: cands, wording: !names[toks[0]]})
+			i += phrase
+			continue
+		}
+		t := words[i]
+		i++
 		if questionWords[t] {
 			continue
 		}
-		lang := "en"
+		c := concept{alts: [][]string{{t}}, asked: [][]string{{t}}, lang: "en", wording: !names[t]}
 		if t[0] >= '0' && t[0] <= '9' {
-			lang = ""
-		}
-		c := word([]string{t}, lang)
-		if !c.known && !names[t] {
-			c.weight = 0 // set below, once the known concepts are weighed
+			c.lang, c.wording = "", false
+		} else {
+			c.cands = toChinese(t)
 		}
 		out = append(out, c)
 	}
+	return out
+}
+
+// withoutTimeWords blanks out what a normalised question says about time,
+// which is the date filter's business.
+func withoutTimeWords(text string) string {
+	for _, re := range []*regexp.Regexp{recentish, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yEn, ymISO, rollingZh, rollingEn, monthNames} {
+		text = re.ReplaceAllString(text, " ")
+	}
+	for _, r := range relative {
+		text = r.re.ReplaceAllString(text, " ")
+	}
+	return text
+}
+
+// vocabulary lists the tokens whose corpus frequencies weigh the concepts.
+func vocabulary(cs []concept) []string {
+	var out []string
+	for _, c := range cs {
+		for _, a := range c.alts {
+			out = append(out, a...)
+		}
+		for _, b := range c.cands {
+			out = append(out, b.toks...)
+		}
+	}
+	return out
+}
+
+// weigh completes the concepts with corpus statistics (freq; n passages):
+// the translations the corpus holds, and each concept's weight, the
+// inverse document frequency of all its alternatives together — one
+// concept, however many words translate it (a structured query).
+func weigh(cs []concept, freq phraseFreq, n int) {
+	idf := func(df int) float64 { return math.Log(1 + float64(n)/math.Max(float64(df), 0.5)) }
 	var sum float64
 	var known int
-	for _, c := range out {
+	for i := range cs {
+		c := &cs[i]
+		if c.alias { // the names asked weigh
+			for _, a := range c.asked {
+				c.weight = math.Max(c.weight, idf(freq(a)))
+			}
+			c.known = true
+		} else {
+			c.trans = present(c.cands, freq)
+			df := freq(c.asked[0])
+			for _, t := range c.trans {
+				c.alts = append(c.alts, t.toks)
+				df += t.df
+			}
+			c.known = df > 0
+			c.weight = idf(min(df, n))
+		}
 		if c.known {
 			sum, known = sum+c.weight, known+1
 		}
 	}
-	for i := range out {
-		if out[i].weight == 0 && known > 0 {
-			out[i].weight = sum / float64(known)
+	for i := range cs {
+		if !cs[i].known && cs[i].wording && known > 0 {
+			cs[i].weight = sum / float64(known)
 		}
 	}
-	return out
 }
 
 // nameRegexp matches a normalised name in normalised text, on word
@@ -186,11 +242,6 @@ func coverage(concepts []concept, norm, lang string) float64 {
 	var total, covered float64
 	entities, entityHit := false, false
 	for _, c := range concepts {
-		w := c.weight
-		if c.lang != "" && c.lang != passageLang && c.known {
-			w *= crossWeight
-		}
-		total += w
 		hit := false
 		for _, alt := range c.alts {
 			if containsSeq(toks, at, alt) {
@@ -198,9 +249,13 @@ func coverage(concepts []concept, norm, lang string) float64 {
 				break
 			}
 		}
+		w := c.weight
 		if hit {
 			covered += w
+		} else if c.lang != "" && c.lang != passageLang && (c.known || c.wording) {
+			w *= crossWeight
 		}
+		total += w
 		entities = entities || c.entity
 		entityHit = entityHit || (c.entity && hit)
 	}

@@ -10,6 +10,8 @@ const (
 	msgUnverifiable
 	msgRemoved
 	msgUnsupported
+	msgBeyond
+	msgStale
 )
 
 var messages = map[messageID][3]string{ // en, zh, zh-Hant
@@ -42,6 +44,16 @@ var messages = map[messageID][3]string{ // en, zh, zh-Hant
 		"This answer cites no source: treat it as unverified.",
 		"此回答未引用任何来源，请视为未经核实。",
 		"此回答未引用任何來源，請視為未經核實。",
+	},
+	msgBeyond: { // %s: the newest article's date
+		"Nothing in my sources covers that period: the newest article I have is from %s. Add newer articles with \"marketbot ingest PATH|URL\", or configure feeds to keep the sources current.",
+		"我的资料没有覆盖这段时间：最新的一篇文章发表于%s。可以用“marketbot ingest 路径或网址”添加更新的文章，或配置订阅源（feeds）让资料保持更新。",
+		"我的資料沒有涵蓋這段時間：最新的一篇文章發表於%s。可以用「marketbot ingest 路徑或網址」加入較新的文章，或設定訂閱來源（feeds）讓資料保持更新。",
+	},
+	msgStale: {
+		"My newest source is from %s: \"latest\" here means as of that date.",
+		"资料中最新的文章发表于%s，以下“最新”情况截至该日期。",
+		"資料中最新的文章發表於%s，以下「最新」情況截至該日期。",
 	},
 }
 

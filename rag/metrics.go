@@ -9,13 +9,15 @@ import (
 
 // Metrics count retrieval and feed syncing; a nil *Metrics counts nothing.
 type Metrics struct {
-	retrieval prometheus.Histogram
-	feedSyncs *prometheus.CounterVec
-	feedItems *prometheus.CounterVec
+	retrieval    prometheus.Histogram
+	translations *prometheus.CounterVec
+	feedSyncs    *prometheus.CounterVec
+	feedItems    *prometheus.CounterVec
 }
 
 // NewMetrics returns metrics registered with reg:
-// marketbot_retrieval_seconds, marketbot_feed_syncs_total{outcome},
+// marketbot_retrieval_seconds, marketbot_translations_total{outcome},
+// marketbot_feed_syncs_total{outcome},
 // marketbot_feed_items_total{outcome}, and,
 // read from st when scraped, marketbot_store_bytes,
 // marketbot_store_articles and marketbot_store_passages.
@@ -23,12 +25,14 @@ func NewMetrics(reg prometheus.Registerer, st *Store) *Metrics {
 	m := &Metrics{
 		retrieval: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "marketbot_retrieval_seconds",
 			Help: "Time to retrieve the passages for a question.", Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5}}),
+		translations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_translations_total",
+			Help: "Questions translated into the other language by the model before retrieval, by outcome (translated, cached, failed)."}, []string{"outcome"}),
 		feedSyncs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_feed_syncs_total",
 			Help: "Feed syncs by outcome (ok, not_modified, error)."}, []string{"outcome"}),
 		feedItems: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_feed_items_total",
 			Help: "Feed items by outcome (added, updated, unchanged, duplicate, failed)."}, []string{"outcome"}),
 	}
-	reg.MustRegister(m.retrieval, m.feedSyncs, m.feedItems)
+	reg.MustRegister(m.retrieval, m.translations, m.feedSyncs, m.feedItems)
 	if st != nil {
 		stat := func(f func(Stats) int) func() float64 {
 			return func() float64 {
@@ -64,6 +68,12 @@ func NewMetrics(reg prometheus.Registerer, st *Store) *Metrics {
 func (m *Metrics) observeRetrieval(d time.Duration) {
 	if m != nil {
 		m.retrieval.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) observeTranslation(outcome string) {
+	if m != nil {
+		m.translations.WithLabelValues(outcome).Inc()
 	}
 }
 

@@ -82,3 +82,15 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
+
+const translateSystem = `You translate questions about the large-language-model market for a search engine. Translate the question the user sends into %s. Write company, product and model names as they are usually written in that language (字节跳动 ByteDance, 豆包 Doubao, 火山方舟 Volcano Engine Ark, 月之暗面 Moonshot AI, 英伟达 Nvidia); keep numbers, dates and versions as they are. Reply with the translated question only, on one line, nothing else.`
+
+// translatePrompt builds the messages that turn a question (in language
+// from) into the other language: English, or Simplified Chinese.
+func translatePrompt(question, from string) []llm.Message {
+	to := "English"
+	if from == "en" {
+		to = "Simplified Chinese (简体中文)"
+	}
+	return []llm.Message{{Role: "system", Content: fmt.Sprintf(translateSystem, to)}, {Role: "user", Content: question}}
+}

@@ -88,8 +88,8 @@ func TestParseTimeFrame(t *testing.T) {
 		"2025年1月20日发布了什么":                   {since: d("2025-01-19"), until: d("2025-01-28")},
 		"上个月的新闻":                            {since: d("2026-10-01"), until: d("2026-11-01")},
 		"news this week":                    {since: d("2026-11-23"), until: d("2026-11-30")},
-		"最新的Qwen模型":                         {recent: true},
-		"What is the latest Llama?":         {recent: true},
+		"最新的Qwen模型":                         {recent: true, latest: true},
+		"What is the latest Llama?":         {recent: true, latest: true},
 		"Qwen2.5有多少参数":                      {},
 	} {
 		if got := parseTimeFrame(q, now); got != want {

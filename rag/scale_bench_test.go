@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/embed"
 	"github.com/marketbot/marketbot/rag/pgtest"
 )
 
@@ -163,7 +164,11 @@ func BenchmarkSearch(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			v, err := st.embedder.(queryEmbedder).EmbedQuery(ctx, q, pq.extra, func(context.Context, []string) (map[string]int, int, error) { return df, total, nil })
+			var extra []embed.Term
+			for _, e := range pq.extra {
+				extra = append(extra, embed.Term{Text: e, Weight: 0.5})
+			}
+			v, err := st.embedder.(queryEmbedder).EmbedQuery(ctx, q, extra, func(context.Context, []string) (map[string]int, int, error) { return df, total, nil })
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -49,6 +49,9 @@ type SearchOptions struct {
 	Since      time.Time // keep articles published at or after; zero: as the question says
 	Until      time.Time // keep articles published before; zero: as the question says
 	Mode       Mode
+	// Translation is the question in the other language (from a language
+	// model), searched too; the relevance floor judges the union.
+	Translation string
 }
 
 func (o SearchOptions) withDefaults() SearchOptions {
@@ -85,65 +88,139 @@ type query struct {
 	entities []corpus.Entity // entities and trade words it names
 	extra    []string        // other names of those, to reach other languages and scripts
 	frame    timeFrame
+	concepts []concept // what it asks about, weighed on the corpus (see floor.go)
 }
 
 func (s *Store) parseQuery(q string, opt SearchOptions) query {
-	pq := query{text: q, terms: corpus.Tokens(q), entities: s.aliases.Match(q), frame: parseTimeFrame(q, s.now())}
+	pq := query{text: q, terms: corpus.Tokens(q), entities: s.aliases.Match(q), frame: s.timeFrame(q, opt)}
 	for _, e := range pq.entities {
 		pq.extra = append(pq.extra, e.Names...)
-	}
-	if !opt.Since.IsZero() || !opt.Until.IsZero() {
-		pq.frame.since, pq.frame.until = opt.Since, opt.Until
 	}
 	return pq
 }
 
+// timeFrame is the question's time frame, with the options' dates, when
+// given, in place of the question's.
+func (s *Store) timeFrame(q string, opt SearchOptions) timeFrame {
+	f := parseTimeFrame(q, s.now())
+	if !opt.Since.IsZero() || !opt.Until.IsZero() {
+		f.since, f.until = opt.Since, opt.Until
+	}
+	return f
+}
+
 // Search returns the passages that best answer the question, best first:
-// BM25 and vector candidates fused by reciprocal rank, the newest favoured
+// BM25 and vector candidates fused by reciprocal rank — BM25 over the
+// question and over its one-best translation by the bilingual bridge,
+// vectors over the question with its translations — the newest favoured
 // when the question asks for the latest, filtered by the dates the
-// question or the options give, above the relevance floor, and distinct —
+// question or the options give, above the relevance floor, and distinct:
 // at most PerArticle from one article, no repeated text. A question the
 // corpus cannot answer gets no passages.
 func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) ([]Passage, error) {
 	opt = opt.withDefaults()
-	q := s.parseQuery(question, opt)
 	pool := max(opt.Top*opt.PerArticle*poolFactor, 40)
-
-	df, n, err := s.docFreq(ctx, append(slices.Clone(q.terms), tokensOf(q.extra)...))
+	qs := []query{s.parseQuery(question, opt)}
+	if t := strings.TrimSpace(opt.Translation); t != "" && t != strings.TrimSpace(question) {
+		tq := s.parseQuery(t, opt)
+		tq.frame = qs[0].frame // the dates are the asker's
+		qs = append(qs, tq)
+	}
+	df, n, err := s.weighConcepts(ctx, qs)
 	if err != nil {
 		return nil, err
 	}
-	var bm, vec []candidate
-	var bmErr, vecErr error
-	var wg sync.WaitGroup
-	if opt.Mode != VectorOnly {
-		wg.Go(func() { bm, bmErr = s.bm25(ctx, q, df, n, pool) })
+
+	// The legs run in parallel, each into its own slot, so that fusion
+	// sees them in a fixed order.
+	type leg struct {
+		weight float64
+		find   func() ([]candidate, error)
+		found  []candidate
+		err    error
 	}
+	var legs []*leg
+	if opt.Mode != VectorOnly {
+		for _, q := range qs {
+			terms := append(slices.Clone(q.terms), q.bridged()...)
+			legs = append(legs, &leg{weight: 1, find: func() ([]candidate, error) { return s.bm25(ctx, terms, q.extra, q.frame, df, n, pool) }})
+		}
+	}
+	var dense *leg
 	if opt.Mode != BM25Only {
-		wg.Go(func() { vec, vecErr = s.vectorSearch(ctx, q, df, n, pool) })
+		dense = &leg{weight: s.vectorWeight(), find: func() ([]candidate, error) { return s.vectorSearch(ctx, qs, df, n, pool) }}
+		legs = append(legs, dense)
+	}
+	var wg sync.WaitGroup
+	for _, l := range legs {
+		wg.Go(func() { l.found, l.err = l.find() })
 	}
 	wg.Wait()
-	if err := errors.Join(bmErr, vecErr); err != nil {
+	weights := make([]float64, len(legs))
+	found := make([][]candidate, len(legs))
+	var errs []error
+	for i, l := range legs {
+		weights[i], found[i], errs = l.weight, l.found, append(errs, l.err)
+	}
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	fused := fuse(pool, []float64{1, s.vectorWeight()}, bm, vec)
+	fused := fuse(pool, weights, found...)
 	passages, norms, err := s.passages(ctx, fused)
 	if err != nil {
 		return nil, err
 	}
-	concepts := q.concepts(s.phraseFreq(ctx, df), n)
+	var trusted map[int64]bool
+	if dense != nil {
+		trusted = s.trustedDense(dense.found)
+	}
 	kept := passages[:0]
 	var aboutTitle []bool
 	for i, p := range passages {
-		if coverage(concepts, norms[i], p.Lang) >= minCoverage {
+		best := 0.0
+		for _, q := range qs {
+			best = max(best, coverage(q.concepts, norms[i], p.Lang))
+		}
+		if best >= minCoverage || trusted[p.ChunkID] {
 			kept = append(kept, p)
-			aboutTitle = append(aboutTitle, titleNamesEntity(concepts, p.Title))
+			aboutTitle = append(aboutTitle, titleNamesEntity(qs[0].concepts, p.Title))
 		}
 	}
-	if q.frame.recent {
+	if qs[0].frame.recent {
 		favourRecent(kept, aboutTitle)
 	}
 	return diversify(kept, opt), nil
+}
+
+// weighConcepts analyses the queries and weighs their concepts on the
+// corpus's statistics, which it returns: the document frequency of every
+// token the legs will use, and the number of passages.
+func (s *Store) weighConcepts(ctx context.Context, qs []query) (map[string]int, int, error) {
+	var vocab []string
+	for i := range qs {
+		qs[i].concepts = qs[i].analyse()
+		vocab = append(append(append(vocab, qs[i].terms...), tokensOf(qs[i].extra)...), vocabulary(qs[i].concepts)...)
+	}
+	df, n, err := s.docFreq(ctx, vocab)
+	if err != nil {
+		return nil, 0, err
+	}
+	freq := s.phraseFreq(ctx, df)
+	for _, q := range qs {
+		weigh(q.concepts, freq, n)
+	}
+	return df, n, nil
+}
+
+// bridged returns the tokens of the question's one-best translation by the
+// bridge, added to its own in the BM25 leg: the most used translation of
+// each word that has one.
+func (q query) bridged() []string {
+	var out []string
+	for _, c := range q.concepts {
+		out = append(out, c.best()...)
+	}
+	return out
 }
 
 // vectorWeight is the vector leg's weight in the fusion. The local
@@ -238,16 +315,16 @@ func diversify(cands []Passage, opt SearchOptions) []Passage {
 	return out
 }
 
-// bm25 is the lexical leg: BM25 over the question's tokens and those of
-// the other names of the entities it mentions. Tokens in more than
-// maxTermShare of the passages are left out (they weigh almost nothing in
-// BM25 and cost the most), keeping at least the rarest few.
-func (s *Store) bm25(ctx context.Context, q query, df map[string]int, n int, limit int) ([]candidate, error) {
-	terms := selectTerms(append(slices.Clone(q.terms), tokensOf(q.extra)...), df, n)
+// bm25 is the lexical leg: BM25 over the terms and those of the extra
+// names. Tokens in more than maxTermShare of the passages are left out
+// (they weigh almost nothing in BM25 and cost the most), keeping at least
+// the rarest few.
+func (s *Store) bm25(ctx context.Context, terms, extra []string, f timeFrame, df map[string]int, n int, limit int) ([]candidate, error) {
+	terms = selectTerms(append(slices.Clone(terms), tokensOf(extra)...), df, n)
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	return s.b.bm25(ctx, terms, q.frame, limit)
+	return s.b.bm25(ctx, terms, f, limit)
 }
 
 // scanCandidates reads rows of passage id, article id and score.
@@ -316,22 +393,42 @@ func dateClause(f timeFrame, args []any) (string, []any) {
 	return where, args
 }
 
-// vectorSearch is the vector leg: the question's embedding against every
-// stored passage vector.
-func (s *Store) vectorSearch(ctx context.Context, q query, df map[string]int, n int, limit int) ([]candidate, error) {
+// vectorSearch is the vector leg: the queries' embedding against every
+// stored passage vector. The local embedder gets one query of weighted
+// tokens: the question's, the other names of its entities at half weight,
+// and the bridge's translations of each word sharing that word's weight;
+// other embedders embed each query and search with their mean.
+func (s *Store) vectorSearch(ctx context.Context, qs []query, df map[string]int, n int, limit int) ([]candidate, error) {
 	var vec []float32
 	var err error
 	if qe, ok := s.embedder.(queryEmbedder); ok {
 		cached := func(context.Context, []string) (map[string]int, int, error) { return df, n, nil }
-		vec, err = qe.EmbedQuery(ctx, q.text, q.extra, cached)
-	} else {
-		var vecs [][]float32
-		text := q.text
-		if len(q.extra) > 0 {
-			text += " (" + strings.Join(q.extra, ", ") + ")"
+		var extra []embed.Term
+		for i, q := range qs {
+			if i > 0 {
+				extra = append(extra, embed.Term{Text: q.text, Weight: 1})
+			}
+			for _, e := range q.extra {
+				extra = append(extra, embed.Term{Text: e, Weight: 0.5})
+			}
+			for _, c := range q.concepts {
+				for _, t := range c.trans {
+					extra = append(extra, embed.Term{Text: strings.Join(t.toks, " "), Weight: 1 / float64(len(c.trans))})
+				}
+			}
 		}
-		if vecs, err = s.embedder.Embed(ctx, []string{text}); err == nil {
-			vec = vecs[0]
+		vec, err = qe.EmbedQuery(ctx, qs[0].text, extra, cached)
+	} else {
+		texts := make([]string, len(qs))
+		for i, q := range qs {
+			texts[i] = q.text
+			if len(q.extra) > 0 {
+				texts[i] += " (" + strings.Join(q.extra, ", ") + ")"
+			}
+		}
+		var vecs [][]float32
+		if vecs, err = s.embedder.Embed(ctx, texts); err == nil {
+			vec = mean(vecs)
 		}
 	}
 	if errors.Is(err, embed.ErrNoKnownTerms) {
@@ -341,12 +438,59 @@ func (s *Store) vectorSearch(ctx context.Context, q query, df map[string]int, n 
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	var keep func(chunkMeta) bool
-	if f := q.frame; !f.since.IsZero() || !f.until.IsZero() {
+	if f := qs[0].frame; !f.since.IsZero() || !f.until.IsZero() {
 		keep = func(m chunkMeta) bool {
 			return m.published != 0 && (f.since.IsZero() || m.published >= f.since.Unix()) && (f.until.IsZero() || m.published < f.until.Unix())
 		}
 	}
 	return s.vectors.query(ctx, vec, limit, keep)
+}
+
+// mean returns the unit-length mean of unit vectors.
+func mean(vecs [][]float32) []float32 {
+	if len(vecs) == 1 {
+		return vecs[0]
+	}
+	out := make([]float32, len(vecs[0]))
+	for _, v := range vecs {
+		for i, x := range v {
+			out[i] += x
+		}
+	}
+	var norm float64
+	for _, x := range out {
+		norm += float64(x) * float64(x)
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for i := range out {
+			out[i] *= inv
+		}
+	}
+	return out
+}
+
+// A semantic embedder matches across languages and paraphrases, which the
+// floor's words cannot always do: the dense leg's first few passages are
+// trusted, whatever their words, when their similarity to the question is
+// at least denseTrustSim (calibrated on the dev set: TestMeasureDenseTrust).
+const denseTrustTop = 3
+
+var denseTrustSim = 0.6
+
+// trustedDense returns the vector leg's passages that the floor must not
+// veto: none for the local embedder, which is lexical like the floor.
+func (s *Store) trustedDense(dense []candidate) map[int64]bool {
+	if s.embedder.Info().Name == "local" {
+		return nil
+	}
+	out := map[int64]bool{}
+	for _, c := range dense[:min(denseTrustTop, len(dense))] {
+		if c.score >= denseTrustSim {
+			out[c.chunk] = true
+		}
+	}
+	return out
 }
 
 // docFreq reports in how many passages each term occurs, and how many

@@ -33,7 +33,7 @@ type Embedder interface {
 // queryEmbedder is an optional ability of embedders whose query vectors
 // depend on corpus statistics, like the local lexical one.
 type queryEmbedder interface {
-	EmbedQuery(ctx context.Context, query string, extra []string, df embed.DocFreq) ([]float32, error)
+	EmbedQuery(ctx context.Context, query string, extra []embed.Term, df embed.DocFreq) ([]float32, error)
 }
 
 // Options configure a store.

@@ -68,9 +68,16 @@ func TestLocalEmbedQuery(t *testing.T) {
 	if _, err := l.EmbedQuery(context.Background(), "unseenword", nil, df); !errors.Is(err, ErrNoKnownTerms) {
 		t.Errorf("query of unseen terms: %v, want ErrNoKnownTerms", err)
 	}
-	withExtra, err := l.EmbedQuery(context.Background(), "unseenword", []string{"Kimi"}, df)
+	withExtra, err := l.EmbedQuery(context.Background(), "unseenword", []Term{{"Kimi", 0.5}}, df)
 	if err != nil || dot(withExtra, kimi[0]) < 0.99 {
 		t.Errorf("expansion terms not used: %v", err)
+	}
+	// A term's weight scales its tokens: a translation at a quarter weight
+	// leans the vector less towards it than the question's own word.
+	light, _ := l.EmbedQuery(context.Background(), "价格", []Term{{"Kimi", 0.25}}, df)
+	heavy, _ := l.EmbedQuery(context.Background(), "价格", []Term{{"Kimi", 1}}, df)
+	if dot(light, kimi[0]) >= dot(heavy, kimi[0]) {
+		t.Errorf("weight 0.25 leans %.3f towards the term, weight 1 %.3f: weights ignored", dot(light, kimi[0]), dot(heavy, kimi[0]))
 	}
 }
 

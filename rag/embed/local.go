@@ -58,19 +58,28 @@ type DocFreq func(ctx context.Context, terms []string) (df map[string]int, n int
 // corpus: there is nothing for the vector leg to match.
 var ErrNoKnownTerms = errors.New("no query term occurs in the corpus")
 
+// Term is a text added to a query with a weight: another name of an
+// entity it mentions, or a translation of one of its words.
+type Term struct {
+	Text   string
+	Weight float64 // in (0, 1]: how much each of its tokens counts, where one occurrence in the query counts 1
+}
+
 // EmbedQuery returns the vector of a query: its tokens weighted by
 // (1 + ln tf)·idf, idf = ln(1 + n/df), without tokens the corpus lacks.
-// Terms in extra (expansions such as other names of an entity) count at
-// half weight.
-func (l *Local) EmbedQuery(ctx context.Context, query string, extra []string, df DocFreq) ([]float32, error) {
+// Tokens of the extra terms that the query lacks count with their term's
+// weight (the largest, when several terms hold one token).
+func (l *Local) EmbedQuery(ctx context.Context, query string, extra []Term, df DocFreq) ([]float32, error) {
 	weights := map[string]float64{}
 	for _, tok := range corpus.Tokens(query) {
 		weights[tok]++
 	}
+	added := map[string]bool{}
 	for _, e := range extra {
-		for _, tok := range corpus.Tokens(e) {
-			if _, ok := weights[tok]; !ok {
-				weights[tok] = 0.5
+		for _, tok := range corpus.Tokens(e.Text) {
+			if w, ok := weights[tok]; !ok || (added[tok] && w < e.Weight) {
+				weights[tok] = e.Weight
+				added[tok] = true
 			}
 		}
 	}
@@ -91,7 +100,7 @@ func (l *Local) EmbedQuery(ctx context.Context, query string, extra []string, df
 		}
 		known = true
 		tf := w
-		if w >= 1 {
+		if !added[t] {
 			tf = 1 + math.Log(w)
 		}
 		l.add(v, t, tf*math.Log(1+float64(n)/float64(d)))

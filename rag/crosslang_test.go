@@ -1,0 +1,276 @@
+package rag
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Tests of answers across languages and of time honesty (the bridge, the
+// relative periods, the newest-article notices, extractive answers that
+// answer).
+
+func TestRelativePeriods(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC) // a Sunday
+	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	end := now.Add(time.Second)
+	for q, want := range map[string]timeFrame{
+		"最近一个月大模型市场有什么新闻？":                  {since: d("2026-11-06").Add(10 * time.Hour), until: end, recent: true},
+		"近一周有哪些新模型发布？":                      {since: d("2026-11-29").Add(10 * time.Hour), until: end},
+		"近一週有哪些新模型發布？":                      {since: d("2026-11-29").Add(10 * time.Hour), until: end},
+		"過去三個月的融資":                          {since: d("2026-09-06").Add(10 * time.Hour), until: end},
+		"近30天的降价":                           {since: d("2026-11-06").Add(10 * time.Hour), until: end},
+		"本周的新闻":                             {since: d("2026-11-30"), until: d("2026-12-07")},
+		"今年发布了哪些模型":                         {since: d("2026-01-01"), until: d("2027-01-01")},
+		"近期DeepSeek有什么动作":                   {since: d("2026-09-06").Add(10 * time.Hour), until: end, recent: true},
+		"上个季度的财报":                           {since: d("2026-07-01"), until: d("2026-10-01")},
+		"What happened this week?":          {since: d("2026-11-30"), until: d("2026-12-07")},
+		"funding news from the past month":  {since: d("2026-11-06").Add(10 * time.Hour), until: end},
+		"What has Zhipu released recently?": {since: d("2026-09-06").Add(10 * time.Hour), until: end, recent: true},
+		"Which models launched this year?":  {since: d("2026-01-01"), until: d("2027-01-01")},
+		"price cuts in the past 3 months":   {since: d("2026-09-06").Add(10 * time.Hour), until: end},
+		"Nvidia revenue in Q4 2024":         {since: d("2024-10-01"), until: d("2025-01-01").Add(monthMargin)},
+		"2024年第四季度营收":                       {since: d("2024-10-01"), until: d("2025-01-01").Add(monthMargin)},
+		// 最近 alone asks for the newest, not for a period; 月 and 周 in
+		// names are not periods.
+		"最近月之暗面发布了什么？": {recent: true},
+		"最近周鸿祎说了什么？":   {recent: true},
+		"目前火山方舟有哪些模型？": {recent: true, latest: true},
+	} {
+		if got := parseTimeFrame(q, now); got != want {
+			t.Errorf("parseTimeFrame(%q) =\n %+v, want\n %+v", q, got, want)
+		}
+	}
+}
+
+func TestTimeHonesty(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	st := builtinStore(t, Options{Now: func() time.Time { return now }})
+	a := NewAnswerer(st, nil, AnswerOptions{})
+	ctx := context.Background()
+	newest := "2025-08-07" // the built-in pack's newest article
+	for q, want := range map[string]string{
+		"最近一个月大模型市场有什么新闻？":                           "最新的一篇文章发表于" + newest,
+		"近一週有哪些新模型發布？":                               "最新的一篇文章發表於" + newest,
+		"What happened in the LLM market this week?": "the newest article I have is from " + newest,
+		"Which models launched this year?":           "the newest article I have is from " + newest,
+		"What has Zhipu released recently?":          "the newest article I have is from " + newest,
+	} {
+		ans, err := a.Answer(ctx, q, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.NotFound || !strings.Contains(ans.Text, want) || len(ans.Citations) != 0 || !strings.Contains(ans.Text, "marketbot ingest") {
+			t.Errorf("%q → %+v; want not found, naming the newest article's date (%q), suggesting ingest, citing nothing", q, ans, want)
+		}
+	}
+
+	// "Latest" questions are answered, with how current the sources are.
+	for q, want := range map[string]string{
+		"What is OpenAI's latest model?": "My newest source is from " + newest,
+		"目前火山方舟有哪些模型？":                   "资料中最新的文章发表于" + newest,
+	} {
+		ans, err := a.Answer(ctx, q, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.NotFound || len(ans.Notices) == 0 || !strings.Contains(ans.Notices[0], want) || len(ans.Citations) == 0 {
+			t.Errorf("%q → notices %q, %d citations; want an answer with the notice %q first", q, ans.Notices, len(ans.Citations), want)
+		}
+	}
+	// A question that asks for no period gets no notice, and within 30
+	// days of the newest article neither does a "latest" one.
+	ans, _ := a.Answer(ctx, "豆包大模型的价格是多少？", nil, nil)
+	if len(ans.Notices) != 1 { // the no-model notice alone
+		t.Errorf("plain question: notices %q", ans.Notices)
+	}
+	now = time.Date(2025, 8, 20, 0, 0, 0, 0, time.UTC)
+	ans, _ = a.Answer(ctx, "What is OpenAI's latest model?", nil, nil)
+	if len(ans.Notices) != 1 || strings.Contains(ans.Notices[0], newest) {
+		t.Errorf("13 days after the newest article: notices %q, want none about it", ans.Notices)
+	}
+	// An empty store says nothing about dates.
+	empty, err := OpenStore(ctx, t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	if tc, err := empty.CheckTime(ctx, "最近一个月的新闻", SearchOptions{}); err != nil || tc != (TimeCheck{}) {
+		t.Errorf("empty store: %+v, %v", tc, err)
+	}
+}
+
+func TestBridgeCrossesLanguages(t *testing.T) {
+	st := builtinStore(t, Options{})
+	for q, want := range map[string]string{
+		// English asks a Traditional article, with a dictionary phrase.
+		"What was Nvidia's total revenue for fiscal year 2025?": "2025-02-26-nvidia-fy2025-results.md",
+		// English asks a Simplified one, through words no alias names.
+		"Which models did StepFun show at its public debut?": "2024-03-23-stepfun-step-models-debut.md",
+		// Chinese asks an English one.
+		"GPT-4o mini每百万输入token收费多少？": "2024-07-18-openai-gpt-4o-mini.md",
+	} {
+		ps, err := st.Search(context.Background(), q, SearchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range ps {
+			got = append(got, path.Base(p.Path))
+		}
+		if len(got) == 0 || !strings.Contains(strings.Join(got, " "), want) {
+			t.Errorf("%q → %v, want %s among them", q, got, want)
+		}
+	}
+	// A translation must not make an absent thing present: 比特币 is one
+	// word (jieba splits it; CC-CEDICT joins it), which no passage holds.
+	for _, q := range []string{"比特币现在多少钱？", "比特幣的價格是多少？"} {
+		if got := firstArticle(t, st, q, SearchOptions{}); got != "" {
+			t.Errorf("unanswerable %q found %s", q, got)
+		}
+	}
+}
+
+func TestAnalyseBridges(t *testing.T) {
+	st := builtinStore(t, Options{})
+	qs := []query{st.parseQuery("What was the fiscal year revenue and the context window?", SearchOptions{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	asked := map[string]concept{}
+	for _, c := range qs[0].concepts {
+		asked[strings.Join(c.asked[0], " ")] = c
+	}
+	// Dictionary phrases are one concept each, not two words.
+	if _, ok := asked["fiscal year"]; !ok {
+		t.Errorf("concepts %v: want the phrase \"fiscal year\" as one", keys(asked))
+	}
+	if _, ok := asked["fiscal"]; ok {
+		t.Errorf("concepts %v: \"fiscal\" read alone", keys(asked))
+	}
+	// A translation is kept only where the corpus holds it.
+	for _, c := range qs[0].concepts {
+		for _, tr := range c.trans {
+			if tr.df == 0 {
+				t.Errorf("%v: translation %v that no passage holds", c.asked, tr.toks)
+			}
+		}
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestExtractiveAnswersAnswer(t *testing.T) {
+	st := builtinStore(t, Options{})
+	a := NewAnswerer(st, nil, AnswerOptions{})
+	for q, want := range map[string]string{
+		"What did ByteDance charge for Doubao at launch?":   "0.0008元/千Tokens", // a price, from a Chinese article
+		"豆包主力模型的输入价格是多少？":                                   "0.0008元/千Tokens",
+		"When did China's generative AI rules take effect?": "2023年8月15日起施行", // a date
+		"How many experts does Kimi K2 have?":               "384",           // a count
+	} {
+		ans, err := a.Answer(context.Background(), q, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, _, _ := strings.Cut(ans.Text, "\n")
+		if !strings.Contains(first, want) {
+			t.Errorf("%q: the first quote is\n  %s\nwant it to hold %q (the whole answer:\n%s)", q, first, want, ans.Text)
+		}
+	}
+}
+
+func TestAskedFor(t *testing.T) {
+	for q, want := range map[string]factKind{
+		"豆包多少钱？":                     amountFact,
+		"How much did OpenAI raise?": amountFact,
+		"火山方舟接入了多少个模型？":              countFact,
+		"How many experts?":          countFact,
+		"什么时候发布的？":                   dateFact,
+		"When did it launch?":        dateFact,
+		"Who led the round?":         nameFact,
+		"哪些厂商降价了？":                   nameFact,
+		"介绍一下豆包":                     anyFact,
+	} {
+		if got := askedFor(q); got != want {
+			t.Errorf("askedFor(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+func TestModelTranslationReachesTheOtherLanguage(t *testing.T) {
+	st := builtinStore(t, Options{})
+	var mu sync.Mutex
+	var prompts []string
+	f, model := newFakeChat(t, func(system, user string) (int, string) {
+		mu.Lock()
+		defer mu.Unlock()
+		prompts = append(prompts, user)
+		return 200, fmt.Sprintf("As of 2023-06-28, Ark launched with models from seven vendors [%d].", passageNumber(user, "七家"))
+	})
+	translated := map[string]string{"Which vendors' models could you use on Ark on day one?": "火山方舟上线首日可以使用哪些厂商的模型？"}
+	f.translate = func(q string) string { return translated[q] }
+	a := NewAnswerer(st, model, AnswerOptions{})
+	q := "Which vendors' models could you use on Ark on day one?"
+	ans, err := a.Answer(context.Background(), q, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if ans.NotFound || len(prompts) != 1 || !strings.Contains(prompts[0], "火山方舟") || !strings.Contains(prompts[0], "七家") {
+		t.Fatalf("answer %+v; the model was asked %d times, want once with the Chinese launch passage", ans, len(prompts))
+	}
+	// The translation is remembered: asking again does not translate again.
+	calls := f.calls.Load()
+	if _, err := a.Answer(context.Background(), q, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.calls.Load() - calls; got != 1 {
+		t.Errorf("the second asking made %d calls, want 1 (the answer; the translation cached)", got)
+	}
+}
+
+func TestModelTranslationNeverDelaysTheAnswer(t *testing.T) {
+	st := builtinStore(t, Options{})
+	f, model := newFakeChat(t, func(system, user string) (int, string) {
+		return 200, fmt.Sprintf("豆包主力模型的输入价格为0.0008元/千Tokens[%d]。", passageNumber(user, "0.0008"))
+	})
+	f.translate = func(string) string { return "never used" }
+	f.translateDelay = 10 * time.Second
+	start := time.Now()
+	ans, err := NewAnswerer(st, model, AnswerOptions{}).Answer(context.Background(), "豆包大模型的价格是多少？", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed > translateTimeout+2*time.Second {
+		t.Errorf("the answer took %v with a hanging translation; want the 3 s budget at most, then the bridge alone", elapsed)
+	}
+	if ans.Fallback || !strings.Contains(ans.Text, "0.0008") {
+		t.Errorf("answer %+v, want the model's", ans)
+	}
+}
+
+func TestTranslationReply(t *testing.T) {
+	for _, tc := range []struct{ reply, question, from, want string }{
+		{"Which models does Volcano Ark host?\n", "火山方舟接入了哪些模型？", "zh", "Which models does Volcano Ark host?"},
+		{"\n“火山方舟接入了哪些模型？”", "Which models does Ark host?", "en", "火山方舟接入了哪些模型？"},
+		{"火山方舟接入了哪些模型？", "火山方舟接入了哪些模型？", "zh", ""},         // an echo
+		{"豆包的价格是0.0008元[1]。", "豆包多少钱？", "zh", ""},          // same language: not a translation
+		{strings.Repeat("word ", 100), "豆包多少钱？", "zh", ""}, // too long
+	} {
+		if got := translation(tc.reply, tc.question, tc.from); got != tc.want {
+			t.Errorf("translation(%q) = %q, want %q", tc.reply, got, tc.want)
+		}
+	}
+}
