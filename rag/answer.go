@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -118,7 +119,7 @@ func (a *Answerer) Answer(ctx context.Context, question string, history []Turn, 
 		return ans, nil
 	}
 	if a.model == nil {
-		return a.extractive(ans, passages, message(ans.Lang, msgNoModel)), nil
+		return a.extractive(ctx, ans, passages, message(ans.Lang, msgNoModel))
 	}
 	text, err := a.model.Chat(ctx, answerPrompt(ans.Standalone, ans.Lang, passages), onDelta)
 	if err != nil {
@@ -127,7 +128,7 @@ func (a *Answerer) Answer(ctx context.Context, question string, history []Turn, 
 			reason = le.Reason
 		}
 		a.opt.Logger.WarnContext(ctx, "language model failed; answering extractively", "reason", reason, "err", err)
-		return a.extractive(ans, passages, message(ans.Lang, msgModelFailed)+" ("+reason+")"), nil
+		return a.extractive(ctx, ans, passages, message(ans.Lang, msgModelFailed)+" ("+reason+")")
 	}
 	c := checkCitations(text, passages, a.store.aliases)
 	ans.Removed = c.removed
@@ -135,7 +136,7 @@ func (a *Answerer) Answer(ctx context.Context, question string, history []Turn, 
 		a.opt.Logger.InfoContext(ctx, "dropped unsupported sentences", "count", len(c.removed))
 	}
 	if c.text == "" {
-		return a.extractive(ans, passages, message(ans.Lang, msgUnverifiable)), nil
+		return a.extractive(ctx, ans, passages, message(ans.Lang, msgUnverifiable))
 	}
 	ans.Text = c.text
 	ans.Citations = citations(passages, c.cited)
@@ -158,24 +159,29 @@ func citations(passages []Passage, order []int) []Citation {
 }
 
 // extractive answers by quoting the sentences that best answer the
-// question from the best passages, each cited (one number per article),
-// under a one-line notice. The passage whose sentences answer best comes
-// first.
-func (a *Answerer) extractive(ans Answer, passages []Passage, notice string) Answer {
+// question, from the passages that hold them (among those retrieved), each
+// cited (one number per article), under a one-line notice: the passage
+// whose sentences answer best comes first.
+func (a *Answerer) extractive(ctx context.Context, ans Answer, passages []Passage, notice string) (Answer, error) {
 	ans.Fallback = true
 	ans.Notices = append(ans.Notices, notice)
-	r := newQuoteRanker(ans.Standalone, a.store.aliases)
+	r, err := a.store.quoteRanker(ctx, ans.Standalone)
+	if err != nil {
+		return ans, err
+	}
 	type quote struct {
 		p     Passage
 		text  string
-		score int
+		score float64
 	}
 	var quotes []quote
-	for _, p := range passages[:min(a.opt.Quotes, len(passages))] {
+	for i, p := range passages {
 		text, score := r.best(p.Text, 2)
-		quotes = append(quotes, quote{p, text, score})
+		// Retrieval ranked the passages: its order counts too.
+		quotes = append(quotes, quote{p, text, score + rankScore*float64(len(passages)-i)/float64(len(passages))})
 	}
-	slices.SortStableFunc(quotes, func(x, y quote) int { return y.score - x.score })
+	slices.SortStableFunc(quotes, func(x, y quote) int { return cmp.Compare(y.score, x.score) })
+	quotes = quotes[:min(a.opt.Quotes, len(quotes))]
 	num := map[int64]int{}
 	var lines []string
 	for _, q := range quotes {
@@ -187,5 +193,5 @@ func (a *Answerer) extractive(ans Answer, passages []Passage, notice string) Ans
 		lines = append(lines, "> "+q.text+" ["+strconv.Itoa(num[q.p.ArticleID])+"]")
 	}
 	ans.Text = strings.Join(lines, "\n")
-	return ans
+	return ans, nil
 }

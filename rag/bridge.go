@@ -34,43 +34,59 @@ const (
 
 // chineseWords segments Chinese text into words (corpus/zhseg), then joins
 // neighbours that together make a word of the bridge's dictionary and
-// carry meaning: jieba's dictionary lacks 比特币 and splits 营收, which
-// CC-CEDICT knows.
+// carry meaning (jieba's dictionary lacks 比特币 and splits 营收, which
+// CC-CEDICT knows), and runs of single characters that carry meaning,
+// which are most often a name neither dictionary has (美光: Micron).
 func chineseWords(text string) []zhseg.Word {
 	segs := zhseg.Segment(text)
 	var out []zhseg.Word
 	for i := 0; i < len(segs); {
-		joined := false
-		for k := min(3, len(segs)-i); k >= 2; k-- {
-			var b strings.Builder
-			for _, w := range segs[i : i+k] {
-				b.WriteString(w.Text)
-			}
-			word := b.String()
-			if n := utf8.RuneCountInString(word); n <= 6 && allHan(word) && zhen.English(word) != nil && anyMeaning(segs[i:i+k]) {
-				out = append(out, zhseg.Word{Text: word})
-				i += k
-				joined = true
-				break
-			}
+		if k := dictionaryWord(segs[i:]); k > 0 {
+			out = append(out, zhseg.Word{Text: joined(segs[i : i+k])})
+			i += k
+			continue
 		}
-		if !joined {
-			out = append(out, segs[i])
-			i++
+		k := 0
+		for i+k < len(segs) && utf8.RuneCountInString(segs[i+k].Text) == 1 && meaningful(segs[i+k]) {
+			k++
 		}
+		if k >= 2 {
+			out = append(out, zhseg.Word{Text: joined(segs[i : i+k])})
+			i += k
+			continue
+		}
+		out = append(out, segs[i])
+		i++
 	}
 	return out
 }
 
-// anyMeaning reports whether one of the words is a content word or a
-// noun: 比特 + 币, 营 + 收, but not 多少 + 钱 or 的 + 话.
-func anyMeaning(ws []zhseg.Word) bool {
-	for _, w := range ws {
-		if w.Content() || strings.HasPrefix(w.POS, "n") {
-			return true
+// dictionaryWord returns how many of the first segments (2 or 3) make a
+// word of the bridge's dictionary of at most six characters, one of them
+// meaningful; 0 if none do.
+func dictionaryWord(segs []zhseg.Word) int {
+	for k := min(3, len(segs)); k >= 2; k-- {
+		w := joined(segs[:k])
+		if utf8.RuneCountInString(w) <= 6 && allHan(w) && zhen.English(w) != nil && slices.ContainsFunc(segs[:k], meaningful) {
+			return k
 		}
 	}
-	return false
+	return 0
+}
+
+func joined(ws []zhseg.Word) string {
+	var b strings.Builder
+	for _, w := range ws {
+		b.WriteString(w.Text)
+	}
+	return b.String()
+}
+
+// meaningful reports whether a segment is a content word, a noun or a
+// character unknown to jieba: 比特 and 币, 营 and 收, but not 多少 and 钱's
+// neighbours 的, 了 or 是.
+func meaningful(w zhseg.Word) bool {
+	return w.Content() || w.POS == "" || strings.HasPrefix(w.POS, "n")
 }
 
 func allHan(s string) bool {

@@ -18,6 +18,7 @@ type timeFrame struct {
 	since, until time.Time // until is exclusive
 	recent       bool      // it asks for recent news: the newest passages are favoured
 	latest       bool      // it asks for the latest or current state of things
+	year         int       // the year of an absolute date it names (0 for none, or a relative period)
 }
 
 // The patterns read normalised text (corpus.Normalize): Simplified
@@ -34,6 +35,9 @@ var (
 	recentish = regexp.MustCompile(`最新|最近|近期|近来|目前|当前|现在|如今|\blatest\b|\bmost recent\b|\brecent(ly)?\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bthese days\b`)
 	// latestish asks for the newest state of things, which a stale corpus
 	// can only give as of its newest article.
+	// fiscal periods are companies' own ("fiscal 2026" is Nvidia's year to
+	// January 2026), not calendar dates.
+	fiscal    = regexp.MustCompile(`\bfiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*季度?)?`)
 	latestish = regexp.MustCompile(`最新|目前|当前|现在|如今|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bmost recent\b`)
 )
 
@@ -156,7 +160,7 @@ const (
 // "近一个月", "this week", "recently", "最新", "latest". The most specific
 // absolute date wins; relative words are taken relative to now.
 func parseTimeFrame(question string, now time.Time) timeFrame {
-	q := corpus.Normalize(question)
+	q := fiscal.ReplaceAllString(corpus.Normalize(question), " ")
 	f := timeFrame{recent: recentish.MatchString(q), latest: latestish.MatchString(q)}
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
 	validYear := func(y int) bool { return y >= 1990 && y <= 2100 }
@@ -164,6 +168,7 @@ func parseTimeFrame(question string, now time.Time) timeFrame {
 		if !validYear(y) || mo < 1 || mo > 12 {
 			return false
 		}
+		f.year = y
 		f.since = time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
 		f.until = f.since.AddDate(0, 1, 0).Add(monthMargin)
 		return true
@@ -172,6 +177,7 @@ func parseTimeFrame(question string, now time.Time) timeFrame {
 		if !validYear(y) || qn < 1 || qn > 4 {
 			return false
 		}
+		f.year = y
 		f.since = time.Date(y, time.Month(3*qn-2), 1, 0, 0, 0, 0, time.UTC)
 		f.until = f.since.AddDate(0, 3, 0).Add(monthMargin)
 		return true
@@ -181,7 +187,7 @@ func parseTimeFrame(question string, now time.Time) timeFrame {
 		if validYear(y) && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
 			// Reports come after the event.
 			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-			f.since, f.until = t.AddDate(0, 0, -1), t.AddDate(0, 0, 8)
+			f.since, f.until, f.year = t.AddDate(0, 0, -1), t.AddDate(0, 0, 8), y
 			return f
 		}
 	}
@@ -211,7 +217,7 @@ func parseTimeFrame(question string, now time.Time) timeFrame {
 	for _, re := range []*regexp.Regexp{yZh, yEn} {
 		if m := re.FindStringSubmatch(q); m != nil {
 			if y := atoi(m[1]); validYear(y) {
-				f.since, f.until = year(y), year(y+1).Add(yearMargin)
+				f.since, f.until, f.year = year(y), year(y+1).Add(yearMargin), y
 				return f
 			}
 		}

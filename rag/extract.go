@@ -1,6 +1,8 @@
 package rag
 
 import (
+	"cmp"
+	"context"
 	"regexp"
 	"slices"
 	"strings"
@@ -49,7 +51,7 @@ func askedFor(question string) factKind {
 
 // What each kind of fact looks like in a sentence (normalised).
 var (
-	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|\d[\d.,]*\s*(?:%|元|美元|港元|欧元|亿|万|千|百万|倍|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b)`)
+	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|\d[\d.,]*\s*(?:%|元|美元|港元|欧元|亿|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b)`)
 	countRe  = regexp.MustCompile(`\d+\s*(?:个|家|款|种|位|名|项|张|次|块|台|款|场|人)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
 	dateRe   = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:in|since|by|on)\s+(?:\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b`)
 	latinRe  = regexp.MustCompile(`[A-Z][A-Za-z0-9]+(?:[- .][A-Z0-9][A-Za-z0-9.]*)*`)
@@ -62,8 +64,8 @@ func statesFact(kind factKind, sentence string, asked map[string]bool, aliases *
 	switch kind {
 	case amountFact:
 		return amountRe.MatchString(norm)
-	case countFact:
-		return countRe.MatchString(norm)
+	case countFact: // "384个专家", "125万tokens", "seven vendors"
+		return countRe.MatchString(norm) || amountRe.MatchString(norm)
 	case dateFact:
 		return dateRe.MatchString(norm)
 	case nameFact:
@@ -72,11 +74,8 @@ func statesFact(kind factKind, sentence string, asked map[string]bool, aliases *
 				return true
 			}
 		}
-		if corpus.DetectLang(sentence) == "en" {
-			return false // capitals begin English sentences: only known names count
-		}
-		for _, m := range latinRe.FindAllString(sentence, -1) {
-			if len(aliases.Match(m)) == 0 {
+		for _, m := range latinRe.FindAllStringIndex(sentence, -1) {
+			if m[0] > 0 && len(aliases.Match(sentence[m[0]:m[1]])) == 0 { // not the capital that begins a sentence
 				return true
 			}
 		}
@@ -86,48 +85,61 @@ func statesFact(kind factKind, sentence string, asked map[string]bool, aliases *
 
 // quoteRanker scores a passage's sentences for a question.
 type quoteRanker struct {
-	concepts []concept
+	concepts []concept // weighed on the corpus, with their translations
 	kind     factKind
 	asked    map[string]bool // ids of the entities the question names
 	aliases  *corpus.Aliases
 }
 
-func newQuoteRanker(question string, aliases *corpus.Aliases) quoteRanker {
-	q := query{text: question, entities: aliases.Match(question)}
-	r := quoteRanker{concepts: q.analyse(), kind: askedFor(question), asked: map[string]bool{}, aliases: aliases}
-	for _, e := range q.entities {
+// quoteRanker reads a question for ranking the sentences that answer it.
+func (s *Store) quoteRanker(ctx context.Context, question string) (quoteRanker, error) {
+	qs := []query{s.parseQuery(question, SearchOptions{})}
+	if _, _, err := s.weighConcepts(ctx, qs); err != nil {
+		return quoteRanker{}, err
+	}
+	r := quoteRanker{concepts: qs[0].concepts, kind: askedFor(question), asked: map[string]bool{}, aliases: s.aliases}
+	for _, e := range qs[0].entities {
 		r.asked[e.ID] = true
 	}
-	return r
+	return r, nil
 }
 
-// score counts the question's concepts a sentence holds (in any of their
-// names or translations), with a bonus for the kind of fact asked for and
-// a point for stating a number.
-func (r quoteRanker) score(sentence string) int {
+// Weights of a sentence's score.
+const (
+	conceptsScore = 10 // all of the question's concepts (by weight)
+	factScore     = 3  // the kind of fact asked for
+	numberScore   = 1  // a number
+	rankScore     = 4  // retrieval's order: the first passage's bonus (the last's is 4/n)
+)
+
+// score rates how well a sentence answers: the share of the question's
+// concepts (by weight) it holds, in any of their names or translations,
+// and whether it states the kind of fact asked for, or a number.
+func (r quoteRanker) score(sentence string) float64 {
 	toks := corpus.Tokens(sentence)
 	at := map[string][]int{}
 	for i, t := range toks {
 		at[t] = append(at[t], i)
 	}
-	score := 0
+	var total, covered float64
 	for _, c := range r.concepts {
-		alts := slices.Clone(c.alts)
-		for _, b := range c.cands {
-			alts = append(alts, b.toks)
-		}
-		for _, alt := range alts {
+		total += c.weight
+		for _, alt := range c.alts {
 			if len(alt) > 0 && containsSeq(toks, at, alt) {
-				score += 2
+				covered += c.weight
 				break
 			}
 		}
 	}
+	var score float64
+	if total > 0 {
+		score = conceptsScore * covered / total
+	}
 	if r.kind != anyFact && statesFact(r.kind, sentence, r.asked, r.aliases) {
-		score += 3
+		score += factScore
 	}
 	if number.MatchString(sentence) {
-		score++
+		score += numberScore
 	}
 	return score
 }
@@ -135,17 +147,20 @@ func (r quoteRanker) score(sentence string) int {
 // best returns up to n sentences of text: the one that best answers
 // first, then the next best, with "…" where they are not adjacent; and
 // the best sentence's score.
-func (r quoteRanker) best(text string, n int) (string, int) {
+func (r quoteRanker) best(text string, n int) (string, float64) {
 	spans := corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400})
 	if len(spans) == 0 {
 		return strings.Join(strings.Fields(text), " "), 0
 	}
-	type scored struct{ i, score int }
+	type scored struct {
+		i     int
+		score float64
+	}
 	ss := make([]scored, len(spans))
 	for i, sp := range spans {
 		ss[i] = scored{i, r.score(text[sp.Start:sp.End])}
 	}
-	slices.SortStableFunc(ss, func(x, y scored) int { return y.score - x.score })
+	slices.SortStableFunc(ss, func(x, y scored) int { return cmp.Compare(y.score, x.score) })
 	ss = ss[:min(n, len(ss))]
 	var b strings.Builder
 	for k, s := range ss {

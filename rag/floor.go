@@ -31,6 +31,9 @@ type concept struct {
 	lang    string     // "zh" or "en" for plain words of one language; "" for names, numbers and versions
 	known   bool       // the corpus has seen it
 	wording bool       // a lower-case English word: when unknown, the asker's own wording, not a name
+	name    bool       // a name written capitalised (not one of the alias table): weighs nothing, but…
+	version bool       // a name with a version (GPT-6)…
+	absent  bool       // …when the corpus has never seen it, nothing can answer: no passage covers the question
 }
 
 // crossWeight scales a plain word of one language that a passage in the
@@ -39,6 +42,12 @@ type concept struct {
 // not sink a passage that names what was asked. Names and Chinese words
 // the corpus never saw keep their weight: they mark what is absent.
 const crossWeight = 0.25
+
+// unknownCrossWeight scales a Chinese word of the bridge's dictionary that neither
+// the corpus nor its translations hold, missing from a passage in the
+// other language: perhaps the asker's wording (律师资格考试 is a "bar
+// exam"), perhaps a mark of what is absent (房地产).
+const unknownCrossWeight = 0.5
 
 var (
 	// compound matches a name with a version: GPT-6, DeepSeek-R2, Qwen 2.5.
@@ -85,6 +94,12 @@ func (q query) analyse() []concept {
 	}
 	text := withoutTimeWords(corpus.Normalize(q.text))
 	var out []concept
+	for _, run := range nameRuns(q.text) {
+		if !namesEntity(q.entities, corpus.Normalize(run)) {
+			toks := corpus.Tokens(run)
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: toChinese(strings.Join(toks, " "))})
+		}
+	}
 	for _, e := range q.entities {
 		c := concept{alias: true, entity: e.Type != "term"}
 		for _, name := range e.Names {
@@ -109,8 +124,8 @@ func (q query) analyse() []concept {
 		}
 	}
 	for _, m := range compound.FindAllString(text, -1) {
-		if toks := corpus.Tokens(m); len(toks) > 1 && !questionWords[toks[0]] { // "GPT 4", not "year 2025"
-			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}})
+		if toks := corpus.Tokens(m); len(toks) > 1 && !questionWords[toks[0]] && !isYear(toks[len(toks)-1]) { // "GPT 4", not "year 2025" or "fiscal 2026"
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, version: true})
 			text = strings.Replace(text, m, " ", 1)
 		}
 	}
@@ -136,6 +151,51 @@ func (q query) analyse() []concept {
 		out = append(out, c)
 	}
 	return out
+}
+
+// nameRun matches names written capitalised: "Safe Superintelligence",
+// "HBM", "Scale AI".
+var nameRun = regexp.MustCompile(`[A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9]*)*`)
+
+// calendarWords are capitalised without being names.
+var calendarWords = regexp.MustCompile(`\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)
+
+// nameRuns returns the capitalised runs of a question, without its first
+// word, which is capitalised as the sentence begins.
+func nameRuns(question string) []string {
+	question = calendarWords.ReplaceAllString(question, " ")
+	var out []string
+	start := len(question) - len(strings.TrimLeft(question, " \t\"'“"))
+	for _, m := range nameRun.FindAllStringIndex(question, -1) {
+		run := question[m[0]:m[1]]
+		if m[0] == start {
+			_, rest, ok := strings.Cut(run, " ")
+			if !ok {
+				continue
+			}
+			run = rest
+		}
+		out = append(out, run)
+	}
+	return out
+}
+
+// namesEntity reports whether a normalised run holds a name of one of the
+// entities.
+func namesEntity(es []corpus.Entity, run string) bool {
+	for _, e := range es {
+		for _, name := range e.Names {
+			if nameRegexp(name).MatchString(run) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isYear reports whether a token is a year such as 2025.
+func isYear(t string) bool {
+	return len(t) == 4 && (strings.HasPrefix(t, "19") || strings.HasPrefix(t, "20")) && strings.Trim(t, "0123456789") == ""
 }
 
 // withoutTimeWords blanks out what a normalised question says about time,
@@ -174,6 +234,10 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 	var known int
 	for i := range cs {
 		c := &cs[i]
+		if c.name {
+			c.absent = freq(c.asked[0]) == 0 && len(present(c.cands, freq)) == 0
+			continue
+		}
 		if c.alias { // the names asked weigh
 			for _, a := range c.asked {
 				c.weight = math.Max(c.weight, idf(freq(a)))
@@ -188,6 +252,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			}
 			c.known = df > 0
 			c.weight = idf(min(df, n))
+			c.absent = c.version && !c.known
 		}
 		if c.known {
 			sum, known = sum+c.weight, known+1
@@ -242,6 +307,9 @@ func coverage(concepts []concept, norm, lang string) float64 {
 	var total, covered float64
 	entities, entityHit := false, false
 	for _, c := range concepts {
+		if c.absent {
+			return 0
+		}
 		hit := false
 		for _, alt := range c.alts {
 			if containsSeq(toks, at, alt) {
@@ -250,10 +318,14 @@ func coverage(concepts []concept, norm, lang string) float64 {
 			}
 		}
 		w := c.weight
-		if hit {
+		switch {
+		case hit:
 			covered += w
-		} else if c.lang != "" && c.lang != passageLang && (c.known || c.wording) {
+		case c.lang == "" || c.lang == passageLang:
+		case c.known || c.wording:
 			w *= crossWeight
+		case c.lang == "zh" && len(c.cands) > 0:
+			w *= unknownCrossWeight
 		}
 		total += w
 		entities = entities || c.entity

@@ -52,6 +52,8 @@ type SearchOptions struct {
 	// Translation is the question in the other language (from a language
 	// model), searched too; the relevance floor judges the union.
 	Translation string
+
+	background int // a year: search every date, keeping passages that name it
 }
 
 func (o SearchOptions) withDefaults() SearchOptions {
@@ -118,9 +120,27 @@ func (s *Store) timeFrame(q string, opt SearchOptions) timeFrame {
 // at most PerArticle from one article, no repeated text. A question the
 // corpus cannot answer gets no passages.
 func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) ([]Passage, error) {
+	ps, f, err := s.search(ctx, question, opt)
+	if err != nil || len(ps) > 0 || f.year == 0 || !opt.Since.IsZero() || !opt.Until.IsZero() {
+		return ps, err
+	}
+	// An event is also told later, as background ("On September 25, 2023,
+	// Amazon agreed to…" in a 2024 article): when no article of the period
+	// answers, any article that names the year may.
+	opt.background = f.year
+	ps, _, err = s.search(ctx, question, opt)
+	return ps, err
+}
+
+// search is Search in one pass; it also returns the question's time frame.
+func (s *Store) search(ctx context.Context, question string, opt SearchOptions) ([]Passage, timeFrame, error) {
 	opt = opt.withDefaults()
 	pool := max(opt.Top*opt.PerArticle*poolFactor, 40)
 	qs := []query{s.parseQuery(question, opt)}
+	asked := qs[0].frame
+	if opt.background != 0 {
+		qs[0].frame.since, qs[0].frame.until = time.Time{}, time.Time{}
+	}
 	if t := strings.TrimSpace(opt.Translation); t != "" && t != strings.TrimSpace(question) {
 		tq := s.parseQuery(t, opt)
 		tq.frame = qs[0].frame // the dates are the asker's
@@ -128,7 +148,7 @@ func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) 
 	}
 	df, n, err := s.weighConcepts(ctx, qs)
 	if err != nil {
-		return nil, err
+		return nil, asked, err
 	}
 
 	// The legs run in parallel, each into its own slot, so that fusion
@@ -163,12 +183,12 @@ func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) 
 		weights[i], found[i], errs = l.weight, l.found, append(errs, l.err)
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return nil, asked, err
 	}
 	fused := fuse(pool, weights, found...)
 	passages, norms, err := s.passages(ctx, fused)
 	if err != nil {
-		return nil, err
+		return nil, asked, err
 	}
 	var trusted map[int64]bool
 	if dense != nil {
@@ -181,15 +201,21 @@ func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) 
 		for _, q := range qs {
 			best = max(best, coverage(q.concepts, norms[i], p.Lang))
 		}
+		if opt.background != 0 && !strings.Contains(norms[i], strconv.Itoa(opt.background)) {
+			continue
+		}
 		if best >= minCoverage || trusted[p.ChunkID] {
+			p.Score *= math.Sqrt(best) // how much of the question it covers ranks it too
 			kept = append(kept, p)
 			aboutTitle = append(aboutTitle, titleNamesEntity(qs[0].concepts, p.Title))
 		}
 	}
 	if qs[0].frame.recent {
 		favourRecent(kept, aboutTitle)
+	} else {
+		sortByScore(kept)
 	}
-	return diversify(kept, opt), nil
+	return diversify(kept, opt), asked, nil
 }
 
 // weighConcepts analyses the queries and weighs their concepts on the
@@ -283,6 +309,11 @@ func favourRecent(ps []Passage, eligible []bool) {
 		age := newest.Sub(p.Published).Hours() / 24
 		ps[i].Score *= 1 + recencyWeight*math.Exp(-age/recencyDays)
 	}
+	sortByScore(ps)
+}
+
+// sortByScore sorts passages best first, keeping the order of equals.
+func sortByScore(ps []Passage) {
 	slices.SortStableFunc(ps, func(a, b Passage) int {
 		switch {
 		case a.Score > b.Score:
