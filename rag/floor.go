@@ -21,19 +21,19 @@ import (
 // concept is one thing a question asks about: covered when a passage holds
 // the tokens of any one of its alternatives, in order.
 type concept struct {
-	weight  float64
-	alts    [][]string // its names as asked and, for entities, in every language and script; then trans
-	asked   [][]string // the alternatives the question itself uses
-	trans   []bridged  // the bridge's translations of a plain word that the corpus holds, most used first
-	cands   []bridged  // the bridge's candidates, before the corpus is consulted
-	alias   bool       // an entity or trade word of the alias table
-	entity  bool       // a named entity (not a trade word)
-	lang    string     // "zh" or "en" for plain words of one language; "" for names, numbers and versions
-	known   bool       // the corpus has seen it
-	wording bool       // a lower-case English word: when unknown, the asker's own wording, not a name
-	name    bool       // a name written capitalised (not one of the alias table): weighs nothing, but…
-	version bool       // a name with a version (GPT-6)…
-	absent  bool       // …when the corpus has never seen it, nothing can answer: no passage covers the question
+	weight   float64
+	alts     [][]string // its names as asked and, for entities, in every language and script; then trans
+	asked    [][]string // the alternatives the question itself uses
+	trans    []bridged  // the bridge's translations of a plain word that the corpus holds, most used first
+	cands    []bridged  // the bridge's candidates, before the corpus is consulted
+	alias    bool       // an entity or trade word of the alias table
+	entity   bool       // a named entity (not a trade word)
+	lang     string     // "zh" or "en" for plain words of one language; "" for names, numbers and versions
+	known    bool       // the corpus has seen it
+	wording  bool       // a lower-case English word: when unknown, the asker's own wording, not a name
+	name     bool       // a name written capitalised (not one of the alias table): weighs nothing, but…
+	version  bool       // a capitalised name with a version (GPT-6)…
+	required bool       // …when no passage's text holds it, only a passage whose title does can answer
 }
 
 // crossWeight scales a plain word of one language that a passage in the
@@ -125,7 +125,7 @@ func (q query) analyse() []concept {
 	}
 	for _, m := range compound.FindAllString(text, -1) {
 		if toks := corpus.Tokens(m); len(toks) > 1 && !questionWords[toks[0]] && !isYear(toks[len(toks)-1]) { // "GPT 4", not "year 2025" or "fiscal 2026"
-			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, version: true})
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, version: names[toks[0]]})
 			text = strings.Replace(text, m, " ", 1)
 		}
 	}
@@ -169,13 +169,15 @@ func nameRuns(question string) []string {
 	for _, m := range nameRun.FindAllStringIndex(question, -1) {
 		run := question[m[0]:m[1]]
 		if m[0] == start {
-			_, rest, ok := strings.Cut(run, " ")
-			if !ok {
-				continue
-			}
-			run = rest
+			_, run, _ = strings.Cut(run, " ")
 		}
-		out = append(out, run)
+		// A name begins with a capital letter: "Doubao 1.5 Pro" asks no name "1".
+		for run != "" && (run[0] < 'A' || run[0] > 'Z') {
+			_, run, _ = strings.Cut(run, " ")
+		}
+		if run != "" {
+			out = append(out, run)
+		}
 	}
 	return out
 }
@@ -235,7 +237,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 	for i := range cs {
 		c := &cs[i]
 		if c.name {
-			c.absent = freq(c.asked[0]) == 0 && len(present(c.cands, freq)) == 0
+			c.required = freq(c.asked[0]) == 0 && len(present(c.cands, freq)) == 0
 			continue
 		}
 		if c.alias { // the names asked weigh
@@ -252,7 +254,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			}
 			c.known = df > 0
 			c.weight = idf(min(df, n))
-			c.absent = c.version && !c.known
+			c.required = c.version && !c.known
 		}
 		if c.known {
 			sum, known = sum+c.weight, known+1
@@ -307,15 +309,15 @@ func coverage(concepts []concept, norm, lang string) float64 {
 	var total, covered float64
 	entities, entityHit := false, false
 	for _, c := range concepts {
-		if c.absent {
-			return 0
-		}
 		hit := false
 		for _, alt := range c.alts {
 			if containsSeq(toks, at, alt) {
 				hit = true
 				break
 			}
+		}
+		if c.required && !hit {
+			return 0
 		}
 		w := c.weight
 		switch {

@@ -173,7 +173,7 @@ func TestEvalCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"bm25", "vectors", "fusion", "zh", "cross", "none", "nothing"} {
+	for _, want := range []string{"bm25", "vectors", "fusion", "zh", "en-zh", "trad-en", "none", "nothing", "ask"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("eval output lacks %q:\n%s", want, stdout)
 		}
