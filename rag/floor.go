@@ -62,6 +62,7 @@ var (
 		"one": true, "two": true, "first": true, "last": true, "year": true, "month": true, "week": true,
 		"day": true, "days": true, "happened": true, "happen": true, "new": true,
 	}
+	periods    = regexp.MustCompile(`\b(?:q[1-4]|h[12]|fy\d*)\b`) // quarters and halves, in normalised text
 	monthNames = regexp.MustCompile(`(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b`)
 	// chineseQuestionWords are content words by their part of speech that
 	// only frame a Chinese question.
@@ -71,6 +72,7 @@ var (
 		"情况": true, "问题": true, "怎样": true, "具体": true, "主要": true, "有关": true, "关于": true,
 		"分别": true, "大概": true, "左右": true, "之后": true, "之前": true, "时候": true, "叫做": true,
 		"名字": true, "哪家": true, "哪个": true, "一些": true, "回事": true, "有多": true, "多大": true,
+		"多长": true, "多久": true, "多快": true, "多高": true, "几成": true, "多少": true, "什么": true,
 	}
 	capitalised = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*`)
 )
@@ -155,7 +157,7 @@ func (q query) analyse() []concept {
 
 // nameRun matches names written capitalised: "Safe Superintelligence",
 // "HBM", "Scale AI".
-var nameRun = regexp.MustCompile(`[A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9]*)*`)
+var nameRun = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9]*)*`)
 
 // calendarWords are capitalised without being names.
 var calendarWords = regexp.MustCompile(`\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)
@@ -203,7 +205,7 @@ func isYear(t string) bool {
 // withoutTimeWords blanks out what a normalised question says about time,
 // which is the date filter's business.
 func withoutTimeWords(text string) string {
-	for _, re := range []*regexp.Regexp{recentish, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yEn, ymISO, rollingZh, rollingEn, monthNames} {
+	for _, re := range []*regexp.Regexp{recentish, fiscal, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yEn, ymISO, rollingZh, rollingEn, monthNames, periods} {
 		text = re.ReplaceAllString(text, " ")
 	}
 	for _, r := range relative {

@@ -77,6 +77,7 @@ const (
 	recencyWeight     = 1.0  // how much "latest" questions favour the newest passages
 	recencyDays       = 120. // and how fast that favour decays with age
 	poolFactor        = 4    // candidates considered per result slot
+	factBoost         = 0.25 // bonus of passages stating the kind of fact asked for (an amount for "how much"…)
 )
 
 // candidate is a passage found by one leg or by fusion, before details.
@@ -123,15 +124,19 @@ func (s *Store) timeFrame(q string, opt SearchOptions) timeFrame {
 // corpus cannot answer gets no passages.
 func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) ([]Passage, error) {
 	ps, f, err := s.search(ctx, question, opt)
-	if err != nil || len(ps) > 0 || f.year == 0 || !opt.Since.IsZero() || !opt.Until.IsZero() {
+	if err != nil || f.year == 0 || !opt.Since.IsZero() || !opt.Until.IsZero() || len(ps) >= opt.withDefaults().Top {
 		return ps, err
 	}
 	// An event is also told later, as background ("On September 25, 2023,
-	// Amazon agreed to…" in a 2024 article): when no article of the period
-	// answers, any article that names the year may.
-	opt.background = f.year
-	ps, _, err = s.search(ctx, question, opt)
-	return ps, err
+	// Amazon agreed to…" in a 2024 article): after the articles of the
+	// period, any article that names its year may answer.
+	bg := opt
+	bg.background = f.year
+	more, _, err := s.search(ctx, question, bg)
+	if err != nil {
+		return nil, err
+	}
+	return diversify(append(ps, more...), opt.withDefaults()), nil
 }
 
 // search is Search in one pass; it also returns the question's time frame.
@@ -199,6 +204,10 @@ func (s *Store) search(ctx context.Context, question string, opt SearchOptions) 
 	if dense != nil {
 		trusted = s.trustedDense(dense.found)
 	}
+	kind, askedIDs := askedFor(question), map[string]bool{}
+	for _, e := range qs[0].entities {
+		askedIDs[e.ID] = true
+	}
 	kept := passages[:0]
 	var aboutTitle []bool
 	for i, p := range passages {
@@ -211,6 +220,9 @@ func (s *Store) search(ctx context.Context, question string, opt SearchOptions) 
 		}
 		if best >= minCoverage || trusted[p.ChunkID] {
 			p.Score *= math.Sqrt(best) // how much of the question it covers ranks it too
+			if kind != anyFact && statesFact(kind, p.Text, askedIDs, s.aliases) {
+				p.Score *= 1 + factBoost
+			}
 			kept = append(kept, p)
 			aboutTitle = append(aboutTitle, titleNamesEntity(qs[0].concepts, p.Title))
 		}
