@@ -173,10 +173,11 @@ func TestDevSetTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := reports[0].Kinds
-	// The target is 0.95 on every kind. en-trad and date stay
-	// below it by one and two questions (see the README's evaluation).
+	// The target is 0.95 on every kind; English questions about
+	// Traditional articles stay one question below it (see the README's
+	// evaluation).
 	for kind, min := range map[string]float64{"zh": 0.95, "en": 0.95, "trad": 0.95, "en-zh": 0.95, "en-trad": 0.9,
-		"zh-en": 0.95, "trad-en": 0.95, "date": 0.9, "all": 0.95} {
+		"zh-en": 0.95, "trad-en": 0.95, "date": 0.95, "all": 0.95} {
 		if k[kind].Hit5 < min {
 			t.Errorf("hit@5 on %s = %.2f, want ≥ %.2f; misses: %v", kind, k[kind].Hit5, min, k[kind].Misses)
 		}

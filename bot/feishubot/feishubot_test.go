@@ -268,3 +268,22 @@ func TestMessageText(t *testing.T) {
 		}
 	}
 }
+
+// TestCardSaysHowCurrentTheSourcesAre: a question about a period after
+// the newest article gets a card that says so, naming its date; one for
+// the latest gets the answer under a notice naming it.
+func TestCardSaysHowCurrentTheSourcesAre(t *testing.T) {
+	h := newHarness(t, nil)
+	h.post(t, "/feishu/events", messageEvent("ev_t1", "om_t1", "group", "@_user_1 最近一个月大模型市场有什么新闻？", true, nil), nil)
+	h.post(t, "/feishu/events", messageEvent("ev_t2", "om_t2", "group", "@_user_1 目前火山方舟有哪些模型？", true, nil), nil)
+	waitFor(t, "the first card", func() bool { return h.lark.answered("om_t1") })
+	waitFor(t, "the second card", func() bool { return h.lark.answered("om_t2") })
+	beyond, _ := h.lark.finalCard("om_t1")
+	if !strings.Contains(beyond, "最新的一篇文章发表于2025-08-07") || strings.Contains(beyond, "[1]") {
+		t.Errorf("card for a period after the sources: %.600s", beyond)
+	}
+	latest, _ := h.lark.finalCard("om_t2")
+	if !strings.Contains(latest, "资料中最新的文章发表于2025-08-07") || !strings.Contains(latest, "[1]") {
+		t.Errorf("card for the latest: %.600s", latest)
+	}
+}

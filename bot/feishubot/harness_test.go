@@ -136,7 +136,12 @@ func (f *fakeLark) finalCard(messageID string) (string, bool) {
 
 func (f *fakeLark) answered(messageID string) bool {
 	c, ok := f.finalCard(messageID)
-	return ok && strings.Contains(c, "feedback") || ok && strings.Contains(c, "没有找到") || ok && strings.Contains(c, "found nothing")
+	for _, final := range []string{"feedback", "没有找到", "found nothing", "没有覆盖", "covers that period"} {
+		if ok && strings.Contains(c, final) {
+			return true
+		}
+	}
+	return false
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

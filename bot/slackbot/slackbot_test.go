@@ -356,3 +356,15 @@ func TestConcurrentMentionsStayInTheirThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerSaysHowCurrentTheSourcesAre: in Slack too, a period after the
+// newest article is said to be uncovered, naming its date.
+func TestAnswerSaysHowCurrentTheSourcesAre(t *testing.T) {
+	h := newHarness(t, nil)
+	h.event(t, "EvTime", mention("C1", "900.1", "", "What happened in the LLM market this week?"), nil)
+	waitFor(t, "the answer", func() bool { return h.slack.answered("C1", "900.1") })
+	final, _ := h.slack.final("C1", "900.1")
+	if !strings.Contains(final.Blocks, "the newest article I have is from 2025-08-07") || strings.Contains(final.Blocks, "[1]") {
+		t.Errorf("answer: %.600s", final.Blocks)
+	}
+}

@@ -121,3 +121,36 @@ func TestChat(t *testing.T) {
 		t.Errorf("/help:\n%s", turns[3])
 	}
 }
+
+// TestCommandsSayHowCurrentTheSourcesAre: a period after the built-in
+// pack's newest article (2025-08-07) is said to be uncovered, by ask (text
+// and JSON) and search, naming that date and citing nothing.
+func TestCommandsSayHowCurrentTheSourcesAre(t *testing.T) {
+	dir := t.TempDir()
+	stdout, _, err := runCmd(t, dir, "ask", "--json", "What happened in the LLM market this week?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ans struct {
+		Answer    string `json:"answer"`
+		Citations []any  `json:"citations"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &ans); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if !strings.Contains(ans.Answer, "2025-08-07") || !strings.Contains(ans.Answer, "marketbot ingest") || len(ans.Citations) != 0 {
+		t.Errorf("ask --json = %+v, want the newest article's date, the ingest suggestion and no citation", ans)
+	}
+	stdout, _, _ = runCmd(t, dir, "ask", "最近一个月大模型市场有什么新闻？")
+	if !strings.Contains(stdout, "最新的一篇文章发表于2025-08-07") {
+		t.Errorf("ask (zh) = %q", stdout)
+	}
+	stdout, _, _ = runCmd(t, dir, "ask", "What is OpenAI's latest model?")
+	if !strings.HasPrefix(stdout, "⚠ My newest source is from 2025-08-07") {
+		t.Errorf("ask for the latest = %q, want the newest source's date first", stdout)
+	}
+	stdout, _, _ = runCmd(t, dir, "search", "--since", "2026-01-01", "DeepSeek")
+	if !strings.Contains(stdout, "its newest article is from 2025-08-07") {
+		t.Errorf("search after the newest article = %q", stdout)
+	}
+}

@@ -88,3 +88,41 @@ func TestLinkedModulesArePermissive(t *testing.T) {
 		t.Error("no modules listed: the check checked nothing")
 	}
 }
+
+// TestEmbeddedDataIsAttributed checks that every dictionary compiled into
+// the binary sits beside its licence, with its source and terms, and is
+// named in the README's Licences: OpenCC's (Apache-2.0), jieba's (MIT)
+// and CC-CEDICT's (CC BY-SA 4.0, share-alike: attribution kept, and kept
+// apart from the code).
+func TestEmbeddedDataIsAttributed(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, licences, _ := strings.Cut(string(readme), "## Licences")
+	for _, d := range []struct {
+		dir, data string
+		licence   *regexp.Regexp // in the folder's LICENSE
+		named     string         // in the README's Licences
+	}{
+		{"corpus/zhconv/opencc", "TSCharacters.txt", regexp.MustCompile(`Apache License`), "OpenCC"},
+		{"corpus/zhseg", "dict.txt.gz", regexp.MustCompile(`jieba[\s\S]*Permission is hereby granted`), "jieba"},
+		{"corpus/zhen", "cedict.tsv.gz", regexp.MustCompile(`CC-CEDICT[\s\S]*MDBG[\s\S]*Attribution-ShareAlike 4\.0[\s\S]*creativecommons\.org/licenses/by-sa/4\.0`), "CC-CEDICT"},
+	} {
+		dir := filepath.Join("../..", d.dir)
+		if _, err := os.Stat(filepath.Join(dir, d.data)); err != nil {
+			t.Errorf("%s: %v", d.dir, err)
+		}
+		text, err := os.ReadFile(filepath.Join(dir, "LICENSE"))
+		if err != nil {
+			t.Errorf("%s: no licence beside %s: %v", d.dir, d.data, err)
+			continue
+		}
+		if !d.licence.Match(text) {
+			t.Errorf("%s/LICENSE does not say %v", d.dir, d.licence)
+		}
+		if !strings.Contains(licences, d.named) || !strings.Contains(licences, d.dir) {
+			t.Errorf("the README's Licences do not name %s (%s)", d.named, d.dir)
+		}
+	}
+}

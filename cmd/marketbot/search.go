@@ -49,6 +49,15 @@ func (e *environment) search(ctx context.Context, args []string) error {
 		return writeSearchJSON(e, q, passages)
 	}
 	if len(passages) == 0 {
+		tc, err := st.CheckTime(ctx, q, opt)
+		if err != nil {
+			return err
+		}
+		if tc.Beyond {
+			fmt.Fprintf(e.stdout, "Nothing in the corpus covers that period: its newest article is from %s. Add newer articles with \"marketbot ingest PATH|URL\", or configure feeds.\n",
+				tc.Newest.Format(time.DateOnly))
+			return nil
+		}
 		fmt.Fprintf(e.stdout, "Nothing in the corpus answers %q. Try other words, an entity's full name, or a wider date range.\n", q)
 		return nil
 	}
