@@ -18,7 +18,21 @@ type timeFrame struct {
 	since, until time.Time // until is exclusive
 	recent       bool      // it asks for recent news: the newest passages are favoured
 	latest       bool      // it asks for the latest or current state of things
-	year         int       // the year of an absolute date it names (0 for none, or a relative period)
+	year, month  int       // the year (and month) of an absolute date it names; 0 for none, or a relative period
+}
+
+// mentioned reports whether normalised text names the frame's year and,
+// if it has one, its month: "2024年5月", "May 2024", "2024-05".
+func (f timeFrame) mentioned(norm string) bool {
+	y := strconv.Itoa(f.year)
+	if f.year == 0 || !strings.Contains(norm, y) {
+		return false
+	}
+	if f.month == 0 {
+		return true
+	}
+	m := time.Month(f.month)
+	return regexp.MustCompile(y + `\s*年\s*0?` + strconv.Itoa(f.month) + `\s*月|` + strings.ToLower(m.String()[:3]) + `[a-z]*\.?\s+(?:\d{1,2},?\s+)?` + y + `|` + y + `-` + fmt.Sprintf("%02d", f.month)).MatchString(norm)
 }
 
 // The patterns read normalised text (corpus.Normalize): Simplified
@@ -168,7 +182,7 @@ func parseTimeFrame(question string, now time.Time) timeFrame {
 		if !validYear(y) || mo < 1 || mo > 12 {
 			return false
 		}
-		f.year = y
+		f.year, f.month = y, mo
 		f.since = time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
 		f.until = f.since.AddDate(0, 1, 0).Add(monthMargin)
 		return true
@@ -187,7 +201,7 @@ func parseTimeFrame(question string, now time.Time) timeFrame {
 		if validYear(y) && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
 			// Reports come after the event.
 			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-			f.since, f.until, f.year = t.AddDate(0, 0, -1), t.AddDate(0, 0, 8), y
+			f.since, f.until, f.year, f.month = t.AddDate(0, 0, -1), t.AddDate(0, 0, 8), y, mo
 			return f
 		}
 	}

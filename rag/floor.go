@@ -12,11 +12,13 @@ import (
 // The relevance floor. A question is a set of concepts: each entity or
 // trade word it names (matched by any of its names, in any language or
 // script), each Chinese content word, each model-and-version compound
-// ("GPT-6"), and each other informative English word. A concept weighs its
-// inverse document frequency, so words the corpus never saw weigh the most
-// and a question about something absent ("Tesla FSD", "房地产") covers
-// little anywhere. A passage's coverage is the share of the weight it
-// holds; below the floor it is not an answer.
+// ("GPT-6"), and each other informative English word or dictionary phrase,
+// with the translations of plain words the bilingual bridge finds in the
+// corpus (bridge.go). A concept weighs its inverse document frequency, so
+// words the corpus never saw weigh the most and a question about something
+// absent ("Tesla FSD", "房地产") covers little anywhere. A passage's
+// coverage is the share of the weight it holds; below the floor it is not
+// an answer.
 
 // concept is one thing a question asks about: covered when a passage holds
 // the tokens of any one of its alternatives, in order.
@@ -43,9 +45,9 @@ type concept struct {
 // the corpus never saw keep their weight: they mark what is absent.
 const crossWeight = 0.25
 
-// unknownCrossWeight scales a Chinese word of the bridge's dictionary that neither
-// the corpus nor its translations hold, missing from a passage in the
-// other language: perhaps the asker's wording (律师资格考试 is a "bar
+// unknownCrossWeight scales a Chinese word of the bridge's dictionary that
+// neither the corpus nor its translations hold, missing from a passage in
+// the other language: perhaps the asker's wording (律师资格考试 is a "bar
 // exam"), perhaps a mark of what is absent (房地产).
 const unknownCrossWeight = 0.5
 
@@ -229,9 +231,10 @@ func vocabulary(cs []concept) []string {
 }
 
 // weigh completes the concepts with corpus statistics (freq; n passages):
-// the translations the corpus holds, and each concept's weight, the
-// inverse document frequency of all its alternatives together — one
-// concept, however many words translate it (a structured query).
+// the translations the corpus holds, and each concept's weight — for a
+// plain word, the inverse document frequency of all its alternatives
+// together: one concept, however many words translate it (a structured
+// query); for an entity, of the names the question uses.
 func weigh(cs []concept, freq phraseFreq, n int) {
 	idf := func(df int) float64 { return math.Log(1 + float64(n)/math.Max(float64(df), 0.5)) }
 	var sum float64
@@ -242,7 +245,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			c.required = freq(c.asked[0]) == 0 && len(present(c.cands, freq)) == 0
 			continue
 		}
-		if c.alias { // the names asked weigh
+		if c.alias {
 			for _, a := range c.asked {
 				c.weight = math.Max(c.weight, idf(freq(a)))
 			}

@@ -55,7 +55,7 @@ type SearchOptions struct {
 	// model), searched too; the relevance floor judges the union.
 	Translation string
 
-	background int // a year: search every date, keeping passages that name it
+	background bool // search every date, keeping passages that name the period asked
 }
 
 func (o SearchOptions) withDefaults() SearchOptions {
@@ -115,13 +115,15 @@ func (s *Store) timeFrame(q string, opt SearchOptions) timeFrame {
 }
 
 // Search returns the passages that best answer the question, best first:
-// BM25 and vector candidates fused by reciprocal rank — BM25 over the
-// question and over its one-best translation by the bilingual bridge,
-// vectors over the question with its translations — the newest favoured
-// when the question asks for the latest, filtered by the dates the
-// question or the options give, above the relevance floor, and distinct:
-// at most PerArticle from one article, no repeated text. A question the
-// corpus cannot answer gets no passages.
+// candidates of BM25 (the question's tokens, the other names of the
+// entities it names and the bilingual bridge's one-best translation of its
+// other words) and of the vector leg, and for "latest" questions the lead
+// passages of the newest articles about what was asked, fused by
+// reciprocal rank; filtered by the dates the question or the options give
+// (with passages that name an asked year filling up after those of the
+// period), above the relevance floor, ranked by how much of the question
+// they cover, and distinct: at most PerArticle from one article, no
+// repeated text. A question the corpus cannot answer gets no passages.
 func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) ([]Passage, error) {
 	ps, f, err := s.search(ctx, question, opt)
 	if err != nil || f.year == 0 || !opt.Since.IsZero() || !opt.Until.IsZero() || len(ps) >= opt.withDefaults().Top {
@@ -131,7 +133,7 @@ func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) 
 	// Amazon agreed to…" in a 2024 article): after the articles of the
 	// period, any article that names its year may answer.
 	bg := opt
-	bg.background = f.year
+	bg.background = true
 	more, _, err := s.search(ctx, question, bg)
 	if err != nil {
 		return nil, err
@@ -145,7 +147,7 @@ func (s *Store) search(ctx context.Context, question string, opt SearchOptions) 
 	pool := max(opt.Top*opt.PerArticle*poolFactor, 40)
 	qs := []query{s.parseQuery(question, opt)}
 	asked := qs[0].frame
-	if opt.background != 0 {
+	if opt.background {
 		qs[0].frame.since, qs[0].frame.until = time.Time{}, time.Time{}
 	}
 	if t := strings.TrimSpace(opt.Translation); t != "" && t != strings.TrimSpace(question) {
@@ -215,13 +217,15 @@ func (s *Store) search(ctx context.Context, question string, opt SearchOptions) 
 		for _, q := range qs {
 			best = max(best, coverage(q.concepts, norms[i], p.Lang))
 		}
-		if opt.background != 0 && !strings.Contains(norms[i], strconv.Itoa(opt.background)) {
+		if opt.background && !asked.mentioned(norms[i]) {
 			continue
 		}
 		if best >= minCoverage || trusted[p.ChunkID] {
-			p.Score *= math.Sqrt(best) // how much of the question it covers ranks it too
-			if kind != anyFact && statesFact(kind, p.Text, askedIDs, s.aliases) {
-				p.Score *= 1 + factBoost
+			if opt.Mode == Hybrid { // a single leg is ranked as it ranks, for eval
+				p.Score *= math.Sqrt(best) // how much of the question it covers ranks it too
+				if kind != anyFact && statesFact(kind, p.Text, askedIDs, s.aliases) {
+					p.Score *= 1 + factBoost
+				}
 			}
 			kept = append(kept, p)
 			aboutTitle = append(aboutTitle, titleNamesEntity(qs[0].concepts, p.Title))
