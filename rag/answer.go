@@ -46,7 +46,9 @@ type Answer struct {
 }
 
 // ChatModel is a language model that answers from messages, streaming to
-// onDelta when it is set.
+// onDelta when it is set: each visible piece of the answer, or an empty
+// piece to say that the model is thinking (its reasoning is never passed
+// on).
 type ChatModel interface {
 	Chat(ctx context.Context, msgs []llm.Message, onDelta func(string)) (string, error)
 }

@@ -3,12 +3,18 @@ package rag
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/clocktest"
+	"github.com/marketbot/marketbot/rag/llm"
+	"github.com/marketbot/marketbot/rag/llm/llmtest"
 )
 
 // briefStore holds articles ingested at known times of a fake clock.
@@ -99,5 +105,38 @@ func TestBriefWrittenByTheModel(t *testing.T) {
 	}
 	if b.Fallback || len(b.Items) != 1 || !strings.Contains(b.Items[0].Text, "[1]") || len(b.Citations) != 1 || len(b.Notices) != 1 {
 		t.Errorf("briefing = %+v: want the Ark line kept and the unsupported Kimi line dropped, with a notice", b)
+	}
+}
+
+// TestReasoningNeverShowsInBriefings: a model that reasons before it
+// writes the items leaves no trace of its reasoning in the briefing.
+func TestReasoningNeverShowsInBriefings(t *testing.T) {
+	st, clock := briefStore(t)
+	srv := llmtest.ReasoningServer(t, llmtest.QuotingAnswer)
+	a := NewAnswerer(st, llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "qwq"}), AnswerOptions{})
+	b, err := a.Brief(context.Background(), BriefRequest{Since: time.Date(2025, 2, 13, 8, 30, 0, 0, time.UTC), Until: clock.Now(), Lang: "en", MaxItems: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, it := range b.Items {
+		fmt.Fprintf(&out, "- %s\n", it.Text)
+	}
+	for _, c := range b.Citations {
+		fmt.Fprintf(&out, "[%d] %s — %s, %s\n", c.N, c.Title, c.Source, c.Published.Format(time.DateOnly))
+	}
+	if b.Fallback || strings.Contains(out.String(), "think>") || strings.Contains(out.String(), "step by step") {
+		t.Errorf("briefing (fallback %v) shows reasoning or was not written by the model:\n%s", b.Fallback, out.String())
+	}
+	golden := filepath.Join("testdata", "briefing_reasoning.golden")
+	if *update {
+		os.WriteFile(golden, []byte(out.String()), 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if d := cmp.Diff(string(want), out.String()); d != "" {
+		t.Errorf("briefing differs from %s (-want +got):\n%s", golden, d)
 	}
 }

@@ -2,12 +2,20 @@ package rag
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/marketbot/marketbot/rag/llm"
+	"github.com/marketbot/marketbot/rag/llm/llmtest"
 )
 
 // Tests of answers across languages and of time honesty (the bridge, the
@@ -272,5 +280,47 @@ func TestTranslationReply(t *testing.T) {
 		if got := translation(tc.reply, tc.question, tc.from); got != tc.want {
 			t.Errorf("translation(%q) = %q, want %q", tc.reply, got, tc.want)
 		}
+	}
+}
+
+// TestShortCallsNeverThink: with thinking on, the answer is asked to think,
+// but the follow-up rewrite and the translation are not; and none of the
+// model's reasoning reaches the answer, streamed or not.
+func TestShortCallsNeverThink(t *testing.T) {
+	st := builtinStore(t, Options{})
+	var mu sync.Mutex
+	thinking := map[string]string{} // kind of call → the switch it carried
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Thinking struct{ Type string }      `json:"thinking"`
+			Messages []struct{ Content string } `json:"messages"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		system, user := req.Messages[0].Content, req.Messages[len(req.Messages)-1].Content
+		kind, reply := "answer", llmtest.QuotingAnswer(system, user)
+		switch {
+		case strings.HasPrefix(system, "You translate"):
+			kind = "translate"
+		case strings.HasPrefix(system, "You turn the last message"):
+			kind, reply = "rewrite", "豆包大模型的价格是多少？"
+		}
+		mu.Lock()
+		thinking[kind] = req.Thinking.Type
+		mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]any{"choices": []any{map[string]any{"message": map[string]any{"role": "assistant",
+			"content": "<think>" + llmtest.Reasoning + "</think>" + reply}}}})
+	}))
+	defer srv.Close()
+	model := llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "doubao-seed-1-6-250615", Provider: "ark", Thinking: llm.ThinkingOn})
+	ans, err := NewAnswerer(st, model, AnswerOptions{}).Answer(context.Background(), "那价格呢？",
+		[]Turn{{Question: "豆包大模型是什么时候发布的？", Answer: "2024年5月15日。[1]"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]string{"rewrite": "disabled", "translate": "disabled", "answer": "enabled"}, thinking); d != "" {
+		t.Errorf("thinking switch by call (-want +got):\n%s", d)
+	}
+	if ans.Standalone != "豆包大模型的价格是多少？" || strings.Contains(ans.Text, "think>") || strings.Contains(ans.Text, "step by step") || len(ans.Removed) > 0 {
+		t.Errorf("answer %+v: want the rewrite used and no reasoning, nothing removed", ans)
 	}
 }

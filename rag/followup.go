@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/llm"
 )
 
 // anaphora marks a question that leans on the conversation: pronouns,
@@ -27,7 +28,7 @@ func (a *Answerer) standalone(ctx context.Context, question string, history []Tu
 	history = history[max(0, len(history)-3):]
 	if a.model != nil {
 		// A short budget: with the answer's own, the reply comes within 30 s.
-		ctx, cancel := context.WithTimeout(ctx, rewriteTimeout)
+		ctx, cancel := context.WithTimeout(llm.WithoutThinking(ctx), rewriteTimeout)
 		defer cancel()
 		if q, err := a.model.Chat(ctx, rewritePrompt(question, history), nil); err == nil {
 			if q = strings.TrimSpace(q); q != "" && utf8.RuneCountInString(q) < 300 {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/llm"
 )
 
 // With a language model, a question is also searched in the other
@@ -32,7 +33,7 @@ func (a *Answerer) translate(ctx context.Context, question string) string {
 		a.opt.Metrics.observeTranslation("cached")
 		return t
 	}
-	ctx, cancel := context.WithTimeout(ctx, translateTimeout)
+	ctx, cancel := context.WithTimeout(llm.WithoutThinking(ctx), translateTimeout)
 	defer cancel()
 	from := corpus.DetectLang(question)
 	reply, err := a.model.Chat(ctx, translatePrompt(question, from), nil)

@@ -35,9 +35,9 @@ const (
 
 // cardWords are the fixed texts of a card, in one language.
 type cardWords struct {
-	sources, more      string
-	up, down           string
-	truncated, writing string
+	sources, more                string
+	up, down                     string
+	truncated, writing, thinking string
 }
 
 func cardWordsFor(lang string) cardWords {
@@ -48,6 +48,7 @@ func cardWordsFor(lang string) cardWords {
 			up: "👍 有幫助", down: "👎 沒幫助",
 			truncated: "（回答過長，已截斷。可以把問題問得更具體一些。）",
 			writing:   "✍️ 正在撰寫…",
+			thinking:  "💭 思考中…",
 		}
 	case strings.HasPrefix(lang, "zh"):
 		return cardWords{
@@ -55,6 +56,7 @@ func cardWordsFor(lang string) cardWords {
 			up: "👍 有帮助", down: "👎 没帮助",
 			truncated: "（回答过长，已截断。可以把问题问得更具体一些。）",
 			writing:   "✍️ 正在撰写…",
+			thinking:  "💭 思考中…",
 		}
 	}
 	return cardWords{
@@ -62,6 +64,7 @@ func cardWordsFor(lang string) cardWords {
 		up: "👍 Helpful", down: "👎 Not helpful",
 		truncated: "(Answer truncated: too long for a card. Ask a narrower question.)",
 		writing:   "✍️ Writing…",
+		thinking:  "💭 Thinking…",
 	}
 }
 
@@ -280,8 +283,12 @@ func cardCutToFit(s string, maxBytes int) string {
 }
 
 // ProgressCard renders an answer still being written: the text so far and a note that it is being written.
+// With no text yet, the model is thinking: a placeholder card says so.
 func ProgressCard(text, lang string) string {
 	w := cardWordsFor(lang)
+	if strings.TrimSpace(text) == "" { // the model thinks; its thinking is never shown
+		return PlaceholderCard(w.thinking)
+	}
 	note := cardNoteElement(w.writing)
 	free := MaxCardBytes - cardSkeletonBytes - cardSize(note)
 	chunks := cardSplit(cardMarkdown(text), cardMaxMarkdownRunes)

@@ -7,13 +7,19 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	larkevent "github.com/larksuite/oapi-sdk-go/v3/event"
 
 	"github.com/marketbot/marketbot/rag/llm"
+	"github.com/marketbot/marketbot/rag/llm/llmtest"
 )
 
 func TestChallenge(t *testing.T) {
@@ -285,5 +291,43 @@ func TestCardSaysHowCurrentTheSourcesAre(t *testing.T) {
 	latest, _ := h.lark.finalCard("om_t2")
 	if !strings.Contains(latest, "资料中最新的文章发表于2025-08-07") || !strings.Contains(latest, "[1]") {
 		t.Errorf("card for the latest: %.600s", latest)
+	}
+}
+
+// TestReasoningNeverShowsInFeishu: with a model that reasons before it
+// answers (streamed), the card says the model is thinking, then shows the
+// answer, and never the reasoning; the final card is golden.
+func TestReasoningNeverShowsInFeishu(t *testing.T) {
+	srv := llmtest.ReasoningServer(t, llmtest.QuotingAnswer)
+	h := newHarness(t, llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "qwq"}))
+	h.post(t, "/feishu/events", messageEvent("ev_think", "om_think", "group", "@_user_1 火山方舟接入了哪些模型？", true, nil), nil)
+	waitFor(t, "the answer card", func() bool { return h.lark.answered("om_think") })
+	thinking := false
+	for _, c := range h.lark.snapshot() {
+		if strings.Contains(c.Content, "think>") || strings.Contains(c.Content, "step by step") {
+			t.Errorf("%s shows the reasoning: %.300s", c.Method, c.Content)
+		}
+		thinking = thinking || strings.Contains(c.Content, "思考中")
+	}
+	if !thinking {
+		t.Error("the card never said the model was thinking")
+	}
+	final, _ := h.lark.finalCard("om_think")
+	var card any
+	if err := json.Unmarshal([]byte(final), &card); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.MarshalIndent(card, "", "  ")
+	got = regexp.MustCompile(`"(answer|reply_id|id)": "[0-9a-f]{16,}"`).ReplaceAll(got, []byte(`"$1": "ANSWER-ID"`)) // random per answer
+	path := filepath.Join("testdata", "card_reasoning_final.golden.json")
+	if *updateCards {
+		os.WriteFile(path, got, 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update-cards)", err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("final card differs from %s (-want +got):\n%s", path, d)
 	}
 }

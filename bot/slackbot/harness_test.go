@@ -130,7 +130,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // placeholder, not a progress message).
 func (f *fakeSlack) answered(channel, thread string) bool {
 	c, ok := f.final(channel, thread)
-	return ok && c.Method == "chat.update" && !strings.Contains(c.Blocks, "Writing") && !strings.Contains(c.Blocks, "正在撰写")
+	return ok && c.Method == "chat.update" && !strings.Contains(c.Blocks, "Writing") && !strings.Contains(c.Blocks, "正在撰写") &&
+		!strings.Contains(c.Blocks, "Thinking") && !strings.Contains(c.Blocks, "思考中")
 }
 
 // harness is the real adapter, bot core, answerer and store, with Slack

@@ -42,9 +42,9 @@ type Message struct {
 
 // words are the fixed texts of a message, in one language.
 type words struct {
-	sources, sourcesPlain, more string
-	up, down                    string
-	truncated, writing          string
+	sources, sourcesPlain, more  string
+	up, down                     string
+	truncated, writing, thinking string
 }
 
 func wordsFor(lang string) words {
@@ -55,6 +55,7 @@ func wordsFor(lang string) words {
 			up: "👍 有幫助", down: "👎 沒幫助",
 			truncated: "（回答過長，已截斷。可以把問題問得更具體一些。）",
 			writing:   "✍️ 正在撰寫…",
+			thinking:  "💭 思考中…",
 		}
 	case strings.HasPrefix(lang, "zh"):
 		return words{
@@ -62,6 +63,7 @@ func wordsFor(lang string) words {
 			up: "👍 有帮助", down: "👎 没帮助",
 			truncated: "（回答过长，已截断。可以把问题问得更具体一些。）",
 			writing:   "✍️ 正在撰写…",
+			thinking:  "💭 思考中…",
 		}
 	}
 	return words{
@@ -69,6 +71,7 @@ func wordsFor(lang string) words {
 		up: "👍 Helpful", down: "👎 Not helpful",
 		truncated: "(Answer truncated: it was too long for Slack. Ask a narrower question.)",
 		writing:   "✍️ Writing…",
+		thinking:  "💭 Thinking…",
 	}
 }
 
@@ -143,9 +146,13 @@ func Render(r bot.Reply, replyID string) Message {
 }
 
 // RenderProgress renders an answer still being written (streaming): the text so far
-// and a context line saying it is being written, no sources, no buttons.
+// and a context line saying it is being written, no sources, no buttons. With no
+// text yet, the model is thinking: a placeholder says so.
 func RenderProgress(text, lang string) Message {
 	w := wordsFor(lang)
+	if strings.TrimSpace(text) == "" { // the model thinks; its thinking is never shown
+		return RenderPlaceholder(w.thinking)
+	}
 	chunks := splitMrkdwn(mrkdwn(text), maxSectionBytes)
 	// Keep the end: the newest part is what the reader is waiting for.
 	start, runes := len(chunks), 0

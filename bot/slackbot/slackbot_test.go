@@ -7,13 +7,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/marketbot/marketbot/rag/llm"
+	"github.com/marketbot/marketbot/rag/llm/llmtest"
 )
 
 func TestMentionIsAnsweredInItsThread(t *testing.T) {
@@ -366,5 +372,44 @@ func TestAnswerSaysHowCurrentTheSourcesAre(t *testing.T) {
 	final, _ := h.slack.final("C1", "900.1")
 	if !strings.Contains(final.Blocks, "the newest article I have is from 2025-08-07") || strings.Contains(final.Blocks, "[1]") {
 		t.Errorf("answer: %.600s", final.Blocks)
+	}
+}
+
+// TestReasoningNeverShowsInSlack: with a model that reasons before it
+// answers (streamed), the thread shows the placeholder, then "Thinking…",
+// then the answer, and never the reasoning; the final message is golden.
+func TestReasoningNeverShowsInSlack(t *testing.T) {
+	srv := llmtest.ReasoningServer(t, llmtest.QuotingAnswer)
+	h := newHarness(t, llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "qwq"}))
+	h.event(t, "EvThink", mention("C1", "950.1", "", "火山方舟接入了哪些模型？"), nil)
+	waitFor(t, "the answer", func() bool { return h.slack.answered("C1", "950.1") })
+	calls, _ := h.slack.snapshot()
+	thinking := false
+	for _, c := range calls {
+		if strings.Contains(c.Text+c.Blocks, "think>") || strings.Contains(c.Text+c.Blocks, "step by step") {
+			t.Errorf("%s shows the reasoning: %.300s", c.Method, c.Blocks)
+		}
+		thinking = thinking || strings.Contains(c.Blocks, "思考中")
+	}
+	if !thinking {
+		t.Error("the placeholder never said the model was thinking")
+	}
+	final, _ := h.slack.final("C1", "950.1")
+	var blocks any
+	if err := json.Unmarshal([]byte(final.Blocks), &blocks); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.MarshalIndent(map[string]any{"text": final.Text, "blocks": blocks}, "", "  ")
+	got = regexp.MustCompile(`"value": "[0-9a-f]+"`).ReplaceAll(got, []byte(`"value": "ANSWER-ID"`)) // random per answer
+	path := filepath.Join("testdata", "reasoning_final.golden.json")
+	if *update {
+		os.WriteFile(path, got, 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("final message differs from %s (-want +got):\n%s", path, d)
 	}
 }

@@ -16,17 +16,15 @@ import (
 	"github.com/marketbot/marketbot/rag/llm"
 )
 
-// chatModel is the language model OPENAI_API_KEY / OPENAI_BASE_URL
-// configure, or nil (extractive answers) when neither is set.
+// chatModel is the language model the endpoint's settings configure, or
+// nil (extractive answers) when none is set.
 func (e *environment) chatModel() (rag.ChatModel, error) {
-	key, base := e.getenv("OPENAI_API_KEY"), e.getenv("OPENAI_BASE_URL")
-	if key == "" && base == "" {
-		return nil, nil
+	ep, err := e.endpoint()
+	if err != nil || !ep.on {
+		return nil, err
 	}
-	cfg := llm.Config{BaseURL: base, APIKey: key, Model: e.getenv("MARKETBOT_CHAT_MODEL")}
-	if cfg.Model == "" {
-		cfg.Model = "gpt-4o-mini"
-	}
+	cfg := llm.Config{BaseURL: ep.baseURL, APIKey: ep.key, Model: ep.chatModel(e.getenv("MARKETBOT_CHAT_MODEL")),
+		Provider: ep.provider.Name, Thinking: ep.thinking, Timeout: ep.timeout()}
 	if v := e.getenv("MARKETBOT_LLM_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {

@@ -130,12 +130,18 @@ func (e *environment) checkModel(ctx context.Context, c *checkup, model rag.Chat
 	}
 	ctx, cancel := context.WithTimeout(ctx, doctorTimeout)
 	defer cancel()
+	start := time.Now()
 	_, err := m.Chat(ctx, []llm.Message{{Role: "user", Content: "Reply with the single word OK."}}, nil)
 	if err != nil {
 		c.fail("language model", err, endpointFix(err, "MARKETBOT_CHAT_MODEL", m.Model()))
 		return
 	}
-	c.ok("language model", "%s at %s answers", m.Model(), e.baseURL())
+	provider := m.Provider()
+	if provider == "" {
+		provider = "OpenAI-compatible"
+	}
+	c.ok("language model", "%s (%s, thinking %s) at %s answers in %v", m.Model(), provider, m.Thinking(), e.baseURL(),
+		time.Since(start).Round(time.Millisecond))
 }
 
 func (e *environment) checkEmbeddings(ctx context.Context, c *checkup) {
@@ -160,10 +166,8 @@ func (e *environment) checkEmbeddings(ctx context.Context, c *checkup) {
 
 // baseURL is the OpenAI-compatible endpoint configured.
 func (e *environment) baseURL() string {
-	if u := e.getenv("OPENAI_BASE_URL"); u != "" {
-		return u
-	}
-	return "https://api.openai.com/v1"
+	ep, _ := e.endpoint()
+	return ep.baseURL
 }
 
 // endpointFix says what to change when an OpenAI-compatible endpoint

@@ -121,7 +121,7 @@ func TestDoctorHealthy(t *testing.T) {
 	if diff := cmp.Diff(want, lines); diff != "" {
 		t.Errorf("checks (-want +got):\n%s\n%s", diff, out)
 	}
-	for _, s := range []string{"Slack (Socket Mode) and Feishu (long connection)", "chat-model", "3 dimensions", "@marketbot (UBOT) in workspace Acme", "ou_doctorbot", `"LLM Daily", 1 items`} {
+	for _, s := range []string{"Slack (Socket Mode) and Feishu (long connection)", "chat-model (OpenAI-compatible, thinking off)", " answers in ", "3 dimensions", "@marketbot (UBOT) in workspace Acme", "ou_doctorbot", `"LLM Daily", 1 items`} {
 		if !strings.Contains(out, s) {
 			t.Errorf("doctor does not say %q:\n%s", s, out)
 		}

@@ -114,14 +114,18 @@ func (e *environment) embedder() (rag.Embedder, error) {
 	case "", "local":
 		return embed.NewLocal(rag.DefaultLocalDims), nil
 	case "openai":
-		if e.getenv("OPENAI_API_KEY") == "" && e.getenv("OPENAI_BASE_URL") == "" {
-			return nil, errors.New("MARKETBOT_EMBEDDER=openai needs OPENAI_API_KEY (and OPENAI_BASE_URL for providers other than OpenAI)")
+		ep, err := e.endpoint()
+		if err != nil {
+			return nil, err
 		}
-		return embed.NewOpenAI(embed.OpenAIConfig{
-			BaseURL: e.getenv("OPENAI_BASE_URL"),
-			APIKey:  e.getenv("OPENAI_API_KEY"),
-			Model:   e.getenv("MARKETBOT_EMBED_MODEL"),
-		}), nil
+		if !ep.on {
+			return nil, errors.New("MARKETBOT_EMBEDDER=openai needs OPENAI_API_KEY (and OPENAI_BASE_URL or MARKETBOT_LLM_PROVIDER for providers other than OpenAI)")
+		}
+		model, err := ep.embedModel(e.getenv("MARKETBOT_EMBED_MODEL"))
+		if err != nil {
+			return nil, err
+		}
+		return embed.NewOpenAI(embed.OpenAIConfig{BaseURL: ep.baseURL, APIKey: ep.key, Model: model}), nil
 	default:
 		return nil, fmt.Errorf("unknown MARKETBOT_EMBEDDER %q: use local or openai", name)
 	}

@@ -72,8 +72,10 @@ Usage:
 Every command takes --data-dir DIR (default $MARKETBOT_DATA_DIR, else the user's data directory)
 and --config FILE (default $MARKETBOT_CONFIG: feeds and briefings, see the README).
 When the store is empty, ask, chat, search and eval index the built-in knowledge pack first.
-Answers come from a language model when OPENAI_API_KEY or OPENAI_BASE_URL is set
-(MARKETBOT_CHAT_MODEL, default gpt-4o-mini), and are extractive (quoted passages) otherwise.
+Answers come from a language model when OPENAI_API_KEY, OPENAI_BASE_URL or MARKETBOT_LLM_PROVIDER
+(openai, ark, deepseek, qwen, moonshot, zhipu, ollama) is set (MARKETBOT_CHAT_MODEL; default the
+provider's, else gpt-4o-mini; MARKETBOT_LLM_THINKING=off|on|auto, default off), and are extractive
+(quoted passages) otherwise.
 MARKETBOT_EMBEDDER=openai (with OPENAI_API_KEY, OPENAI_BASE_URL, MARKETBOT_EMBED_MODEL) uses an
 OpenAI-compatible /embeddings endpoint instead of the offline local embedder.
 MARKETBOT_DATABASE_URL=postgres://… keeps the store in PostgreSQL, shared by several replicas.

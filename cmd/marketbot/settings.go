@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/marketbot/marketbot/rag"
 )
@@ -28,8 +29,8 @@ type service struct {
 func (e *environment) service(addrFlag, dataDirFlag string) (service, error) {
 	var errs []error
 	check := func(err error) {
-		if err != nil {
-			errs = append(errs, err)
+		if err != nil && !slices.ContainsFunc(errs, func(e error) bool { return e.Error() == err.Error() }) {
+			errs = append(errs, err) // once: the endpoint's settings serve answers and embeddings
 		}
 	}
 	s := service{addr: addrFlag}

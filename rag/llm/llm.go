@@ -1,8 +1,10 @@
 // Package llm is a client for OpenAI-compatible chat models (OpenAI,
-// Volcano Ark, DeepSeek, Qwen, Ollama, vLLM…) with what go-openai leaves
-// out: retries of 429 (honouring Retry-After) and 5xx with backoff, a
-// deadline for the whole exchange, streaming to a callback, and failures
-// classified in a few words a user can be shown.
+// Volcano Ark, DeepSeek, Qwen, Moonshot, Zhipu, Ollama, vLLM…) with what
+// go-openai leaves out: retries of 429 (honouring Retry-After) and 5xx
+// with backoff, a deadline for the whole exchange, streaming to a
+// callback, the providers' presets and thinking switches, answers without
+// the model's reasoning, and failures classified in a few words a user can
+// be shown.
 package llm
 
 import (
@@ -26,6 +28,8 @@ type Config struct {
 	BaseURL    string        // default https://api.openai.com/v1
 	APIKey     string        // may be empty for local servers
 	Model      string        // required
+	Provider   string        // a key of Providers, for its thinking switch; "" for none
+	Thinking   Thinking      // default ThinkingOff
 	Timeout    time.Duration // for one exchange, retries included; default 20s
 	MaxRetries int           // retries of 429 and 5xx; default 2, negative for none
 	HTTPClient *http.Client  // default: one that retries as configured
@@ -56,11 +60,19 @@ func New(cfg Config) *Client {
 	if cfg.BaseURL != "" {
 		oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
-	if cfg.HTTPClient != nil {
-		oc.HTTPClient = cfg.HTTPClient
-	} else {
-		oc.HTTPClient = &http.Client{Transport: &retryhttp.Transport{MaxRetries: cfg.MaxRetries, MaxRetryAfter: cfg.Timeout}}
+	if cfg.Thinking == "" {
+		cfg.Thinking = ThinkingOff
 	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Transport: &retryhttp.Transport{MaxRetries: cfg.MaxRetries, MaxRetryAfter: cfg.Timeout}}
+	}
+	hc := *cfg.HTTPClient
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc.Transport = fieldsTransport{Base: base}
+	oc.HTTPClient = &hc
 	return &Client{api: openai.NewClientWithConfig(oc), cfg: cfg}
 }
 
@@ -71,12 +83,25 @@ func (c *Client) SetMetrics(m *Metrics) { c.cfg.Metrics = m }
 // Model is the model's name.
 func (c *Client) Model() string { return c.cfg.Model }
 
+// Provider is the preset's name, "" for none.
+func (c *Client) Provider() string { return c.cfg.Provider }
+
+// Thinking is the thinking switch's setting.
+func (c *Client) Thinking() Thinking { return c.cfg.Thinking }
+
 // ErrEmpty is returned when the model answers with nothing.
 var ErrEmpty = errors.New("the model returned an empty answer")
 
-// Chat sends the messages and returns the model's reply. With onDelta set,
-// the reply is streamed and onDelta gets each piece as it arrives.
+// Chat sends the messages and returns the model's reply, without its
+// reasoning. With onDelta set, the reply is streamed and onDelta gets each
+// visible piece as it arrives, and an empty piece when the model starts
+// thinking (never the thinking itself).
 func (c *Client) Chat(ctx context.Context, msgs []Message, onDelta func(string)) (string, error) {
+	thinking := c.cfg.Thinking
+	if t, ok := ctx.Value(thinkingKey{}).(Thinking); ok {
+		thinking = t
+	}
+	ctx = withFields(ctx, thinkingFields(c.cfg.Provider, c.cfg.Model, thinking))
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req := openai.ChatCompletionRequest{Model: c.cfg.Model}
@@ -112,11 +137,20 @@ func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest)
 	if err != nil {
 		return "", usage{}, err
 	}
-	used := usage{resp.Usage.PromptTokens, resp.Usage.CompletionTokens}
+	used := usageOf(resp.Usage)
 	if len(resp.Choices) == 0 {
 		return "", used, ErrEmpty
 	}
-	return resp.Choices[0].Message.Content, used, nil
+	return visible(resp.Choices[0].Message.Content, true), used, nil
+}
+
+// usageOf reads the tokens a model reports using.
+func usageOf(u openai.Usage) usage {
+	used := usage{prompt: u.PromptTokens, completion: u.CompletionTokens}
+	if d := u.CompletionTokensDetails; d != nil {
+		used.reasoning = d.ReasoningTokens
+	}
+	return used
 }
 
 func (c *Client) stream(ctx context.Context, req openai.ChatCompletionRequest, onDelta func(string)) (string, usage, error) {
@@ -129,24 +163,28 @@ func (c *Client) stream(ctx context.Context, req openai.ChatCompletionRequest, o
 		return "", usage{}, err
 	}
 	defer s.Close()
-	var b strings.Builder
+	out := visibleStream{emit: onDelta}
 	var used usage
 	for {
 		resp, err := s.Recv()
 		if errors.Is(err, io.EOF) {
-			return b.String(), used, nil
+			return visible(out.raw.String(), true), used, nil
 		}
 		if err != nil {
 			// Never retried: the caller may have shown part of it.
 			return "", used, err
 		}
 		if u := resp.Usage; u != nil {
-			used = usage{u.PromptTokens, u.CompletionTokens}
+			used = usageOf(*u)
 		}
 		for _, ch := range resp.Choices {
+			// The thinking some providers send apart is never shown: it
+			// only says that the model thinks.
+			if ch.Delta.ReasoningContent != "" {
+				out.think()
+			}
 			if d := ch.Delta.Content; d != "" {
-				b.WriteString(d)
-				onDelta(d)
+				out.write(d)
 			}
 		}
 	}

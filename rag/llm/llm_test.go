@@ -71,7 +71,7 @@ func TestMetrics(t *testing.T) {
 			}
 			io.WriteString(w, "data: [DONE]\n\n")
 		default:
-			io.WriteString(w, `{"choices":[{"message":{"role":"assistant","content":"ok"}}],"usage":{"prompt_tokens":20,"completion_tokens":3,"total_tokens":23}}`)
+			io.WriteString(w, `{"choices":[{"message":{"role":"assistant","content":"ok"}}],"usage":{"prompt_tokens":20,"completion_tokens":3,"total_tokens":23,"completion_tokens_details":{"reasoning_tokens":2}}}`)
 		}
 	}))
 	defer srv.Close()
@@ -87,10 +87,11 @@ func TestMetrics(t *testing.T) {
 # HELP marketbot_llm_errors_total Failed exchanges by status: the HTTP status code, or timeout, unreachable, empty, cancelled, error.
 # TYPE marketbot_llm_errors_total counter
 marketbot_llm_errors_total{status="503"} 1
-# HELP marketbot_llm_tokens_total Tokens the model reported using, by kind (prompt, completion).
+# HELP marketbot_llm_tokens_total Tokens the model reported using, by kind (prompt, completion, and reasoning: the part of the completion spent thinking).
 # TYPE marketbot_llm_tokens_total counter
 marketbot_llm_tokens_total{kind="completion"} 10
 marketbot_llm_tokens_total{kind="prompt"} 120
+marketbot_llm_tokens_total{kind="reasoning"} 2
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "marketbot_llm_errors_total", "marketbot_llm_tokens_total"); err != nil {
 		t.Error(err)

@@ -23,7 +23,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Time of one exchange with the language model, retries included, by outcome (ok or error).",
 			Buckets: []float64{.25, .5, 1, 2, 4, 8, 15, 30, 60}}, []string{"outcome"}),
 		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_llm_tokens_total",
-			Help: "Tokens the model reported using, by kind (prompt, completion)."}, []string{"kind"}),
+			Help: "Tokens the model reported using, by kind (prompt, completion, and reasoning: the part of the completion spent thinking)."}, []string{"kind"}),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_llm_errors_total",
 			Help: "Failed exchanges by status: the HTTP status code, or timeout, unreachable, empty, cancelled, error."}, []string{"status"}),
 	}
@@ -45,7 +45,10 @@ func (m *Metrics) observe(d time.Duration, usage usage, status string) {
 		m.tokens.WithLabelValues("prompt").Add(float64(usage.prompt))
 		m.tokens.WithLabelValues("completion").Add(float64(usage.completion))
 	}
+	if usage.reasoning > 0 {
+		m.tokens.WithLabelValues("reasoning").Add(float64(usage.reasoning))
+	}
 }
 
 // usage is the tokens an exchange used, as the model reported them.
-type usage struct{ prompt, completion int }
+type usage struct{ prompt, completion, reasoning int }
