@@ -491,9 +491,9 @@ func TestCardProgress(t *testing.T) {
 	if notes := cardTestNotes(c); len(notes) != 1 || notes[0] != "✍️ 正在撰写…" || c.Elements[len(c.Elements)-1].Tag != "note" {
 		t.Errorf("notes %q", notes)
 	}
-	c = cardCheck(t, ProgressCard(" \n ", "en"))
-	if len(c.Elements) != 1 || cardTestNotes(c)[0] != "✍️ Writing…" {
-		t.Errorf("empty progress: %+v", c.Elements)
+	// No text yet: the model is thinking, and the card says so.
+	if got, want := ProgressCard(" \n ", "en"), PlaceholderCard("💭 Thinking…"); got != want {
+		t.Errorf("empty progress = %s, want the thinking placeholder %s", got, want)
 	}
 	c = cardCheck(t, ProgressCard("short", "zh-Hant"))
 	if md := cardTestMarkdowns(c); len(md) != 1 || md[0] != "short" || cardTestNotes(c)[0] != "✍️ 正在撰寫…" {

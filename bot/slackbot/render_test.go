@@ -328,8 +328,9 @@ func TestRenderProgressKeepsEnd(t *testing.T) {
 	if got := last.ContextElements.Elements[0].(*slack.TextBlockObject).Text; got != "✍️ 正在撰写…" {
 		t.Errorf("context %q", got)
 	}
-	if m := RenderProgress("", "en"); len(m.Blocks) != 1 {
-		t.Errorf("empty progress: %d blocks", len(m.Blocks))
+	// No text yet: the model is thinking, and the placeholder says so.
+	if m := RenderProgress("", "en"); len(m.Blocks) != 1 || m.Text != "💭 Thinking…" {
+		t.Errorf("empty progress: %q in %d blocks", m.Text, len(m.Blocks))
 	}
 }
 
