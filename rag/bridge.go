@@ -35,23 +35,24 @@ const (
 // chineseWords segments Chinese text into words (corpus/zhseg), then joins
 // neighbours that together make a word of the bridge's dictionary and
 // carry meaning (jieba's dictionary lacks 比特币 and splits 营收, which
-// CC-CEDICT knows), and runs of single characters that carry meaning,
-// which are most often a name neither dictionary has (美光: Micron).
+// CC-CEDICT knows), and runs of single characters, none of them a function
+// word and one meaningful, which are most often a name neither dictionary
+// has (美光: Micron; 智元).
 func chineseWords(text string) []zhseg.Word {
 	segs := zhseg.Segment(text)
 	var out []zhseg.Word
 	for i := 0; i < len(segs); {
 		if k := dictionaryWord(segs[i:]); k > 0 {
-			out = append(out, zhseg.Word{Text: joined(segs[i : i+k])})
+			out = append(out, zhseg.Word{Text: joined(segs[i : i+k]), POS: "n"})
 			i += k
 			continue
 		}
 		k := 0
-		for i+k < len(segs) && utf8.RuneCountInString(segs[i+k].Text) == 1 && meaningful(segs[i+k]) {
+		for i+k < len(segs) && utf8.RuneCountInString(segs[i+k].Text) == 1 && !functionWord(segs[i+k]) {
 			k++
 		}
-		if k >= 2 {
-			out = append(out, zhseg.Word{Text: joined(segs[i : i+k])})
+		if k >= 2 && slices.ContainsFunc(segs[i:i+k], meaningful) {
+			out = append(out, zhseg.Word{Text: joined(segs[i : i+k])}) // no part of speech: unknown to both dictionaries
 			i += k
 			continue
 		}
@@ -87,6 +88,13 @@ func joined(ws []zhseg.Word) string {
 // neighbours 的, 了 or 是.
 func meaningful(w zhseg.Word) bool {
 	return w.Content() || w.POS == "" || strings.HasPrefix(w.POS, "n")
+}
+
+// functionWord reports a particle, preposition, conjunction, pronoun,
+// modal particle or interjection: the glue of a sentence, never part of a
+// name (智元 is; 的, 在, 和 are not).
+func functionWord(w zhseg.Word) bool {
+	return w.POS != "" && strings.ContainsRune("upcrye", rune(w.POS[0]))
 }
 
 func allHan(s string) bool {

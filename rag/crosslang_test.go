@@ -324,3 +324,25 @@ func TestShortCallsNeverThink(t *testing.T) {
 		t.Errorf("answer %+v: want the rewrite used and no reasoning, nothing removed", ans)
 	}
 }
+
+func TestNameRuns(t *testing.T) {
+	for q, want := range map[string][]string{
+		"How much did Safe Superintelligence raise?":            {"Safe Superintelligence"},
+		"What did Google pay to license Character.AI's models?": {"Google", "Character.AI"},
+		"Which HBM suppliers did Nvidia pick in January 2025?":  {"HBM", "Nvidia"},
+		"Doubao 1.5 Pro: what does it cost per million tokens?": {"Pro"},
+		"What was xAI's valuation in Q4?":                       nil,
+		"智元机器人最新一轮融资估值多少？":                                      nil,
+	} {
+		if d := cmp.Diff(want, nameRuns(q)); d != "" {
+			t.Errorf("nameRuns(%q) (-want +got):\n%s", q, d)
+		}
+	}
+	// A name the corpus has never seen makes the question unanswerable.
+	st := builtinStore(t, Options{})
+	for _, q := range []string{"What did Google pay to license Character.AI's technology?", "How much did Safe Superintelligence raise in its first round?"} {
+		if got := firstArticle(t, st, q, SearchOptions{}); got != "" {
+			t.Errorf("%q found %s", q, got)
+		}
+	}
+}

@@ -34,7 +34,7 @@ type concept struct {
 	known    bool       // the corpus has seen it
 	wording  bool       // a lower-case English word: when unknown, the asker's own wording, not a name
 	name     bool       // a name written capitalised (not one of the alias table): weighs nothing, but…
-	version  bool       // a capitalised name with a version (GPT-6)…
+	coined   bool       // a capitalised name with a version (GPT-6)…
 	required bool       // …when no passage's text holds it, only a passage whose title does can answer
 }
 
@@ -129,7 +129,7 @@ func (q query) analyse() []concept {
 	}
 	for _, m := range compound.FindAllString(text, -1) {
 		if toks := corpus.Tokens(m); len(toks) > 1 && !questionWords[toks[0]] && !isYear(toks[len(toks)-1]) { // "GPT 4", not "year 2025" or "fiscal 2026"
-			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, version: names[toks[0]]})
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: names[toks[0]]})
 			text = strings.Replace(text, m, " ", 1)
 		}
 	}
@@ -158,8 +158,8 @@ func (q query) analyse() []concept {
 }
 
 // nameRun matches names written capitalised: "Safe Superintelligence",
-// "HBM", "Scale AI".
-var nameRun = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9]*)*`)
+// "HBM", "Scale AI", "Character.AI".
+var nameRun = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*(?:(?:[ -]|\.\b)[A-Z0-9][A-Za-z0-9]*)*`)
 
 // calendarWords are capitalised without being names.
 var calendarWords = regexp.MustCompile(`\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)
@@ -259,7 +259,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			}
 			c.known = df > 0
 			c.weight = idf(min(df, n))
-			c.required = c.version && !c.known
+			c.required = c.coined && !c.known
 		}
 		if c.known {
 			sum, known = sum+c.weight, known+1
