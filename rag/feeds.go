@@ -216,14 +216,10 @@ func IngestURL(ctx context.Context, s *Store, f Fetcher, url string) (IngestSumm
 		sum.Duration = s.now().Sub(start)
 		return sum, nil
 	}
-	a, err := corpus.Parse("page.html", resp.Body)
+	a, err := readPage(resp, url)
 	if err != nil {
-		sum.Failed = append(sum.Failed, Failure{url, fmt.Errorf("load %s: %w", url, err)})
+		sum.Failed = append(sum.Failed, Failure{url, err})
 		return sum, nil
-	}
-	a.Path = url
-	if a.URL == "" {
-		a.URL = resp.URL
 	}
 	out, dup, err := s.putNew(ctx, a)
 	switch {
@@ -242,6 +238,44 @@ func IngestURL(ctx context.Context, s *Store, f Fetcher, url string) (IngestSumm
 }
 
 // looksLikeFeed tells a feed from a page by content type, then content.
+// ReadURL fetches url and reads it as IngestURL would, storing nothing:
+// every item of a feed (with its summary), or the page as one article.
+func ReadURL(ctx context.Context, f Fetcher, url string) ([]corpus.Article, error) {
+	resp, err := f.Get(ctx, url, fetch.Validators{})
+	if err != nil {
+		return nil, err
+	}
+	if !looksLikeFeed(resp) {
+		a, err := readPage(resp, url)
+		if err != nil {
+			return nil, err
+		}
+		return []corpus.Article{a}, nil
+	}
+	_, items, err := corpus.ParseFeed(resp.Body, url)
+	if err != nil {
+		return nil, fmt.Errorf("read feed %s: %w", url, err)
+	}
+	out := make([]corpus.Article, len(items))
+	for i, it := range items {
+		out[i] = it.Article
+	}
+	return out, nil
+}
+
+// readPage reads a fetched web page as the article at url.
+func readPage(resp *fetch.Response, url string) (corpus.Article, error) {
+	a, err := corpus.Parse("page.html", resp.Body)
+	if err != nil {
+		return corpus.Article{}, fmt.Errorf("load %s: %w", url, err)
+	}
+	a.Path = url
+	if a.URL == "" {
+		a.URL = resp.URL
+	}
+	return a, nil
+}
+
 func looksLikeFeed(r *fetch.Response) bool {
 	if strings.Contains(strings.ToLower(r.ContentType), "html") {
 		return false

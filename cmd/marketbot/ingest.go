@@ -18,12 +18,20 @@ func (e *environment) ingest(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("ingest")
 	prune := fs.Bool("prune", false, "remove stored articles whose files under the given paths are gone")
 	builtin := fs.Bool("builtin", false, "add the built-in knowledge pack")
+	dryRun := fs.Bool("dry-run", false, "show what would be stored, and store nothing")
+	asJSON := fs.Bool("json", false, "with --dry-run: one JSON object per article per line")
 	paths, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(paths) == 0 && !*builtin {
 		return usageError{"ingest needs a PATH or --builtin"}
+	}
+	if *asJSON && !*dryRun {
+		return usageError{"--json goes with --dry-run"}
+	}
+	if *dryRun {
+		return e.dryRun(ctx, paths, *builtin, *asJSON)
 	}
 	st, err := e.openStore(ctx, *dataDir, false)
 	if err != nil {
