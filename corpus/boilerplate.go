@@ -15,13 +15,15 @@ var (
 		"本文仅代表作者", "本文僅代表作者", "不代表本站观点", "不代表本站觀點", "扫码关注", "掃碼關注",
 		"长按识别二维码", "長按識別二維碼", "点击阅读原文", "點擊閱讀原文", "all rights reserved",
 		"sign up for our newsletter", "subscribe to our newsletter", "this site uses cookies", "we use cookies",
+		"并不意味着赞同其观点", "並不意味著贊同其觀點", "affiliate link", "affiliate commission",
+		"本文来自微信公众号", "本文來自微信公眾號", "原文链接：", "原文連結：", "独立观点，不代表", "獨立觀點，不代表",
 	}
 	weakBoilerplate = []string{
-		"责任编辑", "責任編輯", "编辑：", "編輯：", "编辑:", "編輯:", "关注我们", "關注我們", "点击关注", "點擊關注",
+		"责任编辑", "責任編輯", "编辑：", "編輯：", "编辑:", "編輯:", "来源：", "來源：", "来源:", "來源:", "关注我们", "關注我們", "点击关注", "點擊關注",
 		"立即订阅", "立即訂閱", "订阅我们", "訂閱我們", "分享到", "分享至", "上一篇", "下一篇", "相关阅读", "相關閱讀",
 		"推荐阅读", "推薦閱讀", "热门推荐", "熱門推薦", "返回搜狐", "打开app", "打開app", "下载app", "下載app",
 		"版权所有", "版權所有", "未经授权", "未經授權", "禁止转载", "禁止轉載", "免责声明", "免責聲明",
-		"扫描二维码", "掃描二維碼", "©", "copyright", "privacy policy", "terms of service", "cookie policy",
+		"扫描二维码", "掃描二維碼", "二维码", "二維碼", "©", "copyright", "privacy policy", "terms of service", "cookie policy",
 		"subscribe now", "subscribe to", "share this", "share on", "follow us", "read more", "related articles",
 		"click here", "sign in", "log in", "advertisement",
 	}

@@ -2,26 +2,31 @@ package corpus
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
+	"codeberg.org/readeck/go-readability/v2"
+	"github.com/gogs/chardet"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding/htmlindex"
 )
 
 // parseHTML reads a web page: the title from <title> (or the <h1> it
 // repeats), the canonical link, the publication date from
-// article:published_time, JSON-LD datePublished or a <time> element, and
-// the main text only — the <article> or <main> element when there is one,
-// without scripts, styles, navigation, headers, footers, forms, captions,
-// or blocks whose class or id says cookie, subscribe, share, related, ad….
+// article:published_time, JSON-LD datePublished or a <time> element, the
+// site's name, and the main text as a reader sees it, which Readability
+// (go-readability, a port of Mozilla's) finds; a page it cannot read
+// gives its body's text without scripts, navigation, forms and blocks
+// whose class or id says cookie, subscribe, share, related, ad….
 func parseHTML(data []byte) (Article, error) {
-	enc, _, _ := charset.DetermineEncoding(data, "text/html")
-	decoded, err := enc.NewDecoder().Bytes(data)
+	decoded, err := decodeHTML(data)
 	if err != nil {
-		return Article{}, fmt.Errorf("decode HTML: %w", err)
+		return Article{}, err
 	}
 	if bytes.IndexByte(decoded[:min(len(decoded), 8192)], 0) >= 0 {
 		return Article{}, fmt.Errorf("binary data, not HTML")
@@ -46,20 +51,55 @@ func parseHTML(data []byte) (Article, error) {
 	if p.author != "" {
 		a.Meta = map[string]string{"author": p.author}
 	}
-	root := p.article
-	if root == nil {
-		root = p.main
+	// The page's own <article> (or <main>) is taken when Readability finds
+	// nothing, or a good deal less: short pages can fool its scoring.
+	var semantic string
+	if root := cmp.Or(p.article, p.main); root != nil {
+		semantic = rawText(root)
 	}
-	if root == nil {
-		root = p.body
+	var found string
+	parser := readability.NewParser()
+	parser.KeepClasses = true // for the furniture left inside what it finds: tag lists, related rails
+	if r, err := parser.ParseAndMutate(doc, nil); err == nil && r.Node != nil {
+		found = rawText(r.Node)
 	}
-	if root == nil {
-		root = doc
+	switch {
+	case strings.TrimSpace(found) != "" && len(found) >= len(semantic)/2:
+		a.Text = Clean(found)
+	case strings.TrimSpace(semantic) != "":
+		a.Text = Clean(semantic)
+	default: // the whole body, without its furniture
+		if doc, err = html.Parse(bytes.NewReader(decoded)); err != nil {
+			return Article{}, fmt.Errorf("parse HTML: %w", err)
+		}
+		a.Text = Clean(rawText(doc))
 	}
-	var b strings.Builder
-	mainText(&b, root, true)
-	a.Text = Clean(b.String())
 	return a, nil
+}
+
+// decodeHTML returns a page's text as UTF-8: in the encoding its
+// byte-order mark or <meta> declares; else as UTF-8 when it is valid
+// UTF-8; else in the encoding its bytes suggest (Chinese pages in GBK,
+// GB18030 or Big5 often declare none).
+func decodeHTML(data []byte) ([]byte, error) {
+	enc, name, certain := charset.DetermineEncoding(data, "text/html")
+	// windows-1252 is what DetermineEncoding falls back to when nothing is declared.
+	declared := certain || name != "windows-1252" || bytes.Contains(bytes.ToLower(data[:min(len(data), 4096)]), []byte("1252"))
+	if !declared {
+		if utf8.Valid(data) {
+			return data, nil
+		}
+		if guess, err := chardet.NewHtmlDetector().DetectBest(data); err == nil {
+			if e, err := htmlindex.Get(guess.Charset); err == nil {
+				enc = e
+			}
+		}
+	}
+	decoded, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("decode HTML: %w", err)
+	}
+	return decoded, nil
 }
 
 // page collects what parseHTML needs in one walk of the tree.
@@ -159,15 +199,67 @@ var boilerplateWords = map[string]bool{
 	"copyright": true, "disclaimer": true, "banner": true,
 }
 
+// railTitles head blocks of links to other pages or of comments: a block
+// that begins with one is not the article, whatever its markup.
+var railTitles = []string{
+	"相关新闻", "相关阅读", "相关文章", "相关推荐", "相关报道", "延伸阅读", "推荐阅读", "猜你喜欢", "为你推荐",
+	"热门推荐", "热点推荐", "热门文章", "热门新闻", "精彩推荐", "更多新闻", "你可能也喜欢", "热搜", "热榜",
+	"热点排行", "排行榜", "网友热议", "网友评论", "热门评论", "精彩评论", "精选留言", "留言列表", "评论", "快讯",
+	"related", "read more", "more from", "more stories", "most read", "most popular", "recommended",
+	"you may also like", "trending", "more in", "also read", "latest stories", "latest news", "top stories",
+	"top reads", "comments", "tags", "topics",
+}
+
+// startsWithRailTitle reports whether a block's first text is short and
+// begins with a rail's title ("网友热议（27条）", "Related stories"), or,
+// for a Chinese title, holds it ("新浪科技 7X24小时快讯").
+func startsWithRailTitle(n *html.Node) bool {
+	var first string
+	var find func(*html.Node) bool
+	find = func(n *html.Node) bool {
+		if n.Type == html.TextNode {
+			if t := strings.TrimSpace(n.Data); t != "" {
+				first = t
+				return true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if find(c) {
+				return true
+			}
+		}
+		return false
+	}
+	if !find(n) || utf8.RuneCountInString(first) > 24 {
+		return false
+	}
+	first = Normalize(strings.TrimLeft(first, " :：》>»|·【["))
+	for _, t := range railTitles {
+		if strings.HasPrefix(first, t) || t[0] >= utf8.RuneSelf && strings.Contains(first, t) {
+			return true
+		}
+	}
+	return false
+}
+
+var camelHumps = regexp.MustCompile(`([a-z])([A-Z])`)
+
 func isFurniture(n *html.Node) bool {
 	if skipped[n.DataAtom] || strings.EqualFold(attr(n, "aria-hidden"), "true") || hasAttr(n, "hidden") {
+		return true
+	}
+	// A block (not a paragraph: it is the article's own) headed by a rail's title.
+	if (blocks[n.DataAtom] || n.DataAtom == atom.Td) && n.DataAtom != atom.P && startsWithRailTitle(n) {
 		return true
 	}
 	switch attr(n, "role") {
 	case "navigation", "banner", "contentinfo", "complementary", "dialog", "search":
 		return true
 	}
-	words := strings.FieldsFunc(strings.ToLower(attr(n, "class")+" "+attr(n, "id")), func(r rune) bool {
+	// Class, id and component names, split at separators and at
+	// camel-case humps ("EmailSignup": email, signup).
+	names := attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "data-component") + " " + attr(n, "data-testid")
+	words := strings.FieldsFunc(strings.ToLower(camelHumps.ReplaceAllString(names, "$1 $2")), func(r rune) bool {
 		return r == ' ' || r == '-' || r == '_'
 	})
 	for _, w := range words {
@@ -187,9 +279,16 @@ var blocks = map[atom.Atom]bool{
 	atom.Dl: true, atom.Body: true,
 }
 
-// mainText writes the readable text under n. The root itself is never
-// judged furniture: a page whose <article> has class "share-enabled" keeps
-// its article.
+// rawText is the readable text under n, before cleaning (see mainText).
+func rawText(n *html.Node) string {
+	var b strings.Builder
+	mainText(&b, n, true)
+	return b.String()
+}
+
+// mainText writes the readable text under n, leaving out its furniture
+// (isFurniture). The root itself is never left out: a page whose <article>
+// has class "share-enabled" keeps its article.
 func mainText(b *strings.Builder, n *html.Node, root bool) {
 	switch n.Type {
 	case html.TextNode:

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 )
 
 func TestLoadTraditionalScrapedMarkdown(t *testing.T) {
@@ -241,6 +243,43 @@ func TestDetectLang(t *testing.T) {
 	} {
 		if got := DetectLang(text); got != want {
 			t.Errorf("DetectLang(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// TestHTMLCharsetWithoutDeclaration: pages in GBK, GB18030 or Big5 that
+// declare no charset are read in the encoding their bytes show; UTF-8
+// without a declaration too.
+func TestHTMLCharsetWithoutDeclaration(t *testing.T) {
+	body := strings.Repeat("<p>火山引擎旗下的大模型服务平台火山方舟于二〇二三年六月上线，首批接入多家模型厂商，企业客户可以在同一平台上调用并比较不同的模型。</p>\n", 6)
+	trad := strings.Repeat("<p>輝達公布2025財年第四季財報，資料中心營收創下歷史新高，管理層對下一季的展望也優於市場預期。</p>\n", 6)
+	for name, tc := range map[string]struct {
+		enc  encoding.Encoding
+		page string
+	}{
+		"gbk":     {simplifiedchinese.GBK, body},
+		"gb18030": {simplifiedchinese.GB18030, body},
+		"big5":    {traditionalchinese.Big5, trad},
+		"utf-8":   {nil, body},
+	} {
+		page := "<html><head><title>t</title></head><body><article>" + tc.page + "</article></body></html>"
+		data := []byte(page)
+		if tc.enc != nil {
+			var err error
+			if data, err = tc.enc.NewEncoder().Bytes(data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, err := Parse(name+".html", data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := "火山方舟于二〇二三年六月上线"
+		if tc.page == trad {
+			want = "資料中心營收創下歷史新高"
+		}
+		if !strings.Contains(a.Text, want) {
+			t.Errorf("%s without a charset read as:\n%.200s", name, a.Text)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package rag
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -78,4 +79,44 @@ func BenchmarkBrief(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkIngestHTML ingests the real-page set (corpus/testdata/pages),
+// each page five times under other names, into a fresh SQLite store: the
+// HTML path of ingest, main-text extraction included. MB/s is of HTML read.
+func BenchmarkIngestHTML(b *testing.B) {
+	pages, err := filepath.Glob(filepath.Join("..", "corpus", "testdata", "pages", "*.html"))
+	if err != nil || len(pages) == 0 {
+		b.Skip("no real pages")
+	}
+	src := b.TempDir()
+	var size int64
+	for i := range 5 {
+		for _, p := range pages {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			name := fmt.Sprintf("%d-%s", i, filepath.Base(p))
+			if err := os.WriteFile(filepath.Join(src, name), data, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			size += int64(len(data))
+		}
+	}
+	n := 5 * len(pages)
+	for b.Loop() {
+		b.StopTimer()
+		st := benchStore(b, "sqlite")
+		b.StartTimer()
+		sum, err := Ingest(context.Background(), st, []string{src}, IngestOptions{})
+		if err != nil || sum.Added+len(sum.Failed) != n {
+			b.Fatalf("ingest: %+v, %v", sum, err)
+		}
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+	b.SetBytes(size)
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 }

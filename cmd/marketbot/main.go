@@ -49,9 +49,10 @@ func exitCode(err error) int {
 const usage = `marketbot answers questions about the LLM market from its corpus of articles.
 
 Usage:
-  marketbot ingest [--prune] [--builtin] PATH|URL...
+  marketbot ingest [--prune] [--builtin] [--dry-run [--json]] PATH|URL...
                                                    add articles (Markdown, text, HTML files, directories
-                                                   recursively; a feed's items or a page by URL)
+                                                   recursively; a feed's items or a page by URL);
+                                                   --dry-run shows what would be stored, storing nothing
   marketbot ask [--json] QUESTION                  answer QUESTION from the corpus, with numbered sources
   marketbot chat                                   a conversation in the terminal (follow-ups, /help, /sources)
   marketbot search [--json] [--top N] [--since DATE] [--until DATE] QUESTION
