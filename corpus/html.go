@@ -23,8 +23,8 @@ import (
 // (go-readability, a port of Mozilla's) finds; a page it cannot read
 // gives its body's text without scripts, navigation, forms and blocks
 // whose class or id says cookie, subscribe, share, related, ad….
-func parseHTML(data []byte) (Article, error) {
-	decoded, err := decodeHTML(data)
+func parseHTML(data []byte, contentType string) (Article, error) {
+	decoded, err := decodeHTML(data, contentType)
 	if err != nil {
 		return Article{}, err
 	}
@@ -78,11 +78,11 @@ func parseHTML(data []byte) (Article, error) {
 }
 
 // decodeHTML returns a page's text as UTF-8: in the encoding its
-// byte-order mark or <meta> declares; else as UTF-8 when it is valid
-// UTF-8; else in the encoding its bytes suggest (Chinese pages in GBK,
-// GB18030 or Big5 often declare none).
-func decodeHTML(data []byte) ([]byte, error) {
-	enc, name, certain := charset.DetermineEncoding(data, "text/html")
+// byte-order mark, HTTP Content-Type or <meta> declares; else as UTF-8
+// when it is valid UTF-8; else in the encoding its bytes suggest (Chinese
+// pages in GBK, GB18030 or Big5 often declare none).
+func decodeHTML(data []byte, contentType string) ([]byte, error) {
+	enc, name, certain := charset.DetermineEncoding(data, contentType)
 	// windows-1252 is what DetermineEncoding falls back to when nothing is declared.
 	declared := certain || name != "windows-1252" || bytes.Contains(bytes.ToLower(data[:min(len(data), 4096)]), []byte("1252"))
 	if !declared {

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -34,6 +35,18 @@ func Supported(name string) bool {
 // (Markdown with YAML front matter, plain text, or HTML). The article's Path
 // is name. Errors say what is wrong with the content, not where it is.
 func Parse(name string, data []byte) (Article, error) {
+	return parse(name, data, "")
+}
+
+// ParsePage reads a web page fetched from url, whose HTTP Content-Type
+// (which may name its charset) was contentType.
+func ParsePage(url string, data []byte, contentType string) (Article, error) {
+	return parse(url, data, cmp.Or(contentType, "text/html"))
+}
+
+// parse is Parse; contentType, when set, makes the document a web page
+// and may name its charset.
+func parse(name string, data []byte, contentType string) (Article, error) {
 	if len(data) > MaxFileSize {
 		return Article{}, fmt.Errorf("file is %d bytes, more than the %d allowed", len(data), MaxFileSize)
 	}
@@ -41,13 +54,15 @@ func Parse(name string, data []byte) (Article, error) {
 		a   Article
 		err error
 	)
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".md", ".markdown":
+	switch ext := strings.ToLower(filepath.Ext(name)); {
+	case contentType != "":
+		a, err = parseHTML(data, contentType)
+	case ext == ".md", ext == ".markdown":
 		a, err = parseMarkdown(data)
-	case ".txt", ".text":
+	case ext == ".txt", ext == ".text":
 		a, err = parseText(data)
-	case ".html", ".htm", ".xhtml":
-		a, err = parseHTML(data)
+	case ext == ".html", ext == ".htm", ext == ".xhtml":
+		a, err = parseHTML(data, "text/html")
 	default:
 		return Article{}, ErrUnsupported
 	}

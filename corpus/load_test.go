@@ -283,3 +283,16 @@ func TestHTMLCharsetWithoutDeclaration(t *testing.T) {
 		}
 	}
 }
+
+// TestPageCharsetFromHTTP: a fetched page is read in the charset its
+// Content-Type names, even when its bytes would suggest another.
+func TestPageCharsetFromHTTP(t *testing.T) {
+	page, err := traditionalchinese.Big5.NewEncoder().Bytes([]byte("<html><body><p>輝達財報優於預期。</p></body></html>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParsePage("https://example.com/tw", page, "text/html; charset=big5")
+	if err != nil || !strings.Contains(a.Text, "輝達財報優於預期") || a.Path != "https://example.com/tw" {
+		t.Errorf("page = %+v, %v", a, err)
+	}
+}

@@ -119,7 +119,7 @@ func (s *Store) fullText(ctx context.Context, f Fetcher, a corpus.Article) corpu
 	if err != nil {
 		return a
 	}
-	page, err := corpus.Parse("page.html", resp.Body)
+	page, err := corpus.ParsePage(resp.URL, resp.Body, resp.ContentType)
 	if err != nil || len(page.Text) <= len(a.Text) {
 		return a
 	}
@@ -265,7 +265,7 @@ func ReadURL(ctx context.Context, f Fetcher, url string) ([]corpus.Article, erro
 
 // readPage reads a fetched web page as the article at url.
 func readPage(resp *fetch.Response, url string) (corpus.Article, error) {
-	a, err := corpus.Parse("page.html", resp.Body)
+	a, err := corpus.ParsePage(url, resp.Body, resp.ContentType)
 	if err != nil {
 		return corpus.Article{}, fmt.Errorf("load %s: %w", url, err)
 	}
