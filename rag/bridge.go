@@ -25,11 +25,12 @@ type bridged struct {
 	df    int      // passages holding it, once the corpus is consulted
 }
 
-// The bridge looks at a word's first few senses only: later ones are rare
-// meanings ("model" is also a 楷模, a paragon).
+// The bridge looks at a Chinese word's first few senses only, later ones
+// being rare meanings; an English word may be the main sense of many
+// Chinese words ("model": 模型, 楷模, 典范…), of which the corpus chooses.
 const (
 	maxSenses = 4  // English glosses of a Chinese word
-	maxWords  = 24 // Chinese words for an English word
+	maxWords  = 24 // Chinese words for an English word, those it is the main sense of first
 )
 
 // chineseWords segments Chinese text into words (corpus/zhseg), then joins
