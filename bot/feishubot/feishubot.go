@@ -14,15 +14,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	lark "github.com/larksuite/oapi-sdk-go/v3"
 	larkcore "github.com/larksuite/oapi-sdk-go/v3/core"
-	larkevent "github.com/larksuite/oapi-sdk-go/v3/event"
 	"github.com/larksuite/oapi-sdk-go/v3/event/dispatcher"
 	"github.com/larksuite/oapi-sdk-go/v3/event/dispatcher/callback"
 	larkapplication "github.com/larksuite/oapi-sdk-go/v3/service/application/v6"
@@ -61,12 +60,13 @@ type Queue interface {
 
 // Adapter connects one Feishu/Lark app to the bot.
 type Adapter struct {
-	client     *lark.Client
+	sdk        *larkcore.Config // the open platform's address, credentials, token cache and HTTP client
+	im         *larkim.V1
 	cfg        Config
 	core       Core
 	queue      Queue
 	log        *slog.Logger
-	botOpenID  string
+	botOpenID  atomic.Pointer[string] // once connected
 	dispatcher *dispatcher.EventDispatcher
 	wg         sync.WaitGroup
 	ctx        context.Context
@@ -78,9 +78,6 @@ type Adapter struct {
 // Ready reports whether the adapter can receive events: always as a
 // webhook, while connected over the long connection.
 func (a *Adapter) Ready() bool { return !a.longConn.Load() || a.connected.Load() }
-
-// BotOpenID is the bot's open_id, as the open platform reported it.
-func (a *Adapter) BotOpenID() string { return a.botOpenID }
 
 // delivered counts a delivery over the long connection, which the SDK
 // acknowledges when the handler returns; call the result then.
@@ -96,11 +93,25 @@ func (a *Adapter) delivered() (acked func()) {
 // New checks the app's credentials by asking who the bot is
 // (/open-apis/bot/v3/info) and returns an adapter.
 func New(ctx context.Context, cfg Config, core Core, queue Queue) (*Adapter, error) {
+	a, err := Open(cfg, core, queue)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Connect(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Open returns an adapter that has not talked to the open platform yet:
+// Connect checks the credentials; until then its webhook answers events
+// with 503, which Feishu delivers again later.
+func Open(cfg Config, core Core, queue Queue) (*Adapter, error) {
 	if cfg.AppID == "" || cfg.AppSecret == "" {
 		return nil, errors.New("feishu: FEISHU_APP_ID and FEISHU_APP_SECRET must both be set")
 	}
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = lark.FeishuBaseUrl
+		cfg.BaseURL = FeishuBaseURL
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.Logger == nil {
@@ -109,29 +120,54 @@ func New(ctx context.Context, cfg Config, core Core, queue Queue) (*Adapter, err
 	if cfg.UpdateEvery <= 0 {
 		cfg.UpdateEvery = time.Second
 	}
-	client := lark.NewClient(cfg.AppID, cfg.AppSecret, lark.WithOpenBaseUrl(cfg.BaseURL),
-		lark.WithReqTimeout(15*time.Second), lark.WithLogLevel(larkcore.LogLevelError), lark.WithLogger(sdkLogger{cfg.Logger}))
+	sdk := newSDKConfig(cfg)
 	actx, cancel := context.WithCancel(context.Background())
-	a := &Adapter{client: client, cfg: cfg, core: core, queue: queue, log: cfg.Logger.With("platform", "feishu"), ctx: actx, cancel: cancel}
-	id, err := a.botInfo(ctx)
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	a.botOpenID = id
-	a.dispatcher = dispatcher.NewEventDispatcher(cfg.VerificationToken, cfg.EncryptKey).
+	a := &Adapter{sdk: sdk, im: larkim.New(sdk), cfg: cfg, core: core, queue: queue, log: cfg.Logger.With("platform", "feishu"), ctx: actx, cancel: cancel}
+	a.dispatcher = newDispatcher(cfg).
 		OnP2MessageReceiveV1(a.onMessage).
 		OnP2BotMenuV6(a.onMenu).
 		OnP2CardActionTrigger(a.onCard)
-	a.dispatcher.InitConfig(larkevent.WithLogger(sdkLogger{cfg.Logger}), larkevent.WithLogLevel(larkcore.LogLevelWarn))
 	return a, nil
 }
 
+// Connect asks who the bot is (/open-apis/bot/v3/info), which checks the
+// app's credentials. Credentials the open platform refuses are a
+// *bot.RefusedError; an unreachable platform is any other error.
+func (a *Adapter) Connect(ctx context.Context) error {
+	id, err := a.botInfo(ctx)
+	if err != nil {
+		return err
+	}
+	a.botOpenID.Store(&id)
+	return nil
+}
+
+// BotOpenID is the bot's open_id, as the open platform reported it; ""
+// until connected.
+func (a *Adapter) BotOpenID() string {
+	if id := a.botOpenID.Load(); id != nil {
+		return *id
+	}
+	return ""
+}
+
+// codeRateLimited is the open platform's "too many requests" code: the
+// only code that means "later" rather than "no".
+const codeRateLimited = 99991400
+
 // botInfo returns the bot's open_id, to recognise mentions of it.
 func (a *Adapter) botInfo(ctx context.Context) (string, error) {
-	resp, err := a.client.Get(ctx, "/open-apis/bot/v3/info", nil, larkcore.AccessTokenTypeTenant)
+	resp, err := larkcore.Request(ctx, &larkcore.ApiReq{HttpMethod: http.MethodGet, ApiPath: "/open-apis/bot/v3/info",
+		SupportedAccessTokenTypes: []larkcore.AccessTokenType{larkcore.AccessTokenTypeTenant}}, a.sdk)
 	if err != nil {
-		return "", fmt.Errorf("feishu: check the app credentials (bot info): %w", err)
+		if ce, ok := errors.AsType[larkcore.CodeError](err); ok && ce.Code != codeRateLimited {
+			// The tenant token was refused: the app id or secret is wrong.
+			return "", &bot.RefusedError{Err: fmt.Errorf("feishu: check the app credentials (tenant token): %w", err)}
+		}
+		return "", fmt.Errorf("feishu: open platform not available (bot info): %w", err)
+	}
+	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+		return "", fmt.Errorf("feishu: open platform not available (bot info): HTTP %d (request %s)", resp.StatusCode, resp.RequestId())
 	}
 	var body struct {
 		Code int    `json:"code"`
@@ -143,8 +179,11 @@ func (a *Adapter) botInfo(ctx context.Context) (string, error) {
 	if err := json.Unmarshal(resp.RawBody, &body); err != nil {
 		return "", fmt.Errorf("feishu: bot info: unexpected answer (HTTP %d)", resp.StatusCode)
 	}
+	if body.Code == codeRateLimited {
+		return "", fmt.Errorf("feishu: open platform not available (bot info): rate limited (request %s)", resp.RequestId())
+	}
 	if body.Code != 0 || body.Bot.OpenID == "" {
-		return "", fmt.Errorf("feishu: bot info refused: code %d: %s (request %s)", body.Code, body.Msg, resp.RequestId())
+		return "", &bot.RefusedError{Err: fmt.Errorf("feishu: bot info refused: code %d: %s (request %s)", body.Code, body.Msg, resp.RequestId())}
 	}
 	return body.Bot.OpenID, nil
 }
@@ -177,7 +216,7 @@ func (a *Adapter) onMessage(_ context.Context, ev *larkim.P2MessageReceiveV1) er
 	}
 	mentioned := false
 	for _, men := range m.Mentions {
-		if men.Id != nil && str(men.Id.OpenId) == a.botOpenID {
+		if men.Id != nil && str(men.Id.OpenId) == a.BotOpenID() {
 			mentioned = true
 		}
 	}
@@ -353,7 +392,7 @@ func (a *Adapter) send(ctx context.Context, t target, content, uuid string) (str
 		if uuid != "" {
 			body.Uuid(uuid)
 		}
-		resp, err := a.client.Im.Message.Reply(ctx, larkim.NewReplyMessageReqBuilder().MessageId(t.replyTo).Body(body.Build()).Build())
+		resp, err := a.im.Message.Reply(ctx, larkim.NewReplyMessageReqBuilder().MessageId(t.replyTo).Body(body.Build()).Build())
 		if err != nil {
 			return "", fmt.Errorf("feishu reply: %w", err)
 		}
@@ -366,7 +405,7 @@ func (a *Adapter) send(ctx context.Context, t target, content, uuid string) (str
 	if uuid != "" {
 		body.Uuid(uuid)
 	}
-	resp, err := a.client.Im.Message.Create(ctx, larkim.NewCreateMessageReqBuilder().ReceiveIdType("open_id").Body(body.Build()).Build())
+	resp, err := a.im.Message.Create(ctx, larkim.NewCreateMessageReqBuilder().ReceiveIdType("open_id").Body(body.Build()).Build())
 	if err != nil {
 		return "", fmt.Errorf("feishu send: %w", err)
 	}
@@ -378,7 +417,7 @@ func (a *Adapter) send(ctx context.Context, t target, content, uuid string) (str
 
 // patch replaces a card (the card must have config.update_multi).
 func (a *Adapter) patch(ctx context.Context, messageID, content string) error {
-	resp, err := a.client.Im.Message.Patch(ctx, larkim.NewPatchMessageReqBuilder().MessageId(messageID).
+	resp, err := a.im.Message.Patch(ctx, larkim.NewPatchMessageReqBuilder().MessageId(messageID).
 		Body(larkim.NewPatchMessageReqBodyBuilder().Content(content).Build()).Build())
 	if err != nil {
 		return fmt.Errorf("feishu update: %w", err)
@@ -463,21 +502,6 @@ func str(p *string) string {
 	return *p
 }
 
-// sdkLogger passes the SDK's own log lines to slog, one level quieter:
-// its errors are ours to report, with our ids.
-type sdkLogger struct{ log *slog.Logger }
-
-func (l sdkLogger) Debug(context.Context, ...any) {}
-func (l sdkLogger) Info(_ context.Context, args ...any) {
-	l.log.Debug(fmt.Sprint(args...), "from", "lark-sdk")
-}
-func (l sdkLogger) Warn(_ context.Context, args ...any) {
-	l.log.Warn(fmt.Sprint(args...), "from", "lark-sdk")
-}
-func (l sdkLogger) Error(_ context.Context, args ...any) {
-	l.log.Warn(fmt.Sprint(args...), "from", "lark-sdk")
-}
-
 // Post sends a message (a briefing) to a chat and returns its message id:
 // replies to it are the thread where readers can ask about it. Its uuid is
 // derived from the chat and the text, so a retried post sends once.
@@ -485,7 +509,7 @@ func (a *Adapter) Post(ctx context.Context, chatID string, r bot.Reply) (string,
 	sum := sha256.Sum256([]byte(chatID + "\x00" + r.Text))
 	uuid := hex.EncodeToString(sum[:16])
 	body := larkim.NewCreateMessageReqBodyBuilder().ReceiveId(chatID).MsgType(larkim.MsgTypeInteractive).Content(Card(r, r.ID)).Uuid(uuid)
-	resp, err := a.client.Im.Message.Create(ctx, larkim.NewCreateMessageReqBuilder().ReceiveIdType("chat_id").Body(body.Build()).Build())
+	resp, err := a.im.Message.Create(ctx, larkim.NewCreateMessageReqBuilder().ReceiveIdType("chat_id").Body(body.Build()).Build())
 	if err != nil {
 		return "", fmt.Errorf("feishu post to %s: %w", chatID, err)
 	}

@@ -52,6 +52,13 @@ func (a *Adapter) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"challenge": challenge})
 		return
 	}
+	if a.BotOpenID() == "" {
+		// Not connected to the open platform yet, where the answer would
+		// go: Feishu delivers the event again later.
+		w.Header().Set("Retry-After", "60")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"msg": "feishu: not connected to the open platform yet"})
+		return
+	}
 	// The handlers only enqueue, so this returns well within Feishu's 3 s.
 	result, err := a.dispatcher.Do(context.Background(), plain)
 	if err != nil {

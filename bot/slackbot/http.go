@@ -76,6 +76,10 @@ func (a *Adapter) handleEvents(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		io.WriteString(w, ch.Challenge)
 	case slackevents.CallbackEvent:
+		if a.botUserID() == "" {
+			notConnected(w)
+			return
+		}
 		// Ack first: Slack retries what is not acknowledged within 3 s.
 		w.WriteHeader(http.StatusOK)
 		cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
@@ -106,6 +110,11 @@ func (a *Adapter) handleCommand(w http.ResponseWriter, r *http.Request) {
 		Command: form.Get("command"), Text: form.Get("text"), ResponseURL: form.Get("response_url"),
 		TriggerID: form.Get("trigger_id"), UserID: form.Get("user_id"), ChannelID: form.Get("channel_id"),
 	}
+	if a.botUserID() == "" {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: notConnectedText})
+		return
+	}
 	ack := a.command(cmd)
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(ack)
@@ -126,6 +135,21 @@ func (a *Adapter) handleInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot parse interaction payload", http.StatusBadRequest)
 		return
 	}
+	if a.botUserID() == "" {
+		notConnected(w)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 	a.interaction(cb)
+}
+
+// notConnectedText answers a slash command that arrives before the
+// adapter could reach Slack's Web API, where the answer would go.
+const notConnectedText = "marketbot cannot reach Slack's Web API yet, so it cannot post answers; please try again in a minute. marketbot 暂时连不上 Slack，请稍后再试。"
+
+// notConnected answers a delivery that arrives before the adapter could
+// reach Slack's Web API: 503, and Slack delivers it again later.
+func notConnected(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "60")
+	http.Error(w, "slack: not connected to the Web API yet", http.StatusServiceUnavailable)
 }

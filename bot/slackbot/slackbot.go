@@ -62,7 +62,7 @@ type Adapter struct {
 	core      Core
 	queue     Queue
 	log       *slog.Logger
-	botUserID string
+	botUser   atomic.Pointer[string] // the bot's user id, once connected
 	webhook   *http.Client
 	wg        sync.WaitGroup // goroutines that answer after an ack
 	ctx       context.Context
@@ -78,6 +78,20 @@ func (a *Adapter) Ready() bool { return a.cfg.AppToken == "" || a.connected.Load
 // receive events, it then needs Routes (with a signing secret) or
 // RunSocketMode (with an app token); posting needs neither.
 func New(ctx context.Context, cfg Config, core Core, queue Queue) (*Adapter, error) {
+	a, err := Open(cfg, core, queue)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Connect(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Open returns an adapter that has not talked to Slack yet: Connect
+// checks the token; until then its routes answer events with 503, which
+// Slack delivers again later.
+func Open(cfg Config, core Core, queue Queue) (*Adapter, error) {
 	if cfg.BotToken == "" {
 		return nil, errors.New("slack: SLACK_BOT_TOKEN is not set")
 	}
@@ -90,14 +104,36 @@ func New(ctx context.Context, cfg Config, core Core, queue Queue) (*Adapter, err
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	api := newClient(cfg)
-	auth, err := api.AuthTestContext(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("slack: check the bot token (auth.test): %w", err)
-	}
 	actx, cancel := context.WithCancel(context.Background())
-	return &Adapter{api: api, cfg: cfg, core: core, queue: queue, log: cfg.Logger.With("platform", "slack"),
-		botUserID: auth.UserID, webhook: cfg.HTTPClient, ctx: actx, cancel: cancel}, nil
+	return &Adapter{api: newClient(cfg), cfg: cfg, core: core, queue: queue, log: cfg.Logger.With("platform", "slack"),
+		webhook: cfg.HTTPClient, ctx: actx, cancel: cancel}, nil
+}
+
+// refusals are the auth.test errors that mean the token itself is bad;
+// anything else (no network, 5xx, 429) may pass.
+var refusals = map[string]bool{"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true, "token_expired": true}
+
+// Connect checks the bot token with auth.test and learns the bot's user
+// id. A token Slack refuses is a *bot.RefusedError; an unreachable API is
+// any other error.
+func (a *Adapter) Connect(ctx context.Context) error {
+	auth, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		if resp, ok := errors.AsType[slack.SlackErrorResponse](err); ok && refusals[resp.Err] {
+			return &bot.RefusedError{Err: fmt.Errorf("slack: check the bot token (auth.test): %w", err)}
+		}
+		return fmt.Errorf("slack: Slack API not available (auth.test): %w", err)
+	}
+	a.botUser.Store(&auth.UserID)
+	return nil
+}
+
+// botUserID is the bot's own user id, "" until connected.
+func (a *Adapter) botUserID() string {
+	if id := a.botUser.Load(); id != nil {
+		return *id
+	}
+	return ""
 }
 
 // newClient is the Web API client for cfg's tokens. Slack answers 429
@@ -138,7 +174,7 @@ func (a *Adapter) event(eventID string, inner any) {
 	var threadTS string
 	switch ev := inner.(type) {
 	case *slackevents.AppMentionEvent:
-		if ev.BotID != "" || ev.User == a.botUserID || ev.User == "" {
+		if ev.BotID != "" || ev.User == a.botUserID() || ev.User == "" {
 			return
 		}
 		q = bot.Question{Conversation: ev.Channel, Thread: ev.ThreadTimeStamp, MessageID: ev.TimeStamp, User: ev.User, Text: a.plain(ev.Text)}
@@ -149,7 +185,7 @@ func (a *Adapter) event(eventID string, inner any) {
 	case *slackevents.MessageEvent:
 		// Edits, deletions, joins and bot posts carry a subtype; the bot's
 		// own messages carry its user or bot id.
-		if ev.SubType != "" || ev.BotID != "" || ev.User == a.botUserID || ev.User == "" {
+		if ev.SubType != "" || ev.BotID != "" || ev.User == a.botUserID() || ev.User == "" {
 			return
 		}
 		q = bot.Question{Conversation: ev.Channel, Thread: ev.ThreadTimeStamp, MessageID: ev.TimeStamp, User: ev.User, Text: a.plain(ev.Text)}
@@ -159,7 +195,7 @@ func (a *Adapter) event(eventID string, inner any) {
 		}
 		switch {
 		case ev.ChannelType == "im":
-		case strings.Contains(ev.Text, "<@"+a.botUserID+">"):
+		case strings.Contains(ev.Text, "<@"+a.botUserID()+">"):
 			return // answered as an app_mention
 		case ev.ThreadTimeStamp != "" && a.core.KnowsThread(a.ctx, withPlatform(q)):
 			// A follow-up in a thread the bot answered, without a mention.

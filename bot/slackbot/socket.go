@@ -9,6 +9,8 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/marketbot/marketbot/bot"
 )
 
 // RunSocketMode receives events over Socket Mode (SLACK_APP_TOKEN) until
@@ -35,7 +37,10 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return nil
 	}
-	return fmt.Errorf("slack: socket mode: %w", err)
+	// Socket Mode retries everything but a refused app token (its error
+	// code, or 404 from apps.connections.open).
+	err = fmt.Errorf("slack: socket mode (check SLACK_APP_TOKEN): %w", err)
+	return &bot.RefusedError{Err: err}
 }
 
 func (a *Adapter) socketEvent(sm *socketmode.Client, ev socketmode.Event) {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -99,34 +100,13 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_queue_depth", Help: "Questions waiting for a worker."},
 		func() float64 { return float64(pool.Depth()) }))
 
-	// Ready once started, while the database answers and every platform
-	// can receive events.
-	var started atomic.Bool
-	readiness := []func() bool{func() bool {
-		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		return st.Ping(ctx) == nil
-	}}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ok := started.Load()
-		for _, ready := range readiness {
-			ok = ok && ready()
-		}
-		if !ok {
-			http.Error(w, "not ready", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ready")
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-
 	var slackAdapter *slackbot.Adapter
+	var feishuAdapter *feishubot.Adapter
+	var links []*bot.Link
 	posters := map[string]bot.Poster{}
-	runErr := make(chan error, 3)
 	if svc.slack {
-		slackAdapter, err = slackbot.New(ctx, slackbot.Config{
+		slackAdapter, err = slackbot.Open(slackbot.Config{
 			BotToken: e.getenv("SLACK_BOT_TOKEN"), SigningSecret: e.getenv("SLACK_SIGNING_SECRET"),
 			AppToken: e.getenv("SLACK_APP_TOKEN"), APIURL: e.getenv("SLACK_API_URL"), Logger: log,
 			Placeholder: placeholder(st), Metrics: metrics,
@@ -135,20 +115,20 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 			return err
 		}
 		posters["slack"] = slackAdapter
-		readiness = append(readiness, slackAdapter.Ready)
+		link := &bot.Link{Name: "slack", Connect: slackAdapter.Connect, Receiving: slackAdapter.Ready, Logger: log}
 		if svc.slackSocket {
 			log.Info("slack: socket mode")
-			go func() { runErr <- slackAdapter.RunSocketMode(ctx) }()
+			link.Receive = slackAdapter.RunSocketMode
 		} else {
 			log.Info("slack: HTTP events API at /slack/events, /slack/commands, /slack/interactions")
 			if err := slackAdapter.Routes(mux); err != nil {
 				return err
 			}
 		}
+		links = append(links, link)
 	}
-	var feishuAdapter *feishubot.Adapter
 	if svc.feishu {
-		feishuAdapter, err = feishubot.New(ctx, feishubot.Config{
+		feishuAdapter, err = feishubot.Open(feishubot.Config{
 			AppID: e.getenv("FEISHU_APP_ID"), AppSecret: e.getenv("FEISHU_APP_SECRET"),
 			VerificationToken: e.getenv("FEISHU_VERIFICATION_TOKEN"), EncryptKey: e.getenv("FEISHU_ENCRYPT_KEY"),
 			BaseURL: e.getenv("FEISHU_BASE_URL"), Logger: log, Placeholder: placeholder(st), Metrics: metrics,
@@ -157,7 +137,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 			return err
 		}
 		posters["feishu"] = feishuAdapter
-		readiness = append(readiness, feishuAdapter.Ready)
+		link := &bot.Link{Name: "feishu", Connect: feishuAdapter.Connect, Receiving: feishuAdapter.Ready, Logger: log}
 		if svc.feishuWebhook {
 			log.Info("feishu: webhook at /feishu/events and /feishu/cards")
 			if err := feishuAdapter.Routes(mux); err != nil {
@@ -165,18 +145,64 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 			}
 		} else {
 			log.Info("feishu: long connection")
-			go func() { runErr <- feishuAdapter.RunLongConnection(ctx) }()
+			link.Receive = feishuAdapter.RunLongConnection
 		}
+		links = append(links, link)
 	}
-	if slackAdapter == nil && feishuAdapter == nil {
+	if len(links) == 0 {
 		log.Warn("no chat platform configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or FEISHU_APP_ID and FEISHU_APP_SECRET")
 	}
+	// A first try of each platform: credentials it refuses stop serve here;
+	// one that cannot be reached is retried in the background.
+	for _, l := range links {
+		first, cancel := context.WithTimeout(ctx, firstConnectTimeout)
+		err := l.Check(first)
+		cancel()
+		if bot.IsRefused(err) {
+			return err
+		}
+	}
+
+	// Ready once started, while the database answers and every platform
+	// can receive events; the 503 names what is missing.
+	var started atomic.Bool
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		var missing []string
+		if !started.Load() {
+			missing = append(missing, "starting")
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := st.Ping(ctx); err != nil {
+			missing = append(missing, "store: "+err.Error())
+		}
+		for _, l := range links {
+			if ok, why := l.Ready(); !ok {
+				missing = append(missing, l.Name+" not connected: "+why)
+			}
+		}
+		if len(missing) > 0 {
+			http.Error(w, "not ready\n"+strings.Join(missing, "\n"), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
 	srv := &http.Server{Handler: requestIDs(recoverPanics(log, mux)), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	log.Info("serving", "addr", ln.Addr().String())
 	fmt.Fprintf(e.stderr, "marketbot: serving on %s\n", ln.Addr())
+	runErr := make(chan error, 1+len(links))
 	go func() { runErr <- srv.Serve(ln) }()
+	for _, l := range links {
+		go func() {
+			if err := l.Run(ctx); err != nil {
+				runErr <- err // refused credentials
+			}
+		}()
+	}
 	// Feeds and briefings run until ctx ends; they own their goroutines.
 	var background sync.WaitGroup
 	// With PostgreSQL, passages other replicas add reach this one's vectors.
@@ -223,6 +249,10 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	log.Info("stopped")
 	return failed
 }
+
+// firstConnectTimeout bounds serve's first try of each platform before it
+// starts; a platform slower than that is retried in the background.
+const firstConnectTimeout = 10 * time.Second
 
 // shutdownDeadline bounds a graceful stop, within the 30 s that Docker
 // and Kubernetes wait after SIGTERM.
