@@ -4,33 +4,33 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/marketbot/marketbot/rag/prom"
 )
 
 // Metrics count what the bot receives, acknowledges, answers and posts; a
 // nil *Metrics counts nothing.
 type Metrics struct {
-	events    *prometheus.CounterVec
-	ack       *prometheus.HistogramVec
-	answers   *prometheus.HistogramVec
-	briefings *prometheus.CounterVec
+	events    *prom.CounterVec
+	ack       *prom.HistogramVec
+	answers   *prom.HistogramVec
+	briefings *prom.CounterVec
 }
 
 // NewMetrics returns metrics registered with reg:
 // marketbot_events_total{platform,outcome}, marketbot_ack_seconds{platform},
 // marketbot_answer_seconds{outcome} and marketbot_briefings_total{target,outcome}.
-func NewMetrics(reg prometheus.Registerer) *Metrics {
+func NewMetrics(reg *prom.Registry) *Metrics {
 	m := &Metrics{
-		events: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_events_total",
+		events: prom.NewCounterVec(prom.Opts{Name: "marketbot_events_total",
 			Help: "Deliveries from chat platforms by outcome: received, acked, duplicate (a retry or a repeat, not answered again), rejected (failed verification or too large)."},
 			[]string{"platform", "outcome"}),
-		ack: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "marketbot_ack_seconds",
-			Help:    "Time from receiving a delivery to acknowledging it.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"platform"}),
-		answers: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "marketbot_answer_seconds",
-			Help:    "Time to answer a question, by outcome: answered, fallback (extractive), not_found, error, rate_limited, not_allowed.",
-			Buckets: []float64{.05, .1, .25, .5, 1, 2, 4, 8, 15, 30}}, []string{"outcome"}),
-		briefings: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_briefings_total",
+		ack: prom.NewHistogramVec(prom.Opts{Name: "marketbot_ack_seconds",
+			Help: "Time from receiving a delivery to acknowledging it."},
+			[]float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}, []string{"platform"}),
+		answers: prom.NewHistogramVec(prom.Opts{Name: "marketbot_answer_seconds",
+			Help: "Time to answer a question, by outcome: answered, fallback (extractive), not_found, error, rate_limited, not_allowed."},
+			[]float64{.05, .1, .25, .5, 1, 2, 4, 8, 15, 30}, []string{"outcome"}),
+		briefings: prom.NewCounterVec(prom.Opts{Name: "marketbot_briefings_total",
 			Help: "Scheduled briefing runs by target and outcome: posted, skipped (nothing new), failed."}, []string{"target", "outcome"}),
 	}
 	reg.MustRegister(m.events, m.ack, m.answers, m.briefings)

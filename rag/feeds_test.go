@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/marketbot/marketbot/rag/prom"
 
 	"github.com/marketbot/marketbot/rag/clocktest"
 	"github.com/marketbot/marketbot/rag/fetch"
@@ -156,7 +158,7 @@ func TestFeedLoopRetriesAndKeepsGoing(t *testing.T) {
 	var mu sync.Mutex
 	synced := map[string]int{}
 	errs := map[string]int{}
-	reg := prometheus.NewPedanticRegistry()
+	reg := prom.NewRegistry()
 	loop := &FeedLoop{Store: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: true}), Clock: clock, Metrics: NewMetrics(reg, st),
 		Feeds: []Feed{{URL: bad.srv.URL + "/rss", Every: 30 * time.Minute}, {URL: good.srv.URL + "/rss", Every: 30 * time.Minute}},
 		Synced: func(r FeedResult, err error) {
@@ -187,18 +189,16 @@ func TestFeedLoopRetriesAndKeepsGoing(t *testing.T) {
 	if synced[good.srv.URL+"/rss"] != 2 || errs[good.srv.URL+"/rss"] != 0 {
 		t.Errorf("good feed synced %d times (errors %d), want 2: at start and after its 30 minutes", synced[good.srv.URL+"/rss"], errs[good.srv.URL+"/rss"])
 	}
+	// "name{label="value"} 1" → metrics["name/value"] = 1
 	metrics := map[string]float64{}
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		for _, m := range mf.GetMetric() {
-			name := mf.GetName()
-			for _, l := range m.GetLabel() {
-				name += "/" + l.GetValue()
+	sample := regexp.MustCompile(`^(\w+)(?:\{\w+="([^"]*)"\})? (\S+)$`)
+	for _, line := range strings.Split(reg.Text("marketbot_feed_syncs_total", "marketbot_feed_items_total", "marketbot_store_articles", "marketbot_store_passages", "marketbot_store_bytes"), "\n") {
+		if m := sample.FindStringSubmatch(line); m != nil {
+			name := m[1]
+			if m[2] != "" {
+				name += "/" + m[2]
 			}
-			metrics[name] = m.GetCounter().GetValue() + m.GetGauge().GetValue()
+			metrics[name], _ = strconv.ParseFloat(m[3], 64)
 		}
 	}
 	wantErrors := float64(errs[bad.srv.URL+"/rss"])

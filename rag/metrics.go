@@ -4,15 +4,15 @@ import (
 	"context"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/marketbot/marketbot/rag/prom"
 )
 
 // Metrics count retrieval and feed syncing; a nil *Metrics counts nothing.
 type Metrics struct {
-	retrieval    prometheus.Histogram
-	translations *prometheus.CounterVec
-	feedSyncs    *prometheus.CounterVec
-	feedItems    *prometheus.CounterVec
+	retrieval    *prom.Histogram
+	translations *prom.CounterVec
+	feedSyncs    *prom.CounterVec
+	feedItems    *prom.CounterVec
 }
 
 // NewMetrics returns metrics registered with reg:
@@ -21,18 +21,20 @@ type Metrics struct {
 // marketbot_feed_items_total{outcome}, and,
 // read from st when scraped, marketbot_store_bytes,
 // marketbot_store_articles and marketbot_store_passages.
-func NewMetrics(reg prometheus.Registerer, st *Store) *Metrics {
+func NewMetrics(reg *prom.Registry, st *Store) *Metrics {
 	m := &Metrics{
-		retrieval: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "marketbot_retrieval_seconds",
-			Help: "Time to retrieve the passages for a question.", Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5}}),
-		translations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_translations_total",
+
+		translations: prom.NewCounterVec(prom.Opts{Name: "marketbot_translations_total",
 			Help: "Questions translated into the other language by the model before retrieval, by outcome (translated, cached, failed)."}, []string{"outcome"}),
-		feedSyncs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_feed_syncs_total",
+		feedSyncs: prom.NewCounterVec(prom.Opts{Name: "marketbot_feed_syncs_total",
 			Help: "Feed syncs by outcome (ok, not_modified, error)."}, []string{"outcome"}),
-		feedItems: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_feed_items_total",
+		feedItems: prom.NewCounterVec(prom.Opts{Name: "marketbot_feed_items_total",
 			Help: "Feed items by outcome (added, updated, unchanged, duplicate, failed)."}, []string{"outcome"}),
 	}
-	reg.MustRegister(m.retrieval, m.translations, m.feedSyncs, m.feedItems)
+	retrieval := prom.NewHistogramVec(prom.Opts{Name: "marketbot_retrieval_seconds", Help: "Time to retrieve the passages for a question."},
+		[]float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5}, nil)
+	m.retrieval = retrieval.WithLabelValues()
+	reg.MustRegister(retrieval, m.translations, m.feedSyncs, m.feedItems)
 	if st != nil {
 		stat := func(f func(Stats) int) func() float64 {
 			return func() float64 {
@@ -46,7 +48,7 @@ func NewMetrics(reg prometheus.Registerer, st *Store) *Metrics {
 			}
 		}
 		reg.MustRegister(
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_store_bytes", Help: "Size of the store: its SQLite files (write-ahead log included), or its PostgreSQL database."},
+			prom.NewGaugeFunc(prom.Opts{Name: "marketbot_store_bytes", Help: "Size of the store: its SQLite files (write-ahead log included), or its PostgreSQL database."},
 				func() float64 {
 					ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 					defer cancel()
@@ -56,9 +58,9 @@ func NewMetrics(reg prometheus.Registerer, st *Store) *Metrics {
 					}
 					return float64(n)
 				}),
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_store_articles", Help: "Articles in the store."},
+			prom.NewGaugeFunc(prom.Opts{Name: "marketbot_store_articles", Help: "Articles in the store."},
 				stat(func(s Stats) int { return s.Articles })),
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_store_passages", Help: "Passages in the store."},
+			prom.NewGaugeFunc(prom.Opts{Name: "marketbot_store_passages", Help: "Passages in the store."},
 				stat(func(s Stats) int { return s.Chunks })),
 		)
 	}

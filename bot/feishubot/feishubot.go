@@ -22,7 +22,6 @@ import (
 	"time"
 
 	larkcore "github.com/larksuite/oapi-sdk-go/v3/core"
-	"github.com/larksuite/oapi-sdk-go/v3/event/dispatcher"
 	"github.com/larksuite/oapi-sdk-go/v3/event/dispatcher/callback"
 	larkapplication "github.com/larksuite/oapi-sdk-go/v3/service/application/v6"
 	larkim "github.com/larksuite/oapi-sdk-go/v3/service/im/v1"
@@ -60,19 +59,18 @@ type Queue interface {
 
 // Adapter connects one Feishu/Lark app to the bot.
 type Adapter struct {
-	sdk        *larkcore.Config // the open platform's address, credentials, token cache and HTTP client
-	im         *larkim.V1
-	cfg        Config
-	core       Core
-	queue      Queue
-	log        *slog.Logger
-	botOpenID  atomic.Pointer[string] // once connected
-	dispatcher *dispatcher.EventDispatcher
-	wg         sync.WaitGroup
-	ctx        context.Context
-	cancel     context.CancelFunc
-	longConn   atomic.Bool // events arrive over the long connection
-	connected  atomic.Bool // the long connection is up
+	sdk       *larkcore.Config // the open platform's address, credentials, token cache and HTTP client
+	im        *larkim.V1
+	cfg       Config
+	core      Core
+	queue     Queue
+	log       *slog.Logger
+	botOpenID atomic.Pointer[string] // once connected
+	wg        sync.WaitGroup
+	ctx       context.Context
+	cancel    context.CancelFunc
+	longConn  atomic.Bool // events arrive over the long connection
+	connected atomic.Bool // the long connection is up
 }
 
 // Ready reports whether the adapter can receive events: always as a
@@ -123,10 +121,6 @@ func Open(cfg Config, core Core, queue Queue) (*Adapter, error) {
 	sdk := newSDKConfig(cfg)
 	actx, cancel := context.WithCancel(context.Background())
 	a := &Adapter{sdk: sdk, im: larkim.New(sdk), cfg: cfg, core: core, queue: queue, log: cfg.Logger.With("platform", "feishu"), ctx: actx, cancel: cancel}
-	a.dispatcher = newDispatcher(cfg).
-		OnP2MessageReceiveV1(a.onMessage).
-		OnP2BotMenuV6(a.onMenu).
-		OnP2CardActionTrigger(a.onCard)
 	return a, nil
 }
 

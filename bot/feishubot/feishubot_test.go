@@ -95,7 +95,7 @@ func TestDuplicateEventsAreAnsweredOnce(t *testing.T) {
 	waitFor(t, "the answer", func() bool { return h.lark.answered("om_q5") })
 	h.post(t, "/feishu/events", ev, nil) // Feishu's retry
 	h.post(t, "/feishu/events", messageEvent("ev_5b", "om_q5", "p2p", "Kimi支持多长的上下文？", false, nil), nil)
-	if _, err := h.adapter.dispatcher.Do(context.Background(), mustJSON(ev)); err != nil { // and over the long connection
+	if _, err := h.adapter.dispatch(context.Background(), mustJSON(ev)); err != nil { // and over the long connection
 		t.Fatal(err)
 	}
 	time.Sleep(400 * time.Millisecond)
@@ -190,8 +190,8 @@ func TestModelFailureStillReplies(t *testing.T) {
 
 func TestLongConnectionHandlers(t *testing.T) {
 	h := newHarness(t, nil)
-	// The long connection hands plaintext payloads to the dispatcher.
-	if _, err := h.adapter.dispatcher.Do(context.Background(), mustJSON(messageEvent("ev_10", "om_q10", "group", "@_user_1 Kimi支持多长的上下文？", true, nil))); err != nil {
+	// The long connection hands plaintext payloads to dispatch.
+	if _, err := h.adapter.dispatch(context.Background(), mustJSON(messageEvent("ev_10", "om_q10", "group", "@_user_1 Kimi支持多长的上下文？", true, nil))); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the answer", func() bool { return h.lark.answered("om_q10") })
@@ -199,7 +199,7 @@ func TestLongConnectionHandlers(t *testing.T) {
 	menu := map[string]any{"schema": "2.0",
 		"header": map[string]any{"event_id": "ev_menu", "token": testToken, "event_type": "application.bot.menu_v6", "app_id": "cli_x"},
 		"event":  map[string]any{"operator": map[string]any{"operator_id": map[string]any{"open_id": "ou_user9"}}, "event_key": "sources", "timestamp": 1735689600}}
-	if _, err := h.adapter.dispatcher.Do(context.Background(), mustJSON(menu)); err != nil {
+	if _, err := h.adapter.dispatch(context.Background(), mustJSON(menu)); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the menu answer", func() bool {

@@ -23,8 +23,8 @@ import (
 // the SDK's root package and with it all 140 service packages: ask
 // /callback/ws/endpoint for a URL with the app id and secret, dial it,
 // ping every PingInterval, and answer each event frame with a frame that
-// carries the handler's result. Events and card callbacks go to the same
-// dispatcher as the webhook's.
+// carries the handler's result. Events go to the same handlers as the
+// webhook's.
 
 // wsEndpointPath is where the long connection's URL is handed out.
 const wsEndpointPath = "/callback/ws/endpoint"
@@ -258,11 +258,11 @@ func (lc *longConn) assemble(f wsFrame) ([]byte, bool) {
 	return bytes.Join(p.got, nil), true
 }
 
-// handle gives an event to the dispatcher and answers its frame with the
+// handle gives an event to its handler and answers its frame with the
 // result: {"code":200,"data":…}, or 500 when the handler failed.
 func (lc *longConn) handle(ctx context.Context, f wsFrame, payload []byte) {
 	start := time.Now()
-	result, err := lc.a.dispatcher.Do(ctx, payload)
+	result, err := lc.a.dispatch(ctx, payload)
 	answer := struct {
 		Code    int               `json:"code"`
 		Headers map[string]string `json:"headers"`

@@ -1,15 +1,10 @@
 package slackbot
 
 import (
-	_ "embed"
 	"fmt"
 	"net/url"
 	"strings"
-	"text/template"
 )
-
-//go:embed manifest.yaml.tmpl
-var manifestTemplate string
 
 // BotScopes are the OAuth scopes marketbot's bot token needs.
 var BotScopes = []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:read", "im:write",
@@ -30,13 +25,51 @@ func Manifest(baseURL string, socket bool, command string) (string, error) {
 	if !strings.HasPrefix(command, "/") || len(command) < 2 {
 		return "", fmt.Errorf("slack manifest: slash command %q must start with /", command)
 	}
-	t := template.Must(template.New("manifest").Parse(manifestTemplate))
+	u := strings.TrimRight(baseURL, "/")
 	var b strings.Builder
-	err := t.Execute(&b, struct {
-		URL     string
-		Socket  bool
-		Command string
-		Scopes  []string
-	}{strings.TrimRight(baseURL, "/"), socket, command, BotScopes})
-	return b.String(), err
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	http := func(format string, args ...any) { // request URLs: not for Socket Mode
+		if !socket {
+			line(format, args...)
+		}
+	}
+	line("# Slack app manifest for marketbot. Create the app at https://api.slack.com/apps")
+	line(`# ("From an app manifest"), install it, then set SLACK_BOT_TOKEN (Bot User OAuth Token) and`)
+	if socket {
+		line("# SLACK_APP_TOKEN (an app-level token with connections:write) for Socket Mode.")
+	} else {
+		line("# SLACK_SIGNING_SECRET (Basic Information → Signing Secret) for the HTTP Events API.")
+	}
+	b.WriteString(manifestFeatures)
+	line("  slash_commands:")
+	line("    - command: %s", command)
+	http("      url: %s/slack/commands", u)
+	line("      description: Ask marketbot about the LLM market")
+	line(`      usage_hint: "[question] [--private] | sources | help"`)
+	line("      should_escape: false")
+	line("oauth_config:\n  scopes:\n    bot:")
+	for _, s := range BotScopes {
+		line("      - %s", s)
+	}
+	line("settings:\n  event_subscriptions:")
+	http("    request_url: %s/slack/events", u)
+	line("    bot_events:\n      - app_mention\n      - message.im\n      - message.channels\n      - message.groups")
+	line("  interactivity:\n    is_enabled: true")
+	http("    request_url: %s/slack/interactions", u)
+	line("  org_deploy_enabled: false\n  socket_mode_enabled: %t\n  token_rotation_enabled: false", socket)
+	return b.String(), nil
 }
+
+// manifestFeatures is the part of the manifest that never changes.
+const manifestFeatures = `display_information:
+  name: marketbot
+  description: Cited answers about the LLM market, in Chinese and English.
+  background_color: "#1f2937"
+features:
+  app_home:
+    messages_tab_enabled: true
+    messages_tab_read_only_enabled: false
+  bot_user:
+    display_name: marketbot
+    always_online: true
+`

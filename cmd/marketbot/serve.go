@@ -17,9 +17,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/term"
 
 	"github.com/marketbot/marketbot/bot"
@@ -29,6 +26,7 @@ import (
 	"github.com/marketbot/marketbot/rag"
 	"github.com/marketbot/marketbot/rag/fetch"
 	"github.com/marketbot/marketbot/rag/llm"
+	"github.com/marketbot/marketbot/rag/prom"
 )
 
 // logger writes JSON when stderr is not a terminal, text otherwise, with
@@ -86,8 +84,8 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := prom.NewRegistry()
+	reg.MustRegister(prom.NewRuntime())
 	metrics := bot.NewMetrics(reg)
 	if m, ok := model.(*llm.Client); ok {
 		m.SetMetrics(llm.NewMetrics(reg))
@@ -97,7 +95,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Threads: st, Briefer: answerer, Now: e.now, Metrics: metrics,
 		Channels: cfg.Channels, AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
 	pool := bot.NewPool(core, svc.workers, svc.queue)
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "marketbot_queue_depth", Help: "Questions waiting for a worker."},
+	reg.MustRegister(prom.NewGaugeFunc(prom.Opts{Name: "marketbot_queue_depth", Help: "Questions waiting for a worker."},
 		func() float64 { return float64(pool.Depth()) }))
 
 	mux := http.NewServeMux()
@@ -188,7 +186,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", reg.Handler())
 
 	srv := &http.Server{Handler: requestIDs(recoverPanics(log, mux)), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/google/go-cmp/cmp"
+	"github.com/marketbot/marketbot/rag/prom"
 )
 
 func TestChatSamplingAndErrors(t *testing.T) {
@@ -75,7 +75,7 @@ func TestMetrics(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	reg := prometheus.NewPedanticRegistry()
+	reg := prom.NewRegistry()
 	c := New(Config{BaseURL: srv.URL, Model: "m", MaxRetries: -1, Metrics: NewMetrics(reg)})
 	ctx := context.Background()
 	c.Chat(ctx, []Message{{Role: "user", Content: "hi"}}, nil)
@@ -93,10 +93,10 @@ marketbot_llm_tokens_total{kind="completion"} 10
 marketbot_llm_tokens_total{kind="prompt"} 120
 marketbot_llm_tokens_total{kind="reasoning"} 2
 `
-	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "marketbot_llm_errors_total", "marketbot_llm_tokens_total"); err != nil {
-		t.Error(err)
+	if diff := cmp.Diff(strings.TrimPrefix(want, "\n"), reg.Text("marketbot_llm_errors_total", "marketbot_llm_tokens_total")); diff != "" {
+		t.Errorf("metrics (-want +got):\n%s", diff)
 	}
-	if n := testutil.CollectAndCount(reg, "marketbot_llm_seconds"); n != 2 {
+	if n := strings.Count(reg.Text("marketbot_llm_seconds"), "marketbot_llm_seconds_count"); n != 2 {
 		t.Errorf("%d latency series, want ok and error", n)
 	}
 }

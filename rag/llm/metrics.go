@@ -3,28 +3,28 @@ package llm
 import (
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/marketbot/marketbot/rag/prom"
 )
 
 // Metrics count a client's exchanges with its model; a nil *Metrics
 // counts nothing.
 type Metrics struct {
-	seconds  *prometheus.HistogramVec
-	tokens   *prometheus.CounterVec
-	failures *prometheus.CounterVec
+	seconds  *prom.HistogramVec
+	tokens   *prom.CounterVec
+	failures *prom.CounterVec
 }
 
 // NewMetrics returns metrics registered with reg:
 // marketbot_llm_seconds{outcome}, marketbot_llm_tokens_total{kind} and
 // marketbot_llm_errors_total{status}.
-func NewMetrics(reg prometheus.Registerer) *Metrics {
+func NewMetrics(reg *prom.Registry) *Metrics {
 	m := &Metrics{
-		seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "marketbot_llm_seconds",
-			Help:    "Time of one exchange with the language model, retries included, by outcome (ok or error).",
-			Buckets: []float64{.25, .5, 1, 2, 4, 8, 15, 30, 60}}, []string{"outcome"}),
-		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_llm_tokens_total",
+		seconds: prom.NewHistogramVec(prom.Opts{Name: "marketbot_llm_seconds",
+			Help: "Time of one exchange with the language model, retries included, by outcome (ok or error)."},
+			[]float64{.25, .5, 1, 2, 4, 8, 15, 30, 60}, []string{"outcome"}),
+		tokens: prom.NewCounterVec(prom.Opts{Name: "marketbot_llm_tokens_total",
 			Help: "Tokens the model reported using, by kind (prompt, completion, and reasoning: the part of the completion spent thinking)."}, []string{"kind"}),
-		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marketbot_llm_errors_total",
+		failures: prom.NewCounterVec(prom.Opts{Name: "marketbot_llm_errors_total",
 			Help: "Failed exchanges by status: the HTTP status code, or timeout, unreachable, empty, cancelled, error."}, []string{"status"}),
 	}
 	reg.MustRegister(m.seconds, m.tokens, m.failures)
