@@ -34,7 +34,7 @@ func Diagnose(ctx context.Context, cfg Config) (Diagnosis, error) {
 	api := newClient(cfg)
 	auth, err := api.AuthTestContext(ctx)
 	if err != nil {
-		return Diagnosis{}, fmt.Errorf("bot token (auth.test): %w", err)
+		return Diagnosis{}, authError(err)
 	}
 	d := Diagnosis{Team: auth.Team, TeamID: auth.TeamID, Bot: auth.User, BotUserID: auth.UserID}
 	if listed := auth.Header.Get("X-OAuth-Scopes"); listed != "" {

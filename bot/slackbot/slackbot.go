@@ -119,13 +119,19 @@ var refusals = map[string]bool{"invalid_auth": true, "not_authed": true, "accoun
 func (a *Adapter) Connect(ctx context.Context) error {
 	auth, err := a.api.AuthTestContext(ctx)
 	if err != nil {
-		if resp, ok := errors.AsType[slack.SlackErrorResponse](err); ok && refusals[resp.Err] {
-			return &bot.RefusedError{Err: fmt.Errorf("slack: check the bot token (auth.test): %w", err)}
-		}
-		return fmt.Errorf("slack: Slack API not available (auth.test): %w", err)
+		return fmt.Errorf("slack: %w", authError(err))
 	}
 	a.botUser.Store(&auth.UserID)
 	return nil
+}
+
+// authError says what a failed auth.test means: a refused token (a
+// *bot.RefusedError), or a Slack API that cannot be reached now.
+func authError(err error) error {
+	if resp, ok := errors.AsType[slack.SlackErrorResponse](err); ok && refusals[resp.Err] {
+		return &bot.RefusedError{Err: fmt.Errorf("check the bot token (auth.test): %w", err)}
+	}
+	return fmt.Errorf("the Slack API is not available (auth.test): %w", err)
 }
 
 // botUserID is the bot's own user id, "" until connected.

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/bot/feishubot"
 	"github.com/marketbot/marketbot/bot/slackbot"
 	"github.com/marketbot/marketbot/corpus"
@@ -196,8 +197,12 @@ func (e *environment) checkSlack(ctx context.Context, c *checkup) {
 	defer cancel()
 	d, err := slackbot.Diagnose(ctx, slackbot.Config{BotToken: e.getenv("SLACK_BOT_TOKEN"),
 		AppToken: e.getenv("SLACK_APP_TOKEN"), APIURL: e.getenv("SLACK_API_URL")})
-	if d.BotUserID == "" {
+	switch {
+	case d.BotUserID == "" && bot.IsRefused(err):
 		c.fail("slack", err, "set SLACK_BOT_TOKEN to the app's Bot User OAuth Token (xoxb-…, OAuth & Permissions), and install the app in the workspace")
+		return
+	case d.BotUserID == "":
+		c.fail("slack", fmt.Errorf("%w; serve would start anyway and retry in the background", err), "check the network, proxies and SLACK_API_URL")
 		return
 	}
 	c.ok("slack", "bot @%s (%s) in workspace %s (%s)", d.Bot, d.BotUserID, d.Team, d.TeamID)
@@ -220,8 +225,12 @@ func (e *environment) checkFeishu(ctx context.Context, c *checkup) {
 	defer cancel()
 	a, err := feishubot.New(ctx, feishubot.Config{AppID: e.getenv("FEISHU_APP_ID"), AppSecret: e.getenv("FEISHU_APP_SECRET"),
 		EncryptKey: e.getenv("FEISHU_ENCRYPT_KEY"), BaseURL: e.getenv("FEISHU_BASE_URL")}, nil, nil)
-	if err != nil {
+	switch {
+	case bot.IsRefused(err):
 		c.fail("feishu", err, "check FEISHU_APP_ID and FEISHU_APP_SECRET (Credentials & Basic Info), that the app has the bot capability and is published, and FEISHU_BASE_URL for Lark (https://open.larksuite.com)")
+		return
+	case err != nil:
+		c.fail("feishu", fmt.Errorf("%w; serve would start anyway and retry in the background", err), "check the network, proxies and FEISHU_BASE_URL")
 		return
 	}
 	a.Close(ctx)

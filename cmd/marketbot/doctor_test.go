@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -153,6 +154,46 @@ func TestDoctorBroken(t *testing.T) {
 			t.Errorf("doctor does not say %q:\n%s", s, out)
 		}
 	}
+}
+
+// TestDoctorUnreachablePlatforms: a platform that cannot be reached is
+// told apart from one that refuses the credentials.
+func TestDoctorUnreachablePlatforms(t *testing.T) {
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "<html>502 Bad Gateway</html>", http.StatusBadGateway)
+	}))
+	defer down.Close()
+	refused := "http://" + closedPort(t)
+	env := map[string]string{"MARKETBOT_DATA_DIR": t.TempDir(), "SLACK_BOT_TOKEN": "xoxb-doctor-secret", "SLACK_SIGNING_SECRET": "signing-doctor-secret",
+		"SLACK_API_URL": refused + "/api", "FEISHU_APP_ID": "cli_doctor_down", "FEISHU_APP_SECRET": "feishu-doctor-secret", "FEISHU_BASE_URL": down.URL}
+	lines, out, err := doctorLines(t, env)
+	if !errors.Is(err, errReported) {
+		t.Fatalf("doctor returned %v\n%s", err, out)
+	}
+	if diff := cmp.Diff([]string{"✓ configuration", "✓ store", "✓ language model", "✓ embeddings", "✗ slack", "✗ feishu"}, lines); diff != "" {
+		t.Errorf("checks (-want +got):\n%s\n%s", diff, out)
+	}
+	for _, s := range []string{"connection refused", "serve would start anyway and retry in the background", "check the network, proxies and SLACK_API_URL",
+		"check the network, proxies and FEISHU_BASE_URL"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("doctor does not say %q:\n%s", s, out)
+		}
+	}
+	if strings.Contains(out, "Bot User OAuth Token") || strings.Contains(out, "Credentials & Basic Info") {
+		t.Errorf("an unreachable platform is reported as bad credentials:\n%s", out)
+	}
+}
+
+// closedPort is a loopback address nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
 }
 
 // TestDoctorMissingScope: a bot token without a scope marketbot needs is

@@ -37,6 +37,30 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // be ready.
 func startServe(t *testing.T, env map[string]string) (addr string, stderr *syncBuffer, stop func()) {
 	t.Helper()
+	addr, stderr, stop = launchServe(t, env)
+	for deadline := time.Now().Add(30 * time.Second); !ready(addr); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("serve did not become ready:\n%s", stderr.String())
+		}
+	}
+	return addr, stderr, stop
+}
+
+// ready reports whether serve's /readyz answers 200.
+func ready(addr string) bool {
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// launchServe runs "marketbot serve" until stop, returning once it
+// answers /healthz, ready or not.
+func launchServe(t *testing.T, env map[string]string) (addr string, stderr *syncBuffer, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stderr = &syncBuffer{}
 	done := make(chan error, 1)
@@ -58,7 +82,7 @@ func startServe(t *testing.T, env map[string]string) (addr string, stderr *syncB
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
 			addr = m[1]
-			if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
 				resp.Body.Close()
 				if resp.StatusCode == http.StatusOK {
 					return addr, stderr, stop
@@ -67,7 +91,7 @@ func startServe(t *testing.T, env map[string]string) (addr string, stderr *syncB
 		}
 		if time.Now().After(deadline) {
 			stop()
-			t.Fatalf("serve did not become ready:\n%s", stderr.String())
+			t.Fatalf("serve did not start:\n%s", stderr.String())
 		}
 	}
 }

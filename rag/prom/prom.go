@@ -59,15 +59,14 @@ func (r *Registry) MustRegister(cs ...Collector) {
 	}
 }
 
-// Write writes every metric, sorted by name, in the text format.
+// Write writes every metric family, sorted by name, in the text format.
 func (r *Registry) Write(w io.Writer) error {
 	r.mu.Lock()
 	all := slices.Clone(r.all)
 	r.mu.Unlock()
-	sort.SliceStable(all, func(i, j int) bool { return all[i].names()[0] < all[j].names()[0] })
 	bw := bufio.NewWriter(w)
-	for _, c := range all {
-		c.write(bw)
+	for _, f := range render(all) {
+		bw.WriteString(f.text)
 	}
 	return bw.Flush()
 }
@@ -76,17 +75,46 @@ func (r *Registry) Write(w io.Writer) error {
 // and diagnostics.
 func (r *Registry) Text(names ...string) string {
 	r.mu.Lock()
-	var some []Collector
-	for _, c := range r.all {
-		if slices.Contains(names, c.names()[0]) {
-			some = append(some, c)
+	all := slices.Clone(r.all)
+	r.mu.Unlock()
+	var b strings.Builder
+	for _, f := range render(all) {
+		if slices.Contains(names, f.name) {
+			b.WriteString(f.text)
 		}
 	}
-	r.mu.Unlock()
-	sub := &Registry{all: some}
-	var b bytes.Buffer
-	sub.Write(&b)
 	return b.String()
+}
+
+// familyText is one metric family's text: its HELP and TYPE lines and
+// its samples.
+type familyText struct{ name, text string }
+
+// render writes the collectors and splits their text into families,
+// sorted by name. A collector may write several families (Runtime writes
+// go_* and process_* ones), so sorting collectors is not enough. Each
+// family starts with its HELP line, and no other line starts with
+// "# HELP ": help text and label values have their newlines escaped.
+func render(cs []Collector) []familyText {
+	var b bytes.Buffer
+	bw := bufio.NewWriter(&b)
+	for _, c := range cs {
+		c.write(bw)
+	}
+	bw.Flush()
+	var fs []familyText
+	for text := b.String(); text != ""; {
+		chunk := text
+		if n := strings.Index(text, "\n# HELP "); n >= 0 {
+			chunk, text = text[:n+1], text[n+1:]
+		} else {
+			text = ""
+		}
+		name, _, _ := strings.Cut(strings.TrimPrefix(chunk, "# HELP "), " ")
+		fs = append(fs, familyText{name, chunk})
+	}
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].name < fs[j].name })
+	return fs
 }
 
 // Handler serves the registry at /metrics.
