@@ -24,17 +24,18 @@ type Target struct {
 	Location      *time.Location // the schedule's time zone
 	Lang          string
 	Topics        []string
-	Lookback      time.Duration // the first briefing's window; later ones start where the last ended
+	Lookback      time.Duration // the first posted briefing's window; later ones start where the last posted one ended
 	MaxItems      int
 	PostWhenEmpty bool // post "nothing new" rather than stay quiet
 }
 
-// BriefingLedger keeps briefing runs durable, so that restarts and
-// replicas post each run once.
+// BriefingLedger keeps briefing runs and what they covered durable, so
+// that restarts and replicas post each run once and no story twice.
 type BriefingLedger interface {
 	ClaimBriefing(ctx context.Context, r rag.BriefingRun) (bool, error)
 	FinishBriefing(ctx context.Context, target string, slot time.Time, state string) error
 	LastBriefing(ctx context.Context, target string) (rag.BriefingRun, bool, error)
+	RecordBriefed(ctx context.Context, target string, items []rag.BriefedItem) error
 }
 
 // Briefer writes briefings; *rag.Answerer is one.
@@ -121,7 +122,10 @@ func (s *Scheduler) Run(ctx context.Context) {
 
 // RunOnce runs one target's briefing for a slot: claim it, write it, post
 // it (or, when nothing is new and the target stays quiet, skip it), and
-// record the outcome. A run already claimed elsewhere is left alone.
+// record the outcome. A run already claimed elsewhere is left alone. The
+// window starts where the last posted briefing ended, or, before the
+// first, the target's lookback before the slot: skipped and failed runs
+// never move it.
 func (s *Scheduler) RunOnce(ctx context.Context, t Target, slot time.Time) error {
 	log := s.log().With("target", t.Name, "slot", slot)
 	last, ok, err := s.Ledger.LastBriefing(ctx, t.Name)
@@ -155,7 +159,7 @@ func (s *Scheduler) post(ctx context.Context, t Target, run rag.BriefingRun) (st
 		return "", fmt.Errorf("no %s connection to post %s", t.Platform, t.Name)
 	}
 	b, err := s.Briefer.Brief(ctx, rag.BriefRequest{Since: run.Since, Until: run.Until, Lang: t.Lang, Topics: t.Topics,
-		MaxItems: t.MaxItems, PublishedAfter: run.Since.Add(-7 * 24 * time.Hour)})
+		MaxItems: t.MaxItems, PublishedAfter: run.Since.Add(-7 * 24 * time.Hour), Target: t.Name})
 	if err != nil {
 		return "", err
 	}
@@ -166,6 +170,10 @@ func (s *Scheduler) post(ctx context.Context, t Target, run rag.BriefingRun) (st
 	thread, err := poster.Post(ctx, t.Channel, r)
 	if err != nil {
 		return "", fmt.Errorf("post %s: %w", t.Name, err)
+	}
+	if err := s.Ledger.RecordBriefed(ctx, t.Name, b.Covered); err != nil {
+		// Posted all the same: a run marked failed would be posted again.
+		s.log().Error("could not record what a briefing covered; the next may repeat it", "target", t.Name, "err", err)
 	}
 	if s.Bot != nil && thread != "" {
 		s.Bot.Remember(ctx, t.Platform, t.Channel, thread, rag.Turn{Question: b.Headline, Answer: r.Text})

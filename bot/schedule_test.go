@@ -170,7 +170,8 @@ func TestSchedulerRetriesAndSkipsEmpty(t *testing.T) {
 	waitUntil(t, "the retried post", func() bool { return poster.count() == 1 })
 	stop()
 
-	// Nothing new: quiet, but the run counts, so the next one starts there.
+	// Nothing new: quiet; the run is recorded (and not run again), but it
+	// is not a briefing: the next one's window does not start there.
 	quiet := shanghai9(t)
 	quiet.Name = "quiet"
 	empty := &fakeBriefer{empty: true}
@@ -179,12 +180,109 @@ func TestSchedulerRetriesAndSkipsEmpty(t *testing.T) {
 	if poster.count() != 1 {
 		t.Errorf("an empty briefing was posted")
 	}
-	if last, ok, _ := st.LastBriefing(context.Background(), "quiet"); !ok || last.State != "skipped" {
-		t.Errorf("empty run recorded as %+v", last)
+	if last, ok, _ := st.LastBriefing(context.Background(), "quiet"); ok {
+		t.Errorf("a skipped run counts as the last briefing: %+v", last)
+	}
+	if again, _ := st.ClaimBriefing(context.Background(), rag.BriefingRun{Target: "quiet", Slot: empty.reqs[0].Until}); again {
+		t.Error("the skipped run can be claimed again")
 	}
 	quiet.PostWhenEmpty = true
 	quiet.Name = "loud"
 	stop = runScheduler(t, &Scheduler{Targets: []Target{quiet}, Ledger: st, Briefer: empty, Posters: map[string]Poster{"slack": poster}, Clock: clock})
 	waitUntil(t, "the nothing-new post", func() bool { return poster.count() == 2 })
 	stop()
+}
+
+// everyMinute is a target briefing every minute with a long lookback.
+func everyMinute(name string) Target {
+	sched, _ := cron.ParseStandard("* * * * *")
+	return Target{Name: name, Platform: "slack", Channel: "C9", Schedule: sched, Location: time.UTC, Lang: "en", Lookback: 100000 * time.Hour}
+}
+
+// switchBriefer answers empty until told otherwise.
+type switchBriefer struct {
+	fakeBriefer
+}
+
+func (f *switchBriefer) setEmpty(v bool) { f.mu.Lock(); f.empty = v; f.mu.Unlock() }
+
+func (f *switchBriefer) last() rag.BriefRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reqs[len(f.reqs)-1]
+}
+
+// TestSkippedSlotsKeepTheWindow: started inside a minute, the slot just
+// passed runs with nothing to say and is skipped; the first posted
+// briefing still covers the whole lookback, and the next starts where it
+// ended. Skipped slots, failed runs and runs missed past the grace period
+// never move the window's start.
+func TestSkippedSlotsKeepTheWindow(t *testing.T) {
+	st := openLedger(t, t.TempDir())
+	target := everyMinute("minutely")
+	start := time.Date(2026, 1, 1, 23, 59, 6, 0, time.UTC)
+	clock := clocktest.New(start)
+	briefer := &switchBriefer{fakeBriefer{empty: true}}
+	poster := &fakePoster{}
+	s := &Scheduler{Targets: []Target{target}, Ledger: st, Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Clock: clock, Grace: 10 * time.Minute}
+	stop := runScheduler(t, s)
+	slot := time.Date(2026, 1, 1, 23, 59, 0, 0, time.UTC)
+	if r := briefer.last(); !r.Until.Equal(slot) || !r.Since.Equal(slot.Add(-target.Lookback)) || r.Target != "minutely" {
+		t.Fatalf("the 23:59 slot asked %+v, want the lookback up to 23:59 for its target", r)
+	}
+	if poster.count() != 0 {
+		t.Fatal("an empty slot was posted")
+	}
+	// 00:00: news. The window is still the lookback, not "since 23:59".
+	briefer.setEmpty(false)
+	waiting := clock.Waiters()
+	clock.Advance(54 * time.Second)
+	waitUntil(t, "the 00:00 briefing", func() bool { return poster.count() == 1 })
+	clock.WaitForWaiters(waiting, 5*time.Second)
+	midnight := slot.Add(time.Minute)
+	if r := briefer.last(); !r.Since.Equal(midnight.Add(-target.Lookback)) {
+		t.Errorf("first posted briefing covers from %v, want its lookback (%v)", r.Since, midnight.Add(-target.Lookback))
+	}
+	// 00:01 and 00:02: nothing new, skipped; 00:03 starts where 00:00 ended.
+	briefer.setEmpty(true)
+	for i := range 2 {
+		waiting = clock.Waiters()
+		clock.Advance(time.Minute)
+		waitUntil(t, "the skipped run", func() bool { return len(briefer.reqs) == 3+i })
+		clock.WaitForWaiters(waiting, 5*time.Second)
+	}
+	briefer.setEmpty(false)
+	waiting = clock.Waiters()
+	clock.Advance(time.Minute)
+	waitUntil(t, "the 00:03 briefing", func() bool { return poster.count() == 2 })
+	clock.WaitForWaiters(waiting, 5*time.Second)
+	if r := briefer.last(); !r.Since.Equal(midnight) {
+		t.Errorf("after two skipped slots the window starts at %v, want the last posted briefing's end (00:00)", r.Since)
+	}
+	stop()
+
+	// A run that fails for good, and runs missed past the grace period,
+	// leave the window where the last posted one ended (00:03).
+	posted := midnight.Add(3 * time.Minute)
+	poster.mu.Lock()
+	poster.fails = 100
+	poster.mu.Unlock()
+	clock.Set(posted.Add(time.Minute + time.Second))
+	stop = runScheduler(t, s)
+	for range 3 {
+		waiting = clock.Waiters()
+		clock.Advance(retryAfter)
+		clock.WaitForWaiters(waiting, 5*time.Second)
+	}
+	stop()
+	poster.mu.Lock()
+	poster.fails = 0
+	poster.mu.Unlock()
+	clock.Set(posted.Add(2 * time.Hour)) // down for longer than the grace period
+	stop = runScheduler(t, s)
+	waitUntil(t, "the briefing after the outage", func() bool { return poster.count() == 3 })
+	stop()
+	if r := briefer.last(); !r.Since.Equal(posted) {
+		t.Errorf("after a failed run and an outage the window starts at %v, want %v", r.Since, posted)
+	}
 }

@@ -200,6 +200,7 @@ var ledgerTables = []ledgerTable{
 	{"feedback", `answer_id, "user", vote, at_unix`, `answer_id, "user"`},
 	{"feeds", "url, title, etag, last_modified, last_sync_unix, last_ok_unix, failures, last_error", "url"},
 	{"briefings", "target, slot_unix, state, since_unix, until_unix, at_unix", "target, slot_unix"},
+	{"briefed", "target, item, text_hash, sketch, at_unix", "target, item"},
 }
 
 // copyRows copies a table's rows that dst lacks, and returns how many.

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path"
 	"strings"
 	"time"
@@ -73,7 +75,11 @@ func (s *Store) storeFeed(ctx context.Context, f Fetcher, feed Feed, body []byte
 	for _, it := range items {
 		a := it.Article
 		if feed.FullText {
-			a = s.fullText(ctx, f, a)
+			var same bool
+			if a, same = s.fullText(ctx, f, a); same {
+				res.Unchanged++
+				continue
+			}
 		}
 		out, dup, err := s.putNew(ctx, a)
 		switch {
@@ -109,30 +115,50 @@ func (s *Store) putNew(ctx context.Context, a corpus.Article) (Outcome, bool, er
 	return out, false, err
 }
 
+// feedItemKey is the meta key that keeps what the feed said of an item
+// whose page text is stored (its hash), to know it unchanged when polled
+// again without fetching the page.
+const feedItemKey = "feed_item"
+
 // fullText replaces a feed item's summary by its page's main text, when
-// the page can be fetched and read; otherwise the summary stays.
-func (s *Store) fullText(ctx context.Context, f Fetcher, a corpus.Article) corpus.Article {
-	if s.hasPath(ctx, a.Path) {
-		return a // stored already: do not fetch the page again
+// the page can be fetched and read; otherwise the summary stays. An item
+// stored already that the feed lists unchanged is not fetched again: same
+// is true, and the stored text stands.
+func (s *Store) fullText(ctx context.Context, f Fetcher, a corpus.Article) (_ corpus.Article, same bool) {
+	item := a.Hash()
+	if s.storedMeta(ctx, a.Path, feedItemKey) == item {
+		return a, true
 	}
+	a.Meta = maps.Clone(a.Meta)
+	if a.Meta == nil {
+		a.Meta = map[string]string{}
+	}
+	a.Meta[feedItemKey] = item
 	resp, err := f.Get(ctx, a.URL, fetch.Validators{})
 	if err != nil {
-		return a
+		return a, false
 	}
 	page, err := corpus.ParsePage(resp.URL, resp.Body, resp.ContentType)
 	if err != nil || len(page.Text) <= len(a.Text) {
-		return a
+		return a, false
 	}
 	a.Text = page.Text
 	if a.Published.IsZero() {
 		a.Published = page.Published
 	}
-	return a
+	return a, false
 }
 
-func (s *Store) hasPath(ctx context.Context, p string) bool {
-	var one int
-	return s.db.QueryRowContext(ctx, `SELECT 1 FROM articles WHERE path = $1`, p).Scan(&one) == nil
+// storedMeta returns a meta value of the article stored at path, "" when
+// there is none.
+func (s *Store) storedMeta(ctx context.Context, path, key string) string {
+	var raw string
+	if s.db.QueryRowContext(ctx, `SELECT meta FROM articles WHERE path = $1`, path).Scan(&raw) != nil {
+		return ""
+	}
+	var meta map[string]string
+	json.Unmarshal([]byte(raw), &meta)
+	return meta[key]
 }
 
 func (s *Store) feedValidators(ctx context.Context, url string) (fetch.Validators, error) {

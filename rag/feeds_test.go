@@ -123,6 +123,23 @@ func TestSyncFeedFullText(t *testing.T) {
 	if got := searchTexts(t, st, "full story figures"); len(got) == 0 || !strings.Contains(got[0], "many more details") {
 		t.Errorf("full text not stored: %q", got)
 	}
+	// Polled again with the item unchanged (a new feed version: no 304):
+	// unchanged, its page not fetched again, the full text kept.
+	fs.set(rssItem(fs.srv.URL+"/page/baichuan", "Baichuan 4", "Short summary.", "Wed, 22 May 2024 10:00:00 +0800"))
+	hits := fs.hits
+	res, err = st.SyncFeed(ctx, fetch.New(fetch.Options{AllowPrivate: true}), Feed{URL: fs.srv.URL + "/rss", FullText: true})
+	if err != nil || res.Unchanged != 1 || res.Updated != 0 || fs.hits != hits+1 {
+		t.Errorf("re-poll: %+v, %v, %d requests; want unchanged, the feed fetched and not the page", res, err, fs.hits-hits)
+	}
+	if got := searchTexts(t, st, "full story figures"); len(got) == 0 || !strings.Contains(got[0], "many more details") {
+		t.Errorf("full text lost on a re-poll: %q", got)
+	}
+	// The item changes in the feed: its page is read again.
+	fs.set(rssItem(fs.srv.URL+"/page/baichuan", "Baichuan 4 released", "Short summary, revised.", "Wed, 22 May 2024 10:00:00 +0800"))
+	res, err = st.SyncFeed(ctx, fetch.New(fetch.Options{AllowPrivate: true}), Feed{URL: fs.srv.URL + "/rss", FullText: true})
+	if err != nil || res.Updated != 1 {
+		t.Errorf("changed item: %+v, %v; want updated", res, err)
+	}
 }
 
 func TestIngestURL(t *testing.T) {

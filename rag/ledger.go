@@ -128,13 +128,14 @@ func (s *Store) FinishBriefing(ctx context.Context, target string, slot time.Tim
 	return nil
 }
 
-// LastBriefing returns a target's latest run that was posted or skipped;
-// ok is false if there is none.
+// LastBriefing returns a target's latest posted run; ok is false if there
+// is none. Skipped runs do not count: a briefing covers what arrived since
+// the last one posted.
 func (s *Store) LastBriefing(ctx context.Context, target string) (r BriefingRun, ok bool, err error) {
 	var slot, since, until int64
 	err = s.db.QueryRowContext(ctx, `
 		SELECT slot_unix, since_unix, until_unix, state FROM briefings
-		WHERE target = $1 AND state IN ('posted', 'skipped') ORDER BY slot_unix DESC LIMIT 1`, target).Scan(&slot, &since, &until, &r.State)
+		WHERE target = $1 AND state = 'posted' ORDER BY slot_unix DESC LIMIT 1`, target).Scan(&slot, &since, &until, &r.State)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}

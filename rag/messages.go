@@ -12,9 +12,11 @@ const (
 	msgUnsupported
 	msgBeyond
 	msgStale
+	msgUpdate
 )
 
 var messages = map[messageID][3]string{ // en, zh, zh-Hant
+	msgUpdate: {"Update: ", "更新：", "更新："},
 	msgNotFound: {
 		"I found nothing in my sources that answers this. Try rephrasing, naming the company or model in full, or widening the time range.",
 		"我的资料里没有找到能回答这个问题的内容。可以换个说法、写出公司或模型的全称，或放宽时间范围再试。",

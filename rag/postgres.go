@@ -184,6 +184,10 @@ var postgresMigrations = []string{
 		since_unix BIGINT NOT NULL, until_unix BIGINT NOT NULL, at_unix BIGINT NOT NULL,
 		PRIMARY KEY (target, slot_unix)
 	);`,
+	`CREATE TABLE briefed (
+		target TEXT NOT NULL, item TEXT NOT NULL, text_hash TEXT NOT NULL, sketch TEXT NOT NULL DEFAULT '',
+		at_unix BIGINT NOT NULL, PRIMARY KEY (target, item)
+	);`,
 }
 
 // migrateLock is the advisory lock that makes replicas starting together

@@ -115,6 +115,10 @@ var sqliteMigrations = []string{
 	);
 	CREATE INDEX turns_thread ON turns(thread, id);
 	CREATE INDEX turns_at ON turns(at_unix);`,
+	`CREATE TABLE briefed (
+		target TEXT NOT NULL, item TEXT NOT NULL, text_hash TEXT NOT NULL, sketch TEXT NOT NULL DEFAULT '',
+		at_unix INTEGER NOT NULL, PRIMARY KEY (target, item)
+	);`,
 }
 
 // migrate runs in one immediate transaction: a second process waits for

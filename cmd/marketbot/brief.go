@@ -60,7 +60,7 @@ func (e *environment) brief(ctx context.Context, args []string) error {
 		if target == nil {
 			return usageError{fmt.Sprintf("--target %q: no such briefing in the configuration", *targetName)}
 		}
-		req.Lang, req.MaxItems, req.WithBuiltin = target.Lang, target.MaxItems, false
+		req.Lang, req.MaxItems, req.WithBuiltin, req.Target = target.Lang, target.MaxItems, false, target.Name
 		req.Topics = append(req.Topics, target.Topics...)
 		req.Since, req.PublishedAfter = now.Add(-target.Lookback), now.Add(-target.Lookback-7*24*time.Hour)
 		if last, ok, err := st.LastBriefing(ctx, target.Name); err != nil {
@@ -93,6 +93,9 @@ func (e *environment) brief(ctx context.Context, args []string) error {
 	thread, err := poster.Post(ctx, target.Channel, reply)
 	if err != nil {
 		return err
+	}
+	if err := st.RecordBriefed(ctx, target.Name, b.Covered); err != nil {
+		return fmt.Errorf("posted, but could not record what it covered (the next briefing may repeat it): %w", err)
 	}
 	fmt.Fprintf(e.stdout, "posted %q to %s %s (message %s)\n", b.Headline, target.Platform, target.Channel, thread)
 	return nil

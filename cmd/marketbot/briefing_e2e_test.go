@@ -232,3 +232,139 @@ briefings:
 func feedItem(link, title, text, date string) string {
 	return fmt.Sprintf(`<item><title>%s</title><link>%s</link><guid>%s</guid><pubDate>%s</pubDate><description>%s</description></item>`, title, link, link, date, text)
 }
+
+// TestBriefingsNeverRepeat runs serve with a full-text feed polled every
+// minute and a briefing every minute with a long lookback, started a few
+// seconds into a minute: the first briefing covers the lookback although
+// the slot just passed was skipped; later polls, a restart and another
+// replica brief nothing again; a real change of an item is briefed once
+// more, as an update.
+func TestBriefingsNeverRepeat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs serve several times")
+	}
+	var mu sync.Mutex
+	price := "4 yuan"
+	pageFetches := 0
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch r.URL.Path {
+		case "/wire.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>AI Wire</title>%s%s</channel></rss>`,
+				feedItem(srv.URL+"/kimi", "Moonshot AI open-sources Kimi K2", "Kimi K2 is open. API at "+price+" per million input tokens.", "Fri, 11 Jul 2025 09:00:00 +0800"),
+				feedItem(srv.URL+"/qwen", "Alibaba releases Qwen3", "Qwen3 is out.", "Tue, 29 Apr 2025 12:00:00 +0800"))
+		case "/kimi":
+			pageFetches++
+			fmt.Fprintf(w, `<html><body><article><h1>Moonshot AI open-sources Kimi K2</h1><p>Moonshot AI open-sourced Kimi K2 on July 11, 2025: a mixture-of-experts model with one trillion parameters, 32 billion active, under a modified MIT licence.</p><p>Its API costs %s per million input tokens and 16 yuan per million output tokens.</p></article><footer>Page generated at %s</footer></body></html>`, price, time.Now().Format(time.RFC3339Nano))
+		case "/qwen":
+			pageFetches++
+			fmt.Fprint(w, `<html><body><article><h1>Alibaba releases Qwen3</h1><p>Alibaba released the Qwen3 family on April 29, 2025; the flagship Qwen3-235B-A22B has 235 billion parameters, 22 billion active, under Apache 2.0.</p><p>Smaller dense models range from 0.6 to 32 billion parameters.</p></article></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	var posts []string
+	slack := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		switch r.URL.Path {
+		case "/api/auth.test":
+			fmt.Fprint(w, `{"ok":true,"user_id":"UBOT","team_id":"T1"}`)
+		case "/api/chat.postMessage":
+			mu.Lock()
+			posts = append(posts, r.Form.Get("blocks"))
+			mu.Unlock()
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1752200000.000100"}`, r.Form.Get("channel"))
+		default:
+			fmt.Fprint(w, `{"ok":true}`)
+		}
+	}))
+	defer slack.Close()
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "marketbot.yaml")
+	os.WriteFile(cfgPath, []byte(fmt.Sprintf(`allow_private_networks: true
+feeds:
+  - url: %s/wire.xml
+    every: 1m
+    full_text: true
+briefings:
+  - name: minutely
+    platform: slack
+    channel: C1
+    schedule: "* * * * *"
+    timezone: UTC
+    language: en
+    lookback: 100000h
+`, srv.URL)), 0o644)
+	env := map[string]string{"MARKETBOT_DATA_DIR": filepath.Join(dir, "data"), "MARKETBOT_ADDR": "127.0.0.1:0", "MARKETBOT_CONFIG": cfgPath,
+		"SLACK_BOT_TOKEN": "xoxb-e2e", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.URL + "/api"}
+	clock := clocktest.New(time.Date(2025, 7, 11, 23, 59, 6, 0, time.UTC))
+	var stderr *syncBuffer
+	start := func() (stop func()) {
+		ctx, cancel := context.WithCancel(context.Background())
+		stderr = &syncBuffer{}
+		e := &environment{getenv: func(k string) string { return env[k] }, stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: stderr, clock: clock}
+		done := make(chan error, 1)
+		waiting := clock.Waiters()
+		go func() { done <- e.serve(ctx, nil) }()
+		if !clock.WaitForWaiters(waiting+2, 20*time.Second) {
+			t.Fatalf("serve's feed loop and scheduler are not waiting:\n%s", stderr.String())
+		}
+		return func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		}
+	}
+	postsNow := func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), posts...) }
+	// minute lets a minute pass: a feed poll and a briefing slot. Serve's
+	// two loops wait on the clock again once done (the stopped ones'
+	// waits have fired by then).
+	minute := func() {
+		clock.Advance(time.Minute)
+		if !clock.WaitForWaiters(2, 10*time.Second) {
+			t.Fatalf("serve's loops are not waiting:\n%s", stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	stop := start() // 23:59:06: the feed is synced; the 23:59 slot has nothing yet
+	if n := len(postsNow()); n != 0 {
+		t.Fatalf("%d posts at start", n)
+	}
+	minute() // 00:00:06
+	got := postsNow()
+	if len(got) != 1 || !strings.Contains(got[0], "Kimi K2") || !strings.Contains(got[0], "Qwen3") {
+		t.Fatalf("the first briefing should cover both items of the lookback: %q", got)
+	}
+	minute()
+	minute()
+	stop()
+	stop = start() // a restart
+	minute()
+	minute()
+	stop()
+	// Another replica's view: a second serve on the same store.
+	stop = start()
+	minute()
+	if got := postsNow(); len(got) != 1 {
+		t.Fatalf("items briefed again after polls and restarts: %d posts:\n%s", len(got), strings.Join(got[1:], "\n"))
+	}
+	mu.Lock()
+	fetches := pageFetches
+	price = "2 yuan" // the item really changes
+	mu.Unlock()
+	if fetches != 2 {
+		t.Errorf("pages fetched %d times, want once each: an unchanged item is not fetched again", fetches)
+	}
+	minute()
+	minute()
+	stop()
+	got = postsNow()
+	if len(got) != 2 || !strings.Contains(got[1], "Update: ") || !strings.Contains(got[1], "Kimi K2") || strings.Contains(got[1], "Qwen3") {
+		t.Errorf("the changed item should be briefed once more, as an update, alone: %q", got[1:])
+	}
+}
