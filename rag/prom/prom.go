@@ -250,11 +250,13 @@ func (h *Histogram) Observe(v float64) {
 // HistogramVec is histograms by label values.
 type HistogramVec struct{ family[Histogram] }
 
-// NewHistogramVec returns histograms with the given upper bounds (sorted)
-// and label names.
+// NewHistogramVec returns histograms with the given upper bounds (sorted
+// here; +Inf, always the last bucket, need not be given) and label names.
 func NewHistogramVec(opts Opts, buckets []float64, labels []string) *HistogramVec {
 	bounds := slices.Clone(buckets)
 	slices.Sort(bounds)
+	// A repeated bound, or +Inf, would write a bucket twice.
+	bounds = slices.Compact(slices.DeleteFunc(bounds, func(b float64) bool { return math.IsInf(b, 1) }))
 	return &HistogramVec{newFamily(opts, "histogram", labels, func() *Histogram {
 		return &Histogram{bounds: bounds, counts: make([]uint64, len(bounds)+1)}
 	})}
