@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -58,9 +59,12 @@ func (a *Adapter) RunLongConnection(ctx context.Context) error {
 	a.longConn.Store(true)
 	endpoint, settings, err := a.wsEndpoint(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return err
 	}
-	conn, resp, err := websocket.DefaultDialer.DialContext(ctx, endpoint, nil)
+	conn, resp, err := dial(ctx, endpoint)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -79,6 +83,26 @@ func (a *Adapter) RunLongConnection(ctx context.Context) error {
 		return nil
 	}
 	return fmt.Errorf("feishu: long connection lost: %w", err)
+}
+
+// dial opens the WebSocket. Once the TCP connection is up the dialer only
+// applies ctx's deadline (its 45 s handshake timeout), not its end: the
+// connection is closed when ctx ends during the handshake.
+func dial(ctx context.Context, endpoint string) (*websocket.Conn, *http.Response, error) {
+	d := *websocket.DefaultDialer
+	var stop func() bool
+	d.NetDialContext = func(dctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(dctx, network, addr)
+		if err == nil {
+			stop = context.AfterFunc(ctx, func() { c.Close() })
+		}
+		return c, err
+	}
+	conn, resp, err := d.DialContext(ctx, endpoint, nil)
+	if stop != nil {
+		stop()
+	}
+	return conn, resp, err
 }
 
 // wsEndpoint asks the open platform for the long connection's URL.
@@ -283,10 +307,15 @@ func (lc *longConn) handle(ctx context.Context, f wsFrame, payload []byte) {
 	}
 }
 
-// write sends one frame.
+// write sends one frame. A failed write ends the connection: the
+// WebSocket's write error sticks, so no ack or ping could follow.
 func (lc *longConn) write(f wsFrame) error {
 	lc.writeMu.Lock()
 	defer lc.writeMu.Unlock()
 	lc.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	return lc.conn.WriteMessage(websocket.BinaryMessage, f.marshal())
+	err := lc.conn.WriteMessage(websocket.BinaryMessage, f.marshal())
+	if err != nil {
+		lc.conn.Close() // unblocks the read: the connection is dialled again
+	}
+	return err
 }
