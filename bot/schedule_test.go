@@ -206,6 +206,8 @@ type switchBriefer struct {
 
 func (f *switchBriefer) setEmpty(v bool) { f.mu.Lock(); f.empty = v; f.mu.Unlock() }
 
+func (f *switchBriefer) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.reqs) }
+
 func (f *switchBriefer) last() rag.BriefRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -248,7 +250,7 @@ func TestSkippedSlotsKeepTheWindow(t *testing.T) {
 	for i := range 2 {
 		waiting = clock.Waiters()
 		clock.Advance(time.Minute)
-		waitUntil(t, "the skipped run", func() bool { return len(briefer.reqs) == 3+i })
+		waitUntil(t, "the skipped run", func() bool { return briefer.count() == 3+i })
 		clock.WaitForWaiters(waiting, 5*time.Second)
 	}
 	briefer.setEmpty(false)
