@@ -114,6 +114,16 @@ func (s *Store) timeFrame(q string, opt SearchOptions) timeFrame {
 	return f
 }
 
+// Warm runs a lexical search in both languages, so that what the first
+// question would load (the bilingual dictionary, the word segmenter's,
+// the database's statements) is loaded now: a service calls it before it
+// takes traffic, and its first acknowledgements do not wait behind that.
+// It asks no embedding endpoint.
+func (s *Store) Warm(ctx context.Context) error {
+	_, err := s.Search(ctx, "大模型 API 价格 price of a large model API", SearchOptions{Top: 1, Mode: BM25Only})
+	return err
+}
+
 // Search returns the passages that best answer the question, best first:
 // candidates of BM25 (the question's tokens, the other names of the
 // entities it names and the bilingual bridge's one-best translation of its

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/marketbot/marketbot/corpus"
@@ -72,6 +73,8 @@ type Store struct {
 
 	followMu sync.Mutex   // one catch-up at a time
 	cursor   changeCursor // how far the vectors follow the change log
+
+	purged atomic.Int64 // when handled keys were last purged (unix seconds)
 }
 
 // OpenStore opens (creating if needed) the store — the SQLite file in dir,

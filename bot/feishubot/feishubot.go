@@ -44,6 +44,9 @@ type Config struct {
 	// card (Feishu allows 5 a second per message); default 1s.
 	UpdateEvery time.Duration
 	Metrics     *bot.Metrics // default: none
+	// Intake is where deliveries are noted and answers started, shared
+	// with the other platforms; default: every answer starts at once.
+	Intake *bot.Intake
 }
 
 // Core is what the adapter needs from the bot core.
@@ -287,19 +290,22 @@ type target struct {
 }
 
 func (a *Adapter) goAnswer(q bot.Question, t target) {
-	a.wg.Go(func() {
-		ctx := a.ctx
-		if !a.core.Claim(ctx, q) {
-			return
-		}
-		c := newCard(a, a.log.With("chat", q.Conversation, "message", q.MessageID, "event", q.EventID), t, q.EventID, corpus.DetectLang(q.Text))
-		c.start(ctx)
-		err := a.queue.Submit(bot.Job{Question: q, Stream: c.live.Write, Deliver: func(r bot.Reply) { c.finish(ctx, r) }})
-		if err != nil {
-			c.log.Warn("queue full; told the user", "err", err)
-			c.finish(ctx, bot.Reply{Text: bot.Busy(q.Text), Lang: c.lang})
-		}
-	})
+	a.wg.Go(func() { a.cfg.Intake.Run(a.ctx, func() { a.answer(q, t) }) })
+}
+
+// answer claims a question, shows a placeholder card and queues it.
+func (a *Adapter) answer(q bot.Question, t target) {
+	ctx := a.ctx
+	if !a.core.Claim(ctx, q) {
+		return
+	}
+	c := newCard(a, a.log.With("chat", q.Conversation, "message", q.MessageID, "event", q.EventID), t, q.EventID, corpus.DetectLang(q.Text))
+	c.start(ctx)
+	err := a.queue.Submit(bot.Job{Question: q, Stream: c.live.Write, Deliver: func(r bot.Reply) { c.finish(ctx, r) }})
+	if err != nil {
+		c.log.Warn("queue full; told the user", "err", err)
+		c.finish(ctx, bot.Reply{Text: bot.Busy(q.Text), Lang: c.lang})
+	}
 }
 
 // card is one answer's message: a placeholder card, updated as the answer

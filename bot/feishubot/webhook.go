@@ -145,6 +145,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // linking the 28 service packages it registers: messages, bot-menu clicks
 // and card callbacks, whose result is the callback's answer.
 func (a *Adapter) dispatch(ctx context.Context, payload []byte) (any, error) {
+	a.cfg.Intake.Arrived()
 	var env struct {
 		Header *struct {
 			EventType string `json:"event_type"`

@@ -52,6 +52,7 @@ func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false
 	}
+	a.cfg.Intake.Arrived()
 	return body, true
 }
 

@@ -41,6 +41,9 @@ type Config struct {
 	// answer (Slack allows about one per second per message); default 1.2s.
 	UpdateEvery time.Duration
 	Metrics     *bot.Metrics // default: none
+	// Intake is where deliveries are noted and answers started, shared
+	// with the other platforms; default: every answer starts at once.
+	Intake *bot.Intake
 }
 
 // Core is what the adapter needs from the bot core.
@@ -221,20 +224,23 @@ func withPlatform(q bot.Question) bot.Question { q.Platform = "slack"; return q 
 // bot is on it, queue it, stream the answer into the placeholder and post
 // the final reply in the thread.
 func (a *Adapter) goAnswer(q bot.Question, threadTS string) {
-	a.wg.Go(func() {
-		ctx := a.ctx
-		if !a.core.Claim(ctx, q) {
-			return
-		}
-		log := a.log.With("conversation", q.Conversation, "message", q.MessageID, "event", q.EventID)
-		p := newPost(a, log, q.Conversation, threadTS, corpus.DetectLang(q.Text))
-		p.start(ctx, q)
-		err := a.queue.Submit(bot.Job{Question: q, Stream: p.live.Write, Deliver: func(r bot.Reply) { p.finish(ctx, r) }})
-		if err != nil {
-			log.Warn("queue full; told the user", "err", err)
-			p.finish(ctx, bot.Reply{Text: bot.Busy(q.Text)})
-		}
-	})
+	a.wg.Go(func() { a.cfg.Intake.Run(a.ctx, func() { a.answer(q, threadTS) }) })
+}
+
+// answer claims a question, shows a placeholder and queues it.
+func (a *Adapter) answer(q bot.Question, threadTS string) {
+	ctx := a.ctx
+	if !a.core.Claim(ctx, q) {
+		return
+	}
+	log := a.log.With("conversation", q.Conversation, "message", q.MessageID, "event", q.EventID)
+	p := newPost(a, log, q.Conversation, threadTS, corpus.DetectLang(q.Text))
+	p.start(ctx, q)
+	err := a.queue.Submit(bot.Job{Question: q, Stream: p.live.Write, Deliver: func(r bot.Reply) { p.finish(ctx, r) }})
+	if err != nil {
+		log.Warn("queue full; told the user", "err", err)
+		p.finish(ctx, bot.Reply{Text: bot.Busy(q.Text)})
+	}
 }
 
 // post is one answer's message: a placeholder, edited as the answer

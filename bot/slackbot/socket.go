@@ -55,6 +55,7 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, ev socketmode.Event) {
 	if ev.Request == nil {
 		return
 	}
+	a.cfg.Intake.Arrived()
 	start := time.Now()
 	a.cfg.Metrics.Received("slack")
 	ack := func(payload ...any) {

@@ -83,6 +83,9 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := st.Warm(ctx); err != nil {
+		log.Warn("warming the search up failed", "err", err)
+	}
 
 	reg := prom.NewRegistry()
 	reg.MustRegister(prom.NewRuntime())
@@ -95,6 +98,9 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Threads: st, Briefer: answerer, Now: e.now, Metrics: metrics,
 		Channels: cfg.Channels, AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
 	pool := bot.NewPool(core, svc.workers, svc.queue)
+	// Shared by the platforms: what follows an acknowledgement gives way
+	// to the acknowledgements of a burst (profiled: it took their cores).
+	intake := bot.NewIntake(intakeSlots)
 	reg.MustRegister(prom.NewGaugeFunc(prom.Opts{Name: "marketbot_queue_depth", Help: "Questions waiting for a worker."},
 		func() float64 { return float64(pool.Depth()) }))
 
@@ -107,7 +113,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		slackAdapter, err = slackbot.Open(slackbot.Config{
 			BotToken: e.getenv("SLACK_BOT_TOKEN"), SigningSecret: e.getenv("SLACK_SIGNING_SECRET"),
 			AppToken: e.getenv("SLACK_APP_TOKEN"), APIURL: e.getenv("SLACK_API_URL"), Logger: log,
-			Placeholder: placeholder(st), Metrics: metrics,
+			Placeholder: placeholder(st), Metrics: metrics, Intake: intake,
 		}, core, pool)
 		if err != nil {
 			return err
@@ -129,7 +135,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		feishuAdapter, err = feishubot.Open(feishubot.Config{
 			AppID: e.getenv("FEISHU_APP_ID"), AppSecret: e.getenv("FEISHU_APP_SECRET"),
 			VerificationToken: e.getenv("FEISHU_VERIFICATION_TOKEN"), EncryptKey: e.getenv("FEISHU_ENCRYPT_KEY"),
-			BaseURL: e.getenv("FEISHU_BASE_URL"), Logger: log, Placeholder: placeholder(st), Metrics: metrics,
+			BaseURL: e.getenv("FEISHU_BASE_URL"), Logger: log, Placeholder: placeholder(st), Metrics: metrics, Intake: intake,
 		}, core, pool)
 		if err != nil {
 			return err
@@ -248,6 +254,10 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	return failed
 }
 
+// intakeSlots is how many answers start at once (a claim in the store, a
+// placeholder posted): two make hundreds a second, more only take cores.
+const intakeSlots = 2
+
 // firstConnectTimeout bounds serve's first try of each platform before it
 // starts; a platform slower than that is retried in the background.
 const firstConnectTimeout = 10 * time.Second
@@ -289,13 +299,24 @@ func requestIDs(h http.Handler) http.Handler {
 	})
 }
 
-// placeholder says how many articles the bot is searching.
+// placeholder says how many articles the bot is searching, counted at
+// most every ten seconds: a burst of questions does not count them each.
 func placeholder(st *rag.Store) func(ctx context.Context, lang string) string {
-	return func(ctx context.Context, lang string) string {
-		n := 0
-		if s, err := st.Stats(ctx); err == nil {
-			n = s.Articles
+	var mu sync.Mutex
+	var n int
+	var counted time.Time
+	articles := func(ctx context.Context) int {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(counted) > 10*time.Second {
+			if s, err := st.Stats(ctx); err == nil {
+				n, counted = s.Articles, time.Now()
+			}
 		}
+		return n
+	}
+	return func(ctx context.Context, lang string) string {
+		n := articles(ctx)
 		if lang == "zh" || lang == "zh-Hant" {
 			return fmt.Sprintf("正在检索 %d 篇文章…", n)
 		}

@@ -35,7 +35,7 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // startServe runs "marketbot serve" in the test process with env until
 // stop is called (which requires it to stop cleanly), and waits for it to
 // be ready.
-func startServe(t *testing.T, env map[string]string) (addr string, stderr *syncBuffer, stop func()) {
+func startServe(t testing.TB, env map[string]string) (addr string, stderr *syncBuffer, stop func()) {
 	t.Helper()
 	addr, stderr, stop = launchServe(t, env)
 	for deadline := time.Now().Add(30 * time.Second); !ready(addr); time.Sleep(20 * time.Millisecond) {
@@ -59,7 +59,7 @@ func ready(addr string) bool {
 
 // launchServe runs "marketbot serve" until stop, returning once it
 // answers /healthz, ready or not.
-func launchServe(t *testing.T, env map[string]string) (addr string, stderr *syncBuffer, stop func()) {
+func launchServe(t testing.TB, env map[string]string) (addr string, stderr *syncBuffer, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stderr = &syncBuffer{}
