@@ -61,21 +61,21 @@ func (a *Adapter) handleEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	// Signatures are checked above, so the deprecated token is not.
-	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
-	if err != nil {
+	// Only what the acknowledgement needs is read here; the event itself
+	// is decoded after it. Signatures are checked above, so the deprecated
+	// token is not.
+	var outer struct {
+		Type      string `json:"type"`
+		Challenge string `json:"challenge"`
+	}
+	if err := json.Unmarshal(body, &outer); err != nil {
 		http.Error(w, "cannot parse event", http.StatusBadRequest)
 		return
 	}
-	switch ev.Type {
+	switch outer.Type {
 	case slackevents.URLVerification:
-		var ch slackevents.ChallengeResponse
-		if err := json.Unmarshal(body, &ch); err != nil {
-			http.Error(w, "cannot parse challenge", http.StatusBadRequest)
-			return
-		}
 		w.Header().Set("Content-Type", "text/plain")
-		io.WriteString(w, ch.Challenge)
+		io.WriteString(w, outer.Challenge)
 	case slackevents.CallbackEvent:
 		if a.botUserID() == "" {
 			notConnected(w)
@@ -83,18 +83,29 @@ func (a *Adapter) handleEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		// Ack first: Slack retries what is not acknowledged within 3 s.
 		w.WriteHeader(http.StatusOK)
-		cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
-		eventID := ""
-		if cb != nil {
-			eventID = cb.EventID
-		}
-		if n, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num")); n > 0 {
-			a.log.Info("Slack retried a delivery", "event", eventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
-		}
-		a.event(eventID, ev.InnerEvent.Data)
+		retry, reason := r.Header.Get("X-Slack-Retry-Num"), r.Header.Get("X-Slack-Retry-Reason")
+		a.later(func() { a.callback(body, retry, reason) })
 	default:
 		w.WriteHeader(http.StatusOK)
 	}
+}
+
+// callback decodes an acknowledged event_callback delivery and takes its
+// event.
+func (a *Adapter) callback(body []byte, retry, reason string) {
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		a.log.Warn("cannot parse an event", "err", err)
+		return
+	}
+	eventID := ""
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
+		eventID = cb.EventID
+	}
+	if n, _ := strconv.Atoi(retry); n > 0 {
+		a.log.Info("Slack retried a delivery", "event", eventID, "retry", n, "reason", reason)
+	}
+	a.event(eventID, ev.InnerEvent.Data)
 }
 
 func (a *Adapter) handleCommand(w http.ResponseWriter, r *http.Request) {

@@ -215,16 +215,16 @@ func (a *Adapter) event(eventID string, inner any) {
 		return
 	}
 	q.Platform, q.EventID = "slack", eventID
-	a.goAnswer(q, threadTS)
+	a.answer(q, threadTS)
 }
 
 func withPlatform(q bot.Question) bot.Question { q.Platform = "slack"; return q }
 
-// goAnswer answers a question in the background: claim it, show that the
-// bot is on it, queue it, stream the answer into the placeholder and post
-// the final reply in the thread.
-func (a *Adapter) goAnswer(q bot.Question, threadTS string) {
-	a.wg.Go(func() { a.cfg.Intake.Run(a.ctx, func() { a.answer(q, threadTS) }) })
+// later runs f, the work that follows an acknowledgement (reading the
+// event, claiming it, the placeholder, queueing the question), in the
+// background when the intake lets it.
+func (a *Adapter) later(f func()) {
+	a.wg.Go(func() { a.cfg.Intake.Run(a.ctx, f) })
 }
 
 // answer claims a question, shows a placeholder and queues it.

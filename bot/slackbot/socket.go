@@ -69,14 +69,17 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, ev socketmode.Event) {
 		if !ok {
 			return
 		}
-		var envelope struct {
-			EventID string `json:"event_id"`
-		}
-		json.Unmarshal(ev.Request.Payload, &envelope)
-		if ev.Request.RetryAttempt > 0 {
-			a.log.Info("Slack retried a delivery", "event", envelope.EventID, "retry", ev.Request.RetryAttempt)
-		}
-		a.event(envelope.EventID, api.InnerEvent.Data)
+		payload, retry := ev.Request.Payload, ev.Request.RetryAttempt
+		a.later(func() {
+			var envelope struct {
+				EventID string `json:"event_id"`
+			}
+			json.Unmarshal(payload, &envelope)
+			if retry > 0 {
+				a.log.Info("Slack retried a delivery", "event", envelope.EventID, "retry", retry)
+			}
+			a.event(envelope.EventID, api.InnerEvent.Data)
+		})
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := ev.Data.(slack.SlashCommand)
 		if !ok {
