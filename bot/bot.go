@@ -386,7 +386,7 @@ func (b *Bot) sources(ctx context.Context, lang string) Reply {
 	fmt.Fprintf(&s, say(lang, corpusHolds), st.Articles, st.Chunks, st.Oldest.Format(time.DateOnly), st.Newest.Format(time.DateOnly))
 	s.WriteString("\n")
 	for _, a := range newest {
-		fmt.Fprintf(&s, "- %s · %s · %s\n", a.Title, a.Source, a.Published.Format(time.DateOnly))
+		fmt.Fprintf(&s, "- %s · %s · %s\n", a.Title, a.Attribution(lang), a.Published.Format(time.DateOnly))
 	}
 	return Reply{Text: strings.TrimSpace(s.String()), Lang: lang}
 }

@@ -3,6 +3,7 @@ package rag
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -30,6 +31,38 @@ type Citation struct {
 	Source    string
 	Path      string
 	Published time.Time // zero when unknown
+	// Summary is set when the cited article is marketbot's own summary of
+	// its source, whose kind of original SourceKind names.
+	Summary    bool
+	SourceKind string
+}
+
+// Attribution names who said the cited words, in lang: the source, or
+// that they are our summary of it ("summary of OpenAI's announcement",
+// "据火山引擎公告整理"). Every place that shows a citation shows this.
+func (c Citation) Attribution(lang string) string {
+	return corpus.Attribution(lang, c.Source, c.SourceKind, c.Summary)
+}
+
+// Attribution names who said the passage's words, in lang (see
+// Citation.Attribution).
+func (p Passage) Attribution(lang string) string {
+	return corpus.Attribution(lang, p.Source, p.SourceKind, p.Summary)
+}
+
+// citation is the passage cited as [n].
+func (p Passage) citation(n int) Citation {
+	return Citation{N: n, Title: p.Title, URL: p.URL, Source: p.Source, Path: p.Path, Published: p.Published,
+		Summary: p.Summary, SourceKind: p.SourceKind}
+}
+
+// summaryOf reads whether an article is a summary, and of what kind of
+// original, from its stored front matter (JSON).
+func summaryOf(meta string) (bool, string) {
+	var m map[string]string
+	json.Unmarshal([]byte(meta), &m) // written by Put; unreadable means none
+	a := corpus.Article{Meta: m}
+	return a.IsSummary(), a.SourceKind()
 }
 
 // Answer is a cited answer to a question.
@@ -155,7 +188,7 @@ func citations(passages []Passage, order []int) []Citation {
 	out := make([]Citation, len(order))
 	for i, idx := range order {
 		p := passages[idx]
-		out[i] = Citation{N: i + 1, Title: p.Title, URL: p.URL, Source: p.Source, Path: p.Path, Published: p.Published}
+		out[i] = p.citation(i + 1)
 	}
 	return out
 }

@@ -73,11 +73,19 @@ type briefArticle struct {
 	id                             int64
 	title, url, source, path, lang string
 	text, textHash                 string
-	update                         bool // briefed to the target before, changed since
+	summary                        bool   // marketbot's summary of its source
+	kind                           string // what its source published
+	update                         bool   // briefed to the target before, changed since
 	published                      time.Time
 	entities                       map[string]bool
 	titleTokens                    map[string]bool
 	topical                        int // topics it matches
+}
+
+// passage is the article as a passage of the given text.
+func (x briefArticle) passage(text string) Passage {
+	return Passage{ArticleID: x.id, Title: x.title, URL: x.url, Path: x.path, Source: x.source, Lang: x.lang,
+		Published: x.published, Text: text, Summary: x.summary, SourceKind: x.kind}
 }
 
 // Brief writes a briefing of the articles new in the request's window:
@@ -147,7 +155,7 @@ func (a *Answerer) Brief(ctx context.Context, req BriefRequest) (Briefing, error
 func (s *Store) newArticles(ctx context.Context, req BriefRequest) ([]briefArticle, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	q := `SELECT id, title, url, source, path, lang, text, text_hash, published FROM articles WHERE ingested_unix > ` + arg(req.Since.Unix())
+	q := `SELECT id, title, url, source, path, lang, text, text_hash, published, meta FROM articles WHERE ingested_unix > ` + arg(req.Since.Unix())
 	if !req.WithBuiltin {
 		q += ` AND path NOT LIKE 'builtin:%'`
 	}
@@ -166,10 +174,11 @@ func (s *Store) newArticles(ctx context.Context, req BriefRequest) ([]briefArtic
 	var out []briefArticle
 	for rows.Next() {
 		var x briefArticle
-		var published string
-		if err := rows.Scan(&x.id, &x.title, &x.url, &x.source, &x.path, &x.lang, &x.text, &x.textHash, &published); err != nil {
+		var published, meta string
+		if err := rows.Scan(&x.id, &x.title, &x.url, &x.source, &x.path, &x.lang, &x.text, &x.textHash, &published, &meta); err != nil {
 			return nil, fmt.Errorf("briefing: %w", err)
 		}
+		x.summary, x.kind = summaryOf(meta)
 		x.published, _ = time.Parse(time.RFC3339, published)
 		out = append(out, x)
 	}
@@ -393,7 +402,7 @@ func (b *Briefing) cite(x briefArticle) int {
 		}
 	}
 	n := len(b.Citations) + 1
-	b.Citations = append(b.Citations, Citation{N: n, Title: x.title, URL: x.url, Source: x.source, Path: x.path, Published: x.published})
+	b.Citations = append(b.Citations, x.passage("").citation(n))
 	return n
 }
 
@@ -450,10 +459,9 @@ func (a *Answerer) writeBriefing(ctx context.Context, b *Briefing, stories []sto
 			fmt.Fprintf(&u, "\nStory %d:\n", i+1)
 		}
 		for _, x := range s.articles[:min(len(s.articles), 3)] {
-			passages = append(passages, Passage{ArticleID: x.id, Title: x.title, URL: x.url, Path: x.path, Source: x.source,
-				Published: x.published, Text: leadSentences(x.text, 400)})
-			p := passages[len(passages)-1]
-			fmt.Fprintf(&u, "[%d] %s — %s, %s\n<<<\n%s\n>>>\n", len(passages), p.Title, p.Source, p.Published.Format(time.DateOnly), p.Text)
+			p := x.passage(leadSentences(x.text, 400))
+			passages = append(passages, p)
+			fmt.Fprintf(&u, "[%d] %s — %s, %s\n<<<\n%s\n>>>\n", len(passages), p.Title, p.Attribution("en"), p.Published.Format(time.DateOnly), p.Text)
 		}
 	}
 	msgs := []llm.Message{{Role: "system", Content: fmt.Sprintf(briefSystem, languageName(b.Lang))},
@@ -476,7 +484,7 @@ func (a *Answerer) writeBriefing(ctx context.Context, b *Briefing, stories []sto
 	byNew := map[int]Citation{}
 	for i, idx := range c.cited {
 		p := passages[idx]
-		byNew[i+1] = Citation{N: i + 1, Title: p.Title, URL: p.URL, Source: p.Source, Path: p.Path, Published: p.Published}
+		byNew[i+1] = p.citation(i + 1)
 	}
 	for n := 1; n <= len(c.cited); n++ {
 		b.Citations = append(b.Citations, byNew[n])

@@ -247,6 +247,7 @@ func IngestURL(ctx context.Context, s *Store, f Fetcher, url string) (IngestSumm
 		sum.Failed = append(sum.Failed, Failure{url, err})
 		return sum, nil
 	}
+	sum.Warnings = corpus.Check(a)
 	out, dup, err := s.putNew(ctx, a)
 	switch {
 	case err != nil:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +48,10 @@ type IngestSummary struct {
 	Chunks                            int   // passages written
 	Bytes                             int64 // text bytes of the articles read
 	Duration                          time.Duration
+	// Warnings are the defects corpus.Check finds in the articles read
+	// (coaching, hindsight, a title's figure the body lacks): stored all
+	// the same, shown to the user.
+	Warnings []corpus.Problem
 }
 
 // Ingest loads every supported file under paths (files or directories,
@@ -59,6 +64,16 @@ func Ingest(ctx context.Context, s *Store, paths []string, opt IngestOptions) (I
 	var sum IngestSummary
 	var items []item
 	var roots []string
+	var mu sync.Mutex // loads run in parallel
+	load := func(f string) (corpus.Article, error) {
+		a, err := corpus.LoadFile(f)
+		if ps := corpus.Check(a); err == nil && len(ps) > 0 {
+			mu.Lock()
+			sum.Warnings = append(sum.Warnings, ps...)
+			mu.Unlock()
+		}
+		return a, err
+	}
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
@@ -72,13 +87,14 @@ func Ingest(ctx context.Context, s *Store, paths []string, opt IngestOptions) (I
 		}
 		roots = append(roots, abs)
 		for _, f := range files {
-			items = append(items, item{f, func() (corpus.Article, error) { return corpus.LoadFile(f) }})
+			items = append(items, item{f, func() (corpus.Article, error) { return load(f) }})
 		}
 	}
 	err := s.ingest(ctx, items, opt, &sum)
 	if err == nil && opt.Prune {
 		err = s.pruneFiles(ctx, roots, &sum)
 	}
+	slices.SortFunc(sum.Warnings, func(a, b corpus.Problem) int { return strings.Compare(a.Path, b.Path) })
 	sum.Duration = time.Since(start)
 	return sum, err
 }

@@ -40,8 +40,8 @@ func answerPrompt(question, lang string, passages []Passage) []llm.Message {
 	for i, p := range passages {
 		fmt.Fprintf(&b, "\n[%d] %s\n", i+1, p.Title)
 		var meta []string
-		if p.Source != "" {
-			meta = append(meta, "source: "+p.Source)
+		if s := p.Attribution("en"); s != "" {
+			meta = append(meta, "source: "+s)
 		}
 		if !p.Published.IsZero() {
 			meta = append(meta, "published: "+p.Published.Format(time.DateOnly))

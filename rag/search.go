@@ -28,6 +28,10 @@ type Passage struct {
 	Published time.Time // zero when unknown
 	Text      string
 	Score     float64 // higher is better; comparable only within one search
+	// Summary is set when the article is marketbot's own summary of its
+	// source (the built-in pack), whose kind of original SourceKind names.
+	Summary    bool
+	SourceKind string
 
 	lead bool // the article's first passage
 }
@@ -637,7 +641,7 @@ func (s *Store) passages(ctx context.Context, cands []candidate) ([]Passage, []s
 		ids[i] = strconv.FormatInt(c.chunk, 10)
 	}
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT c.id, c.article_id, a.title, a.url, a.path, a.source, a.lang, a.published, c.text, c.norm, c.seq = 0
+		SELECT c.id, c.article_id, a.title, a.url, a.path, a.source, a.lang, a.published, a.meta, c.text, c.norm, c.seq = 0
 		FROM chunks c JOIN articles a ON a.id = c.article_id
 		WHERE c.id IN (`+strings.Join(ids, ",")+`)`)
 	if err != nil {
@@ -648,10 +652,11 @@ func (s *Store) passages(ctx context.Context, cands []candidate) ([]Passage, []s
 	norms := map[int64]string{}
 	for rows.Next() {
 		var p Passage
-		var published, norm string
-		if err := rows.Scan(&p.ChunkID, &p.ArticleID, &p.Title, &p.URL, &p.Path, &p.Source, &p.Lang, &published, &p.Text, &norm, &p.lead); err != nil {
+		var published, meta, norm string
+		if err := rows.Scan(&p.ChunkID, &p.ArticleID, &p.Title, &p.URL, &p.Path, &p.Source, &p.Lang, &published, &meta, &p.Text, &norm, &p.lead); err != nil {
 			return nil, nil, fmt.Errorf("search: %w", err)
 		}
+		p.Summary, p.SourceKind = summaryOf(meta)
 		if published != "" {
 			if p.Published, err = time.Parse(time.RFC3339, published); err != nil {
 				return nil, nil, fmt.Errorf("search: article %d: bad date %q: %w", p.ArticleID, published, err)

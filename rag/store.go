@@ -296,12 +296,20 @@ var errNotFound = errors.New("not found")
 type ArticleSummary struct {
 	Title, URL, Source, Path string
 	Published                time.Time // zero when unknown
+	Summary                  bool      // marketbot's own summary of its source
+	SourceKind               string    // what its source published
+}
+
+// Attribution names who wrote the article, in lang (see
+// Citation.Attribution).
+func (a ArticleSummary) Attribution(lang string) string {
+	return corpus.Attribution(lang, a.Source, a.SourceKind, a.Summary)
 }
 
 // Newest lists the n most recently published articles.
 func (s *Store) Newest(ctx context.Context, n int) ([]ArticleSummary, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT title, url, source, path, published FROM articles
+		SELECT title, url, source, path, published, meta FROM articles
 		WHERE published_unix IS NOT NULL ORDER BY published_unix DESC, id DESC LIMIT $1`, n)
 	if err != nil {
 		return nil, fmt.Errorf("newest articles: %w", err)
@@ -310,10 +318,11 @@ func (s *Store) Newest(ctx context.Context, n int) ([]ArticleSummary, error) {
 	var out []ArticleSummary
 	for rows.Next() {
 		var a ArticleSummary
-		var published string
-		if err := rows.Scan(&a.Title, &a.URL, &a.Source, &a.Path, &published); err != nil {
+		var published, meta string
+		if err := rows.Scan(&a.Title, &a.URL, &a.Source, &a.Path, &published, &meta); err != nil {
 			return nil, fmt.Errorf("newest articles: %w", err)
 		}
+		a.Summary, a.SourceKind = summaryOf(meta)
 		a.Published, _ = time.Parse(time.RFC3339, published)
 		out = append(out, a)
 	}

@@ -191,7 +191,7 @@ func Card(r bot.Reply, answerID string) string {
 	used += noticeBytes
 
 	var sources []any
-	if s := cardSources(r.Citations, w); len(s) > 0 {
+	if s := cardSources(r.Citations, w, r.Lang); len(s) > 0 {
 		used += cardRuleBytes
 		for _, c := range s {
 			sources = append(sources, cardMarkdownElement(c))
@@ -357,7 +357,7 @@ func FeedbackVote(value map[string]any) (answerID string, vote int, ok bool) {
 // heading, then a line per citation, packed into elements of at most
 // cardMaxMarkdownRunes and cardMaxSourcesBytes in all (with the rule
 // above them). Citations that do not fit are counted in a last line.
-func cardSources(cs []rag.Citation, w cardWords) []string {
+func cardSources(cs []rag.Citation, w cardWords, lang string) []string {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -386,7 +386,7 @@ func cardSources(cs []rag.Citation, w cardWords) []string {
 	// it weighs at most this, wherever it goes.
 	reserve := cardMarkdownSize("\n" + fmt.Sprintf(w.more, len(cs)))
 	for i, c := range cs {
-		line := cardSourceLine(c, i)
+		line := cardSourceLine(c, i, lang)
 		r := reserve
 		if i == len(cs)-1 {
 			r = 0
@@ -403,7 +403,7 @@ func cardSources(cs []rag.Citation, w cardWords) []string {
 }
 
 // cardSourceLine is "[n] [title](url) · source · date", leaving out what is empty.
-func cardSourceLine(c rag.Citation, i int) string {
+func cardSourceLine(c rag.Citation, i int, lang string) string {
 	n := c.N
 	if n <= 0 {
 		n = i + 1
@@ -419,7 +419,7 @@ func cardSourceLine(c rag.Citation, i int) string {
 	case title != "":
 		parts = append(parts, title)
 	}
-	if s := cardPlain(markdown.TruncateRunes(cardOneLine(c.Source), cardMaxSourceRunes)); s != "" {
+	if s := cardPlain(markdown.TruncateRunes(cardOneLine(c.Attribution(lang)), cardMaxSourceRunes)); s != "" {
 		parts = append(parts, s)
 	}
 	if !c.Published.IsZero() {

@@ -46,6 +46,28 @@ func TestCardGolden(t *testing.T) {
 				},
 			}, "r-123")
 		}},
+		// Citations of the built-in pack say they are our summaries; an
+		// article a user ingested names its source alone.
+		{"summary_zh_hant", func() string {
+			return Card(bot.Reply{
+				Lang: "zh-Hant",
+				Text: "輝達2025財年營收創新高[1]，OpenAI完成新一輪融資[2]。",
+				Citations: []rag.Citation{
+					{N: 1, Title: "輝達公布2025財年財報", URL: "https://nvidianews.nvidia.com/fy2025", Source: "輝達", Published: cardTestDate("2025-02-26"), Summary: true, SourceKind: "filing"},
+					{N: 2, Title: "OpenAI raises $6.6 billion", URL: "https://openai.com/index/scale-the-benefits-of-ai/", Source: "OpenAI", Published: cardTestDate("2024-10-02"), Summary: true, SourceKind: "announcement"},
+					{N: 3, Title: "內部簡報", Source: "研究部", Published: cardTestDate("2025-02-27")},
+				},
+			}, "r-987")
+		}},
+		{"summary_en", func() string {
+			return Card(bot.Reply{
+				Lang: "en",
+				Text: "Volcano Ark added DeepSeek-R1 [1].",
+				Citations: []rag.Citation{
+					{N: 1, Title: "火山方舟上线DeepSeek-R1", URL: "https://www.volcengine.com/ark", Source: "火山引擎", Published: cardTestDate("2025-02-13"), Summary: true, SourceKind: "announcement"},
+				},
+			}, "r-988")
+		}},
 		{"en_fallback", func() string {
 			return Card(bot.Reply{
 				Lang:     "en",

@@ -89,7 +89,7 @@ func Render(r bot.Reply, replyID string) Message {
 		runes += utf8.RuneCountInString(s)
 	}
 	var sources []slack.Block
-	for _, s := range sourcesMrkdwn(r.Citations, w) {
+	for _, s := range sourcesMrkdwn(r.Citations, w, r.Lang) {
 		sources = append(sources, sectionBlock(s))
 		blocks++
 		runes += utf8.RuneCountInString(s)
@@ -214,7 +214,7 @@ func noticesMrkdwn(notices []string) string {
 // sourcesMrkdwn is the texts of the sources sections: a heading, then a line
 // per citation, packed into sections within the limits. Citations that do
 // not fit are counted in a last line.
-func sourcesMrkdwn(cs []rag.Citation, w words) []string {
+func sourcesMrkdwn(cs []rag.Citation, w words, lang string) []string {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -224,7 +224,7 @@ func sourcesMrkdwn(cs []rag.Citation, w words) []string {
 	cur := w.sources
 	runes := utf8.RuneCountInString(cur)
 	for i, c := range cs {
-		line := sourceLine(c, i)
+		line := sourceLine(c, i, lang)
 		reserve := 0
 		if i < len(cs)-1 {
 			reserve = more
@@ -247,7 +247,7 @@ func sourcesMrkdwn(cs []rag.Citation, w words) []string {
 }
 
 // sourceLine is "[n] <url|title> · source · date", leaving out what is empty.
-func sourceLine(c rag.Citation, i int) string {
+func sourceLine(c rag.Citation, i int, lang string) string {
 	n := c.N
 	if n <= 0 {
 		n = i + 1
@@ -263,7 +263,7 @@ func sourceLine(c rag.Citation, i int) string {
 	case title != "":
 		parts = append(parts, escape(title))
 	}
-	if s := markdown.TruncateRunes(markdown.OneLine(c.Source), maxSourceRunes); s != "" {
+	if s := markdown.TruncateRunes(markdown.OneLine(c.Attribution(lang)), maxSourceRunes); s != "" {
 		parts = append(parts, escape(s))
 	}
 	if !c.Published.IsZero() {

@@ -56,6 +56,28 @@ func TestRenderGolden(t *testing.T) {
 				},
 			}, "r-456")
 		}},
+		// Citations of the built-in pack say they are our summaries; an
+		// article a user ingested names its source alone.
+		{"summary_zh", func() Message {
+			return Render(bot.Reply{
+				Lang: "zh",
+				Text: "火山方舟于2023年6月28日上线[1]，2025年2月接入DeepSeek-R1[2]。",
+				Citations: []rag.Citation{
+					{N: 1, Title: "火山方舟上线", URL: "https://www.volcengine.com/ark", Source: "火山引擎", Published: date("2023-06-28"), Summary: true, SourceKind: "announcement"},
+					{N: 2, Title: "火山方舟上线DeepSeek-R1", URL: "https://example.com/r1", Source: "36氪", Published: date("2025-02-13"), Summary: true, SourceKind: "report"},
+					{N: 3, Title: "内部纪要", Source: "我们的研究部", Published: date("2025-02-14")},
+				},
+			}, "r-321")
+		}},
+		{"summary_en", func() Message {
+			return Render(bot.Reply{
+				Lang: "en",
+				Text: "OpenAI raised $6.6 billion [1].",
+				Citations: []rag.Citation{
+					{N: 1, Title: "OpenAI raises $6.6 billion", URL: "https://openai.com/index/scale-the-benefits-of-ai/", Source: "OpenAI", Published: date("2024-10-02"), Summary: true, SourceKind: "announcement"},
+				},
+			}, "r-654")
+		}},
 		{"not_found", func() Message {
 			return Render(bot.Reply{Lang: "en", NotFound: true, Text: "I found nothing about that in the articles I have."}, "")
 		}},

@@ -61,17 +61,21 @@ func Render(w io.Writer, r bot.Reply) {
 	if len(r.Citations) > 0 {
 		fmt.Fprintln(w, "\nSources:")
 	}
+	sep := ", "
+	if strings.HasPrefix(r.Lang, "zh") {
+		sep = "，"
+	}
 	for _, c := range r.Citations {
 		var meta []string
-		if c.Source != "" {
-			meta = append(meta, c.Source)
+		if s := c.Attribution(r.Lang); s != "" {
+			meta = append(meta, s)
 		}
 		if !c.Published.IsZero() {
 			meta = append(meta, c.Published.Format(time.DateOnly))
 		}
 		fmt.Fprintf(w, "[%d] %s", c.N, c.Title)
 		if len(meta) > 0 {
-			fmt.Fprintf(w, " — %s", strings.Join(meta, ", "))
+			fmt.Fprintf(w, " — %s", strings.Join(meta, sep))
 		}
 		fmt.Fprintln(w)
 		if c.URL != "" {

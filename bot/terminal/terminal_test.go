@@ -3,9 +3,14 @@ package terminal
 import (
 	"bytes"
 	"context"
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/rag"
@@ -35,5 +40,39 @@ func TestRun(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "never") {
 		t.Error("read past exit")
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// TestRenderGolden: the CLI's sources say which articles are our
+// summaries (the built-in pack), in the answer's language; an article a
+// user ingested names its source alone.
+func TestRenderGolden(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	cites := []rag.Citation{
+		{N: 1, Title: "火山方舟上线", URL: "https://www.volcengine.com/ark", Source: "火山引擎", Published: day("2023-06-28"), Summary: true, SourceKind: "announcement"},
+		{N: 2, Title: "OpenAI raises $6.6 billion", URL: "https://openai.com/index/scale-the-benefits-of-ai/", Source: "OpenAI", Published: day("2024-10-02"), Summary: true, SourceKind: "announcement"},
+		{N: 3, Title: "Reuters on the round", URL: "https://example.com/r", Source: "Reuters", Published: day("2024-10-03"), Summary: true, SourceKind: "report"},
+		{N: 4, Title: "Our notes", Source: "Research desk", Published: day("2024-10-04")},
+	}
+	var out bytes.Buffer
+	for _, lang := range []string{"zh", "zh-Hant", "en"} {
+		Render(&out, bot.Reply{Lang: lang, Text: lang + ": [1][2][3][4]", Citations: cites})
+		out.WriteString("\n")
+	}
+	path := filepath.Join("testdata", "render_summary.golden.txt")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), out.String()); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
 	}
 }

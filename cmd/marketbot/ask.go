@@ -112,6 +112,7 @@ type citationJSON struct {
 	Title     string     `json:"title"`
 	URL       string     `json:"url"`
 	Source    string     `json:"source"`
+	Summary   bool       `json:"summary"` // the article is marketbot's summary of its source
 	Published *time.Time `json:"published"`
 	Path      string     `json:"path"`
 }
@@ -128,7 +129,7 @@ func writeAnswerJSON(w io.Writer, r bot.Reply) error {
 	text.WriteString(r.Text)
 	out := answerJSON{Answer: text.String(), Citations: []citationJSON{}, Fallback: r.Fallback}
 	for _, c := range r.Citations {
-		out.Citations = append(out.Citations, citationJSON{N: c.N, Title: c.Title, URL: c.URL, Source: c.Source, Published: timePtr(c.Published), Path: c.Path})
+		out.Citations = append(out.Citations, citationJSON{N: c.N, Title: c.Title, URL: c.URL, Source: c.Source, Summary: c.Summary, Published: timePtr(c.Published), Path: c.Path})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

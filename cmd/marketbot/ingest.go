@@ -62,6 +62,7 @@ func (e *environment) ingest(ctx context.Context, args []string) error {
 		total.Bytes += s.Bytes
 		total.Duration += s.Duration
 		total.Failed = append(total.Failed, s.Failed...)
+		total.Warnings = append(total.Warnings, s.Warnings...)
 	}
 	bar := newProgress(e.stderr)
 	opt := rag.IngestOptions{Prune: *prune, Progress: bar.update}
@@ -113,6 +114,9 @@ func printSummary(w io.Writer, s rag.IngestSummary) {
 		float64(n)/secs, float64(s.Bytes)/1e6/secs)
 	for _, f := range s.Failed {
 		fmt.Fprintf(w, "  failed: %v\n", f.Err)
+	}
+	for _, p := range s.Warnings {
+		fmt.Fprintf(w, "  warning: %s (stored all the same)\n", p)
 	}
 }
 

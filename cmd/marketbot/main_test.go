@@ -48,7 +48,7 @@ func TestSearchJSONFollowsTheContract(t *testing.T) {
 	if len(passages) != 3 {
 		t.Fatalf("got %d passages, want 3", len(passages))
 	}
-	wantKeys := []string{"article_id", "path", "published", "rank", "score", "source", "text", "title", "url"}
+	wantKeys := []string{"article_id", "path", "published", "rank", "score", "source", "summary", "text", "title", "url"}
 	for i, p := range passages {
 		m := p.(map[string]any)
 		var keys []string
@@ -57,6 +57,9 @@ func TestSearchJSONFollowsTheContract(t *testing.T) {
 		}
 		if d := cmp.Diff(wantKeys, keys, cmpopts.SortSlices(func(a, b string) bool { return a < b })); d != "" {
 			t.Errorf("passage %d keys (-want +got):\n%s", i, d)
+		}
+		if m["summary"] != true {
+			t.Errorf("passage %d of the built-in pack: summary = %v, want true", i, m["summary"])
 		}
 		if m["rank"] != float64(i+1) {
 			t.Errorf("passage %d rank = %v", i, m["rank"])
@@ -84,12 +87,15 @@ func TestIngestCommand(t *testing.T) {
 	os.MkdirAll(filepath.Dir(bad), 0o755)
 	os.WriteFile(good, []byte("---\ntitle: GLM-4\npublished: 2024-01-16\n---\n\nZhipu AI released GLM-4 on January 16, 2024.\n"), 0o644)
 	os.WriteFile(bad, []byte("---\ntitle: broken\n"), 0o644)
+	// Stored, with a warning: it knows what happened a year after its date.
+	hindsight := filepath.Join(src, "hindsight.md")
+	os.WriteFile(hindsight, []byte("---\ntitle: Baichuan 2\npublished: 2023-09-06\n---\n\nBaichuan released Baichuan 2 on September 6, 2023. In May 2024 it cut prices.\n"), 0o644)
 
 	stdout, stderr, err := runCmd(t, dataDir, "ingest", src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"1 added", "1 failed", bad, "never closed"} {
+	for _, want := range []string{"2 added", "1 failed", bad, "never closed", "warning: " + hindsight + `: hindsight: "May 2024"`} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
@@ -98,12 +104,12 @@ func TestIngestCommand(t *testing.T) {
 		t.Errorf("stderr does not report the bad file as it happens: %q", stderr)
 	}
 	stdout, _, err = runCmd(t, dataDir, "ingest", src)
-	if err != nil || !strings.Contains(stdout, "1 unchanged") {
+	if err != nil || !strings.Contains(stdout, "2 unchanged") {
 		t.Errorf("re-ingest: %v\n%s", err, stdout)
 	}
 	stdout, _, err = runCmd(t, dataDir, "search", "--json", "GLM-4")
-	if err != nil || !strings.Contains(stdout, good) {
-		t.Errorf("ingested article not searchable with its path: %v\n%s", err, stdout)
+	if err != nil || !strings.Contains(stdout, good) || !strings.Contains(stdout, `"summary": false`) {
+		t.Errorf("ingested article not searchable with its path, or said to be a summary: %v\n%s", err, stdout)
 	}
 	if _, _, err := runCmd(t, dataDir, "ingest", filepath.Join(src, "missing")); err == nil {
 		t.Error("ingest of only a missing path succeeded")

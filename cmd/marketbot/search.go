@@ -62,7 +62,7 @@ func (e *environment) search(ctx context.Context, args []string) error {
 		return nil
 	}
 	for i, p := range passages {
-		fmt.Fprintf(e.stdout, "%d. %s\n   %s · score %.2f\n", i+1, p.Title, byline(p), p.Score)
+		fmt.Fprintf(e.stdout, "%d. %s\n   %s · score %.2f\n", i+1, p.Title, byline(p, corpus.DetectLang(q)), p.Score)
 		if p.URL != "" {
 			fmt.Fprintf(e.stdout, "   %s\n", p.URL)
 		}
@@ -85,6 +85,7 @@ type passageJSON struct {
 	URL       string     `json:"url"`
 	Path      string     `json:"path"`
 	Source    string     `json:"source"`
+	Summary   bool       `json:"summary"` // the article is marketbot's summary of its source
 	Published *time.Time `json:"published"`
 	Text      string     `json:"text"`
 }
@@ -94,7 +95,7 @@ func writeSearchJSON(e *environment, q string, passages []rag.Passage) error {
 	for i, p := range passages {
 		out.Passages[i] = passageJSON{
 			Rank: i + 1, Score: p.Score, ArticleID: p.ArticleID, Title: p.Title, URL: p.URL,
-			Path: p.Path, Source: p.Source, Published: timePtr(p.Published), Text: p.Text,
+			Path: p.Path, Source: p.Source, Summary: p.Summary, Published: timePtr(p.Published), Text: p.Text,
 		}
 	}
 	enc := json.NewEncoder(e.stdout)
@@ -110,11 +111,12 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-// byline is "source, date" for a passage, with what is known.
-func byline(p rag.Passage) string {
+// byline is "source, date" for a passage, with what is known, the
+// source attributed in lang.
+func byline(p rag.Passage, lang string) string {
 	var parts []string
-	if p.Source != "" {
-		parts = append(parts, p.Source)
+	if s := p.Attribution(lang); s != "" {
+		parts = append(parts, s)
 	}
 	if !p.Published.IsZero() {
 		parts = append(parts, p.Published.Format(time.DateOnly))
