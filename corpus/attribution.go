@@ -5,17 +5,30 @@ import "strings"
 // IsSummary reports whether the article was written for marketbot from a
 // public source (front matter `summary: true`, as in every article of the
 // built-in pack), so that its words are ours, not its source's.
-func (a Article) IsSummary() bool {
-	switch strings.ToLower(a.Meta["summary"]) {
+func (a Article) IsSummary() bool { return isTrue(a.Meta["summary"]) }
+
+// SourceKind is what the article's source published (front matter
+// `kind`): one of SourceKinds, or "" when not said; Retrospective for a
+// retrospective (front matter `retrospective: true`), which recounts
+// many sources.
+func (a Article) SourceKind() string {
+	if isTrue(a.Meta["retrospective"]) {
+		return Retrospective
+	}
+	return strings.ToLower(a.Meta["kind"])
+}
+
+// Retrospective is the SourceKind of an article that looks back over
+// several sources' reports, each fact with its own date.
+const Retrospective = "retrospective"
+
+func isTrue(v string) bool {
+	switch strings.ToLower(v) {
 	case "true", "yes":
 		return true
 	}
 	return false
 }
-
-// SourceKind is what the article's source published (front matter
-// `kind`): one of SourceKinds, or "" when not said.
-func (a Article) SourceKind() string { return strings.ToLower(a.Meta["kind"]) }
 
 // SourceKinds are the kinds of original a summary may be written from,
 // with their names in English, Simplified and Traditional Chinese.
@@ -29,13 +42,23 @@ var SourceKinds = map[string][3]string{
 // Attribution names who said a cited article's words, in lang ("en",
 // "zh" or "zh-Hant"): its source, or, for a summary, that it is our
 // summary of that source — "summary of OpenAI's announcement",
-// "据火山引擎公告整理", "據輝達揭露文件整理".
+// "据火山引擎公告整理", "據輝達揭露文件整理" — or our retrospective.
 func Attribution(lang, source, kind string, summary bool) string {
 	if !summary {
 		return source
 	}
+	lang = normaliseLang(lang)
+	if kind == Retrospective {
+		switch lang {
+		case "zh":
+			return "marketbot据公开报道回顾整理"
+		case "zh-Hant":
+			return "marketbot據公開報導回顧整理"
+		}
+		return "marketbot's retrospective of public reports"
+	}
 	names, known := SourceKinds[kind]
-	switch lang = normaliseLang(lang); lang {
+	switch lang {
 	case "zh", "zh-Hant":
 		i := 1
 		if lang == "zh-Hant" {

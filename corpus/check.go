@@ -107,7 +107,7 @@ func CheckPack(articles []Article) []Problem {
 			ok   bool
 		}{
 			{"url", a.URL != ""}, {"published", !a.Published.IsZero()}, {"source", a.Source != ""},
-			{"summary: true", a.IsSummary()}, {"kind", SourceKinds[a.SourceKind()] != [3]string{}},
+			{"summary: true", a.IsSummary()}, {"kind", SourceKinds[strings.ToLower(a.Meta["kind"])] != [3]string{}},
 			{"checked", a.Meta["checked"] != ""},
 		} {
 			if !f.ok {

@@ -131,8 +131,8 @@ func passageNumber(user, s string) int {
 func TestAnswerCitesAndChecks(t *testing.T) {
 	st := builtinStore(t, Options{})
 	_, model := newFakeChat(t, func(system, user string) (int, string) {
-		n := passageNumber(user, "0.0008元/千Tokens")
-		return 200, fmt.Sprintf("截至2024年5月15日，豆包主力模型Doubao-pro-32k的输入价格为0.0008元/千Tokens[%d][9]。"+
+		n := passageNumber(user, "比行业价格低99.3%")
+		return 200, fmt.Sprintf("截至2024年5月15日，豆包通用模型pro的32k版本推理输入定价为0.0008元/千Tokens[%d][9]。"+
 			"这一价格比行业便宜99.3%%[%d]。豆包的月活用户为1.2亿[%d]。", n, n, n)
 	})
 	a := NewAnswerer(st, model, AnswerOptions{})
@@ -143,7 +143,7 @@ func TestAnswerCitesAndChecks(t *testing.T) {
 	if ans.Fallback || ans.NotFound {
 		t.Fatalf("answer = %+v, want a generated one", ans)
 	}
-	want := "截至2024年5月15日，豆包主力模型Doubao-pro-32k的输入价格为0.0008元/千Tokens。[1]这一价格比行业便宜99.3%。[1]"
+	want := "截至2024年5月15日，豆包通用模型pro的32k版本推理输入定价为0.0008元/千Tokens。[1]这一价格比行业便宜99.3%。[1]"
 	if d := cmp.Diff(want, ans.Text); d != "" {
 		t.Errorf("checked text (-want +got):\n%s", d)
 	}

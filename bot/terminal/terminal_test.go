@@ -55,10 +55,11 @@ func TestRenderGolden(t *testing.T) {
 		{N: 2, Title: "OpenAI raises $6.6 billion", URL: "https://openai.com/index/scale-the-benefits-of-ai/", Source: "OpenAI", Published: day("2024-10-02"), Summary: true, SourceKind: "announcement"},
 		{N: 3, Title: "Reuters on the round", URL: "https://example.com/r", Source: "Reuters", Published: day("2024-10-03"), Summary: true, SourceKind: "report"},
 		{N: 4, Title: "Our notes", Source: "Research desk", Published: day("2024-10-04")},
+		{N: 5, Title: "回顾：火山方舟的模型阵容", Source: "鉅亨網", Published: day("2025-12-18"), Summary: true, SourceKind: "retrospective"},
 	}
 	var out bytes.Buffer
 	for _, lang := range []string{"zh", "zh-Hant", "en"} {
-		Render(&out, bot.Reply{Lang: lang, Text: lang + ": [1][2][3][4]", Citations: cites})
+		Render(&out, bot.Reply{Lang: lang, Text: lang + ": [1][2][3][4][5]", Citations: cites})
 		out.WriteString("\n")
 	}
 	path := filepath.Join("testdata", "render_summary.golden.txt")

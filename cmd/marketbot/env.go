@@ -184,26 +184,32 @@ func (e *environment) openStoreWith(ctx context.Context, dataDirFlag string, see
 		st.Close()
 		return nil, err
 	}
-	if stats.Articles > 0 {
-		return st, nil
+	if stats.Articles == 0 {
+		fmt.Fprintln(e.stderr, "marketbot: the store is empty; indexing the built-in knowledge pack first…")
 	}
-	fmt.Fprintln(e.stderr, "marketbot: the store is empty; indexing the built-in knowledge pack first…")
-	sum, err := e.ingestBuiltin(ctx, st, rag.IngestOptions{})
-	if err != nil {
+	sum, refreshed, err := e.ingestBuiltin(ctx, st, rag.IngestOptions{})
+	switch {
+	case err != nil:
 		st.Close()
 		return nil, err
+	case stats.Articles == 0:
+		fmt.Fprintf(e.stderr, "marketbot: indexed %d built-in articles (%d passages) in %s into %s\n",
+			sum.Added, sum.Chunks, sum.Duration.Round(time.Millisecond), st.Path())
+	case refreshed:
+		fmt.Fprintf(e.stderr, "marketbot: the built-in knowledge pack changed: %d articles added, %d updated, %d withdrawn\n",
+			sum.Added, sum.Updated, sum.Pruned)
 	}
-	fmt.Fprintf(e.stderr, "marketbot: indexed %d built-in articles (%d passages) in %s into %s\n",
-		sum.Added, sum.Chunks, sum.Duration.Round(time.Millisecond), st.Path())
 	return st, nil
 }
 
-func (e *environment) ingestBuiltin(ctx context.Context, st *rag.Store, opt rag.IngestOptions) (rag.IngestSummary, error) {
+// ingestBuiltin brings the store's built-in pack up to the binary's (see
+// rag.RefreshBuiltin).
+func (e *environment) ingestBuiltin(ctx context.Context, st *rag.Store, opt rag.IngestOptions) (rag.IngestSummary, bool, error) {
 	articles, err := corpus.Builtin()
 	if err != nil {
-		return rag.IngestSummary{}, err
+		return rag.IngestSummary{}, false, err
 	}
-	return rag.IngestArticles(ctx, st, articles, opt)
+	return rag.RefreshBuiltin(ctx, st, articles, opt)
 }
 
 // question joins positional arguments into one question.

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag"
 	"github.com/marketbot/marketbot/rag/fetch"
 )
@@ -67,7 +68,11 @@ func (e *environment) ingest(ctx context.Context, args []string) error {
 	bar := newProgress(e.stderr)
 	opt := rag.IngestOptions{Prune: *prune, Progress: bar.update}
 	if *builtin {
-		sum, err := e.ingestBuiltin(ctx, st, opt)
+		pack, err := corpus.Builtin()
+		if err != nil {
+			return err
+		}
+		sum, err := rag.IngestArticles(ctx, st, pack, opt)
 		add(sum)
 		if err != nil {
 			return err

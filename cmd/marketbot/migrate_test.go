@@ -2,11 +2,13 @@ package main
 
 import (
 	"database/sql"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/pgtest"
 )
 
@@ -26,7 +28,7 @@ func TestMigrateFromSQLite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err, stderr)
 	}
-	if !strings.Contains(out, "schema up to date") || !strings.Contains(out, "copied 53 articles") {
+	if !strings.Contains(out, "schema up to date") || !strings.Contains(out, fmt.Sprintf("copied %d articles", builtinCount(t))) {
 		t.Errorf("migrate said:\n%s", out)
 	}
 	got, stderr, err := runWithEnv(t, pg, "", "search", "--json", q)
@@ -40,7 +42,7 @@ func TestMigrateFromSQLite(t *testing.T) {
 		t.Error("the copied store was seeded again")
 	}
 	out, _, err = runWithEnv(t, pg, "", "migrate", "--from", dir)
-	if err != nil || !strings.Contains(out, "copied 0 articles") || !strings.Contains(out, "53 articles were already there") {
+	if err != nil || !strings.Contains(out, "copied 0 articles") || !strings.Contains(out, fmt.Sprintf("%d articles were already there", builtinCount(t))) {
 		t.Errorf("second run: %v\n%s", err, out)
 	}
 	if _, _, err := runWithEnv(t, lite, "", "migrate", "--from", dir); err == nil || exitCode(err) != 2 {
@@ -121,4 +123,14 @@ func TestDoctorDatabase(t *testing.T) {
 	if err == nil || len(lines) < 2 || lines[1] != "✗ store" || !strings.Contains(out, "unreachable") || strings.Contains(out, "hunter2") {
 		t.Errorf("doctor on an unreachable database (%v):\n%s", err, out)
 	}
+}
+
+// builtinCount is the number of articles in the built-in pack.
+func builtinCount(t *testing.T) int {
+	t.Helper()
+	pack, err := corpus.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(pack)
 }
