@@ -153,8 +153,8 @@ func TestDenseTrustWithSharedVectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := reports[0].Kinds
-	if k["none"].Nothing < 0.85 { // as many as the lexical floor alone (TestDevSetTargets)
-		t.Errorf("found nothing for %.2f of the unanswerable questions, want ≥ 0.85: %v", k["none"].Nothing, k["none"].Misses)
+	if k["none"].Nothing < 0.8 { // as many as the lexical floor alone (TestDevSetTargets)
+		t.Errorf("found nothing for %.2f of the unanswerable questions, want ≥ 0.8: %v", k["none"].Nothing, k["none"].Misses)
 	}
 	for _, kind := range []string{"en-zh", "en-trad", "zh-en", "trad-en"} {
 		if k[kind].Hit5 < 0.9 {
