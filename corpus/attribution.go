@@ -47,39 +47,21 @@ func Attribution(lang, source, kind string, summary bool) string {
 	if !summary {
 		return source
 	}
-	lang = normaliseLang(lang)
+	i := map[string]int{"zh": 1, "zh-Hant": 2}[normaliseLang(lang)] // 0: English
 	if kind == Retrospective {
-		switch lang {
-		case "zh":
-			return "marketbot据公开报道回顾整理"
-		case "zh-Hant":
-			return "marketbot據公開報導回顧整理"
-		}
-		return "marketbot's retrospective of public reports"
+		return [3]string{"marketbot's retrospective of public reports", "marketbot据公开报道回顾整理", "marketbot據公開報導回顧整理"}[i]
 	}
-	names, known := SourceKinds[kind]
-	switch lang {
-	case "zh", "zh-Hant":
-		i := 1
-		if lang == "zh-Hant" {
-			i = 2
-		}
-		if source == "" {
-			return [...]string{"", "marketbot整理", "marketbot整理"}[i]
-		}
-		if !known {
-			names[i] = ""
-		}
-		return [...]string{"", "据", "據"}[i] + source + names[i] + "整理"
-	default:
-		switch {
-		case source == "":
-			return "marketbot's summary"
-		case known:
-			return "summary of " + possessive(source) + " " + names[0]
-		}
-		return "summary after " + source
+	if source == "" {
+		return [3]string{"marketbot's summary", "marketbot整理", "marketbot整理"}[i]
 	}
+	name := SourceKinds[kind][i] // "" for a kind not named
+	switch {
+	case i > 0:
+		return [3]string{"", "据", "據"}[i] + source + name + "整理"
+	case name != "":
+		return "summary of " + possessive(source) + " " + name
+	}
+	return "summary after " + source
 }
 
 // possessive is "OpenAI's", or "Reuters'" for a name ending in s.

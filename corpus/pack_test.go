@@ -140,3 +140,24 @@ func TestCheckPackFindsTheSameEventTwice(t *testing.T) {
 		t.Errorf("ten days apart: %v", ps)
 	}
 }
+
+func TestAttribution(t *testing.T) {
+	for _, c := range []struct {
+		lang, source, kind string
+		summary            bool
+		want               string
+	}{
+		{"en", "OpenAI", "announcement", true, "summary of OpenAI's announcement"},
+		{"en", "Reuters", "report", true, "summary of Reuters' report"},
+		{"en", "Caixin", "", true, "summary after Caixin"},
+		{"zh", "火山引擎", "announcement", true, "据火山引擎公告整理"},
+		{"zh-TW", "工商時報", "report", true, "據工商時報報導整理"},
+		{"zh", "鉅亨網", Retrospective, true, "marketbot据公开报道回顾整理"},
+		{"zh", "", "", true, "marketbot整理"},
+		{"en", "Reuters", "report", false, "Reuters"}, // an article the user ingested
+	} {
+		if got := Attribution(c.lang, c.source, c.kind, c.summary); got != c.want {
+			t.Errorf("Attribution(%q, %q, %q, %v) = %q, want %q", c.lang, c.source, c.kind, c.summary, got, c.want)
+		}
+	}
+}
