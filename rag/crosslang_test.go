@@ -364,3 +364,19 @@ func newestBuiltin(t *testing.T) time.Time {
 	}
 	return newest
 }
+
+// TestWhichIsAnsweredByAList: for "which" questions, of two sentences that
+// hold the question's words, the one that names more of what was asked
+// for ranks first.
+func TestWhichIsAnsweredByAList(t *testing.T) {
+	st := builtinStore(t, Options{})
+	r, err := st.quoteRanker(context.Background(), "火山方舟接入了哪些模型？")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := "火山方舟接入了智谱AI的模型。"
+	list := "火山方舟首批接入的模型来自百川智能、MiniMax和智谱AI。"
+	if a, b := r.score(list), r.score(one); a <= b {
+		t.Errorf("a list of three vendors scores %.2f, a sentence naming one %.2f: want the list first", a, b)
+	}
+}

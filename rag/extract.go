@@ -69,18 +69,26 @@ func statesFact(kind factKind, sentence string, asked map[string]bool, aliases *
 	case dateFact:
 		return dateRe.MatchString(norm)
 	case nameFact:
-		for _, e := range aliases.Match(sentence) {
-			if !asked[e.ID] && e.Type != "term" {
-				return true
-			}
-		}
-		for _, m := range latinRe.FindAllStringIndex(sentence, -1) {
-			if m[0] > 0 && len(aliases.Match(sentence[m[0]:m[1]])) == 0 { // not the capital that begins a sentence
-				return true
-			}
-		}
+		return namesStated(sentence, asked, aliases) > 0
 	}
 	return false
+}
+
+// namesStated counts the names a sentence states that the question does
+// not: entities of the alias table, and other capitalised names.
+func namesStated(sentence string, asked map[string]bool, aliases *corpus.Aliases) int {
+	seen := map[string]bool{}
+	for _, e := range aliases.Match(sentence) {
+		if !asked[e.ID] && e.Type != "term" {
+			seen[e.ID] = true
+		}
+	}
+	for _, m := range latinRe.FindAllStringIndex(sentence, -1) {
+		if m[0] > 0 && len(aliases.Match(sentence[m[0]:m[1]])) == 0 { // not the capital that begins a sentence
+			seen[sentence[m[0]:m[1]]] = true
+		}
+	}
+	return len(seen)
 }
 
 // quoteRanker scores a passage's sentences for a question.
@@ -137,6 +145,9 @@ func (r quoteRanker) score(sentence string) float64 {
 	}
 	if r.kind != anyFact && statesFact(r.kind, sentence, r.asked, r.aliases) {
 		score += factScore
+	}
+	if r.kind == nameFact { // "which" is answered by a list: a point for each further name, up to two
+		score += float64(min(max(namesStated(sentence, r.asked, r.aliases)-1, 0), 2))
 	}
 	if number.MatchString(sentence) {
 		score += numberScore
