@@ -380,3 +380,17 @@ func TestWhichIsAnsweredByAList(t *testing.T) {
 		t.Errorf("a list of three vendors scores %.2f, a sentence naming one %.2f: want the list first", a, b)
 	}
 }
+
+// TestUntranslatedWordsMarkAbsence: an English word whose every
+// translation is missing from the corpus cannot be in a Chinese passage in
+// any words the bridge knows, so a Chinese article that names only the
+// question's entity does not answer it.
+func TestUntranslatedWordsMarkAbsence(t *testing.T) {
+	st := builtinStore(t, Options{})
+	if got := firstArticle(t, st, "How many employees does Anthropic have?", SearchOptions{}); got != "" {
+		t.Errorf("found %s; no article says how many people Anthropic employs", got)
+	}
+	if got := firstArticle(t, st, "What was Anthropic valued at in March 2025?", SearchOptions{}); got != "2025-03-03-anthropic-series-e-61-5-billion.md" {
+		t.Errorf("a question the Chinese Series E article answers found %q", got)
+	}
+}

@@ -329,6 +329,10 @@ func coverage(concepts []concept, norm, lang string) float64 {
 		case hit:
 			covered += w
 		case c.lang == "" || c.lang == passageLang:
+		case c.lang == "en" && len(c.cands) > 0 && len(c.trans) == 0:
+			// The dictionary translates it, but into nothing the corpus
+			// holds: the passage's language has no word for it here.
+			w *= unknownCrossWeight
 		case c.known || c.wording:
 			w *= crossWeight
 		case c.lang == "zh" && len(c.cands) > 0:

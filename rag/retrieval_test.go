@@ -190,11 +190,11 @@ func TestDevSetTargets(t *testing.T) {
 			t.Errorf("hit@5 on %s = %.2f, want ≥ %.2f; misses: %v", kind, k[kind].Hit5, min, k[kind].Misses)
 		}
 	}
-	// 0.97 before the rewrite: the new pack's Chinese articles about
-	// Anthropic, English ones about prices, and words the corpus never saw
-	// that do not veto a passage let five unanswerable questions through.
-	if k["none"].Nothing < 0.8 {
-		t.Errorf("correct found-nothing = %.2f, want ≥ 0.8; misses: %v", k["none"].Nothing, k["none"].Misses)
+	// 0.97 before the rewrite: the new pack's English articles about
+	// prices, its Chinese one about iFlytek's sales, and words the corpus
+	// never saw that do not veto a passage let four through.
+	if k["none"].Nothing < 0.85 {
+		t.Errorf("correct found-nothing = %.2f, want ≥ 0.85; misses: %v", k["none"].Nothing, k["none"].Misses)
 	}
 }
 
