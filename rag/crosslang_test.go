@@ -187,7 +187,7 @@ func TestExtractiveAnswersAnswer(t *testing.T) {
 		"What did ByteDance charge for Doubao at launch?":   "0.0008", // a price, in either language
 		"豆包主力模型的输入价格是多少？":                                   "0.0008元/千Tokens",
 		"When did China's generative AI rules take effect?": "8月15日起施行", // a date
-		"How many parameters does Kimi K2 have?":            "1万亿",      // a count
+		"How many experts does Kimi K2 have?":               "384",      // a count of what was asked
 	} {
 		ans, err := a.Answer(context.Background(), q, nil, nil)
 		if err != nil {

@@ -118,7 +118,39 @@ const (
 	factScore     = 3  // the kind of fact asked for
 	numberScore   = 1  // a number
 	rankScore     = 4  // retrieval's order: the first passage's bonus (the last's is 4/n)
+	countedScore  = 2  // a count of the very thing asked about ("384个专家" for "how many experts")
 )
+
+// countsAsked reports whether a number in the sentence (its tokens) counts
+// one of the question's plain words: the word follows it within
+// countReach tokens, a classifier or an adjective between ("384个专家",
+// "61 layers", "10 open models").
+func (r quoteRanker) countsAsked(toks []string) bool {
+	for _, c := range r.concepts {
+		if c.alias || c.name || c.lang == "" {
+			continue // an entity or a version is what has the count, not what is counted
+		}
+		for _, alt := range c.alts {
+			for j := range toks {
+				if !slices.Equal(toks[j:min(j+len(alt), len(toks))], alt) {
+					continue
+				}
+				for i := max(j-countReach, 0); i < j; i++ {
+					if digits.MatchString(toks[i]) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// countReach is how many tokens may stand between a number and what it
+// counts.
+const countReach = 3
+
+var digits = regexp.MustCompile(`^\d+(?:[.,]\d+)?$`)
 
 // score rates how well a sentence answers: the share of the question's
 // concepts (by weight) it holds, in any of their names or translations,
@@ -148,6 +180,9 @@ func (r quoteRanker) score(sentence string) float64 {
 	}
 	if r.kind == nameFact { // "which" is answered by a list: a point for each further name, up to two
 		score += float64(min(max(namesStated(sentence, r.asked, r.aliases)-1, 0), 2))
+	}
+	if r.kind == countFact && r.countsAsked(toks) {
+		score += countedScore
 	}
 	if number.MatchString(sentence) {
 		score += numberScore
