@@ -175,11 +175,13 @@ func (r quoteRanker) score(sentence string) float64 {
 	if total > 0 {
 		score = conceptsScore * covered / total
 	}
-	if r.kind != anyFact && statesFact(r.kind, sentence, r.asked, r.aliases) {
+	switch {
+	case r.kind == nameFact: // "which" is answered by a list: a point for each further name, up to two
+		if n := namesStated(sentence, r.asked, r.aliases); n > 0 {
+			score += factScore + float64(min(n-1, 2))
+		}
+	case r.kind != anyFact && statesFact(r.kind, sentence, r.asked, r.aliases):
 		score += factScore
-	}
-	if r.kind == nameFact { // "which" is answered by a list: a point for each further name, up to two
-		score += float64(min(max(namesStated(sentence, r.asked, r.aliases)-1, 0), 2))
 	}
 	if r.kind == countFact && r.countsAsked(toks) {
 		score += countedScore
