@@ -394,3 +394,16 @@ func TestUntranslatedWordsMarkAbsence(t *testing.T) {
 		t.Errorf("a question the Chinese Series E article answers found %q", got)
 	}
 }
+
+// TestProductCodesAreNames: a code that begins with digits (5090D) is one
+// name, which the corpus must hold for a passage to answer; an amount with
+// its unit (1M tokens) is not a name.
+func TestProductCodesAreNames(t *testing.T) {
+	st := builtinStore(t, Options{})
+	if got := firstArticle(t, st, "英伟达5090D显卡的算力是多少？", SearchOptions{}); got != "" {
+		t.Errorf("found %s; no article names the 5090D", got)
+	}
+	if got := firstArticle(t, st, "How big is Gemini 1.5 Pro's 1M-token context window?", SearchOptions{}); got == "" {
+		t.Error("the 1M-token question found nothing: an amount was taken for a name")
+	}
+}

@@ -52,6 +52,10 @@ const crossWeight = 0.25
 const unknownCrossWeight = 0.5
 
 var (
+	// productCode matches a code that begins with digits: 910C, 5090D.
+	productCode = regexp.MustCompile(`\b\d+[a-z][a-z0-9]*\b`)
+	// magnitude matches a number with a unit or an ordinal: 1m, 128k, 70b, 10x, 3rd.
+	magnitude = regexp.MustCompile(`^\d+(?:[kmbtxgwsp]|gb|tb|mb|ms|st|nd|rd|th)$`)
 	// compound matches a name with a version: GPT-6, DeepSeek-R2, Qwen 2.5.
 	compound = regexp.MustCompile(`[a-z][a-z0-9]+(?:[- ]?[a-z]?\d+(?:\.\d+)?[a-z]*)+`)
 	// questionWords say how something is asked, not what about.
@@ -132,6 +136,14 @@ func (q query) analyse() []concept {
 			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: names[toks[0]]})
 			text = strings.Replace(text, m, " ", 1)
 		}
+	}
+	for _, m := range productCode.FindAllString(text, -1) { // 910C, 5090D: one name, not a number and a letter
+		if magnitude.MatchString(m) {
+			continue // 1M tokens, 128K, 70B, 10x: an amount, not a name
+		}
+		toks := corpus.Tokens(m)
+		out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: true})
+		text = strings.Replace(text, m, " ", 1)
 	}
 	words := corpus.Tokens(latinOnly(text))
 	for i := 0; i < len(words); {
