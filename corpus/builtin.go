@@ -1,7 +1,9 @@
 package corpus
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -35,4 +37,18 @@ func Builtin() ([]Article, error) {
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// BuiltinVersion identifies the built-in pack by its files' names and
+// bytes, without parsing them: a store records it to know whether its copy
+// of the pack is current.
+func BuiltinVersion() string {
+	names, _ := fs.Glob(builtinFS, "articles/*.md") // the pattern is valid
+	h := sha256.New()
+	for _, name := range names {
+		data, _ := builtinFS.ReadFile(name) // listed above, embedded
+		fmt.Fprintf(h, "%s %d\n", name, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

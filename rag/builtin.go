@@ -2,27 +2,23 @@ package rag
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/marketbot/marketbot/corpus"
 )
 
 // RefreshBuiltin keeps the built-in pack in the store the one given (the
-// binary's): an empty store gets it, and a store holding an older pack has
-// its changed articles updated, new ones added and withdrawn ones removed,
-// so that an upgrade never leaves a rewritten article's old text behind. A
-// store whose pack is current costs one query; one that holds no built-in
-// article, though not empty (the pack was pruned on purpose), is left
-// alone. changed reports whether any article was added, updated or
-// removed.
-func RefreshBuiltin(ctx context.Context, s *Store, pack []corpus.Article, opt IngestOptions) (sum IngestSummary, changed bool, err error) {
-	version := packVersion(pack)
+// binary's, identified by version and read by load): an empty store gets
+// it, and a store holding another version has its changed articles
+// updated, new ones added and withdrawn ones removed, so that an upgrade
+// never leaves a rewritten article's old text behind. A store whose pack
+// is current costs one query, and the pack is not even read; one that
+// holds no built-in article, though not empty (the pack was pruned on
+// purpose), is left alone. changed reports whether any article was added,
+// updated or removed.
+func RefreshBuiltin(ctx context.Context, s *Store, version string, load func() ([]corpus.Article, error), opt IngestOptions) (sum IngestSummary, changed bool, err error) {
 	var recorded string
 	switch err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'builtin_pack'`).Scan(&recorded); {
 	case errors.Is(err, sql.ErrNoRows):
@@ -39,6 +35,10 @@ func RefreshBuiltin(ctx context.Context, s *Store, pack []corpus.Article, opt In
 	if articles > 0 && builtin == 0 {
 		return sum, false, nil
 	}
+	pack, err := load()
+	if err != nil {
+		return sum, false, err
+	}
 	opt.Prune = true // withdrawn articles go; only built-in paths are pruned
 	sum, err = IngestArticles(ctx, s, pack, opt)
 	changed = sum.Added+sum.Updated+sum.Pruned > 0
@@ -54,15 +54,4 @@ func RefreshBuiltin(ctx context.Context, s *Store, pack []corpus.Article, opt In
 		return sum, changed, fmt.Errorf("built-in pack: %w", err)
 	}
 	return sum, changed, nil
-}
-
-// packVersion identifies a pack by its articles' paths and content.
-func packVersion(pack []corpus.Article) string {
-	ids := make([]string, len(pack))
-	for i, a := range pack {
-		ids[i] = a.Path + "\x00" + a.Hash()
-	}
-	slices.Sort(ids)
-	sum := sha256.Sum256([]byte(strings.Join(ids, "\n")))
-	return hex.EncodeToString(sum[:])
 }

@@ -24,17 +24,17 @@ func TestRefreshBuiltin(t *testing.T) {
 		article("gone.md", "An article withdrawn from the pack about quantum widgets."),
 	}
 	st := openTestStore(t)
-	if sum, changed, err := RefreshBuiltin(ctx, st, old, IngestOptions{}); err != nil || !changed || sum.Added != 2 {
+	if sum, changed, err := RefreshBuiltin(ctx, st, "v1", func() ([]corpus.Article, error) { return old, nil }, IngestOptions{}); err != nil || !changed || sum.Added != 2 {
 		t.Fatalf("empty store: %+v, %v, %v; want the pack added", sum, changed, err)
 	}
-	if sum, changed, err := RefreshBuiltin(ctx, st, old, IngestOptions{}); err != nil || changed || sum.Added+sum.Updated+sum.Unchanged != 0 {
+	if sum, changed, err := RefreshBuiltin(ctx, st, "v1", func() ([]corpus.Article, error) { return old, nil }, IngestOptions{}); err != nil || changed || sum.Added+sum.Updated+sum.Unchanged != 0 {
 		t.Errorf("current pack: %+v, %v, %v; want nothing done", sum, changed, err)
 	}
 	pack := []corpus.Article{
 		article("ark.md", "Volcano Ark hosts seven third-party models."),
 		article("doubao.md", "ByteDance priced Doubao at 0.0008 yuan per thousand tokens."),
 	}
-	sum, changed, err := RefreshBuiltin(ctx, st, pack, IngestOptions{})
+	sum, changed, err := RefreshBuiltin(ctx, st, "v2", func() ([]corpus.Article, error) { return pack, nil }, IngestOptions{})
 	if err != nil || !changed || sum.Added != 1 || sum.Updated != 1 || sum.Pruned != 1 {
 		t.Fatalf("new pack: %+v, %v, %v; want 1 added, 1 updated, 1 withdrawn", sum, changed, err)
 	}
@@ -57,7 +57,7 @@ func TestRefreshBuiltin(t *testing.T) {
 	if _, err := mine.Put(ctx, corpus.Article{Path: "/notes/a.md", Title: "notes", Text: "Our own notes on Kimi.", Lang: "en"}); err != nil {
 		t.Fatal(err)
 	}
-	if sum, changed, err := RefreshBuiltin(ctx, mine, pack, IngestOptions{}); err != nil || changed || sum.Added != 0 {
+	if sum, changed, err := RefreshBuiltin(ctx, mine, "v2", func() ([]corpus.Article, error) { return pack, nil }, IngestOptions{}); err != nil || changed || sum.Added != 0 {
 		t.Errorf("store without the pack: %+v, %v, %v; want it left alone", sum, changed, err)
 	}
 }

@@ -14,8 +14,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/marketbot/marketbot/corpus"
-
 	"github.com/marketbot/marketbot/rag/llm"
 	"github.com/marketbot/marketbot/rag/llm/llmtest"
 )
@@ -62,7 +60,11 @@ func TestTimeHonesty(t *testing.T) {
 	st := builtinStore(t, Options{Now: func() time.Time { return now }})
 	a := NewAnswerer(st, nil, AnswerOptions{})
 	ctx := context.Background()
-	newest := newestBuiltin(t).Format(time.DateOnly)
+	stats, err := st.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := stats.Newest.Format(time.DateOnly)
 	for q, want := range map[string]string{
 		"最近一个月大模型市场有什么新闻？":                           "最新的一篇文章发表于" + newest,
 		"近一週有哪些新模型發布？":                               "最新的一篇文章發表於" + newest,
@@ -98,7 +100,7 @@ func TestTimeHonesty(t *testing.T) {
 	if len(ans.Notices) != 1 { // the no-model notice alone
 		t.Errorf("plain question: notices %q", ans.Notices)
 	}
-	now = newestBuiltin(t).AddDate(0, 0, 13)
+	now = stats.Newest.AddDate(0, 0, 13)
 	ans, _ = a.Answer(ctx, "What is OpenAI's latest model?", nil, nil)
 	if len(ans.Notices) != 1 || strings.Contains(ans.Notices[0], newest) {
 		t.Errorf("13 days after the newest article: notices %q, want none about it", ans.Notices)
@@ -347,22 +349,6 @@ func TestNameRuns(t *testing.T) {
 			t.Errorf("%q found %s", q, got)
 		}
 	}
-}
-
-// newestBuiltin is the date of the built-in pack's newest article.
-func newestBuiltin(t *testing.T) time.Time {
-	t.Helper()
-	pack, err := corpus.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var newest time.Time
-	for _, a := range pack {
-		if a.Published.After(newest) {
-			newest = a.Published
-		}
-	}
-	return newest
 }
 
 // TestWhichIsAnsweredByAList: for "which" questions, of two sentences that

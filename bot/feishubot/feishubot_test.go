@@ -19,7 +19,6 @@ import (
 
 	larkevent "github.com/larksuite/oapi-sdk-go/v3/event"
 
-	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/llm"
 	"github.com/marketbot/marketbot/rag/llm/llmtest"
 )
@@ -212,13 +211,13 @@ func TestLongConnectionHandlers(t *testing.T) {
 		}
 		return false
 	})
-	pack, err := corpus.Builtin()
+	stats, err := h.store.Stats(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the sources card", func() bool {
 		for _, c := range h.lark.snapshot() {
-			if c.Method == "update" && strings.Contains(c.Content, strconv.Itoa(len(pack))) {
+			if c.Method == "update" && strings.Contains(c.Content, strconv.Itoa(stats.Articles)) {
 				return true
 			}
 		}
@@ -290,12 +289,17 @@ func TestCardSaysHowCurrentTheSourcesAre(t *testing.T) {
 	h.post(t, "/feishu/events", messageEvent("ev_t2", "om_t2", "group", "@_user_1 目前火山方舟有哪些模型？", true, nil), nil)
 	waitFor(t, "the first card", func() bool { return h.lark.answered("om_t1") })
 	waitFor(t, "the second card", func() bool { return h.lark.answered("om_t2") })
+	stats, err := h.store.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := stats.Newest.Format(time.DateOnly)
 	beyond, _ := h.lark.finalCard("om_t1")
-	if !strings.Contains(beyond, "最新的一篇文章发表于"+newestBuiltin(t)) || strings.Contains(beyond, "[1]") {
+	if !strings.Contains(beyond, "最新的一篇文章发表于"+newest) || strings.Contains(beyond, "[1]") {
 		t.Errorf("card for a period after the sources: %.600s", beyond)
 	}
 	latest, _ := h.lark.finalCard("om_t2")
-	if !strings.Contains(latest, "资料中最新的文章发表于"+newestBuiltin(t)) || !strings.Contains(latest, "[1]") {
+	if !strings.Contains(latest, "资料中最新的文章发表于"+newest) || !strings.Contains(latest, "[1]") {
 		t.Errorf("card for the latest: %.600s", latest)
 	}
 }
@@ -336,20 +340,4 @@ func TestReasoningNeverShowsInFeishu(t *testing.T) {
 	if d := cmp.Diff(string(want), string(got)); d != "" {
 		t.Errorf("final card differs from %s (-want +got):\n%s", path, d)
 	}
-}
-
-// newestBuiltin is the date of the built-in pack's newest article.
-func newestBuiltin(t *testing.T) string {
-	t.Helper()
-	pack, err := corpus.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var newest time.Time
-	for _, a := range pack {
-		if a.Published.After(newest) {
-			newest = a.Published
-		}
-	}
-	return newest.Format(time.DateOnly)
 }

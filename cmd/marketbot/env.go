@@ -205,11 +205,7 @@ func (e *environment) openStoreWith(ctx context.Context, dataDirFlag string, see
 // ingestBuiltin brings the store's built-in pack up to the binary's (see
 // rag.RefreshBuiltin).
 func (e *environment) ingestBuiltin(ctx context.Context, st *rag.Store, opt rag.IngestOptions) (rag.IngestSummary, bool, error) {
-	articles, err := corpus.Builtin()
-	if err != nil {
-		return rag.IngestSummary{}, false, err
-	}
-	return rag.RefreshBuiltin(ctx, st, articles, opt)
+	return rag.RefreshBuiltin(ctx, st, corpus.BuiltinVersion(), corpus.Builtin, opt)
 }
 
 // question joins positional arguments into one question.
