@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -170,6 +171,22 @@ func TestAnalyseBridges(t *testing.T) {
 			if tr.df == 0 {
 				t.Errorf("%v: translation %v that no passage holds", c.asked, tr.toks)
 			}
+		}
+	}
+}
+
+func TestChineseWordsJoinWhatTheDictionaryKnows(t *testing.T) {
+	for text, want := range map[string]string{
+		"比特币现在多少钱": "比特币", // jieba splits 比特 and 币
+		"哪家华尔街投行":  "投行",  // 投 is a verbal noun, 行 a morpheme
+		"美光的营收是多少": "美光",  // a name neither dictionary has
+	} {
+		var got []string
+		for _, w := range chineseWords(text) {
+			got = append(got, w.Text)
+		}
+		if !slices.Contains(got, want) {
+			t.Errorf("chineseWords(%q) = %v, want %q among them", text, got, want)
 		}
 	}
 }
@@ -392,4 +409,22 @@ func TestProductCodesAreNames(t *testing.T) {
 	if got := firstArticle(t, st, "How big is Gemini 1.5 Pro's 1M-token context window?", SearchOptions{}); got == "" {
 		t.Error("the 1M-token question found nothing: an amount was taken for a name")
 	}
+}
+
+// FuzzSearch: no question makes the search fail or panic. A capitalised
+// word that is no token ("A" of "A-share") once made a concept with no
+// words, and the floor indexed it.
+func FuzzSearch(f *testing.F) {
+	for _, q := range []string{
+		"Which A-share names hit limit-up after the Kimi launch?",
+		"A", "I B C", "A-股 和 B-股", "What is A.I.?", "GPT-", "「」？", "2025年",
+	} {
+		f.Add(q)
+	}
+	st := builtinStore(f, Options{})
+	f.Fuzz(func(t *testing.T, q string) {
+		if _, err := st.Search(context.Background(), q, SearchOptions{}); err != nil {
+			t.Errorf("Search(%q): %v", q, err)
+		}
+	})
 }

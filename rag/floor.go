@@ -103,8 +103,7 @@ func (q query) analyse() []concept {
 	text := withoutTimeWords(corpus.Normalize(q.text))
 	var out []concept
 	for _, run := range nameRuns(q.text) {
-		if !namesEntity(q.entities, corpus.Normalize(run)) {
-			toks := corpus.Tokens(run)
+		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
 			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: toChinese(strings.Join(toks, " "))})
 		}
 	}
@@ -363,6 +362,9 @@ func coverage(concepts []concept, norm, lang string) float64 {
 // containsSeq reports whether seq occurs contiguously in toks; at indexes
 // toks by token.
 func containsSeq(toks []string, at map[string][]int, seq []string) bool {
+	if len(seq) == 0 {
+		return false
+	}
 	for _, i := range at[seq[0]] {
 		if i+len(seq) > len(toks) {
 			break
