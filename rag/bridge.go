@@ -84,11 +84,11 @@ func joined(ws []zhseg.Word) string {
 	return b.String()
 }
 
-// meaningful reports whether a segment is a content word, a noun or a
-// character unknown to jieba: 比特 and 币, 营 and 收, but not 多少 and 钱's
-// neighbours 的, 了 or 是.
+// meaningful reports whether a segment is a content word, a noun, a verbal
+// noun (投 of 投行) or a character unknown to jieba: 比特 and 币, 营 and
+// 收, but not 多少 and 钱's neighbours 的, 了 or 是.
 func meaningful(w zhseg.Word) bool {
-	return w.Content() || w.POS == "" || strings.HasPrefix(w.POS, "n")
+	return w.Content() || w.POS == "" || strings.HasPrefix(w.POS, "n") || w.POS == "vn"
 }
 
 // functionWord reports a particle, preposition, conjunction, pronoun,

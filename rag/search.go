@@ -402,21 +402,35 @@ func sortByScore(ps []Passage) {
 }
 
 // diversify keeps the best passages in order, at most opt.PerArticle per
-// article, skipping passages whose text repeats one already kept.
+// article, skipping passages whose text repeats one already kept. When too
+// few other articles qualify to fill opt.Top, the passages the cap held
+// back fill the rest, in their order: an empty slot helps no one.
 func diversify(cands []Passage, opt SearchOptions) []Passage {
 	perArticle := map[int64]int{}
 	seen := map[string]bool{}
-	var out []Passage
-	for _, p := range cands {
+	keep := make([]bool, len(cands))
+	var kept int
+	var held []int
+	for i, p := range cands {
 		key := corpus.Normalize(p.Text)
-		if perArticle[p.ArticleID] >= opt.PerArticle || seen[key] {
+		if seen[key] || kept == opt.Top {
+			continue
+		}
+		seen[key] = true
+		if perArticle[p.ArticleID] >= opt.PerArticle {
+			held = append(held, i)
 			continue
 		}
 		perArticle[p.ArticleID]++
-		seen[key] = true
-		out = append(out, p)
-		if len(out) == opt.Top {
-			break
+		keep[i], kept = true, kept+1
+	}
+	for _, i := range held[:min(len(held), opt.Top-kept)] {
+		keep[i] = true
+	}
+	var out []Passage
+	for i, p := range cands {
+		if keep[i] {
+			out = append(out, p)
 		}
 	}
 	return out

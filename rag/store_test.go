@@ -221,6 +221,29 @@ func TestSearchReturnsDistinctArticles(t *testing.T) {
 	}
 }
 
+func TestDiversifyFillsWhatOtherArticlesCannot(t *testing.T) {
+	p := func(article int64, text string) Passage { return Passage{ArticleID: article, Text: text} }
+	texts := func(ps []Passage) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Text)
+		}
+		return out
+	}
+	opt := SearchOptions{Top: 5, PerArticle: 2}
+	// Only two articles qualify: the third and fourth passages of the first
+	// fill the slots, in their order, after the second article's.
+	few := []Passage{p(1, "a1"), p(1, "a2"), p(1, "a3"), p(2, "b1"), p(1, "a4"), p(1, "a5")}
+	if diff := cmp.Diff([]string{"a1", "a2", "a3", "b1", "a4"}, texts(diversify(few, opt))); diff != "" {
+		t.Errorf("two articles (-want +got):\n%s", diff)
+	}
+	// Enough articles: the cap holds, and repeated text is dropped.
+	many := []Passage{p(1, "a1"), p(1, "a2"), p(1, "a3"), p(2, "b1"), p(3, "b1"), p(3, "c1"), p(4, "d1"), p(5, "e1")}
+	if diff := cmp.Diff([]string{"a1", "a2", "b1", "c1", "d1"}, texts(diversify(many, opt))); diff != "" {
+		t.Errorf("many articles (-want +got):\n%s", diff)
+	}
+}
+
 func TestSearchWithoutTermsFindsNothing(t *testing.T) {
 	st := openTestStore(t)
 	for _, q := range []string{"", "???", "the of and", `"OR" NEAR(`} {
