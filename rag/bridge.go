@@ -38,9 +38,21 @@ const (
 // carry meaning (jieba's dictionary lacks 比特币 and splits 营收, which
 // CC-CEDICT knows), and runs of single characters, none of them a function
 // word and one meaningful, which are most often a name neither dictionary
-// has (美光: Micron; 智元).
+// has (美光: Micron; 智元). Only neighbours in the text join: words on
+// either side of a Latin name or a punctuation mark never make one, but
+// the middle dot joins the parts of a transliterated name (史嘉蕾·喬韓森).
 func chineseWords(text string) []zhseg.Word {
-	segs := zhseg.Segment(text)
+	var out []zhseg.Word
+	apart := func(r rune) bool { return !unicode.Is(unicode.Han, r) && r != '·' && r != '・' }
+	for _, run := range strings.FieldsFunc(text, apart) {
+		out = append(out, joinWords(zhseg.Segment(run))...)
+	}
+	return out
+}
+
+// joinWords joins the segments of one run of Han characters as
+// chineseWords says.
+func joinWords(segs []zhseg.Word) []zhseg.Word {
 	var out []zhseg.Word
 	for i := 0; i < len(segs); {
 		if k := dictionaryWord(segs[i:]); k > 0 {

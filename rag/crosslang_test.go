@@ -177,9 +177,10 @@ func TestAnalyseBridges(t *testing.T) {
 
 func TestChineseWordsJoinWhatTheDictionaryKnows(t *testing.T) {
 	for text, want := range map[string]string{
-		"比特币现在多少钱": "比特币", // jieba splits 比特 and 币
-		"哪家华尔街投行":  "投行",  // 投 is a verbal noun, 行 a morpheme
-		"美光的营收是多少": "美光",  // a name neither dictionary has
+		"比特币现在多少钱": "比特币",    // jieba splits 比特 and 币
+		"哪家华尔街投行":  "投行",     // 投 is a verbal noun, 行 a morpheme
+		"美光的营收是多少": "美光",     // a name neither dictionary has
+		"史嘉蕾·乔韩森":  "史嘉蕾乔韩森", // a transliterated name is one
 	} {
 		var got []string
 		for _, w := range chineseWords(text) {
@@ -187,6 +188,12 @@ func TestChineseWordsJoinWhatTheDictionaryKnows(t *testing.T) {
 		}
 		if !slices.Contains(got, want) {
 			t.Errorf("chineseWords(%q) = %v, want %q among them", text, got, want)
+		}
+	}
+	// Characters on either side of a Latin name are not one word.
+	for _, w := range chineseWords("个人往xAI投了多少") {
+		if w.Text == "往投" {
+			t.Errorf("chineseWords joined 往 and 投 across xAI")
 		}
 	}
 }
