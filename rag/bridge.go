@@ -144,6 +144,40 @@ func toChinese(phrase string) []bridged {
 	return out
 }
 
+// composed translates a name of several words word by word, as Chinese
+// writes it: "Cloud Intelligence Group" is 云智能集团, "Spark V4.0" is
+// 星火 V4.0. Words the dictionary lacks, letters and numbers stay as they
+// are; each word's first few senses are tried, and the corpus decides
+// whether any such name exists.
+func composed(toks []string) []bridged {
+	const senses = 3
+	combos := []string{""}
+	translated := false
+	for _, t := range toks {
+		alts := []string{" " + t + " "}
+		if len(t) > 1 && isLetters(t) {
+			if zh := zhen.Chinese(t); len(zh) > 0 {
+				alts, translated = zh[:min(senses, len(zh))], true
+			}
+		}
+		var next []string
+		for _, c := range combos {
+			for _, a := range alts {
+				next = append(next, c+a)
+			}
+		}
+		combos = next
+	}
+	if !translated || len(toks) < 2 {
+		return nil
+	}
+	out := make([]bridged, 0, len(combos))
+	for _, c := range combos {
+		out = append(out, bridged{toks: corpus.Tokens(c)})
+	}
+	return out
+}
+
 // englishPhrase finds the longest dictionary phrase of two or more words
 // at the start of words ("fiscal year", "context window", "market share")
 // and returns its length and its translations; 0 when there is none.

@@ -435,3 +435,24 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// TestNamesTranslateWordByWord: a name the dictionary has no entry for
+// reaches the other language word by word, when the corpus holds the
+// result: "Spark V4.0" is 星火V4.0 in a Chinese article, and was a name no
+// passage held, which vetoed every passage.
+func TestNamesTranslateWordByWord(t *testing.T) {
+	var got [][]string
+	for _, b := range composed([]string{"spark", "v", "4.0"}) {
+		got = append(got, b.toks)
+	}
+	if !slices.ContainsFunc(got, func(toks []string) bool { return slices.Equal(toks, []string{"星火", "v", "4.0"}) }) {
+		t.Errorf("composed(spark v 4.0) = %v, want 星火 v 4.0 among them", got)
+	}
+	if c := composed([]string{"gpt", "6"}); c != nil {
+		t.Errorf("composed(gpt 6) = %v, want nothing: no word translates", c)
+	}
+	st := builtinStore(t, Options{})
+	if got := firstArticle(t, st, "What did iFlytek say about Spark V4.0's training?", SearchOptions{}); !strings.Contains(got, "iflytek-spark-4-0") {
+		t.Errorf("Spark V4.0 question found %q, want the iFlytek Spark 4.0 article", got)
+	}
+}

@@ -104,7 +104,7 @@ func (q query) analyse() []concept {
 	var out []concept
 	for _, run := range nameRuns(q.text) {
 		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
-			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: toChinese(strings.Join(toks, " "))})
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(toChinese(strings.Join(toks, " ")), composed(toks)...)})
 		}
 	}
 	for _, e := range q.entities {
@@ -132,7 +132,7 @@ func (q query) analyse() []concept {
 	}
 	for _, m := range compound.FindAllString(text, -1) {
 		if toks := corpus.Tokens(m); len(toks) > 1 && !questionWords[toks[0]] && !isYear(toks[len(toks)-1]) { // "GPT 4", not "year 2025" or "fiscal 2026"
-			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: names[toks[0]]})
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: names[toks[0]], cands: composed(toks)})
 			text = strings.Replace(text, m, " ", 1)
 		}
 	}
