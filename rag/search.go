@@ -3,6 +3,7 @@ package rag
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -645,7 +646,9 @@ func (s *Store) phraseFreq(ctx context.Context, df map[string]int) phraseFreq {
 }
 
 // passages loads the candidates' text and metadata, keeping their order
-// and scores, with each passage's normalised text and title.
+// and scores, with each passage's normalised text, its article's title and
+// its article's tags: the floor reads an article's keywords as part of
+// every passage ("NIST" tags an article that spells the name out).
 func (s *Store) passages(ctx context.Context, cands []candidate) ([]Passage, []string, error) {
 	if len(cands) == 0 {
 		return nil, nil, nil
@@ -655,7 +658,7 @@ func (s *Store) passages(ctx context.Context, cands []candidate) ([]Passage, []s
 		ids[i] = strconv.FormatInt(c.chunk, 10)
 	}
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT c.id, c.article_id, a.title, a.url, a.path, a.source, a.lang, a.published, a.meta, c.text, c.norm, c.seq = 0
+		SELECT c.id, c.article_id, a.title, a.url, a.path, a.source, a.lang, a.published, a.meta, a.tags, c.text, c.norm, c.seq = 0
 		FROM chunks c JOIN articles a ON a.id = c.article_id
 		WHERE c.id IN (`+strings.Join(ids, ",")+`)`)
 	if err != nil {
@@ -666,8 +669,8 @@ func (s *Store) passages(ctx context.Context, cands []candidate) ([]Passage, []s
 	norms := map[int64]string{}
 	for rows.Next() {
 		var p Passage
-		var published, meta, norm string
-		if err := rows.Scan(&p.ChunkID, &p.ArticleID, &p.Title, &p.URL, &p.Path, &p.Source, &p.Lang, &published, &meta, &p.Text, &norm, &p.lead); err != nil {
+		var published, meta, tags, norm string
+		if err := rows.Scan(&p.ChunkID, &p.ArticleID, &p.Title, &p.URL, &p.Path, &p.Source, &p.Lang, &published, &meta, &tags, &p.Text, &norm, &p.lead); err != nil {
 			return nil, nil, fmt.Errorf("search: %w", err)
 		}
 		p.Summary, p.SourceKind = summaryOf(meta)
@@ -677,7 +680,7 @@ func (s *Store) passages(ctx context.Context, cands []candidate) ([]Passage, []s
 			}
 		}
 		byID[p.ChunkID] = p
-		norms[p.ChunkID] = corpus.Normalize(p.Title) + "\n" + norm
+		norms[p.ChunkID] = corpus.Normalize(p.Title+"\n"+tagLines(tags)) + "\n" + norm
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("search: %w", err)
@@ -700,4 +703,14 @@ func tokensOf(names []string) []string {
 		out = append(out, corpus.Tokens(n)...)
 	}
 	return out
+}
+
+// tagLines returns an article's tags (stored as a JSON list) one per line;
+// nothing for a malformed list.
+func tagLines(stored string) string {
+	var tags []string
+	if json.Unmarshal([]byte(stored), &tags) != nil {
+		return ""
+	}
+	return strings.Join(tags, "\n")
 }

@@ -244,6 +244,33 @@ func TestDiversifyFillsWhatOtherArticlesCannot(t *testing.T) {
 	}
 }
 
+// TestTagsNameWhatTheTextSpellsOut: an article's tags count as its words
+// for the relevance floor, so that an acronym only the tags hold does not
+// veto the article that spells it out.
+func TestTagsNameWhatTheTextSpellsOut(t *testing.T) {
+	ctx := context.Background()
+	body := "The order directs the National Institute of Standards and Technology to set red-team testing standards within 270 days."
+	for _, tc := range []struct {
+		tags string
+		want int
+	}{{"", 0}, {"tags: [NIST, executive order]\n", 1}} {
+		st := openTestStore(t)
+		dir := t.TempDir()
+		md := strings.Replace(article("White House issues AI executive order", "2023-10-30", body), "source: Example\n", "source: Example\n"+tc.tags, 1)
+		writeFile(t, filepath.Join(dir, "eo.md"), md)
+		if _, err := Ingest(ctx, st, []string{dir}, IngestOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := st.Search(ctx, "How long does NIST have to set red-team testing standards?", SearchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != tc.want {
+			t.Errorf("tags %q: %d passages, want %d", tc.tags, len(ps), tc.want)
+		}
+	}
+}
+
 func TestSearchWithoutTermsFindsNothing(t *testing.T) {
 	st := openTestStore(t)
 	for _, q := range []string{"", "???", "the of and", `"OR" NEAR(`} {
