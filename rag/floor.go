@@ -253,7 +253,9 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 	for i := range cs {
 		c := &cs[i]
 		if c.name {
-			c.required = freq(c.asked[0]) == 0 && len(present(c.cands, freq)) == 0
+			// Two letters (UI, PR, EV) abbreviate a common word more often
+			// than they name what the corpus lacks.
+			c.required = len(strings.Join(c.asked[0], "")) > 2 && freq(c.asked[0]) == 0 && len(present(c.cands, freq)) == 0
 			continue
 		}
 		if c.alias {

@@ -271,6 +271,31 @@ func TestTagsNameWhatTheTextSpellsOut(t *testing.T) {
 	}
 }
 
+// TestTwoLettersAreNoName: a capitalised name no passage holds vetoes
+// every passage, but two capital letters (UI) abbreviate a common word.
+func TestTwoLettersAreNoName(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "k2.md"), article("Moonshot open-sources Kimi K2", "2025-07-11",
+		"Products with more than 20 million dollars of monthly revenue must show the Kimi K2 name in their user interface."))
+	if _, err := Ingest(ctx, st, []string{dir}, IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{
+		"Which products must show the Kimi K2 name in their UI?":  1,
+		"Which products must show the Kimi K2 name in their HUD?": 0,
+	} {
+		ps, err := st.Search(ctx, q, SearchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != want {
+			t.Errorf("%q: %d passages, want %d", q, len(ps), want)
+		}
+	}
+}
+
 func TestSearchWithoutTermsFindsNothing(t *testing.T) {
 	st := openTestStore(t)
 	for _, q := range []string{"", "???", "the of and", `"OR" NEAR(`} {
