@@ -198,6 +198,30 @@ func TestChineseWordsJoinWhatTheDictionaryKnows(t *testing.T) {
 	}
 }
 
+// TestModelAndFamilyAreBothAsked: "Kimi K2" asks the model and its
+// family, and leaves no stray "k" and "2" to be read as words.
+func TestModelAndFamilyAreBothAsked(t *testing.T) {
+	st := builtinStore(t, Options{})
+	qs := []query{st.parseQuery("How many experts does Kimi K2 have?", SearchOptions{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	for _, c := range qs[0].concepts {
+		asked = append(asked, strings.Join(c.asked[0], " "))
+	}
+	for _, want := range []string{"kimi", "kimi k 2"} {
+		if !slices.Contains(asked, want) {
+			t.Errorf("concepts %q: want %q", asked, want)
+		}
+	}
+	for _, stray := range []string{"k", "2"} {
+		if slices.Contains(asked, stray) {
+			t.Errorf("concepts %q: stray %q", asked, stray)
+		}
+	}
+}
+
 func keys[V any](m map[string]V) []string {
 	var out []string
 	for k := range m {

@@ -2,6 +2,7 @@ package rag
 
 import (
 	"math"
+	"slices"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -107,19 +108,33 @@ func (q query) analyse() []concept {
 			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(toChinese(strings.Join(toks, " ")), composed(toks)...)})
 		}
 	}
-	for _, e := range q.entities {
-		c := concept{alias: true, entity: e.Type != "term"}
+	// Every entity named is asked, the family in "Kimi K2" as well as the
+	// model; the names are blanked out after, longest first, so that no
+	// stray "K2" is left for the words below.
+	type entityName struct {
+		entity int
+		name   string
+	}
+	var byLength []entityName
+	entities := make([]concept, len(q.entities))
+	for i, e := range q.entities {
+		entities[i] = concept{alias: true, entity: e.Type != "term"}
 		for _, name := range e.Names {
-			toks := corpus.Tokens(name)
-			if len(toks) == 0 {
-				continue
-			}
-			c.alts = append(c.alts, toks)
-			if re := nameRegexp(name); re.MatchString(text) {
-				c.asked = append(c.asked, toks)
-				text = re.ReplaceAllString(text, " ")
+			if toks := corpus.Tokens(name); len(toks) > 0 {
+				entities[i].alts = append(entities[i].alts, toks)
+				byLength = append(byLength, entityName{i, name})
 			}
 		}
+	}
+	slices.SortStableFunc(byLength, func(a, b entityName) int { return len(corpus.Normalize(b.name)) - len(corpus.Normalize(a.name)) })
+	asked := text
+	for _, n := range byLength {
+		if re := nameRegexp(n.name); re.MatchString(asked) {
+			entities[n.entity].asked = append(entities[n.entity].asked, corpus.Tokens(n.name))
+			text = re.ReplaceAllString(text, " ")
+		}
+	}
+	for _, c := range entities {
 		if len(c.asked) > 0 {
 			out = append(out, c)
 		}
