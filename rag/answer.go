@@ -211,7 +211,7 @@ func (a *Answerer) extractive(ctx context.Context, ans Answer, passages []Passag
 	}
 	var quotes []quote
 	for i, p := range passages {
-		text, score := r.best(p.Text, 2)
+		text, score := r.best(p.Title, p.Text, 2)
 		// Retrieval ranked the passages: its order counts too.
 		quotes = append(quotes, quote{p, text, score + rankScore*float64(len(passages)-i)/float64(len(passages))})
 	}

@@ -410,7 +410,7 @@ func TestWhichIsAnsweredByAList(t *testing.T) {
 	}
 	one := "火山方舟接入了智谱AI的模型。"
 	list := "火山方舟首批接入的模型来自百川智能、MiniMax和智谱AI。"
-	if a, b := r.score(list), r.score(one); a <= b {
+	if a, b := r.score(list, nil), r.score(one, nil); a <= b {
 		t.Errorf("a list of three vendors scores %.2f, a sentence naming one %.2f: want the list first", a, b)
 	}
 }

@@ -153,22 +153,18 @@ const countReach = 3
 var digits = regexp.MustCompile(`^\d+(?:[.,]\d+)?$`)
 
 // score rates how well a sentence answers: the share of the question's
-// concepts (by weight) it holds, in any of their names or translations,
-// and whether it states the kind of fact asked for, or a number.
-func (r quoteRanker) score(sentence string) float64 {
+// concepts (by weight) it holds, in any of their names or translations —
+// or that its article's title names, for entities (given: the sentences of
+// an article about Kimi K2 are about Kimi K2) — and whether it states the
+// kind of fact asked for, or a number.
+func (r quoteRanker) score(sentence string, given []bool) float64 {
 	toks := corpus.Tokens(sentence)
-	at := map[string][]int{}
-	for i, t := range toks {
-		at[t] = append(at[t], i)
-	}
+	at := indexTokens(toks)
 	var total, covered float64
-	for _, c := range r.concepts {
+	for i, c := range r.concepts {
 		total += c.weight
-		for _, alt := range c.alts {
-			if len(alt) > 0 && containsSeq(toks, at, alt) {
-				covered += c.weight
-				break
-			}
+		if i < len(given) && given[i] || holdsAny(toks, at, c.alts) {
+			covered += c.weight
 		}
 	}
 	var score float64
@@ -192,10 +188,40 @@ func (r quoteRanker) score(sentence string) float64 {
 	return score
 }
 
-// best returns up to n sentences of text: the one that best answers
-// first, then the next best, with "…" where they are not adjacent; and
-// the best sentence's score.
-func (r quoteRanker) best(text string, n int) (string, float64) {
+// entitiesIn reports which of the question's entities a title names.
+func (r quoteRanker) entitiesIn(title string) []bool {
+	toks := corpus.Tokens(title)
+	at := indexTokens(toks)
+	given := make([]bool, len(r.concepts))
+	for i, c := range r.concepts {
+		given[i] = c.entity && holdsAny(toks, at, c.alts)
+	}
+	return given
+}
+
+func indexTokens(toks []string) map[string][]int {
+	at := map[string][]int{}
+	for i, t := range toks {
+		at[t] = append(at[t], i)
+	}
+	return at
+}
+
+// holdsAny reports whether toks hold any of the alternatives.
+func holdsAny(toks []string, at map[string][]int, alts [][]string) bool {
+	for _, alt := range alts {
+		if containsSeq(toks, at, alt) {
+			return true
+		}
+	}
+	return false
+}
+
+// best returns up to n sentences of text (of an article with that title):
+// the one that best answers first, then the next best, with "…" where they
+// are not adjacent; and the best sentence's score.
+func (r quoteRanker) best(title, text string, n int) (string, float64) {
+	given := r.entitiesIn(title)
 	spans := corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400})
 	if len(spans) == 0 {
 		return strings.Join(strings.Fields(text), " "), 0
@@ -206,7 +232,7 @@ func (r quoteRanker) best(text string, n int) (string, float64) {
 	}
 	ss := make([]scored, len(spans))
 	for i, sp := range spans {
-		ss[i] = scored{i, r.score(text[sp.Start:sp.End])}
+		ss[i] = scored{i, r.score(text[sp.Start:sp.End], given)}
 	}
 	slices.SortStableFunc(ss, func(x, y scored) int { return cmp.Compare(y.score, x.score) })
 	ss = ss[:min(n, len(ss))]
