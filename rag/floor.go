@@ -2,8 +2,8 @@ package rag
 
 import (
 	"math"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 

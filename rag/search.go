@@ -52,7 +52,7 @@ func (m Mode) String() string { return [...]string{"fusion", "bm25", "vectors"}[
 // SearchOptions shape a search's results.
 type SearchOptions struct {
 	Top        int       // passages to return; default 5
-	PerArticle int       // at most this many passages from one article; default 2
+	PerArticle int       // at most this many passages from one article; default 3
 	Since      time.Time // keep articles published at or after; zero: as the question says
 	Until      time.Time // keep articles published before; zero: as the question says
 	Mode       Mode
@@ -68,7 +68,7 @@ func (o SearchOptions) withDefaults() SearchOptions {
 		o.Top = 5
 	}
 	if o.PerArticle <= 0 {
-		o.PerArticle = 2
+		o.PerArticle = 3
 	}
 	return o
 }
@@ -81,7 +81,7 @@ const (
 	minCoverage       = 0.45 // relevance floor: share of the question's weight a passage must cover
 	recencyWeight     = 1.0  // how much "latest" questions favour the newest passages
 	recencyDays       = 120. // and how fast that favour decays with age
-	poolFactor        = 4    // candidates considered per result slot
+	poolFactor        = 8    // candidates considered per passage returned
 	factBoost         = 0.25 // bonus of passages stating the kind of fact asked for (an amount for "how much"…)
 )
 
@@ -159,7 +159,7 @@ func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) 
 // search is Search in one pass; it also returns the question's time frame.
 func (s *Store) search(ctx context.Context, question string, opt SearchOptions) ([]Passage, timeFrame, error) {
 	opt = opt.withDefaults()
-	pool := max(opt.Top*opt.PerArticle*poolFactor, 40)
+	pool := max(opt.Top*poolFactor, 40)
 	qs := []query{s.parseQuery(question, opt)}
 	asked := qs[0].frame
 	if opt.background {
