@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/llm"
 	"github.com/marketbot/marketbot/rag/llm/llmtest"
 )
@@ -219,6 +220,31 @@ func TestModelAndFamilyAreBothAsked(t *testing.T) {
 		if slices.Contains(asked, stray) {
 			t.Errorf("concepts %q: stray %q", asked, stray)
 		}
+	}
+}
+
+// TestAVersionIsNotItsFamily: the alias table lists Grok 2, 3 and 4 as
+// names of Grok; a question about the one the corpus never saw finds
+// nothing, one about a version it holds finds that version.
+func TestAVersionIsNotItsFamily(t *testing.T) {
+	st := builtinStore(t, Options{})
+	if got := firstArticle(t, st, "Which company built Grok 4, and how was it released?", SearchOptions{}); got != "" {
+		t.Errorf("Grok 4 (not in the pack) found %s", got)
+	}
+	if got := firstArticle(t, st, "Which company built Grok 3, and how was it released?", SearchOptions{}); !strings.Contains(got, "grok-3") {
+		t.Errorf("Grok 3 found %q, want the Grok 3 article", got)
+	}
+	// A version keeps its names in every script, and only those.
+	cs := splitVersion(concept{alias: true, entity: true, asked: [][]string{{"ascend", "910", "b"}, {"ascend"}}},
+		[]string{"昇腾", "Huawei Ascend", "Ascend 910B", "昇腾910B", "Ascend", "Ascend 310"})
+	var alts [][]string
+	for _, c := range cs {
+		if c.version {
+			alts = c.alts
+		}
+	}
+	if d := cmp.Diff([][]string{corpus.Tokens("Ascend 910B"), corpus.Tokens("昇腾910B")}, alts); d != "" {
+		t.Errorf("version's names (-want +got):\n%s", d)
 	}
 }
 

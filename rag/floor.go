@@ -37,6 +37,7 @@ type concept struct {
 	name     bool       // a name written capitalised (not one of the alias table): weighs nothing, but…
 	coined   bool       // a capitalised name with a version (GPT-6)…
 	required bool       // …when no passage's text holds it, only a passage whose title does can answer
+	version  bool       // a versioned name of a family (Grok 4), required when the corpus holds none of its names
 }
 
 // crossWeight scales a plain word of one language that a passage in the
@@ -134,9 +135,11 @@ func (q query) analyse() []concept {
 			text = re.ReplaceAllString(text, " ")
 		}
 	}
-	for _, c := range entities {
-		if len(c.asked) > 0 {
-			out = append(out, c)
+	for i, c := range entities {
+		for _, c := range splitVersion(c, q.entities[i].Names) {
+			if len(c.asked) > 0 {
+				out = append(out, c)
+			}
 		}
 	}
 	for _, w := range chineseWords(text) {
@@ -225,6 +228,59 @@ func namesEntity(es []corpus.Entity, run string) bool {
 	return false
 }
 
+// versionNumber matches the numbers of a version: 4 of Grok 4, 910 of
+// Ascend 910B, 6.5 of abab6.5.
+var versionNumber = regexp.MustCompile(`\d+(?:\.\d+)?`)
+
+// splitVersion parts an entity asked by a versioned name of its family
+// ("Grok 4", "Mistral Large 2": the family's name and a number) into two
+// concepts: the version, held only by the entity's names with the same
+// numbers (Ascend 910B and 昇腾910B), and the family, by its names without
+// numbers. Grok 3 is no answer about Grok 4. Other entities stay whole.
+func splitVersion(c concept, names []string) []concept {
+	version := map[string]bool{}
+	for _, a := range c.asked {
+		if sig := strings.Join(versionNumber.FindAllString(strings.Join(a, " "), -1), " "); sig != "" && familyPrefix(a, names) {
+			version[sig] = true
+		}
+	}
+	if len(version) == 0 {
+		return []concept{c}
+	}
+	v, f := c, c
+	v.alts, v.asked, f.alts, f.asked = nil, nil, nil, nil
+	v.version = true
+	for _, name := range names {
+		toks := corpus.Tokens(name)
+		switch sig := strings.Join(versionNumber.FindAllString(strings.Join(toks, " "), -1), " "); {
+		case version[sig]:
+			v.alts = append(v.alts, toks)
+		case sig == "":
+			f.alts = append(f.alts, toks)
+		}
+	}
+	for _, a := range c.asked {
+		if version[strings.Join(versionNumber.FindAllString(strings.Join(a, " "), -1), " ")] {
+			v.asked = append(v.asked, a)
+		} else if slices.ContainsFunc(f.alts, func(alt []string) bool { return slices.Equal(alt, a) }) {
+			f.asked = append(f.asked, a)
+		}
+	}
+	return []concept{v, f}
+}
+
+// familyPrefix reports whether a name begins with another name, without
+// numbers, of the same entity: "grok 4" with "grok".
+func familyPrefix(toks []string, names []string) bool {
+	for _, name := range names {
+		n := corpus.Tokens(name)
+		if len(n) > 0 && len(n) < len(toks) && slices.Equal(toks[:len(n)], n) && !versionNumber.MatchString(name) {
+			return true
+		}
+	}
+	return false
+}
+
 // isYear reports whether a token is a year such as 2025.
 func isYear(t string) bool {
 	return len(t) == 4 && (strings.HasPrefix(t, "19") || strings.HasPrefix(t, "20")) && strings.Trim(t, "0123456789") == ""
@@ -278,6 +334,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 				c.weight = math.Max(c.weight, idf(freq(a)))
 			}
 			c.known = true
+			c.required = c.version && !slices.ContainsFunc(c.alts, func(a []string) bool { return freq(a) > 0 })
 		} else {
 			c.trans = present(c.cands, freq)
 			df := freq(c.asked[0])
