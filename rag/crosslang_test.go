@@ -234,6 +234,14 @@ func TestAVersionIsNotItsFamily(t *testing.T) {
 	if got := firstArticle(t, st, "Which company built Grok 3, and how was it released?", SearchOptions{}); !strings.Contains(got, "grok-3") {
 		t.Errorf("Grok 3 found %q, want the Grok 3 article", got)
 	}
+	// A version the table does not list is a name too: DeepSeek-R2 is not
+	// DeepSeek-R1.
+	if got := firstArticle(t, st, "Has DeepSeek released DeepSeek-R2 yet?", SearchOptions{}); got != "" {
+		t.Errorf("DeepSeek-R2 (not in the pack) found %s", got)
+	}
+	if got := firstArticle(t, st, "Has DeepSeek released DeepSeek-R1 yet?", SearchOptions{}); !strings.Contains(got, "deepseek-r1") {
+		t.Errorf("DeepSeek-R1 found %q, want an article about it", got)
+	}
 	// A version keeps its names in every script, and only those.
 	cs := splitVersion(concept{alias: true, entity: true, asked: [][]string{{"ascend", "910", "b"}, {"ascend"}}},
 		[]string{"昇腾", "Huawei Ascend", "Ascend 910B", "昇腾910B", "Ascend", "Ascend 310"})

@@ -109,6 +109,24 @@ func (q query) analyse() []concept {
 			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(toChinese(strings.Join(toks, " ")), composed(toks)...)})
 		}
 	}
+	// A version of a known family that the alias table does not list
+	// (DeepSeek-R2) is a name the corpus must hold, in any of the family's
+	// names: the family's other versions do not answer for it.
+	for _, m := range compound.FindAllString(text, -1) {
+		toks := corpus.Tokens(m)
+		e, n := versionOf(q.entities, toks)
+		v := version(toks[n:])
+		if n == 0 || len(v) == 0 {
+			continue
+		}
+		c := concept{asked: [][]string{toks[:n+len(v)]}, name: true}
+		for _, name := range e.Names {
+			if nt := corpus.Tokens(name); len(nt) > 0 && !versionNumber.MatchString(name) {
+				c.alts = append(c.alts, append(slices.Clone(nt), v...))
+			}
+		}
+		out = append(out, c)
+	}
 	// Every entity named is asked, the family in "Kimi K2" as well as the
 	// model; the names are blanked out after, longest first, so that no
 	// stray "K2" is left for the words below.
@@ -281,6 +299,48 @@ func familyPrefix(toks []string, names []string) bool {
 	return false
 }
 
+// versionOf returns the entity one of whose names, without numbers, toks
+// begin with, and that name's length in tokens: "deepseek r 2" of
+// DeepSeek. It returns 0 when toks are themselves an entity's name (ERNIE
+// 4.5, Kimi K2): the alias table knows that version.
+func versionOf(es []corpus.Entity, toks []string) (corpus.Entity, int) {
+	var found corpus.Entity
+	var k int
+	for _, e := range es {
+		if e.Type == "term" {
+			continue
+		}
+		for _, name := range e.Names {
+			n := corpus.Tokens(name)
+			switch {
+			case slices.Equal(n, toks):
+				return corpus.Entity{}, 0
+			case len(n) > k && len(n) < len(toks) && slices.Equal(toks[:len(n)], n) && !versionNumber.MatchString(name):
+				found, k = e, len(n)
+			}
+		}
+	}
+	return found, k
+}
+
+// version returns the tokens of the version toks begin with: a letter, a
+// number, a letter ("r 2", "4 o"; "3.1" of "3.1 405 b"; not the plural s
+// of "h 100 s").
+func version(toks []string) []string {
+	i := 0
+	if i < len(toks) && len(toks[i]) == 1 && isLetters(toks[i]) {
+		i++
+	}
+	if i == len(toks) || !digits.MatchString(toks[i]) {
+		return nil
+	}
+	i++
+	if i < len(toks) && len(toks[i]) == 1 && isLetters(toks[i]) && toks[i] != "s" {
+		i++
+	}
+	return toks[:i]
+}
+
 // isYear reports whether a token is a year such as 2025.
 func isYear(t string) bool {
 	return len(t) == 4 && (strings.HasPrefix(t, "19") || strings.HasPrefix(t, "20")) && strings.Trim(t, "0123456789") == ""
@@ -326,7 +386,8 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 		if c.name {
 			// Two letters (UI, PR, EV) abbreviate a common word more often
 			// than they name what the corpus lacks.
-			c.required = len(strings.Join(c.asked[0], "")) > 2 && freq(c.asked[0]) == 0 && len(present(c.cands, freq)) == 0
+			held := slices.ContainsFunc(c.alts, func(a []string) bool { return freq(a) > 0 })
+			c.required = len(strings.Join(c.asked[0], "")) > 2 && !held && len(present(c.cands, freq)) == 0
 			continue
 		}
 		if c.alias {
