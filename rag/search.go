@@ -83,6 +83,7 @@ const (
 	recencyDays       = 120. // and how fast that favour decays with age
 	poolFactor        = 8    // candidates considered per passage returned
 	factBoost         = 0.25 // bonus of passages stating the kind of fact asked for (an amount for "how much"…)
+	aboutBoost        = 0.3  // bonus of passages whose article's title names an entity asked about
 )
 
 // candidate is a passage found by one leg or by fusion, before details.
@@ -236,14 +237,18 @@ func (s *Store) search(ctx context.Context, question string, opt SearchOptions) 
 			continue
 		}
 		if best >= minCoverage || trusted[p.ChunkID] {
+			about := titleNamesEntity(qs[0].concepts, p.Title)
 			if opt.Mode == Hybrid { // a single leg is ranked as it ranks, for eval
 				p.Score *= math.Sqrt(best) // how much of the question it covers ranks it too
 				if kind != anyFact && statesFact(kind, p.Text, askedIDs, s.aliases) {
 					p.Score *= 1 + factBoost
 				}
+				if about { // an article about what was asked, not one that mentions it
+					p.Score *= 1 + aboutBoost
+				}
 			}
 			kept = append(kept, p)
-			aboutTitle = append(aboutTitle, titleNamesEntity(qs[0].concepts, p.Title))
+			aboutTitle = append(aboutTitle, about)
 		}
 	}
 	if qs[0].frame.recent {

@@ -296,6 +296,29 @@ func TestTwoLettersAreNoName(t *testing.T) {
 	}
 }
 
+// TestArticlesAboutTheEntityRankFirst: of two passages that hold the
+// question's words, the one from an article whose title names the entity
+// asked about ranks above one that mentions it in passing.
+func TestArticlesAboutTheEntityRankFirst(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.md"), article("OpenAI unveils GPT-4o", "2024-05-13",
+		"The company released GPT-4o, a new model that reasons across text, audio and images."))
+	writeFile(t, filepath.Join(dir, "b.md"), article("DeepSeek-V2 arrives with a low price", "2024-05-06",
+		"DeepSeek released DeepSeek-V2, a new model, and its API serves the new model as OpenAI's API serves a model."))
+	if _, err := Ingest(ctx, st, []string{dir}, IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.Search(ctx, "Which new model did OpenAI release?", SearchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) == 0 || ps[0].Title != "OpenAI unveils GPT-4o" {
+		t.Errorf("Search = %v, want the article about OpenAI first", titles(ps))
+	}
+}
+
 func TestSearchWithoutTermsFindsNothing(t *testing.T) {
 	st := openTestStore(t)
 	for _, q := range []string{"", "???", "the of and", `"OR" NEAR(`} {
