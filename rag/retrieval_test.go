@@ -192,9 +192,10 @@ func TestDevSetTargets(t *testing.T) {
 	}
 	// 0.97 before the rewrite: the new pack's English articles about
 	// prices, its Chinese one about iFlytek's sales, and words the corpus
-	// never saw that do not veto a passage let four through.
-	if k["none"].Nothing < 0.85 {
-		t.Errorf("correct found-nothing = %.2f, want ≥ 0.85; misses: %v", k["none"].Nothing, k["none"].Misses)
+	// never saw that do not veto a passage let four through; versions
+	// (DeepSeek-R2) are names now, and three get through.
+	if k["none"].Nothing < 0.89 { // 26 of 29
+		t.Errorf("correct found-nothing = %.2f, want ≥ 0.89; misses: %v", k["none"].Nothing, k["none"].Misses)
 	}
 }
 
