@@ -418,11 +418,17 @@ func TestNameRuns(t *testing.T) {
 		"Which HBM suppliers did Nvidia pick in January 2025?":  {"HBM", "Nvidia"},
 		"Doubao 1.5 Pro: what does it cost per million tokens?": {"Pro"},
 		"What was xAI's valuation in Q4?":                       nil,
+		"When do the new US AI chip rules take effect?":         {"US", "AI"},
+		"Is Scale AI part of the AMD MI300X deal?":              {"Scale AI", "AMD", "MI300X"},
 		"智元机器人最新一轮融资估值多少？":                                      nil,
 	} {
 		if d := cmp.Diff(want, nameRuns(q)); d != "" {
 			t.Errorf("nameRuns(%q) (-want +got):\n%s", q, d)
 		}
+	}
+	// A funding round is trade vocabulary, not a name: Series E is E轮.
+	if got := firstArticle(t, builtinStore(t, Options{}), "Who led Anthropic's Series E round?", SearchOptions{}); !strings.Contains(got, "anthropic-series-e") {
+		t.Errorf("Series E question found %q, want Anthropic's Series E article", got)
 	}
 	// A name the corpus has never seen makes the question unanswerable.
 	st := builtinStore(t, Options{})

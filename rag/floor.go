@@ -226,9 +226,35 @@ func nameRuns(question string) []string {
 		for run != "" && (run[0] < 'A' || run[0] > 'Z') {
 			_, run, _ = strings.Cut(run, " ")
 		}
-		if run != "" {
-			out = append(out, run)
+		out = append(out, splitAcronyms(run)...)
+	}
+	return out
+}
+
+// acronym matches a word of capitals: US, AI, AMD.
+var acronym = regexp.MustCompile(`^[A-Z]{2,5}$`)
+
+// splitAcronyms parts a run of capitalised words that begins with an
+// acronym at its acronyms, which are names of their own: "US AI" is the US
+// and AI, not one name; "Scale AI" stays one.
+func splitAcronyms(run string) []string {
+	words := strings.Fields(run)
+	if len(words) == 0 {
+		return nil
+	}
+	if !acronym.MatchString(words[0]) {
+		return []string{run}
+	}
+	var out []string
+	for i := 0; i < len(words); {
+		j := i + 1
+		if !acronym.MatchString(words[i]) {
+			for j < len(words) && !acronym.MatchString(words[j]) {
+				j++
+			}
 		}
+		out = append(out, strings.Join(words[i:j], " "))
+		i = j
 	}
 	return out
 }
