@@ -145,7 +145,27 @@ func Forms(gloss string) []string {
 	default:
 		plural, past, ing = w+"s", w+"ed", w+"ing"
 	}
-	return []string{gloss, head + plural, head + past, head + ing}
+	out := []string{gloss, head + plural, head + past, head + ing}
+	for _, p := range irregular[w] {
+		out = append(out, head+p)
+	}
+	return out
+}
+
+// irregular lists the past forms of irregular verbs that news is written
+// in ("The round was led by…"), which no rule derives from the gloss.
+var irregular = map[string][]string{
+	"begin": {"began", "begun"}, "bring": {"brought"}, "build": {"built"}, "buy": {"bought"},
+	"choose": {"chose", "chosen"}, "come": {"came"}, "cut": {"cut"}, "draw": {"drew", "drawn"},
+	"drive": {"drove", "driven"}, "fall": {"fell", "fallen"}, "find": {"found"}, "fly": {"flew", "flown"},
+	"freeze": {"froze", "frozen"}, "get": {"got"}, "give": {"gave", "given"}, "go": {"went", "gone"},
+	"grow": {"grew", "grown"}, "hold": {"held"}, "keep": {"kept"}, "know": {"knew", "known"},
+	"lead": {"led"}, "leave": {"left"}, "lose": {"lost"}, "make": {"made"}, "meet": {"met"},
+	"pay": {"paid"}, "put": {"put"}, "rise": {"rose", "risen"}, "run": {"ran"}, "say": {"said"},
+	"see": {"saw", "seen"}, "seek": {"sought"}, "sell": {"sold"}, "send": {"sent"}, "set": {"set"},
+	"show": {"shown"}, "shrink": {"shrank", "shrunk"}, "sink": {"sank", "sunk"}, "speak": {"spoke", "spoken"},
+	"spend": {"spent"}, "strike": {"struck"}, "take": {"took", "taken"}, "teach": {"taught"},
+	"tell": {"told"}, "think": {"thought"}, "win": {"won"}, "write": {"wrote", "written"},
 }
 
 func isLetters(s string) bool {

@@ -65,6 +65,9 @@ func TestForms(t *testing.T) {
 		"subsidy":     {"subsidy", "subsidies", "subsidied", "subsidying"},
 		"gpt":         {"gpt", "gpts", "gpted", "gpting"},
 		"4o":          {"4o"},
+		"lead":        {"lead", "leads", "leaded", "leading", "led"}, // news is written in the past
+		"take part":   {"take part", "take parts", "take parted", "take parting"},
+		"rise":        {"rise", "rises", "rised", "rising", "rose", "risen"},
 	} {
 		if d := cmp.Diff(want, Forms(gloss)); d != "" {
 			t.Errorf("Forms(%q) (-want +got):\n%s", gloss, d)
