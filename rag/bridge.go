@@ -145,10 +145,9 @@ func toChinese(phrase string) []bridged {
 }
 
 // composed translates a name of several words word by word, as Chinese
-// writes it: "Cloud Intelligence Group" is 云智能集团, "Spark V4.0" is
-// 星火 V4.0. Words the dictionary lacks, letters and numbers stay as they
-// are; each word's first few senses are tried, and the corpus decides
-// whether any such name exists.
+// writes it: "Spark V4.0" is 星火 V4.0. Words the dictionary lacks,
+// letters and numbers stay as they are; each word's first few senses are
+// tried, and the corpus decides whether any such name exists.
 func composed(toks []string) []bridged {
 	const senses = 3
 	combos := []string{""}

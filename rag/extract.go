@@ -199,24 +199,6 @@ func (r quoteRanker) entitiesIn(title string) []bool {
 	return given
 }
 
-func indexTokens(toks []string) map[string][]int {
-	at := map[string][]int{}
-	for i, t := range toks {
-		at[t] = append(at[t], i)
-	}
-	return at
-}
-
-// holdsAny reports whether toks hold any of the alternatives.
-func holdsAny(toks []string, at map[string][]int, alts [][]string) bool {
-	for _, alt := range alts {
-		if containsSeq(toks, at, alt) {
-			return true
-		}
-	}
-	return false
-}
-
 // best returns up to n sentences of text (of an article with that title):
 // the one that best answers first, then the next best, with "…" where they
 // are not adjacent; and the best sentence's score.

@@ -109,57 +109,9 @@ func (q query) analyse() []concept {
 			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(toChinese(strings.Join(toks, " ")), composed(toks)...)})
 		}
 	}
-	// A version of a known family that the alias table does not list
-	// (DeepSeek-R2) is a name the corpus must hold, in any of the family's
-	// names: the family's other versions do not answer for it.
-	for _, m := range compound.FindAllString(text, -1) {
-		toks := corpus.Tokens(m)
-		e, n := versionOf(q.entities, toks)
-		v := version(toks[n:])
-		if n == 0 || len(v) == 0 {
-			continue
-		}
-		c := concept{asked: [][]string{toks[:n+len(v)]}, name: true}
-		for _, name := range e.Names {
-			if nt := corpus.Tokens(name); len(nt) > 0 && !versionNumber.MatchString(name) {
-				c.alts = append(c.alts, append(slices.Clone(nt), v...))
-			}
-		}
-		out = append(out, c)
-	}
-	// Every entity named is asked, the family in "Kimi K2" as well as the
-	// model; the names are blanked out after, longest first, so that no
-	// stray "K2" is left for the words below.
-	type entityName struct {
-		entity int
-		name   string
-	}
-	var byLength []entityName
-	entities := make([]concept, len(q.entities))
-	for i, e := range q.entities {
-		entities[i] = concept{alias: true, entity: e.Type != "term"}
-		for _, name := range e.Names {
-			if toks := corpus.Tokens(name); len(toks) > 0 {
-				entities[i].alts = append(entities[i].alts, toks)
-				byLength = append(byLength, entityName{i, name})
-			}
-		}
-	}
-	slices.SortStableFunc(byLength, func(a, b entityName) int { return len(corpus.Normalize(b.name)) - len(corpus.Normalize(a.name)) })
-	asked := text
-	for _, n := range byLength {
-		if re := nameRegexp(n.name); re.MatchString(asked) {
-			entities[n.entity].asked = append(entities[n.entity].asked, corpus.Tokens(n.name))
-			text = re.ReplaceAllString(text, " ")
-		}
-	}
-	for i, c := range entities {
-		for _, c := range splitVersion(c, q.entities[i].Names) {
-			if len(c.asked) > 0 {
-				out = append(out, c)
-			}
-		}
-	}
+	out = append(out, unlistedVersions(text, q.entities)...)
+	entities, text := askedEntities(text, q.entities)
+	out = append(out, entities...)
 	for _, w := range chineseWords(text) {
 		if w.Content() && !chineseQuestionWords[w.Text] {
 			toks := corpus.Tokens(w.Text)
@@ -202,169 +154,6 @@ func (q query) analyse() []concept {
 		out = append(out, c)
 	}
 	return out
-}
-
-// nameRun matches names written capitalised: "Safe Superintelligence",
-// "HBM", "Scale AI", "Character.AI".
-var nameRun = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*(?:(?:[ -]|\.\b)[A-Z0-9][A-Za-z0-9]*)*`)
-
-// calendarWords are capitalised without being names.
-var calendarWords = regexp.MustCompile(`\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)
-
-// nameRuns returns the capitalised runs of a question, without its first
-// word, which is capitalised as the sentence begins.
-func nameRuns(question string) []string {
-	question = calendarWords.ReplaceAllString(question, " ")
-	var out []string
-	start := len(question) - len(strings.TrimLeft(question, " \t\"'“"))
-	for _, m := range nameRun.FindAllStringIndex(question, -1) {
-		run := question[m[0]:m[1]]
-		if m[0] == start {
-			_, run, _ = strings.Cut(run, " ")
-		}
-		// A name begins with a capital letter: "Doubao 1.5 Pro" asks no name "1".
-		for run != "" && (run[0] < 'A' || run[0] > 'Z') {
-			_, run, _ = strings.Cut(run, " ")
-		}
-		out = append(out, splitAcronyms(run)...)
-	}
-	return out
-}
-
-// acronym matches a word of capitals: US, AI, AMD.
-var acronym = regexp.MustCompile(`^[A-Z]{2,5}$`)
-
-// splitAcronyms parts a run of capitalised words that begins with an
-// acronym at its acronyms, which are names of their own: "US AI" is the US
-// and AI, not one name; "Scale AI" stays one.
-func splitAcronyms(run string) []string {
-	words := strings.Fields(run)
-	if len(words) == 0 {
-		return nil
-	}
-	if !acronym.MatchString(words[0]) {
-		return []string{run}
-	}
-	var out []string
-	for i := 0; i < len(words); {
-		j := i + 1
-		if !acronym.MatchString(words[i]) {
-			for j < len(words) && !acronym.MatchString(words[j]) {
-				j++
-			}
-		}
-		out = append(out, strings.Join(words[i:j], " "))
-		i = j
-	}
-	return out
-}
-
-// namesEntity reports whether a normalised run holds a name of one of the
-// entities.
-func namesEntity(es []corpus.Entity, run string) bool {
-	for _, e := range es {
-		for _, name := range e.Names {
-			if nameRegexp(name).MatchString(run) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// versionNumber matches the numbers of a version: 4 of Grok 4, 910 of
-// Ascend 910B, 6.5 of abab6.5.
-var versionNumber = regexp.MustCompile(`\d+(?:\.\d+)?`)
-
-// splitVersion parts an entity asked by a versioned name of its family
-// ("Grok 4", "Mistral Large 2": the family's name and a number) into two
-// concepts: the version, held only by the entity's names with the same
-// numbers (Ascend 910B and 昇腾910B), and the family, by its names without
-// numbers. Grok 3 is no answer about Grok 4. Other entities stay whole.
-func splitVersion(c concept, names []string) []concept {
-	version := map[string]bool{}
-	for _, a := range c.asked {
-		if sig := strings.Join(versionNumber.FindAllString(strings.Join(a, " "), -1), " "); sig != "" && familyPrefix(a, names) {
-			version[sig] = true
-		}
-	}
-	if len(version) == 0 {
-		return []concept{c}
-	}
-	v, f := c, c
-	v.alts, v.asked, f.alts, f.asked = nil, nil, nil, nil
-	v.version = true
-	for _, name := range names {
-		toks := corpus.Tokens(name)
-		switch sig := strings.Join(versionNumber.FindAllString(strings.Join(toks, " "), -1), " "); {
-		case version[sig]:
-			v.alts = append(v.alts, toks)
-		case sig == "":
-			f.alts = append(f.alts, toks)
-		}
-	}
-	for _, a := range c.asked {
-		if version[strings.Join(versionNumber.FindAllString(strings.Join(a, " "), -1), " ")] {
-			v.asked = append(v.asked, a)
-		} else if slices.ContainsFunc(f.alts, func(alt []string) bool { return slices.Equal(alt, a) }) {
-			f.asked = append(f.asked, a)
-		}
-	}
-	return []concept{v, f}
-}
-
-// familyPrefix reports whether a name begins with another name, without
-// numbers, of the same entity: "grok 4" with "grok".
-func familyPrefix(toks []string, names []string) bool {
-	for _, name := range names {
-		n := corpus.Tokens(name)
-		if len(n) > 0 && len(n) < len(toks) && slices.Equal(toks[:len(n)], n) && !versionNumber.MatchString(name) {
-			return true
-		}
-	}
-	return false
-}
-
-// versionOf returns the entity one of whose names, without numbers, toks
-// begin with, and that name's length in tokens: "deepseek r 2" of
-// DeepSeek. It returns 0 when toks are themselves an entity's name (ERNIE
-// 4.5, Kimi K2): the alias table knows that version.
-func versionOf(es []corpus.Entity, toks []string) (corpus.Entity, int) {
-	var found corpus.Entity
-	var k int
-	for _, e := range es {
-		if e.Type == "term" {
-			continue
-		}
-		for _, name := range e.Names {
-			n := corpus.Tokens(name)
-			switch {
-			case slices.Equal(n, toks):
-				return corpus.Entity{}, 0
-			case len(n) > k && len(n) < len(toks) && slices.Equal(toks[:len(n)], n) && !versionNumber.MatchString(name):
-				found, k = e, len(n)
-			}
-		}
-	}
-	return found, k
-}
-
-// version returns the tokens of the version toks begin with: a letter, a
-// number, a letter ("r 2", "4 o"; "3.1" of "3.1 405 b"; not the plural s
-// of "h 100 s").
-func version(toks []string) []string {
-	i := 0
-	if i < len(toks) && len(toks[i]) == 1 && isLetters(toks[i]) {
-		i++
-	}
-	if i == len(toks) || !digits.MatchString(toks[i]) {
-		return nil
-	}
-	i++
-	if i < len(toks) && len(toks[i]) == 1 && isLetters(toks[i]) && toks[i] != "s" {
-		i++
-	}
-	return toks[:i]
 }
 
 // isYear reports whether a token is a year such as 2025.
@@ -475,10 +264,7 @@ func latinOnly(s string) string {
 // latest model" is not answered by a passage about OpenAI's.
 func coverage(concepts []concept, norm, lang string) float64 {
 	toks := corpus.NormalizedTokens(norm)
-	at := map[string][]int{}
-	for i, t := range toks {
-		at[t] = append(at[t], i)
-	}
+	at := indexTokens(toks)
 	passageLang := "en"
 	if strings.HasPrefix(lang, "zh") {
 		passageLang = "zh"
@@ -486,13 +272,7 @@ func coverage(concepts []concept, norm, lang string) float64 {
 	var total, covered float64
 	entities, entityHit := false, false
 	for _, c := range concepts {
-		hit := false
-		for _, alt := range c.alts {
-			if containsSeq(toks, at, alt) {
-				hit = true
-				break
-			}
-		}
+		hit := holdsAny(toks, at, c.alts)
 		if c.required && !hit {
 			return 0
 		}
@@ -518,6 +298,25 @@ func coverage(concepts []concept, norm, lang string) float64 {
 		return 0
 	}
 	return covered / total
+}
+
+// indexTokens maps each token to its positions, for containsSeq.
+func indexTokens(toks []string) map[string][]int {
+	at := map[string][]int{}
+	for i, t := range toks {
+		at[t] = append(at[t], i)
+	}
+	return at
+}
+
+// holdsAny reports whether toks hold any of the alternatives.
+func holdsAny(toks []string, at map[string][]int, alts [][]string) bool {
+	for _, alt := range alts {
+		if containsSeq(toks, at, alt) {
+			return true
+		}
+	}
+	return false
 }
 
 // containsSeq reports whether seq occurs contiguously in toks; at indexes
@@ -548,20 +347,15 @@ func containsSeq(toks []string, at map[string][]int, seq []string) bool {
 // entities, or whether the question names none.
 func titleNamesEntity(concepts []concept, title string) bool {
 	toks := corpus.Tokens(title)
-	at := map[string][]int{}
-	for i, t := range toks {
-		at[t] = append(at[t], i)
-	}
+	at := indexTokens(toks)
 	named := false
 	for _, c := range concepts {
 		if !c.entity {
 			continue
 		}
 		named = true
-		for _, alt := range c.alts {
-			if containsSeq(toks, at, alt) {
-				return true
-			}
+		if holdsAny(toks, at, c.alts) {
+			return true
 		}
 	}
 	return !named
