@@ -244,6 +244,21 @@ func TestDiversifyFillsWhatOtherArticlesCannot(t *testing.T) {
 	}
 }
 
+// storeWith returns a test store holding the given Markdown files (name →
+// content).
+func storeWith(t *testing.T, files map[string]string) *Store {
+	t.Helper()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	for name, md := range files {
+		writeFile(t, filepath.Join(dir, name), md)
+	}
+	if _, err := Ingest(context.Background(), st, []string{dir}, IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // TestTagsNameWhatTheTextSpellsOut: an article's tags count as its words
 // for the relevance floor, so that an acronym only the tags hold does not
 // veto the article that spells it out.
@@ -254,13 +269,8 @@ func TestTagsNameWhatTheTextSpellsOut(t *testing.T) {
 		tags string
 		want int
 	}{{"", 0}, {"tags: [NIST, executive order]\n", 1}} {
-		st := openTestStore(t)
-		dir := t.TempDir()
 		md := strings.Replace(article("White House issues AI executive order", "2023-10-30", body), "source: Example\n", "source: Example\n"+tc.tags, 1)
-		writeFile(t, filepath.Join(dir, "eo.md"), md)
-		if _, err := Ingest(ctx, st, []string{dir}, IngestOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		st := storeWith(t, map[string]string{"eo.md": md})
 		ps, err := st.Search(ctx, "How long does NIST have to set red-team testing standards?", SearchOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -275,13 +285,8 @@ func TestTagsNameWhatTheTextSpellsOut(t *testing.T) {
 // every passage, but two capital letters (UI) abbreviate a common word.
 func TestTwoLettersAreNoName(t *testing.T) {
 	ctx := context.Background()
-	st := openTestStore(t)
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "k2.md"), article("Moonshot open-sources Kimi K2", "2025-07-11",
-		"Products with more than 20 million dollars of monthly revenue must show the Kimi K2 name in their user interface."))
-	if _, err := Ingest(ctx, st, []string{dir}, IngestOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	st := storeWith(t, map[string]string{"k2.md": article("Moonshot open-sources Kimi K2", "2025-07-11",
+		"Products with more than 20 million dollars of monthly revenue must show the Kimi K2 name in their user interface.")})
 	for q, want := range map[string]int{
 		"Which products must show the Kimi K2 name in their UI?":  1,
 		"Which products must show the Kimi K2 name in their HUD?": 0,
@@ -300,17 +305,12 @@ func TestTwoLettersAreNoName(t *testing.T) {
 // question's words, the one from an article whose title names the entity
 // asked about ranks above one that mentions it in passing.
 func TestArticlesAboutTheEntityRankFirst(t *testing.T) {
-	ctx := context.Background()
-	st := openTestStore(t)
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "a.md"), article("OpenAI unveils GPT-4o", "2024-05-13",
-		"The company released GPT-4o, a new model that reasons across text, audio and images."))
-	writeFile(t, filepath.Join(dir, "b.md"), article("DeepSeek-V2 arrives with a low price", "2024-05-06",
-		"DeepSeek released DeepSeek-V2, a new model, and its API serves the new model as OpenAI's API serves a model."))
-	if _, err := Ingest(ctx, st, []string{dir}, IngestOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ps, err := st.Search(ctx, "Which new model did OpenAI release?", SearchOptions{})
+	st := storeWith(t, map[string]string{
+		"a.md": article("OpenAI unveils GPT-4o", "2024-05-13", "The company released GPT-4o, a new model that reasons across text, audio and images."),
+		"b.md": article("DeepSeek-V2 arrives with a low price", "2024-05-06",
+			"DeepSeek released DeepSeek-V2, a new model, and its API serves the new model as OpenAI's API serves a model."),
+	})
+	ps, err := st.Search(context.Background(), "Which new model did OpenAI release?", SearchOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
