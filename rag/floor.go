@@ -106,7 +106,11 @@ func (q query) analyse() []concept {
 	var out []concept
 	for _, run := range nameRuns(q.text) {
 		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
-			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(toChinese(strings.Join(toks, " ")), composed(toks)...)})
+			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(toChinese(strings.Join(toks, " ")), composed(toks)...)}
+			if n := len(toks); n > 1 && toks[n-1] == "s" { // H100s are H100
+				c.alts = append(c.alts, toks[:n-1])
+			}
+			out = append(out, c)
 		}
 	}
 	out = append(out, unlistedVersions(text, q.entities)...)

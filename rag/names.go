@@ -243,3 +243,27 @@ func version(toks []string) []string {
 	}
 	return toks[:i]
 }
+
+// spelledOut matches a name of capitalised words, with the small word
+// that may join two of them: "National Institute of Standards and
+// Technology".
+var spelledOut = regexp.MustCompile(`\b[A-Z][a-z]+(?:(?:\s+(?:of|and|for|on|in|&))?\s+[A-Z][a-z]+)+`)
+
+// acronymsOf returns, one per line, the acronyms of the names a text
+// spells out (NIST, IMO, BIS): a question may ask by either.
+func acronymsOf(text string) string {
+	var b strings.Builder
+	for _, name := range spelledOut.FindAllString(text, -1) {
+		var initials []byte
+		for i, w := range strings.Fields(name) {
+			if w[0] >= 'A' && w[0] <= 'Z' && (i > 0 || w != "The") {
+				initials = append(initials, w[0])
+			}
+		}
+		if len(initials) <= 6 {
+			b.Write(initials)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}

@@ -651,9 +651,10 @@ func (s *Store) phraseFreq(ctx context.Context, df map[string]int) phraseFreq {
 }
 
 // passages loads the candidates' text and metadata, keeping their order
-// and scores, with each passage's normalised text, its article's title and
-// its article's tags: the floor reads an article's keywords as part of
-// every passage ("NIST" tags an article that spells the name out).
+// and scores, with each passage's normalised text, its article's title,
+// its article's tags and the acronyms of the names it spells out: the
+// floor reads an article's keywords as part of every passage, and "NIST"
+// in a question as the National Institute of Standards and Technology.
 func (s *Store) passages(ctx context.Context, cands []candidate) ([]Passage, []string, error) {
 	if len(cands) == 0 {
 		return nil, nil, nil
@@ -685,7 +686,7 @@ func (s *Store) passages(ctx context.Context, cands []candidate) ([]Passage, []s
 			}
 		}
 		byID[p.ChunkID] = p
-		norms[p.ChunkID] = corpus.Normalize(p.Title+"\n"+tagLines(tags)) + "\n" + norm
+		norms[p.ChunkID] = corpus.Normalize(p.Title+"\n"+tagLines(tags)+"\n"+acronymsOf(p.Title+"\n"+p.Text)) + "\n" + norm
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("search: %w", err)

@@ -259,25 +259,33 @@ func storeWith(t *testing.T, files map[string]string) *Store {
 	return st
 }
 
-// TestTagsNameWhatTheTextSpellsOut: an article's tags count as its words
-// for the relevance floor, so that an acronym only the tags hold does not
-// veto the article that spells it out.
-func TestTagsNameWhatTheTextSpellsOut(t *testing.T) {
-	ctx := context.Background()
-	body := "The order directs the National Institute of Standards and Technology to set red-team testing standards within 270 days."
+// TestNamesAsTheArticleGivesThem: an acronym a question asks by counts as
+// held by a passage whose article's tags hold it, or whose text spells the
+// name out; and a plural product code (H100s) by one that holds the code.
+func TestNamesAsTheArticleGivesThem(t *testing.T) {
+	spelled := "The order directs the National Institute of Standards and Technology to set red-team testing standards within 270 days."
+	agency := "The order directs the standards agency to set red-team testing standards within 270 days."
 	for _, tc := range []struct {
-		tags string
-		want int
-	}{{"", 0}, {"tags: [NIST, executive order]\n", 1}} {
-		md := strings.Replace(article("White House issues AI executive order", "2023-10-30", body), "source: Example\n", "source: Example\n"+tc.tags, 1)
+		body, tags string
+		want       int
+	}{{agency, "", 0}, {agency, "tags: [NIST, executive order]\n", 1}, {spelled, "", 1}} {
+		md := strings.Replace(article("White House issues AI executive order", "2023-10-30", tc.body), "source: Example\n", "source: Example\n"+tc.tags, 1)
 		st := storeWith(t, map[string]string{"eo.md": md})
-		ps, err := st.Search(ctx, "How long does NIST have to set red-team testing standards?", SearchOptions{})
+		ps, err := st.Search(context.Background(), "How long does NIST have to set red-team testing standards?", SearchOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(ps) != tc.want {
-			t.Errorf("tags %q: %d passages, want %d", tc.tags, len(ps), tc.want)
+			t.Errorf("%.30q, tags %q: %d passages, want %d", tc.body, tc.tags, len(ps), tc.want)
 		}
+	}
+	st := storeWith(t, map[string]string{"llama.md": article("Meta releases Llama 3.1", "2024-07-23",
+		"Meta trained Llama 3.1 405B on more than 16,000 Nvidia H100 GPUs.")})
+	if ps, err := st.Search(context.Background(), "How many H100s did Meta train Llama 3.1 on?", SearchOptions{}); err != nil || len(ps) == 0 {
+		t.Errorf("H100s: %d passages, %v; want the Llama 3.1 article", len(ps), err)
+	}
+	if got, want := acronymsOf("The Bureau of Industry and Security and the International Mathematical Olympiad; Nvidia said."), "BIS\nIMO\n"; got != want {
+		t.Errorf("acronymsOf = %q, want %q", got, want)
 	}
 }
 
