@@ -128,6 +128,7 @@ func (q query) analyse() []concept {
 			text = strings.Replace(text, m, " ", 1)
 		}
 	}
+	units := otherUnits(text)
 	for _, m := range productCode.FindAllString(text, -1) { // 910C, 5090D: one name, not a number and a letter
 		if magnitude.MatchString(m) {
 			continue // 1M tokens, 128K, 70B, 10x: an amount, not a name
@@ -151,7 +152,7 @@ func (q query) analyse() []concept {
 		}
 		c := concept{alts: [][]string{{t}}, asked: [][]string{{t}}, lang: "en", wording: !names[t]}
 		if t[0] >= '0' && t[0] <= '9' {
-			c.lang, c.wording = "", false
+			c.lang, c.wording, c.cands = "", false, units[t]
 		} else {
 			c.cands = toChinese(t)
 		}

@@ -289,6 +289,34 @@ func TestNamesAsTheArticleGivesThem(t *testing.T) {
 	}
 }
 
+// TestAmountsCrossLanguages: 66亿 in a Chinese question is the $6.6
+// billion of an English article, and "$40B" the 400 of 400亿.
+func TestAmountsCrossLanguages(t *testing.T) {
+	en, zh := amountForms(4e10)
+	if d := cmp.Diff([]string{"40 billion", "40 bn", "40 b"}, en); d != "" {
+		t.Errorf("amountForms(4e10) English (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"400"}, zh); d != "" {
+		t.Errorf("amountForms(4e10) Chinese (-want +got):\n%s", d)
+	}
+	st := storeWith(t, map[string]string{
+		"a.md": article("OpenAI closes a new round", "2024-10-02", "OpenAI raised $6.6 billion at a $157 billion valuation."),
+		"b.md": article("OpenAI closes a bigger round", "2025-03-31", "OpenAI raised $40 billion at a $300 billion valuation."),
+	})
+	for q, want := range map[string]string{
+		"OpenAI那轮66亿美元融资的估值是多少？":  "OpenAI closes a new round",
+		"OpenAI那轮400亿美元融资的估值是多少？": "OpenAI closes a bigger round",
+	} {
+		ps, err := st.Search(context.Background(), q, SearchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) == 0 || ps[0].Title != want {
+			t.Errorf("%s: %v, want %q first", q, titles(ps), want)
+		}
+	}
+}
+
 // TestTwoLettersAreNoName: a capitalised name no passage holds vetoes
 // every passage, but two capital letters (UI) abbreviate a common word.
 func TestTwoLettersAreNoName(t *testing.T) {
