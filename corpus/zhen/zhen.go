@@ -142,6 +142,9 @@ func Forms(gloss string) []string {
 		plural, past, ing = stem+"ies", stem+"ied", w+"ing"
 	case strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x") || strings.HasSuffix(w, "ch") || strings.HasSuffix(w, "sh"):
 		plural, past, ing = w+"es", w+"ed", w+"ing"
+	case doubles(w): // ban → banned, stop → stopping
+		last := w[len(w)-1:]
+		plural, past, ing = w+"s", w+last+"ed", w+last+"ing"
 	default:
 		plural, past, ing = w+"s", w+"ed", w+"ing"
 	}
@@ -150,6 +153,17 @@ func Forms(gloss string) []string {
 		out = append(out, head+p)
 	}
 	return out
+}
+
+// doubles reports whether a short word doubles its last consonant before
+// -ed and -ing: one vowel between consonants, as in ban, plan, stop.
+func doubles(w string) bool {
+	n := len(w)
+	if n > 4 || n < 3 {
+		return false
+	}
+	vowel := func(b byte) bool { return strings.IndexByte("aeiou", b) >= 0 }
+	return !vowel(w[n-3]) && vowel(w[n-2]) && !vowel(w[n-1]) && strings.IndexByte("wxy", w[n-1]) < 0
 }
 
 // irregular lists the past forms of irregular verbs that news is written

@@ -68,6 +68,9 @@ func TestForms(t *testing.T) {
 		"lead":        {"lead", "leads", "leaded", "leading", "led"}, // news is written in the past
 		"take part":   {"take part", "take parts", "take parted", "take parting"},
 		"rise":        {"rise", "rises", "rised", "rising", "rose", "risen"},
+		"ban":         {"ban", "bans", "banned", "banning"},
+		"plan":        {"plan", "plans", "planned", "planning"},
+		"rank":        {"rank", "ranks", "ranked", "ranking"},
 	} {
 		if d := cmp.Diff(want, Forms(gloss)); d != "" {
 			t.Errorf("Forms(%q) (-want +got):\n%s", gloss, d)
