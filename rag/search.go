@@ -226,6 +226,13 @@ func (s *Store) search(ctx context.Context, question string, opt SearchOptions) 
 	for _, e := range qs[0].entities {
 		askedIDs[e.ID] = true
 	}
+	// A name the corpus lacks may be an acronym a passage spells out
+	// ("NIST"): only then are the passages read for them.
+	if slices.ContainsFunc(qs, func(q query) bool { return slices.ContainsFunc(q.concepts, func(c concept) bool { return c.required }) }) {
+		for i, p := range passages {
+			norms[i] += "\n" + corpus.Normalize(acronymsOf(p.Title+"\n"+p.Text))
+		}
+	}
 	kept := passages[:0]
 	var aboutTitle []bool
 	for i, p := range passages {
@@ -651,10 +658,9 @@ func (s *Store) phraseFreq(ctx context.Context, df map[string]int) phraseFreq {
 }
 
 // passages loads the candidates' text and metadata, keeping their order
-// and scores, with each passage's normalised text, its article's title,
-// its article's tags and the acronyms of the names it spells out: the
-// floor reads an article's keywords as part of every passage, and "NIST"
-// in a question as the National Institute of Standards and Technology.
+// and scores, with each passage's normalised text, its article's title and
+// its article's tags: the floor reads an article's keywords as part of
+// every passage ("NIST" tags an article that spells the name out).
 func (s *Store) passages(ctx context.Context, cands []candidate) ([]Passage, []string, error) {
 	if len(cands) == 0 {
 		return nil, nil, nil
@@ -686,7 +692,7 @@ func (s *Store) passages(ctx context.Context, cands []candidate) ([]Passage, []s
 			}
 		}
 		byID[p.ChunkID] = p
-		norms[p.ChunkID] = corpus.Normalize(p.Title+"\n"+tagLines(tags)+"\n"+acronymsOf(p.Title+"\n"+p.Text)) + "\n" + norm
+		norms[p.ChunkID] = corpus.Normalize(p.Title+"\n"+tagLines(tags)) + "\n" + norm
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("search: %w", err)
