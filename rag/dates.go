@@ -21,18 +21,25 @@ type timeFrame struct {
 	year, month  int       // the year (and month) of an absolute date it names; 0 for none, or a relative period
 }
 
-// mentioned reports whether normalised text names the frame's year and,
-// if it has one, its month: "2024年5月", "May 2024", "2024-05".
-func (f timeFrame) mentioned(norm string) bool {
+// mentioned reports whether normalised text, published at the given
+// time, names the frame's year and, if it has one, its month: "2024年5月",
+// "May 2024", "2024-05" — or, in a text of that year, the month alone ("in
+// March", "3月": an article of 2025 that says "in March" means March 2025).
+func (f timeFrame) mentioned(norm string, published time.Time) bool {
 	y := strconv.Itoa(f.year)
-	if f.year == 0 || !strings.Contains(norm, y) {
+	sameYear := f.year != 0 && published.Year() == f.year
+	if f.year == 0 || !strings.Contains(norm, y) && !sameYear {
 		return false
 	}
 	if f.month == 0 {
 		return true
 	}
-	m := time.Month(f.month)
-	return regexp.MustCompile(y + `\s*年\s*0?` + strconv.Itoa(f.month) + `\s*月|` + strings.ToLower(m.String()[:3]) + `[a-z]*\.?\s+(?:\d{1,2},?\s+)?` + y + `|` + y + `-` + fmt.Sprintf("%02d", f.month)).MatchString(norm)
+	m := strings.ToLower(time.Month(f.month).String()[:3])
+	withYear := y + `\s*年\s*0?` + strconv.Itoa(f.month) + `\s*月|` + m + `[a-z]*\.?\s+(?:\d{1,2},?\s+)?` + y + `|` + y + `-` + fmt.Sprintf("%02d", f.month)
+	if sameYear {
+		withYear += `|(?:^|[^\d.])0?` + strconv.Itoa(f.month) + `\s*月|\b(?:in|since|by|from|until|through|of|early|late|mid|end of)\s+` + m + `[a-z]*\b`
+	}
+	return regexp.MustCompile(withYear).MatchString(norm)
 }
 
 // The patterns read normalised text (corpus.Normalize): Simplified

@@ -124,6 +124,31 @@ func TestSearchFloorAndAliases(t *testing.T) {
 	}
 }
 
+// TestAMonthAloneNamesItsArticlesYear: an article of 2025 that says "in
+// March" names March 2025, for questions about that month; a 2024 article
+// does not, and "may" the verb is no month.
+func TestAMonthAloneNamesItsArticlesYear(t *testing.T) {
+	march, may := timeFrame{year: 2025, month: 3}, timeFrame{year: 2025, month: 5}
+	at := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	for _, tc := range []struct {
+		f         timeFrame
+		norm, pub string
+		want      bool
+	}{
+		{march, "usage passed 30 trillion, up from 12.7 trillion in march.", "2025-10-16", true},
+		{march, "日均调用量3月为12.7万亿", "2025-10-16", true},
+		{march, "usage was 12.7 trillion in march.", "2024-10-16", false},
+		{march, "march 2025 saw 12.7 trillion a day.", "2024-10-16", true},
+		{march, "13月", "2025-10-16", false},
+		{may, "the company may raise more.", "2025-10-16", false},
+		{may, "it shipped in may.", "2025-10-16", true},
+	} {
+		if got := tc.f.mentioned(tc.norm, at(tc.pub)); got != tc.want {
+			t.Errorf("%d-%d mentioned(%q, %s) = %v, want %v", tc.f.year, tc.f.month, tc.norm, tc.pub, got, tc.want)
+		}
+	}
+}
+
 func TestSearchDates(t *testing.T) {
 	st := builtinStore(t, Options{})
 	ctx := context.Background()

@@ -240,7 +240,7 @@ func (s *Store) search(ctx context.Context, question string, opt SearchOptions) 
 		for _, q := range qs {
 			best = max(best, coverage(q.concepts, norms[i], p.Lang))
 		}
-		if opt.background && !asked.mentioned(norms[i]) {
+		if opt.background && !asked.mentioned(norms[i], p.Published) {
 			continue
 		}
 		if best >= minCoverage || trusted[p.ChunkID] {
