@@ -25,10 +25,11 @@ func unlistedVersions(text string, es []corpus.Entity) []concept {
 		if n == 0 || len(v) == 0 {
 			continue
 		}
-		c := concept{asked: [][]string{toks[:n+len(v)]}, name: true}
+		asked := toks[:n+len(v)]
+		c := concept{alts: [][]string{asked}, asked: [][]string{asked}, coined: true}
 		for _, name := range e.Names {
-			if nt := corpus.Tokens(name); len(nt) > 0 && !versionNumber.MatchString(name) {
-				c.alts = append(c.alts, append(slices.Clone(nt), v...))
+			if nt := corpus.Tokens(name); len(nt) > 0 && !versionNumber.MatchString(name) && !slices.Equal(nt, toks[:n]) {
+				c.cands = append(c.cands, bridged{toks: append(slices.Clone(nt), v...)})
 			}
 		}
 		out = append(out, c)
