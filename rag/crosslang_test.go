@@ -242,16 +242,21 @@ func TestAVersionIsNotItsFamily(t *testing.T) {
 	if got := firstArticle(t, st, "Has DeepSeek released DeepSeek-R1 yet?", SearchOptions{}); !strings.Contains(got, "deepseek-r1") {
 		t.Errorf("DeepSeek-R1 found %q, want an article about it", got)
 	}
+	// A trade word the corpus never names marks what is absent too: the
+	// pack has Anthropic's Series E, no Series F.
+	if got := firstArticle(t, st, "How much did Anthropic raise in its Series F?", SearchOptions{}); got != "" {
+		t.Errorf("Series F (not in the pack) found %s", got)
+	}
+	if got := firstArticle(t, st, "How much did Anthropic raise in its Series E?", SearchOptions{}); !strings.Contains(got, "anthropic-series-e") {
+		t.Errorf("Series E found %q, want Anthropic's Series E article", got)
+	}
 	// A version keeps its names in every script, and only those.
 	cs := splitVersion(concept{alias: true, entity: true, asked: [][]string{{"ascend", "910", "b"}, {"ascend"}}},
 		[]string{"昇腾", "Huawei Ascend", "Ascend 910B", "昇腾910B", "Ascend", "Ascend 310"})
-	var alts [][]string
-	for _, c := range cs {
-		if c.version {
-			alts = c.alts
-		}
+	if len(cs) != 2 {
+		t.Fatalf("splitVersion: %d concepts, want the version and the family", len(cs))
 	}
-	if d := cmp.Diff([][]string{corpus.Tokens("Ascend 910B"), corpus.Tokens("昇腾910B")}, alts); d != "" {
+	if d := cmp.Diff([][]string{corpus.Tokens("Ascend 910B"), corpus.Tokens("昇腾910B")}, cs[0].alts); d != "" {
 		t.Errorf("version's names (-want +got):\n%s", d)
 	}
 }

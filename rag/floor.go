@@ -37,7 +37,6 @@ type concept struct {
 	name     bool       // a name written capitalised (not one of the alias table): weighs nothing, but…
 	coined   bool       // a capitalised name with a version (GPT-6)…
 	required bool       // …when no passage's text holds it, only a passage whose title does can answer
-	version  bool       // a versioned name of a family (Grok 4), required when the corpus holds none of its names
 }
 
 // crossWeight scales a plain word of one language that a passage in the
@@ -215,7 +214,9 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 				c.weight = math.Max(c.weight, idf(freq(a)))
 			}
 			c.known = true
-			c.required = c.version && !slices.ContainsFunc(c.alts, func(a []string) bool { return freq(a) > 0 })
+			// An entity or trade word the corpus never names (Grok 4, Series
+			// C, a company it lacks) marks what is absent.
+			c.required = !slices.ContainsFunc(c.alts, func(a []string) bool { return freq(a) > 0 })
 		} else {
 			c.trans = present(c.cands, freq)
 			df := freq(c.asked[0])

@@ -166,7 +166,6 @@ func splitVersion(c concept, names []string) []concept {
 	}
 	v, f := c, c
 	v.alts, v.asked, f.alts, f.asked = nil, nil, nil, nil
-	v.version = true
 	for _, name := range names {
 		toks := corpus.Tokens(name)
 		switch sig := numbers(toks); {
