@@ -138,8 +138,10 @@ func (s *Store) Warm(ctx context.Context) error {
 // reciprocal rank; filtered by the dates the question or the options give
 // (with passages that name an asked year filling up after those of the
 // period), above the relevance floor, ranked by how much of the question
-// they cover, and distinct: at most PerArticle from one article, no
-// repeated text. A question the corpus cannot answer gets no passages.
+// they cover and whether their article is about what was asked, and
+// distinct: at most PerArticle from one article (more only when no other
+// article qualifies), no repeated text. A question the corpus cannot
+// answer gets no passages.
 func (s *Store) Search(ctx context.Context, question string, opt SearchOptions) ([]Passage, error) {
 	ps, f, err := s.search(ctx, question, opt)
 	if err != nil || f.year == 0 || !opt.Since.IsZero() || !opt.Until.IsZero() || len(ps) >= opt.withDefaults().Top {
