@@ -188,22 +188,11 @@ func (r quoteRanker) score(sentence string, given []bool) float64 {
 	return score
 }
 
-// entitiesIn reports which of the question's entities a title names.
-func (r quoteRanker) entitiesIn(title string) []bool {
-	toks := corpus.Tokens(title)
-	at := indexTokens(toks)
-	given := make([]bool, len(r.concepts))
-	for i, c := range r.concepts {
-		given[i] = c.entity && holdsAny(toks, at, c.alts)
-	}
-	return given
-}
-
 // best returns up to n sentences of text (of an article with that title):
 // the one that best answers first, then the next best, with "…" where they
 // are not adjacent; and the best sentence's score.
 func (r quoteRanker) best(title, text string, n int) (string, float64) {
-	given := r.entitiesIn(title)
+	given := entitiesIn(r.concepts, title)
 	spans := corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400})
 	if len(spans) == 0 {
 		return strings.Join(strings.Fields(text), " "), 0

@@ -205,8 +205,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 		if c.name {
 			// Two letters (UI, PR, EV) abbreviate a common word more often
 			// than they name what the corpus lacks.
-			held := slices.ContainsFunc(c.alts, func(a []string) bool { return freq(a) > 0 })
-			c.required = len(strings.Join(c.asked[0], "")) > 2 && !held && len(present(c.cands, freq)) == 0
+			c.required = len(strings.Join(c.asked[0], "")) > 2 && !heldAnywhere(c.alts, freq) && len(present(c.cands, freq)) == 0
 			continue
 		}
 		if c.alias {
@@ -216,7 +215,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			c.known = true
 			// An entity or trade word the corpus never names (Grok 4, Series
 			// C, a company it lacks) marks what is absent.
-			c.required = !slices.ContainsFunc(c.alts, func(a []string) bool { return freq(a) > 0 })
+			c.required = !heldAnywhere(c.alts, freq)
 		} else {
 			c.trans = present(c.cands, freq)
 			df := freq(c.asked[0])
@@ -237,6 +236,11 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			cs[i].weight = sum / float64(known)
 		}
 	}
+}
+
+// heldAnywhere reports whether any passage holds one of the alternatives.
+func heldAnywhere(alts [][]string, freq phraseFreq) bool {
+	return slices.ContainsFunc(alts, func(a []string) bool { return freq(a) > 0 })
 }
 
 // nameRegexp matches a normalised name in normalised text, on word
@@ -352,17 +356,23 @@ func containsSeq(toks []string, at map[string][]int, seq []string) bool {
 // titleNamesEntity reports whether a title names one of the question's
 // entities, or whether the question names none.
 func titleNamesEntity(concepts []concept, title string) bool {
-	toks := corpus.Tokens(title)
-	at := indexTokens(toks)
 	named := false
-	for _, c := range concepts {
-		if !c.entity {
-			continue
-		}
-		named = true
-		if holdsAny(toks, at, c.alts) {
+	for i, in := range entitiesIn(concepts, title) {
+		if in {
 			return true
 		}
+		named = named || concepts[i].entity
 	}
 	return !named
+}
+
+// entitiesIn reports which of the concepts are entities a title names.
+func entitiesIn(concepts []concept, title string) []bool {
+	toks := corpus.Tokens(title)
+	at := indexTokens(toks)
+	in := make([]bool, len(concepts))
+	for i, c := range concepts {
+		in[i] = c.entity && holdsAny(toks, at, c.alts)
+	}
+	return in
 }

@@ -157,7 +157,7 @@ var versionNumber = regexp.MustCompile(`\d+(?:\.\d+)?`)
 func splitVersion(c concept, names []string) []concept {
 	version := map[string]bool{}
 	for _, a := range c.asked {
-		if sig := numbers(a); sig != "" && familyPrefix(a, names) {
+		if sig := numbers(a); sig != "" && familyPrefix(a, names) > 0 {
 			version[sig] = true
 		}
 	}
@@ -190,16 +190,18 @@ func numbers(toks []string) string {
 	return strings.Join(versionNumber.FindAllString(strings.Join(toks, " "), -1), " ")
 }
 
-// familyPrefix reports whether a name begins with another name, without
-// numbers, of the same entity: "grok 4" with "grok".
-func familyPrefix(toks []string, names []string) bool {
+// familyPrefix returns the length in tokens of the longest name, without
+// numbers, that toks begin with and go on after: 1 for "grok 4" with
+// "grok"; 0 when none does.
+func familyPrefix(toks []string, names []string) int {
+	k := 0
 	for _, name := range names {
 		n := corpus.Tokens(name)
-		if len(n) > 0 && len(n) < len(toks) && slices.Equal(toks[:len(n)], n) && !versionNumber.MatchString(name) {
-			return true
+		if len(n) > k && len(n) < len(toks) && slices.Equal(toks[:len(n)], n) && !versionNumber.MatchString(name) {
+			k = len(n)
 		}
 	}
-	return false
+	return k
 }
 
 // versionOf returns the entity one of whose names, without numbers, toks
@@ -213,14 +215,11 @@ func versionOf(es []corpus.Entity, toks []string) (corpus.Entity, int) {
 		if e.Type == "term" {
 			continue
 		}
-		for _, name := range e.Names {
-			n := corpus.Tokens(name)
-			switch {
-			case slices.Equal(n, toks):
-				return corpus.Entity{}, 0
-			case len(n) > k && len(n) < len(toks) && slices.Equal(toks[:len(n)], n) && !versionNumber.MatchString(name):
-				found, k = e, len(n)
-			}
+		if slices.ContainsFunc(e.Names, func(name string) bool { return slices.Equal(corpus.Tokens(name), toks) }) {
+			return corpus.Entity{}, 0
+		}
+		if n := familyPrefix(toks, e.Names); n > k {
+			found, k = e, n
 		}
 	}
 	return found, k
