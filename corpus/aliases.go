@@ -123,7 +123,8 @@ func containsName(s, name string, latin bool) bool {
 }
 
 // isBoundary reports whether position i of s is not inside a Latin word:
-// the rune before (or after) it is not a letter or digit, or is Han.
+// the rune before (or after) it is not a letter or digit, or is Han. A
+// decimal point before a digit is inside: "GPT-4" is not in "GPT-4.5".
 func isBoundary(s string, i int, before bool) bool {
 	var r rune
 	if before {
@@ -136,6 +137,9 @@ func isBoundary(s string, i int, before bool) bool {
 			return true
 		}
 		r, _ = utf8.DecodeRuneInString(s[i:])
+		if r == '.' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+			return false
+		}
 	}
 	return unicode.Is(unicode.Han, r) || !(unicode.IsLetter(r) || unicode.IsDigit(r))
 }

@@ -47,6 +47,8 @@ func TestAliasesMatch(t *testing.T) {
 		"輝達股價":                                  {"nvidia", "term-share-price"},
 		"the LLM market in 2024":                {"term-model"}, // "Ark" is not inside "market"
 		"Moonshot AI 的 Kimi":                    {"moonshot-ai", "kimi"},
+		"GPT-4.5 vs GPT-4.":                     {"gpt-4", "gpt-4-5"}, // a decimal goes on from GPT-4; a full stop does not
+		"Claude 3.5 Sonnet":                     {"claude", "claude-3-5"},
 	} {
 		got := ids(a.Match(q))
 		if d := cmp.Diff(want, got); d != "" {

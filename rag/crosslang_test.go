@@ -203,14 +203,18 @@ func TestChineseWordsJoinWhatTheDictionaryKnows(t *testing.T) {
 // family, and leaves no stray "k" and "2" to be read as words.
 func TestModelAndFamilyAreBothAsked(t *testing.T) {
 	st := builtinStore(t, Options{})
-	qs := []query{st.parseQuery("How many experts does Kimi K2 have?", SearchOptions{})}
-	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
-		t.Fatal(err)
+	askedIn := func(q string) []string {
+		qs := []query{st.parseQuery(q, SearchOptions{})}
+		if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+			t.Fatal(err)
+		}
+		var asked []string
+		for _, c := range qs[0].concepts {
+			asked = append(asked, strings.Join(c.asked[0], " "))
+		}
+		return asked
 	}
-	var asked []string
-	for _, c := range qs[0].concepts {
-		asked = append(asked, strings.Join(c.asked[0], " "))
-	}
+	asked := askedIn("How many experts does Kimi K2 have?")
 	for _, want := range []string{"kimi", "kimi k 2"} {
 		if !slices.Contains(asked, want) {
 			t.Errorf("concepts %q: want %q", asked, want)
@@ -220,6 +224,12 @@ func TestModelAndFamilyAreBothAsked(t *testing.T) {
 		if slices.Contains(asked, stray) {
 			t.Errorf("concepts %q: stray %q", asked, stray)
 		}
+	}
+	// A decimal version is not its integer sibling: Claude 3.5 Sonnet asks
+	// Claude and Claude 3.5, not Claude 3.
+	asked = askedIn("How many parameters does Claude 3.5 Sonnet have?")
+	if slices.Contains(asked, "claude 3") || !slices.Contains(asked, "claude 3.5 sonnet") {
+		t.Errorf("concepts %q: want claude 3.5 sonnet and no claude 3", asked)
 	}
 }
 

@@ -245,6 +245,8 @@ func heldAnywhere(alts [][]string, freq phraseFreq) bool {
 
 // nameRegexp matches a normalised name in normalised text, on word
 // boundaries where the name starts or ends with a Latin letter or digit.
+// Its group matches a decimal that goes on from the name's end: a match
+// with it ("gpt 4" in "gpt 4.5") is another name; nameSpans drops those.
 func nameRegexp(name string) *regexp.Regexp {
 	n := regexp.QuoteMeta(corpus.Normalize(name))
 	r, _ := utf8.DecodeRuneInString(name)
@@ -255,7 +257,18 @@ func nameRegexp(name string) *regexp.Regexp {
 	if l < 0x2E80 {
 		n += `\b`
 	}
-	return regexp.MustCompile(n)
+	return regexp.MustCompile(n + `(\.\d)?`)
+}
+
+// nameSpans returns where a name occurs in normalised text.
+func nameSpans(name, text string) [][]int {
+	var out [][]int
+	for _, m := range nameRegexp(name).FindAllStringSubmatchIndex(text, -1) {
+		if m[2] < 0 {
+			out = append(out, m[:2])
+		}
+	}
+	return out
 }
 
 // latinOnly blanks out Han characters, which Segment has dealt with.

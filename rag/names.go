@@ -61,9 +61,12 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 	slices.SortStableFunc(byLength, func(a, b entityName) int { return len(corpus.Normalize(b.name)) - len(corpus.Normalize(a.name)) })
 	asked := text
 	for _, n := range byLength {
-		if re := nameRegexp(n.name); re.MatchString(asked) {
+		if len(nameSpans(n.name, asked)) > 0 {
 			entities[n.entity].asked = append(entities[n.entity].asked, corpus.Tokens(n.name))
-			text = re.ReplaceAllString(text, " ")
+			spans := nameSpans(n.name, text)
+			for i := len(spans) - 1; i >= 0; i-- {
+				text = text[:spans[i][0]] + " " + text[spans[i][1]:]
+			}
 		}
 	}
 	var out []concept
@@ -137,7 +140,7 @@ func splitAcronyms(run string) []string {
 func namesEntity(es []corpus.Entity, run string) bool {
 	for _, e := range es {
 		for _, name := range e.Names {
-			if nameRegexp(name).MatchString(run) {
+			if len(nameSpans(name, run)) > 0 {
 				return true
 			}
 		}
