@@ -17,7 +17,10 @@ import (
 
 	"github.com/marketbot/marketbot/bot/logctx"
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
+	"github.com/marketbot/marketbot/rag/brief"
+	"github.com/marketbot/marketbot/rag/store"
+	"github.com/marketbot/marketbot/rag/store/ledger"
 )
 
 // Question is a message addressed to the bot.
@@ -29,7 +32,7 @@ type Question struct {
 	EventID      string // the platform's delivery id, for de-duplication
 	User         string
 	Text         string
-	History      []rag.Turn // earlier turns, when the platform supplies them; else the bot's memory
+	History      []ledger.Turn // earlier turns, when the platform supplies them; else the bot's memory
 }
 
 // threadKey identifies the conversation a question continues: its thread,
@@ -46,7 +49,7 @@ func (q Question) threadKey() string {
 type Reply struct {
 	ID        string // the answer's id, for feedback; "" for commands and errors
 	Text      string // Markdown-ish: [n] markers, "> " quotes, "- " lists
-	Citations []rag.Citation
+	Citations []answer.Citation
 	Notices   []string // one-line notices, shown above the text
 	Fallback  bool     // an extractive answer
 	NotFound  bool     // nothing in the corpus answers
@@ -57,7 +60,7 @@ type Reply struct {
 // deliveries handled, the answers given, the feedback on them.
 type Ledger interface {
 	MarkHandled(ctx context.Context, keys ...string) (first bool, err error)
-	SaveAnswer(ctx context.Context, a rag.AnswerRecord) error
+	SaveAnswer(ctx context.Context, a ledger.AnswerRecord) error
 	RecordFeedback(ctx context.Context, answerID, user string, vote int) error
 }
 
@@ -65,8 +68,8 @@ type Ledger interface {
 // a thread is understood as a follow-up. The default is the bot's own
 // memory, in the process; the store's is durable and shared by replicas.
 type Threads interface {
-	AddTurn(ctx context.Context, key string, t rag.Turn) error
-	Turns(ctx context.Context, key string, n int, ttl time.Duration) ([]rag.Turn, error)
+	AddTurn(ctx context.Context, key string, t ledger.Turn) error
+	Turns(ctx context.Context, key string, n int, ttl time.Duration) ([]ledger.Turn, error)
 }
 
 // A thread's last threadTurns turns are its context; it is forgotten
@@ -78,13 +81,19 @@ const (
 
 // Answerer answers questions from the corpus.
 type Answerer interface {
-	Answer(ctx context.Context, question string, history []rag.Turn, onDelta func(string)) (rag.Answer, error)
+	Answer(ctx context.Context, question string, history []ledger.Turn, onDelta func(string)) (answer.Answer, error)
 }
 
 // Corpus tells what the corpus holds.
 type Corpus interface {
-	Stats(ctx context.Context) (rag.Stats, error)
-	Newest(ctx context.Context, n int) ([]rag.ArticleSummary, error)
+	Stats(ctx context.Context) (store.Stats, error)
+	Newest(ctx context.Context, n int) ([]store.ArticleSummary, error)
+}
+
+// OnDemandBriefer writes briefings when asked, over the week up to the
+// newest article about the topic; *brief.Writer is one.
+type OnDemandBriefer interface {
+	Briefer
 	NewestPublished(ctx context.Context, topic string) (time.Time, error)
 }
 
@@ -99,7 +108,7 @@ type Options struct {
 	Threads Threads
 	// Briefer writes on-demand briefings ("brief [topic]"); nil turns the
 	// command off.
-	Briefer Briefer
+	Briefer OnDemandBriefer
 	// AllowChannels and AllowUsers, when not empty, are the only
 	// conversations and users the bot answers.
 	AllowChannels, AllowUsers []string
@@ -127,7 +136,7 @@ type Bot struct {
 	answerer Answerer
 	corpus   Corpus
 	ledger   Ledger
-	briefer  Briefer
+	briefer  OnDemandBriefer
 	memory   Threads
 	threads  *keyedMutex
 	users    *limiters
@@ -282,11 +291,11 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 	default:
 		b.metrics.answered("answered", b.now().Sub(start))
 	}
-	b.remember(ctx, key, rag.Turn{Question: ans.Standalone, Answer: ans.Text}, log)
+	b.remember(ctx, key, ledger.Turn{Question: ans.Standalone, Answer: ans.Text}, log)
 	r := Reply{Text: ans.Text, Citations: ans.Citations, Notices: ans.Notices, Fallback: ans.Fallback, NotFound: ans.NotFound, Lang: ans.Lang}
 	if b.ledger != nil && !ans.NotFound {
 		r.ID = newID()
-		err := b.ledger.SaveAnswer(ctx, rag.AnswerRecord{ID: r.ID, Platform: q.Platform, Conversation: q.Conversation,
+		err := b.ledger.SaveAnswer(ctx, ledger.AnswerRecord{ID: r.ID, Platform: q.Platform, Conversation: q.Conversation,
 			Thread: q.Thread, User: q.User, Question: arg, Answer: ans.Text, Fallback: ans.Fallback, At: b.now()})
 		if err != nil {
 			log.Error("saving the answer failed; replying without feedback buttons", "err", err)
@@ -305,7 +314,7 @@ func (b *Bot) KnowsThread(ctx context.Context, q Question) bool {
 
 // turns is a thread's context; a failure to read it is logged and the
 // question answered without it.
-func (b *Bot) turns(ctx context.Context, key string, log *slog.Logger) []rag.Turn {
+func (b *Bot) turns(ctx context.Context, key string, log *slog.Logger) []ledger.Turn {
 	turns, err := b.memory.Turns(ctx, key, threadTurns, threadTTL)
 	if err != nil {
 		log.Warn("could not read the thread's earlier turns; answering without them", "err", err)
@@ -314,7 +323,7 @@ func (b *Bot) turns(ctx context.Context, key string, log *slog.Logger) []rag.Tur
 }
 
 // remember records a turn of a thread; a failure is logged.
-func (b *Bot) remember(ctx context.Context, key string, t rag.Turn, log *slog.Logger) {
+func (b *Bot) remember(ctx context.Context, key string, t ledger.Turn, log *slog.Logger) {
 	if err := b.memory.AddTurn(ctx, key, t); err != nil {
 		log.Warn("could not remember the thread's turn", "err", err)
 	}
@@ -345,12 +354,12 @@ func (b *Bot) brief(ctx context.Context, topic string, favour []string, lang str
 	if topic != "" {
 		lang = corpus.DetectLang(topic)
 	}
-	newest, err := b.corpus.NewestPublished(ctx, topic)
+	newest, err := b.briefer.NewestPublished(ctx, topic)
 	if err != nil {
 		log.Error("briefing failed", "err", err)
 		return Reply{Text: say(lang, failed), Lang: lang}
 	}
-	req := rag.BriefRequest{PublishedAfter: newest.AddDate(0, 0, -7), Until: b.now(), Lang: lang, MaxItems: 6, WithBuiltin: true}
+	req := brief.Request{PublishedAfter: newest.AddDate(0, 0, -7), Until: b.now(), Lang: lang, MaxItems: 6, WithBuiltin: true}
 	if topic != "" {
 		req.Topics, req.OnlyTopics = []string{topic}, true
 	} else {
@@ -374,7 +383,7 @@ func (b *Bot) sources(ctx context.Context, lang string) Reply {
 	if err == nil && st.Articles == 0 {
 		return Reply{Text: say(lang, emptyCorpus), Lang: lang}
 	}
-	var newest []rag.ArticleSummary
+	var newest []store.ArticleSummary
 	if err == nil {
 		newest, err = b.corpus.Newest(ctx, 5)
 	}

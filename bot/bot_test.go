@@ -9,8 +9,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
+	"github.com/marketbot/marketbot/rag/store"
+	"github.com/marketbot/marketbot/rag/store/ledger"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -46,35 +47,32 @@ func TestParseCommand(t *testing.T) {
 type fakeAnswerer struct {
 	mu      sync.Mutex
 	asked   []string
-	history [][]rag.Turn
+	history [][]ledger.Turn
 	err     error
 }
 
-func (f *fakeAnswerer) Answer(_ context.Context, q string, history []rag.Turn, onDelta func(string)) (rag.Answer, error) {
+func (f *fakeAnswerer) Answer(_ context.Context, q string, history []ledger.Turn, onDelta func(string)) (answer.Answer, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.asked = append(f.asked, q)
 	f.history = append(f.history, history)
 	if f.err != nil {
-		return rag.Answer{}, f.err
+		return answer.Answer{}, f.err
 	}
 	if onDelta != nil {
 		onDelta("partial")
 	}
-	return rag.Answer{Question: q, Standalone: "standalone: " + q, Lang: "en", Text: "answer to " + q + " [1]",
-		Citations: []rag.Citation{{N: 1, Title: "T"}}}, nil
+	return answer.Answer{Question: q, Standalone: "standalone: " + q, Lang: "en", Text: "answer to " + q + " [1]",
+		Citations: []answer.Citation{{N: 1, Title: "T"}}}, nil
 }
 
 type fakeCorpus struct{}
 
-func (fakeCorpus) Stats(context.Context) (rag.Stats, error) {
-	return rag.Stats{Articles: 2, Chunks: 9, Oldest: time.Date(2023, 6, 28, 0, 0, 0, 0, time.UTC), Newest: time.Date(2025, 2, 13, 0, 0, 0, 0, time.UTC)}, nil
+func (fakeCorpus) Stats(context.Context) (store.Stats, error) {
+	return store.Stats{Articles: 2, Chunks: 9, Oldest: time.Date(2023, 6, 28, 0, 0, 0, 0, time.UTC), Newest: time.Date(2025, 2, 13, 0, 0, 0, 0, time.UTC)}, nil
 }
-func (fakeCorpus) NewestPublished(context.Context, string) (time.Time, error) {
-	return time.Date(2025, 2, 13, 0, 0, 0, 0, time.UTC), nil
-}
-func (fakeCorpus) Newest(context.Context, int) ([]rag.ArticleSummary, error) {
-	return []rag.ArticleSummary{{Title: "火山方舟上线DeepSeek", Source: "火山引擎", Published: time.Date(2025, 2, 13, 0, 0, 0, 0, time.UTC)}}, nil
+func (fakeCorpus) Newest(context.Context, int) ([]store.ArticleSummary, error) {
+	return []store.ArticleSummary{{Title: "火山方舟上线DeepSeek", Source: "火山引擎", Published: time.Date(2025, 2, 13, 0, 0, 0, 0, time.UTC)}}, nil
 }
 
 func TestHandleRemembersThreads(t *testing.T) {
@@ -92,7 +90,7 @@ func TestHandleRemembersThreads(t *testing.T) {
 	b.Handle(ctx, Question{Platform: "slack", Conversation: "C1", Thread: "100.1", MessageID: "100.2", Text: "and its price?"}, nil)
 	// ...a new top-level message does not.
 	b.Handle(ctx, Question{Platform: "slack", Conversation: "C1", MessageID: "200.1", Text: "What is Kimi?"}, nil)
-	want := [][]rag.Turn{
+	want := [][]ledger.Turn{
 		nil,
 		{{Question: "standalone: When was Doubao launched?", Answer: "answer to When was Doubao launched? [1]"}},
 		nil,
@@ -138,13 +136,13 @@ func TestMemoryIsBounded(t *testing.T) {
 	ctx := context.Background()
 	m := newMemory(2, 3, time.Now)
 	for i, k := range []string{"a", "b", "a", "c"} {
-		m.AddTurn(ctx, k, rag.Turn{Question: string(rune('0' + i))})
+		m.AddTurn(ctx, k, ledger.Turn{Question: string(rune('0' + i))})
 	}
 	if turns, _ := m.Turns(ctx, "b", 5, time.Hour); turns != nil {
 		t.Error("the least recent thread was kept beyond the limit")
 	}
 	for range 5 {
-		m.AddTurn(ctx, "a", rag.Turn{Question: "x"})
+		m.AddTurn(ctx, "a", ledger.Turn{Question: "x"})
 	}
 	if turns, _ := m.Turns(ctx, "a", 5, time.Hour); len(turns) != 3 {
 		t.Errorf("thread keeps %d turns, want 3", len(turns))

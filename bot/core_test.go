@@ -9,15 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/marketbot/marketbot/rag/answer"
 	"github.com/marketbot/marketbot/rag/prom"
+	"github.com/marketbot/marketbot/rag/store"
+	"github.com/marketbot/marketbot/rag/store/ledger"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/marketbot/marketbot/rag"
 )
 
-func openLedger(t *testing.T, dir string) *rag.Store {
+func openLedger(t *testing.T, dir string) *store.Store {
 	t.Helper()
-	st, err := rag.OpenStore(context.Background(), dir, rag.Options{})
+	st, err := store.Open(context.Background(), dir, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +32,7 @@ func TestRepeatedDeliveriesAreAnsweredOnce(t *testing.T) {
 	st := openLedger(t, dir)
 	fa := &fakeAnswerer{}
 	reg := prom.NewRegistry()
-	b := New(fa, fakeCorpus{}, Options{Ledger: st, Metrics: NewMetrics(reg)})
+	b := New(fa, fakeCorpus{}, Options{Ledger: st.Ledger(), Metrics: NewMetrics(reg)})
 	ctx := context.Background()
 	q := Question{Platform: "slack", Conversation: "C1", MessageID: "1.1", EventID: "Ev1", User: "U1", Text: "What is Doubao?"}
 	if !b.Claim(ctx, q) {
@@ -52,7 +54,7 @@ func TestRepeatedDeliveriesAreAnsweredOnce(t *testing.T) {
 	// event for one message), and after a restart: still a repeat.
 	q2 := q
 	q2.EventID = "Ev2"
-	b2 := New(fa, fakeCorpus{}, Options{Ledger: openLedger(t, dir)})
+	b2 := New(fa, fakeCorpus{}, Options{Ledger: openLedger(t, dir).Ledger()})
 	if b2.Claim(ctx, q2) {
 		t.Error("the same message via another event, after a restart, claimed again")
 	}
@@ -130,7 +132,7 @@ type slowAnswerer struct {
 	peak    atomic.Int32
 }
 
-func (s *slowAnswerer) Answer(ctx context.Context, q string, _ []rag.Turn, _ func(string)) (rag.Answer, error) {
+func (s *slowAnswerer) Answer(ctx context.Context, q string, _ []ledger.Turn, _ func(string)) (answer.Answer, error) {
 	n := s.running.Add(1)
 	defer s.running.Add(-1)
 	for {
@@ -142,9 +144,9 @@ func (s *slowAnswerer) Answer(ctx context.Context, q string, _ []rag.Turn, _ fun
 	select {
 	case <-s.release:
 	case <-ctx.Done():
-		return rag.Answer{}, ctx.Err()
+		return answer.Answer{}, ctx.Err()
 	}
-	return rag.Answer{Standalone: q, Text: "ok: " + q}, nil
+	return answer.Answer{Standalone: q, Text: "ok: " + q}, nil
 }
 
 func TestPool(t *testing.T) {

@@ -9,7 +9,8 @@ import (
 	"testing"
 
 	"github.com/marketbot/marketbot/bot/logctx"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
+	"github.com/marketbot/marketbot/rag/store/ledger"
 )
 
 // loggingAnswerer logs as the real answerer does when its model fails:
@@ -19,9 +20,9 @@ type loggingAnswerer struct {
 	err error
 }
 
-func (a loggingAnswerer) Answer(ctx context.Context, q string, _ []rag.Turn, _ func(string)) (rag.Answer, error) {
+func (a loggingAnswerer) Answer(ctx context.Context, q string, _ []ledger.Turn, _ func(string)) (answer.Answer, error) {
 	a.log.WarnContext(ctx, "language model failed; answering extractively", "reason", "timeout")
-	return rag.Answer{Question: q, Lang: "en", Text: "quoted [1]", Citations: []rag.Citation{{N: 1}}, Fallback: true}, a.err
+	return answer.Answer{Question: q, Lang: "en", Text: "quoted [1]", Citations: []answer.Citation{{N: 1}}, Fallback: true}, a.err
 }
 
 // TestLogLinesCarryIDsNotText: every line logged while answering names

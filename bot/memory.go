@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/store/ledger"
 )
 
 // memory keeps the last turns of recent threads in the process: at most
@@ -23,7 +23,7 @@ type memory struct {
 
 type thread struct {
 	key   string
-	turns []rag.Turn
+	turns []ledger.Turn
 	seen  time.Time
 }
 
@@ -33,7 +33,7 @@ func newMemory(size, max int, now func() time.Time) *memory {
 
 // Turns returns a thread's last n remembered turns, oldest first, none
 // if it has been silent for longer than ttl.
-func (m *memory) Turns(_ context.Context, key string, n int, ttl time.Duration) ([]rag.Turn, error) {
+func (m *memory) Turns(_ context.Context, key string, n int, ttl time.Duration) ([]ledger.Turn, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	el, ok := m.threads[key]
@@ -46,11 +46,11 @@ func (m *memory) Turns(_ context.Context, key string, n int, ttl time.Duration) 
 		delete(m.threads, key)
 		return nil, nil
 	}
-	return append([]rag.Turn(nil), t.turns[max(0, len(t.turns)-n):]...), nil
+	return append([]ledger.Turn(nil), t.turns[max(0, len(t.turns)-n):]...), nil
 }
 
 // AddTurn remembers a turn of a thread.
-func (m *memory) AddTurn(_ context.Context, key string, turn rag.Turn) error {
+func (m *memory) AddTurn(_ context.Context, key string, turn ledger.Turn) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	el, ok := m.threads[key]

@@ -7,7 +7,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/brief"
+	"github.com/marketbot/marketbot/rag/store/ledger"
 )
 
 // Schedule tells when briefings are due; a parsed cron expression is one.
@@ -32,15 +33,15 @@ type Target struct {
 // BriefingLedger keeps briefing runs and what they covered durable, so
 // that restarts and replicas post each run once and no story twice.
 type BriefingLedger interface {
-	ClaimBriefing(ctx context.Context, r rag.BriefingRun) (bool, error)
+	ClaimBriefing(ctx context.Context, r ledger.BriefingRun) (bool, error)
 	FinishBriefing(ctx context.Context, target string, slot time.Time, state string) error
-	LastBriefing(ctx context.Context, target string) (rag.BriefingRun, bool, error)
-	RecordBriefed(ctx context.Context, target string, items []rag.BriefedItem) error
+	LastBriefing(ctx context.Context, target string) (ledger.BriefingRun, bool, error)
+	RecordBriefed(ctx context.Context, target string, items []ledger.BriefedItem) error
 }
 
-// Briefer writes briefings; *rag.Answerer is one.
+// Briefer writes briefings; *answer.Answerer is one.
 type Briefer interface {
-	Brief(ctx context.Context, req rag.BriefRequest) (rag.Briefing, error)
+	Brief(ctx context.Context, req brief.Request) (brief.Briefing, error)
 }
 
 // Poster posts a message into a channel and returns the thread it starts,
@@ -60,11 +61,23 @@ type Scheduler struct {
 	Briefer Briefer
 	Posters map[string]Poster // by platform
 	Bot     *Bot              // remembers posted briefings so that replies in their threads are follow-ups; optional
-	Clock   rag.Clock         // default the system clock
+	Clock   Clock             // default the system clock
 	Grace   time.Duration     // default 6h
 	Logger  *slog.Logger
 	Metrics *Metrics // default: none
 }
+
+// Clock tells the time and waits; tests use a fake one.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+// systemClock is the system's clock.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // retryAfter is the wait before a failed run is tried again.
 const retryAfter = 2 * time.Minute
@@ -136,7 +149,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, t Target, slot time.Time) error
 	if ok {
 		since = last.Until
 	}
-	run := rag.BriefingRun{Target: t.Name, Slot: slot, Since: since, Until: slot}
+	run := ledger.BriefingRun{Target: t.Name, Slot: slot, Since: since, Until: slot}
 	claimed, err := s.Ledger.ClaimBriefing(ctx, run)
 	if err != nil || !claimed {
 		return err
@@ -153,12 +166,12 @@ func (s *Scheduler) RunOnce(ctx context.Context, t Target, slot time.Time) error
 	return err
 }
 
-func (s *Scheduler) post(ctx context.Context, t Target, run rag.BriefingRun) (string, error) {
+func (s *Scheduler) post(ctx context.Context, t Target, run ledger.BriefingRun) (string, error) {
 	poster := s.Posters[t.Platform]
 	if poster == nil {
 		return "", fmt.Errorf("no %s connection to post %s", t.Platform, t.Name)
 	}
-	b, err := s.Briefer.Brief(ctx, rag.BriefRequest{Since: run.Since, Until: run.Until, Lang: t.Lang, Topics: t.Topics,
+	b, err := s.Briefer.Brief(ctx, brief.Request{Since: run.Since, Until: run.Until, Lang: t.Lang, Topics: t.Topics,
 		MaxItems: t.MaxItems, PublishedAfter: run.Since.Add(-7 * 24 * time.Hour), Target: t.Name})
 	if err != nil {
 		return "", err
@@ -176,14 +189,14 @@ func (s *Scheduler) post(ctx context.Context, t Target, run rag.BriefingRun) (st
 		s.log().Error("could not record what a briefing covered; the next may repeat it", "target", t.Name, "err", err)
 	}
 	if s.Bot != nil && thread != "" {
-		s.Bot.Remember(ctx, t.Platform, t.Channel, thread, rag.Turn{Question: b.Headline, Answer: r.Text})
+		s.Bot.Remember(ctx, t.Platform, t.Channel, thread, ledger.Turn{Question: b.Headline, Answer: r.Text})
 	}
 	return "posted", nil
 }
 
 // BriefingReply is a briefing as a reply: its text, with a line inviting
 // questions in its thread when it has stories.
-func BriefingReply(b rag.Briefing) Reply {
+func BriefingReply(b brief.Briefing) Reply {
 	text := b.Text()
 	if !b.Empty() {
 		text += "\n\n" + say(b.Lang, askAbout)
@@ -191,9 +204,9 @@ func BriefingReply(b rag.Briefing) Reply {
 	return Reply{Text: text, Citations: b.Citations, Notices: b.Notices, Fallback: b.Fallback, Lang: b.Lang}
 }
 
-func (s *Scheduler) clock() rag.Clock {
+func (s *Scheduler) clock() Clock {
 	if s.Clock == nil {
-		return rag.RealClock{}
+		return systemClock{}
 	}
 	return s.Clock
 }
@@ -221,6 +234,6 @@ func minTime(a, b time.Time) time.Time {
 
 // Remember records a turn of a thread the bot started (a briefing), so
 // that replies there are understood as follow-ups.
-func (b *Bot) Remember(ctx context.Context, platform, conversation, thread string, t rag.Turn) {
+func (b *Bot) Remember(ctx context.Context, platform, conversation, thread string, t ledger.Turn) {
 	b.remember(ctx, Question{Platform: platform, Conversation: conversation, Thread: thread}.threadKey(), t, b.log)
 }

@@ -9,30 +9,36 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/marketbot/marketbot/rag/answer"
+	"github.com/marketbot/marketbot/rag/brief"
 	"github.com/marketbot/marketbot/rag/prom"
+	"github.com/marketbot/marketbot/rag/store/ledger"
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/marketbot/marketbot/rag"
 	"github.com/marketbot/marketbot/rag/clocktest"
 )
 
 type fakeBriefer struct {
 	mu    sync.Mutex
-	reqs  []rag.BriefRequest
+	reqs  []brief.Request
 	empty bool
 }
 
-func (f *fakeBriefer) Brief(_ context.Context, req rag.BriefRequest) (rag.Briefing, error) {
+func (f *fakeBriefer) Brief(_ context.Context, req brief.Request) (brief.Briefing, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reqs = append(f.reqs, req)
-	b := rag.Briefing{Headline: "简报 " + req.Until.Format(time.RFC3339), Lang: req.Lang}
+	b := brief.Briefing{Headline: "简报 " + req.Until.Format(time.RFC3339), Lang: req.Lang}
 	if !f.empty {
-		b.Items = []rag.BriefItem{{Text: "火山方舟上线DeepSeek-R1。[1]", Sources: 1}}
-		b.Citations = []rag.Citation{{N: 1, Title: "火山方舟", URL: "https://news.example/ark"}}
+		b.Items = []brief.Item{{Text: "火山方舟上线DeepSeek-R1。[1]", Sources: 1}}
+		b.Citations = []answer.Citation{{N: 1, Title: "火山方舟", URL: "https://news.example/ark"}}
 	}
 	return b, nil
+}
+
+func (f *fakeBriefer) NewestPublished(context.Context, string) (time.Time, error) {
+	return time.Date(2025, 2, 13, 0, 0, 0, 0, time.UTC), nil
 }
 
 type fakePoster struct {
@@ -102,7 +108,7 @@ func TestSchedulerPostsEachRunOnce(t *testing.T) {
 	briefer, poster := &fakeBriefer{}, &fakePoster{}
 	core := New(&fakeAnswerer{}, fakeCorpus{}, Options{})
 	reg := prom.NewRegistry()
-	s := &Scheduler{Targets: []Target{target}, Ledger: st, Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Bot: core, Clock: clock, Metrics: NewMetrics(reg)}
+	s := &Scheduler{Targets: []Target{target}, Ledger: st.Ledger(), Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Bot: core, Clock: clock, Metrics: NewMetrics(reg)}
 	stop := runScheduler(t, s)
 	if poster.count() != 0 {
 		t.Fatal("posted before 09:00")
@@ -132,7 +138,7 @@ marketbot_briefings_total{outcome="posted",target="morning"} 1
 
 	// A restart five minutes later posts nothing again.
 	clock.Advance(5 * time.Minute)
-	stop = runScheduler(t, &Scheduler{Targets: []Target{target}, Ledger: st, Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Clock: clock})
+	stop = runScheduler(t, &Scheduler{Targets: []Target{target}, Ledger: st.Ledger(), Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Clock: clock})
 	stop()
 	if poster.count() != 1 {
 		t.Errorf("%d posts after a restart, want 1", poster.count())
@@ -141,7 +147,7 @@ marketbot_briefings_total{outcome="posted",target="morning"} 1
 	// Down over the next 09:00, back at 10:30: the missed run is posted once,
 	// covering what came since the last one.
 	clock.Set(time.Date(2025, 3, 4, 10, 30, 0, 0, target.Location))
-	stop = runScheduler(t, &Scheduler{Targets: []Target{target}, Ledger: st, Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Clock: clock})
+	stop = runScheduler(t, &Scheduler{Targets: []Target{target}, Ledger: st.Ledger(), Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Clock: clock})
 	waitUntil(t, "the caught-up briefing", func() bool { return poster.count() == 2 })
 	stop()
 	if last := briefer.reqs[len(briefer.reqs)-1]; !last.Since.Equal(time.Date(2025, 3, 3, 9, 0, 0, 0, target.Location)) {
@@ -150,7 +156,7 @@ marketbot_briefings_total{outcome="posted",target="morning"} 1
 
 	// Down for longer than the grace period: that run is not posted late.
 	clock.Set(time.Date(2025, 3, 5, 20, 0, 0, 0, target.Location))
-	stop = runScheduler(t, &Scheduler{Targets: []Target{target}, Ledger: st, Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Clock: clock})
+	stop = runScheduler(t, &Scheduler{Targets: []Target{target}, Ledger: st.Ledger(), Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Clock: clock})
 	stop()
 	if poster.count() != 2 {
 		t.Errorf("%d posts, want no post 11 hours late", poster.count())
@@ -162,7 +168,7 @@ func TestSchedulerRetriesAndSkipsEmpty(t *testing.T) {
 	target := shanghai9(t)
 	clock := clocktest.New(time.Date(2025, 3, 3, 9, 0, 0, 0, target.Location))
 	poster := &fakePoster{fails: 1}
-	stop := runScheduler(t, &Scheduler{Targets: []Target{target}, Ledger: st, Briefer: &fakeBriefer{}, Posters: map[string]Poster{"slack": poster}, Clock: clock})
+	stop := runScheduler(t, &Scheduler{Targets: []Target{target}, Ledger: st.Ledger(), Briefer: &fakeBriefer{}, Posters: map[string]Poster{"slack": poster}, Clock: clock})
 	if poster.count() != 0 {
 		t.Fatal("the failing post counted")
 	}
@@ -175,20 +181,20 @@ func TestSchedulerRetriesAndSkipsEmpty(t *testing.T) {
 	quiet := shanghai9(t)
 	quiet.Name = "quiet"
 	empty := &fakeBriefer{empty: true}
-	stop = runScheduler(t, &Scheduler{Targets: []Target{quiet}, Ledger: st, Briefer: empty, Posters: map[string]Poster{"slack": poster}, Clock: clock})
+	stop = runScheduler(t, &Scheduler{Targets: []Target{quiet}, Ledger: st.Ledger(), Briefer: empty, Posters: map[string]Poster{"slack": poster}, Clock: clock})
 	stop()
 	if poster.count() != 1 {
 		t.Errorf("an empty briefing was posted")
 	}
-	if last, ok, _ := st.LastBriefing(context.Background(), "quiet"); ok {
+	if last, ok, _ := st.Ledger().LastBriefing(context.Background(), "quiet"); ok {
 		t.Errorf("a skipped run counts as the last briefing: %+v", last)
 	}
-	if again, _ := st.ClaimBriefing(context.Background(), rag.BriefingRun{Target: "quiet", Slot: empty.reqs[0].Until}); again {
+	if again, _ := st.Ledger().ClaimBriefing(context.Background(), ledger.BriefingRun{Target: "quiet", Slot: empty.reqs[0].Until}); again {
 		t.Error("the skipped run can be claimed again")
 	}
 	quiet.PostWhenEmpty = true
 	quiet.Name = "loud"
-	stop = runScheduler(t, &Scheduler{Targets: []Target{quiet}, Ledger: st, Briefer: empty, Posters: map[string]Poster{"slack": poster}, Clock: clock})
+	stop = runScheduler(t, &Scheduler{Targets: []Target{quiet}, Ledger: st.Ledger(), Briefer: empty, Posters: map[string]Poster{"slack": poster}, Clock: clock})
 	waitUntil(t, "the nothing-new post", func() bool { return poster.count() == 2 })
 	stop()
 }
@@ -208,7 +214,7 @@ func (f *switchBriefer) setEmpty(v bool) { f.mu.Lock(); f.empty = v; f.mu.Unlock
 
 func (f *switchBriefer) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.reqs) }
 
-func (f *switchBriefer) last() rag.BriefRequest {
+func (f *switchBriefer) last() brief.Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.reqs[len(f.reqs)-1]
@@ -226,7 +232,7 @@ func TestSkippedSlotsKeepTheWindow(t *testing.T) {
 	clock := clocktest.New(start)
 	briefer := &switchBriefer{fakeBriefer{empty: true}}
 	poster := &fakePoster{}
-	s := &Scheduler{Targets: []Target{target}, Ledger: st, Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Clock: clock, Grace: 10 * time.Minute}
+	s := &Scheduler{Targets: []Target{target}, Ledger: st.Ledger(), Briefer: briefer, Posters: map[string]Poster{"slack": poster}, Clock: clock, Grace: 10 * time.Minute}
 	stop := runScheduler(t, s)
 	slot := time.Date(2026, 1, 1, 23, 59, 0, 0, time.UTC)
 	if r := briefer.last(); !r.Until.Equal(slot) || !r.Since.Equal(slot.Add(-target.Lookback)) || r.Target != "minutely" {

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/store"
+	"github.com/marketbot/marketbot/rag/store/ledger"
 )
 
 // TestThreadsSharedByReplicas: with the store's durable Threads, a
@@ -14,14 +14,14 @@ import (
 // same after a restart) with the thread's context, and counts as a
 // thread the bot knows.
 func TestThreadsSharedByReplicas(t *testing.T) {
-	st, err := rag.OpenStore(context.Background(), t.TempDir(), rag.Options{})
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	fa := &fakeAnswerer{}
-	one := New(fa, fakeCorpus{}, Options{Threads: st})
-	two := New(fa, fakeCorpus{}, Options{Threads: st})
+	one := New(fa, fakeCorpus{}, Options{Threads: st.Ledger()})
+	two := New(fa, fakeCorpus{}, Options{Threads: st.Ledger()})
 	ctx := context.Background()
 	first := Question{Platform: "slack", Conversation: "C1", MessageID: "100.1", Text: "When was Doubao launched?"}
 	one.Handle(ctx, first, nil)
@@ -30,7 +30,7 @@ func TestThreadsSharedByReplicas(t *testing.T) {
 		t.Error("the other replica does not know the thread")
 	}
 	two.Handle(ctx, follow, nil)
-	want := []rag.Turn{{Question: "standalone: When was Doubao launched?", Answer: "answer to When was Doubao launched? [1]"}}
+	want := []ledger.Turn{{Question: "standalone: When was Doubao launched?", Answer: "answer to When was Doubao launched? [1]"}}
 	if d := cmp.Diff(want, fa.history[1]); d != "" {
 		t.Errorf("the follow-up's history on the other replica (-want +got):\n%s", d)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/bot/markdown"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
 )
 
 // MaxCardBytes is the most a card's JSON may weigh: Feishu refuses cards over 30 KB.
@@ -357,7 +357,7 @@ func FeedbackVote(value map[string]any) (answerID string, vote int, ok bool) {
 // heading, then a line per citation, packed into elements of at most
 // cardMaxMarkdownRunes and cardMaxSourcesBytes in all (with the rule
 // above them). Citations that do not fit are counted in a last line.
-func cardSources(cs []rag.Citation, w cardWords, lang string) []string {
+func cardSources(cs []answer.Citation, w cardWords, lang string) []string {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -403,7 +403,7 @@ func cardSources(cs []rag.Citation, w cardWords, lang string) []string {
 }
 
 // cardSourceLine is "[n] [title](url) · source · date", leaving out what is empty.
-func cardSourceLine(c rag.Citation, i int, lang string) string {
+func cardSourceLine(c answer.Citation, i int, lang string) string {
 	n := c.N
 	if n <= 0 {
 		n = i + 1

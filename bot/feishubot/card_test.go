@@ -17,7 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/marketbot/marketbot/bot"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
 )
 
 var updateCards = flag.Bool("update-cards", false, "rewrite the card golden files in testdata")
@@ -39,7 +39,7 @@ func TestCardGolden(t *testing.T) {
 			return Card(bot.Reply{
 				Lang: "zh",
 				Text: "## 结论\n\n美联储在 3 月会议上维持利率不变[1]，但**下调了**今年的增长预期[2]。\n\n- 通胀仍高于 2% 的目标[1]\n- 市场预期年内降息两次[3]",
-				Citations: []rag.Citation{
+				Citations: []answer.Citation{
 					{N: 1, Title: "美联储维持利率不变", URL: "https://example.com/fed?id=1&lang=zh", Source: "财新", Published: cardTestDate("2025-03-20")},
 					{N: 2, Title: "Fed [SEP] (经济预测摘要)", URL: "https://example.com/sep_(2025)", Source: "Reuters", Published: cardTestDate("2025-03-19")},
 					{N: 3, Title: "市场押注降息", URL: "", Source: "华尔街见闻"},
@@ -52,7 +52,7 @@ func TestCardGolden(t *testing.T) {
 			return Card(bot.Reply{
 				Lang: "zh-Hant",
 				Text: "輝達2025財年營收創新高[1]，OpenAI完成新一輪融資[2]。",
-				Citations: []rag.Citation{
+				Citations: []answer.Citation{
 					{N: 1, Title: "輝達公布2025財年財報", URL: "https://nvidianews.nvidia.com/fy2025", Source: "輝達", Published: cardTestDate("2025-02-26"), Summary: true, SourceKind: "filing"},
 					{N: 2, Title: "OpenAI raises $6.6 billion", URL: "https://openai.com/index/scale-the-benefits-of-ai/", Source: "OpenAI", Published: cardTestDate("2024-10-02"), Summary: true, SourceKind: "announcement"},
 					{N: 3, Title: "內部簡報", Source: "研究部", Published: cardTestDate("2025-02-27")},
@@ -63,7 +63,7 @@ func TestCardGolden(t *testing.T) {
 			return Card(bot.Reply{
 				Lang: "en",
 				Text: "Volcano Ark added DeepSeek-R1 [1].",
-				Citations: []rag.Citation{
+				Citations: []answer.Citation{
 					{N: 1, Title: "火山方舟上线DeepSeek-R1", URL: "https://www.volcengine.com/ark", Source: "火山引擎", Published: cardTestDate("2025-02-13"), Summary: true, SourceKind: "announcement"},
 				},
 			}, "r-988")
@@ -74,7 +74,7 @@ func TestCardGolden(t *testing.T) {
 				Fallback: true,
 				Notices:  []string{"No language model is configured: these are the most relevant passages.", "Results older than 30 days"},
 				Text:     "From the articles:\n\n> Oil prices rose 3% on Monday after OPEC+ said it would extend cuts. [1]\n\n> Analysts at Goldman Sachs expect Brent to average $85 & \"more\". [2]",
-				Citations: []rag.Citation{
+				Citations: []answer.Citation{
 					{N: 1, Title: "Oil jumps as OPEC+ extends cuts", URL: "https://example.com/oil", Source: "Reuters", Published: cardTestDate("2025-06-02")},
 					{N: 2, Title: "Goldman <raises> Brent forecast", URL: "ftp://example.com/gs", Published: cardTestDate("2025-06-01")},
 				},
@@ -87,7 +87,7 @@ func TestCardGolden(t *testing.T) {
 			return Card(bot.Reply{
 				Lang: "zh-Hant",
 				Text: "<at id=all></at> 注意 <font color=red>紅字</font>：見 [報告](https://example.com/r?a=1&b=2) 或 [bad](javascript:alert(1))。\n1 < 2 > 0 [1](not a url) ![chart](https://example.com/c.png) <https://example.com/raw>",
-				Citations: []rag.Citation{
+				Citations: []answer.Citation{
 					{N: 1, Title: "<at id=all></at>[點我](https://evil.example)", URL: "https://example.com/a", Source: "<font color=red>x</font>"},
 				},
 			}, "r-789")
@@ -277,10 +277,10 @@ func cardTestSources(c cardTestCard, heading string) (lines []string, ok bool) {
 	return lines, ok
 }
 
-func cardTestCitations(n int) []rag.Citation {
-	cs := make([]rag.Citation, n)
+func cardTestCitations(n int) []answer.Citation {
+	cs := make([]answer.Citation, n)
 	for i := range cs {
-		cs[i] = rag.Citation{
+		cs[i] = answer.Citation{
 			N:         i + 1,
 			Title:     fmt.Sprintf("第 %d 篇：美联储维持利率不变，市场押注年内降息两次（%s）", i+1, strings.Repeat("长标题", 10)),
 			URL:       fmt.Sprintf("https://example.com/articles/2025/03/%d/fed-holds-rates-steady-and-markets-bet-on-two-cuts?utm_source=feed&id=%d", i, i),
@@ -542,7 +542,7 @@ func TestCardEmptyAndInvalid(t *testing.T) {
 		Lang:      "en",
 		Text:      "bad \xff\xfe bytes\x00 and \x1b[31mcolour\r\nnext \u2028 line",
 		Notices:   []string{"notice \xff"},
-		Citations: []rag.Citation{{N: 1, Title: "title \xff", URL: "https://example.com/\xff", Source: "src\xc3"}},
+		Citations: []answer.Citation{{N: 1, Title: "title \xff", URL: "https://example.com/\xff", Source: "src\xc3"}},
 	}, "id\xff")
 	c = cardCheck(t, s)
 	if md := cardTestMarkdowns(c); !strings.Contains(md[0], "bad \uFFFD") || strings.Contains(md[0], "\x1b") {

@@ -260,7 +260,7 @@ func TestCardFeedbackIsRecorded(t *testing.T) {
 	if resp.StatusCode != 200 || body["toast"] == nil {
 		t.Errorf("card callback: %d %v", resp.StatusCode, body)
 	}
-	up, down, _ := h.store.FeedbackTally(context.Background(), answerID)
+	up, down, _ := h.store.Ledger().FeedbackTally(context.Background(), answerID)
 	if up != 1 || down != 0 {
 		t.Errorf("votes = %d up, %d down; want the click recorded", up, down)
 	}

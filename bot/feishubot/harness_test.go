@@ -24,7 +24,9 @@ import (
 
 	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
+	"github.com/marketbot/marketbot/rag/search"
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 const (
@@ -158,7 +160,7 @@ type harness struct {
 	lark    *fakeLark
 	app     *httptest.Server
 	adapter *Adapter
-	store   *rag.Store
+	store   *store.Store
 	logs    *lockedBuffer
 }
 
@@ -175,20 +177,24 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
-func newHarness(t *testing.T, model rag.ChatModel) *harness {
+func newHarness(t *testing.T, model answer.ChatModel) *harness {
 	t.Helper()
 	ctx := context.Background()
-	st, err := rag.OpenStore(ctx, t.TempDir(), rag.Options{})
+	st, err := store.Open(ctx, t.TempDir(), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	articles, _ := corpus.Builtin()
-	if _, err := rag.IngestArticles(ctx, st, articles, rag.IngestOptions{}); err != nil {
+	if _, err := store.IngestArticles(ctx, st, articles, store.IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{b: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
-	core := bot.New(rag.NewAnswerer(st, model, rag.AnswerOptions{}), st, bot.Options{Ledger: st, UserPerMinute: -1, ChannelPerMinute: -1})
+	searcher, err := search.New(st, search.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	core := bot.New(answer.New(searcher, model, answer.Options{}), st, bot.Options{Ledger: st.Ledger(), UserPerMinute: -1, ChannelPerMinute: -1})
 	pool := bot.NewPool(core, 4, 32)
 	fl := newFakeLark(t)
 	// The SDK caches tenant tokens per app id, process-wide: one app per test.

@@ -794,7 +794,7 @@ func TestLongConnectionCardAction(t *testing.T) {
 	if d := cmp.Diff(want, result); d != "" {
 		t.Errorf("card callback result (-want +got):\n%s", d)
 	}
-	if up, down, _ := h.store.FeedbackTally(context.Background(), answerID); up != 1 || down != 0 {
+	if up, down, _ := h.store.Ledger().FeedbackTally(context.Background(), answerID); up != 1 || down != 0 {
 		t.Errorf("votes = %d up, %d down; want the click recorded", up, down)
 	}
 }

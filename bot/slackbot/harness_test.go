@@ -19,7 +19,9 @@ import (
 
 	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
+	"github.com/marketbot/marketbot/rag/search"
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -139,23 +141,27 @@ func (f *fakeSlack) answered(channel, thread string) bool {
 type harness struct {
 	slack *fakeSlack
 	app   *httptest.Server
-	store *rag.Store
+	store *store.Store
 	core  *bot.Bot
 	pool  *bot.Pool
 }
 
-func newHarness(t *testing.T, model rag.ChatModel) *harness {
+func newHarness(t *testing.T, model answer.ChatModel) *harness {
 	t.Helper()
 	ctx := context.Background()
-	st, err := rag.OpenStore(ctx, t.TempDir(), rag.Options{})
+	st, err := store.Open(ctx, t.TempDir(), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	articles, _ := corpus.Builtin()
-	if _, err := rag.IngestArticles(ctx, st, articles, rag.IngestOptions{}); err != nil {
+	if _, err := store.IngestArticles(ctx, st, articles, store.IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	core := bot.New(rag.NewAnswerer(st, model, rag.AnswerOptions{}), st, bot.Options{Ledger: st, UserPerMinute: -1, ChannelPerMinute: -1})
+	searcher, err := search.New(st, search.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	core := bot.New(answer.New(searcher, model, answer.Options{}), st, bot.Options{Ledger: st.Ledger(), UserPerMinute: -1, ChannelPerMinute: -1})
 	pool := bot.NewPool(core, 4, 32)
 	fs := newFakeSlack(t)
 	a, err := New(ctx, Config{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: fs.srv.URL + "/api",

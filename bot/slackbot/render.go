@@ -11,7 +11,7 @@ import (
 
 	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/bot/markdown"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
 )
 
 // Limits. Slack allows 50 blocks per message and 3000 characters per text
@@ -214,7 +214,7 @@ func noticesMrkdwn(notices []string) string {
 // sourcesMrkdwn is the texts of the sources sections: a heading, then a line
 // per citation, packed into sections within the limits. Citations that do
 // not fit are counted in a last line.
-func sourcesMrkdwn(cs []rag.Citation, w words, lang string) []string {
+func sourcesMrkdwn(cs []answer.Citation, w words, lang string) []string {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -247,7 +247,7 @@ func sourcesMrkdwn(cs []rag.Citation, w words, lang string) []string {
 }
 
 // sourceLine is "[n] <url|title> · source · date", leaving out what is empty.
-func sourceLine(c rag.Citation, i int, lang string) string {
+func sourceLine(c answer.Citation, i int, lang string) string {
 	n := c.N
 	if n <= 0 {
 		n = i + 1

@@ -15,7 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/marketbot/marketbot/bot"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -37,7 +37,7 @@ func TestRenderGolden(t *testing.T) {
 			return Render(bot.Reply{
 				Lang: "zh",
 				Text: "## 结论\n\n美联储在 3 月会议上维持利率不变[1]，但**下调了**今年的增长预期[2]。\n\n- 通胀仍高于 2% 的目标[1]\n- 市场预期年内降息两次[3]",
-				Citations: []rag.Citation{
+				Citations: []answer.Citation{
 					{N: 1, Title: "美联储维持利率不变", URL: "https://example.com/fed?id=1&lang=zh", Source: "财新", Published: date("2025-03-20")},
 					{N: 2, Title: "Fed | 经济预测摘要", URL: "https://example.com/sep", Source: "Reuters", Published: date("2025-03-19")},
 					{N: 3, Title: "市场押注降息", URL: "", Source: "华尔街见闻"},
@@ -50,7 +50,7 @@ func TestRenderGolden(t *testing.T) {
 				Fallback: true,
 				Notices:  []string{"No language model is configured: these are the most relevant passages.", "Results older than 30 days"},
 				Text:     "From the articles:\n\n> Oil prices rose 3% on Monday after OPEC+ said it would extend cuts. [1]\n\n> Analysts at Goldman Sachs expect Brent to average $85 & more. [2]",
-				Citations: []rag.Citation{
+				Citations: []answer.Citation{
 					{N: 1, Title: "Oil jumps as OPEC+ extends cuts", URL: "https://example.com/oil", Source: "Reuters", Published: date("2025-06-02")},
 					{N: 2, Title: "Goldman <raises> Brent forecast", URL: "https://example.com/gs", Published: date("2025-06-01")},
 				},
@@ -62,7 +62,7 @@ func TestRenderGolden(t *testing.T) {
 			return Render(bot.Reply{
 				Lang: "zh",
 				Text: "火山方舟于2023年6月28日上线[1]，2025年2月接入DeepSeek-R1[2]。",
-				Citations: []rag.Citation{
+				Citations: []answer.Citation{
 					{N: 1, Title: "火山方舟上线", URL: "https://www.volcengine.com/ark", Source: "火山引擎", Published: date("2023-06-28"), Summary: true, SourceKind: "announcement"},
 					{N: 2, Title: "火山方舟上线DeepSeek-R1", URL: "https://example.com/r1", Source: "36氪", Published: date("2025-02-13"), Summary: true, SourceKind: "report"},
 					{N: 3, Title: "内部纪要", Source: "我们的研究部", Published: date("2025-02-14")},
@@ -73,7 +73,7 @@ func TestRenderGolden(t *testing.T) {
 			return Render(bot.Reply{
 				Lang: "en",
 				Text: "OpenAI raised $6.6 billion [1].",
-				Citations: []rag.Citation{
+				Citations: []answer.Citation{
 					{N: 1, Title: "OpenAI raises $6.6 billion", URL: "https://openai.com/index/scale-the-benefits-of-ai/", Source: "OpenAI", Published: date("2024-10-02"), Summary: true, SourceKind: "announcement"},
 				},
 			}, "r-654")
@@ -221,10 +221,10 @@ func hasFeedback(m Message, id string) bool {
 	return false
 }
 
-func citations(n int) []rag.Citation {
-	var cs []rag.Citation
+func citations(n int) []answer.Citation {
+	var cs []answer.Citation
 	for i := 1; i <= n; i++ {
-		cs = append(cs, rag.Citation{
+		cs = append(cs, answer.Citation{
 			N:         i,
 			Title:     fmt.Sprintf("Article number %d about markets | 市场新闻 %d with a rather long title to fill the line", i, i),
 			URL:       fmt.Sprintf("https://news.example.com/2025/06/%02d/markets-article-%d?ref=bot&x=%d", i%28+1, i, i),
@@ -312,10 +312,10 @@ func TestRenderEdgeCases(t *testing.T) {
 	for name, r := range map[string]bot.Reply{
 		"empty":          {},
 		"blank":          {Text: " \n\n  \n", Notices: []string{"  "}},
-		"only citations": {Citations: []rag.Citation{{N: 1}}},
-		"invalid utf8":   {Text: "bad \xff\xfe bytes " + strings.Repeat("\x80", 6000), Citations: []rag.Citation{{N: 1, Title: "t\xff"}}},
+		"only citations": {Citations: []answer.Citation{{N: 1}}},
+		"invalid utf8":   {Text: "bad \xff\xfe bytes " + strings.Repeat("\x80", 6000), Citations: []answer.Citation{{N: 1, Title: "t\xff"}}},
 		"huge notice":    {Text: "x", Notices: []string{strings.Repeat("警告 & ", 3000)}},
-		"huge title":     {Text: "x", Citations: []rag.Citation{{N: 1, Title: strings.Repeat("标题|>", 3000), URL: "https://e.com/" + strings.Repeat("a", 5000)}}},
+		"huge title":     {Text: "x", Citations: []answer.Citation{{N: 1, Title: strings.Repeat("标题|>", 3000), URL: "https://e.com/" + strings.Repeat("a", 5000)}}},
 		"entities":       {Text: strings.Repeat("&", 10000)},
 		"quotes":         {Text: strings.Repeat("> "+strings.Repeat("引述", 2000)+"\n", 3)},
 	} {

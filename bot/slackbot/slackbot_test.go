@@ -248,7 +248,7 @@ func TestFeedbackClicksAreRecorded(t *testing.T) {
 		t.Fatalf("interaction: %d", resp.StatusCode)
 	}
 	waitFor(t, "the vote", func() bool {
-		up, down, _ := h.store.FeedbackTally(context.Background(), answerID)
+		up, down, _ := h.store.Ledger().FeedbackTally(context.Background(), answerID)
 		return up == 0 && down == 1
 	})
 }

@@ -15,7 +15,9 @@ import (
 
 	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
+	"github.com/marketbot/marketbot/rag/search"
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 // TestSocketMode drives the adapter over Socket Mode with slacktest's fake
@@ -46,14 +48,18 @@ func TestSocketMode(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := rag.OpenStore(ctx, t.TempDir(), rag.Options{})
+	st, err := store.Open(ctx, t.TempDir(), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	articles, _ := corpus.Builtin()
-	rag.IngestArticles(ctx, st, articles, rag.IngestOptions{})
-	core := bot.New(rag.NewAnswerer(st, nil, rag.AnswerOptions{}), st, bot.Options{Ledger: st})
+	store.IngestArticles(ctx, st, articles, store.IngestOptions{})
+	searcher, err := search.New(st, search.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	core := bot.New(answer.New(searcher, nil, answer.Options{}), st, bot.Options{Ledger: st.Ledger()})
 	pool := bot.NewPool(core, 2, 8)
 	defer pool.Shutdown(ctx)
 	a, err := New(ctx, Config{BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: sts.GetAPIURL(),

@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/marketbot/marketbot/bot"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
 )
 
 type echo struct{ seen []bot.Question }
@@ -21,7 +21,7 @@ type echo struct{ seen []bot.Question }
 func (e *echo) Handle(_ context.Context, q bot.Question, _ func(string)) bot.Reply {
 	e.seen = append(e.seen, q)
 	return bot.Reply{Text: "re: " + q.Text + " [1]", Notices: []string{"offline"},
-		Citations: []rag.Citation{{N: 1, Title: "Doubao launch", Source: "Volcano Engine", URL: "https://example.com/d", Published: time.Date(2024, 5, 15, 0, 0, 0, 0, time.UTC)}}}
+		Citations: []answer.Citation{{N: 1, Title: "Doubao launch", Source: "Volcano Engine", URL: "https://example.com/d", Published: time.Date(2024, 5, 15, 0, 0, 0, 0, time.UTC)}}}
 }
 
 func TestRun(t *testing.T) {
@@ -50,7 +50,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // user ingested names its source alone.
 func TestRenderGolden(t *testing.T) {
 	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
-	cites := []rag.Citation{
+	cites := []answer.Citation{
 		{N: 1, Title: "火山方舟上线", URL: "https://www.volcengine.com/ark", Source: "火山引擎", Published: day("2023-06-28"), Summary: true, SourceKind: "announcement"},
 		{N: 2, Title: "OpenAI raises $6.6 billion", URL: "https://openai.com/index/scale-the-benefits-of-ai/", Source: "OpenAI", Published: day("2024-10-02"), Summary: true, SourceKind: "announcement"},
 		{N: 3, Title: "Reuters on the round", URL: "https://example.com/r", Source: "Reuters", Published: day("2024-10-03"), Summary: true, SourceKind: "report"},

@@ -12,13 +12,14 @@ import (
 
 	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/bot/terminal"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
 	"github.com/marketbot/marketbot/rag/llm"
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 // chatModel is the language model the endpoint's settings configure, or
 // nil (extractive answers) when none is set.
-func (e *environment) chatModel() (rag.ChatModel, error) {
+func (e *environment) chatModel() (answer.ChatModel, error) {
 	ep, err := e.endpoint()
 	if err != nil || !ep.on {
 		return nil, err
@@ -47,7 +48,7 @@ func (e *environment) chatModel() (rag.ChatModel, error) {
 
 // newBot opens the store (seeding it when empty) and returns the bot over
 // it; close the store when done.
-func (e *environment) newBot(ctx context.Context, dataDir string) (*bot.Bot, *rag.Store, error) {
+func (e *environment) newBot(ctx context.Context, dataDir string) (*bot.Bot, *store.Store, error) {
 	model, err := e.chatModel()
 	if err != nil {
 		return nil, nil, err
@@ -57,8 +58,12 @@ func (e *environment) newBot(ctx context.Context, dataDir string) (*bot.Bot, *ra
 		return nil, nil, err
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log})
-	return bot.New(a, st, bot.Options{Logger: log, Briefer: a}), st, nil
+	eng, err := e.wire(st, model, log, nil)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return bot.New(eng.answers, st, bot.Options{Logger: log, Briefer: eng.briefs}), st, nil
 }
 
 func (e *environment) ask(ctx context.Context, args []string) error {

@@ -11,7 +11,7 @@ import (
 	"github.com/marketbot/marketbot/bot/slackbot"
 	"github.com/marketbot/marketbot/bot/terminal"
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/brief"
 )
 
 // brief prints a briefing, or posts one to a configured target.
@@ -37,15 +37,19 @@ func (e *environment) brief(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	eng, err := e.wire(st, model, e.logger(), nil)
+	if err != nil {
+		return err
+	}
 	now := e.now()
 	// Without a target, a briefing of the whole corpus's week up to its
 	// newest article (about the topic, if given): useful on any corpus.
-	req := rag.BriefRequest{Until: now, Lang: "en", WithBuiltin: true}
+	req := brief.Request{Until: now, Lang: "en", WithBuiltin: true}
 	topic := strings.TrimSpace(strings.Join(pos, " "))
 	if topic != "" {
 		req.Topics, req.OnlyTopics, req.Lang = []string{topic}, true, corpus.DetectLang(topic)
 	}
-	newest, err := st.NewestPublished(ctx, topic)
+	newest, err := eng.briefs.NewestPublished(ctx, topic)
 	if err != nil {
 		return err
 	}
@@ -63,7 +67,7 @@ func (e *environment) brief(ctx context.Context, args []string) error {
 		req.Lang, req.MaxItems, req.WithBuiltin, req.Target = target.Lang, target.MaxItems, false, target.Name
 		req.Topics = append(req.Topics, target.Topics...)
 		req.Since, req.PublishedAfter = now.Add(-target.Lookback), now.Add(-target.Lookback-7*24*time.Hour)
-		if last, ok, err := st.LastBriefing(ctx, target.Name); err != nil {
+		if last, ok, err := st.Ledger().LastBriefing(ctx, target.Name); err != nil {
 			return err
 		} else if ok {
 			req.Since = last.Until
@@ -77,7 +81,7 @@ func (e *environment) brief(ctx context.Context, args []string) error {
 		req.Since = now.Add(-d)
 		req.PublishedAfter = req.Since.Add(-7 * 24 * time.Hour)
 	}
-	b, err := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: e.logger()}).Brief(ctx, req)
+	b, err := eng.briefs.Brief(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -94,7 +98,7 @@ func (e *environment) brief(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := st.RecordBriefed(ctx, target.Name, b.Covered); err != nil {
+	if err := st.Ledger().RecordBriefed(ctx, target.Name, b.Covered); err != nil {
 		return fmt.Errorf("posted, but could not record what it covered (the next briefing may repeat it): %w", err)
 	}
 	fmt.Fprintf(e.stdout, "posted %q to %s %s (message %s)\n", b.Headline, target.Platform, target.Channel, thread)

@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/marketbot/marketbot/rag"
 	"github.com/marketbot/marketbot/rag/clocktest"
+	"github.com/marketbot/marketbot/rag/search"
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 // TestBriefingsEndToEnd runs "marketbot serve" with a configuration of two
@@ -212,16 +213,20 @@ briefings:
 		}
 	}
 
-	st, err := rag.OpenStore(context.Background(), filepath.Join(dir, "data"), rag.Options{})
+	st, err := store.Open(context.Background(), filepath.Join(dir, "data"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	h, _ := st.FeedHealth(context.Background(), feeds.URL+"/broken.xml")
+	h, _ := st.Ledger().FeedHealth(context.Background(), feeds.URL+"/broken.xml")
 	if h.Failures == 0 || !strings.Contains(h.LastError, "504") {
 		t.Errorf("broken feed health = %+v", h)
 	}
-	ps, _ := st.Search(context.Background(), "Repost 火山方舟", rag.SearchOptions{Top: 10})
+	searcher, err := search.New(st, search.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := searcher.Search(context.Background(), "Repost 火山方舟", search.Options{Top: 10})
 	for _, p := range ps {
 		if p.Path == "https://wire.example/ark-repost" {
 			t.Error("the repeated story was stored again")

@@ -14,14 +14,14 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/marketbot/marketbot/bot"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/feeds"
 )
 
 // config is the configuration file (MARKETBOT_CONFIG or --config): what
 // environment variables do not fit. Secrets stay in the environment.
 type config struct {
 	AllowPrivate bool
-	Feeds        []rag.Feed
+	Feeds        []feeds.Feed
 	Briefings    []bot.Target
 	Channels     map[string]bot.Channel
 }
@@ -88,7 +88,7 @@ func loadConfig(path string) (config, error) {
 				return config{}, bad(name+".every", at("every"), "want a duration of at least 1m such as 30m, got %q", f.Every)
 			}
 		}
-		cfg.Feeds = append(cfg.Feeds, rag.Feed{URL: f.URL, Every: every, FullText: f.FullText})
+		cfg.Feeds = append(cfg.Feeds, feeds.Feed{URL: f.URL, Every: every, FullText: f.FullText})
 	}
 	names := map[string]bool{}
 	for i, b := range fc.Briefings {

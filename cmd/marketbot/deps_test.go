@@ -39,14 +39,37 @@ func goList(t *testing.T, args ...string) []string {
 // platform-neutral packages (design.md §1).
 func TestCoreImportsNoPlatformSDK(t *testing.T) {
 	var core []string
-	for _, p := range []string{"./bot", "./rag", "./corpus"} {
-		if _, err := os.Stat(filepath.Join("../..", p)); err == nil {
+	for _, p := range []string{"./bot", "./rag/...", "./corpus/..."} {
+		if _, err := os.Stat(filepath.Join("../..", strings.TrimSuffix(p, "/..."))); err == nil {
 			core = append(core, p)
 		}
 	}
 	for _, dep := range goList(t, append([]string{"-deps"}, core...)...) {
 		if strings.Contains(dep, "slack-go") || strings.Contains(dep, "larksuite") {
 			t.Errorf("%v import %s", core, dep)
+		}
+	}
+}
+
+// TestRagFloorsPointDown keeps rag/'s packages layered (README: Layout):
+// the store knows nothing of questions, search nothing of answers, answers
+// nothing of briefings or feeds, and those two nothing of each other.
+func TestRagFloorsPointDown(t *testing.T) {
+	const rag = "github.com/marketbot/marketbot/rag/"
+	above := map[string][]string{
+		"store":  {"search", "answer", "brief", "feeds"},
+		"search": {"answer", "brief", "feeds"},
+		"answer": {"brief", "feeds"},
+		"brief":  {"feeds"},
+		"feeds":  {"search", "answer", "brief"},
+	}
+	for pkg, forbidden := range above {
+		for _, dep := range goList(t, "-deps", "./rag/"+pkg+"/...") {
+			for _, f := range forbidden {
+				if dep == rag+f || strings.HasPrefix(dep, rag+f+"/") {
+					t.Errorf("rag/%s imports %s, a package above it", pkg, dep)
+				}
+			}
 		}
 	}
 }

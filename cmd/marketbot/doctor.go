@@ -14,7 +14,7 @@ import (
 	"github.com/marketbot/marketbot/bot/feishubot"
 	"github.com/marketbot/marketbot/bot/slackbot"
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
 	"github.com/marketbot/marketbot/rag/fetch"
 	"github.com/marketbot/marketbot/rag/llm"
 )
@@ -123,7 +123,7 @@ func (e *environment) checkStore(ctx context.Context, c *checkup, dataDir string
 	}
 }
 
-func (e *environment) checkModel(ctx context.Context, c *checkup, model rag.ChatModel) {
+func (e *environment) checkModel(ctx context.Context, c *checkup, model answer.ChatModel) {
 	m, ok := model.(*llm.Client)
 	if !ok {
 		c.ok("language model", "none configured: answers quote passages (set OPENAI_API_KEY or OPENAI_BASE_URL for written answers)")

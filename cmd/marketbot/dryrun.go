@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/feeds"
 	"github.com/marketbot/marketbot/rag/fetch"
 )
 
@@ -69,7 +69,7 @@ func (e *environment) dryRun(ctx context.Context, paths []string, builtin, asJSO
 	for _, p := range paths {
 		var articles []corpus.Article
 		if strings.Contains(p, "://") {
-			if articles, err = rag.ReadURL(ctx, fetcher, p); err != nil {
+			if articles, err = feeds.ReadURL(ctx, fetcher, p); err != nil {
 				fail(fmt.Errorf("%s: %w", p, err))
 				continue
 			}

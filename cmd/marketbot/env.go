@@ -12,9 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag"
 	"github.com/marketbot/marketbot/rag/embed"
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 // environment is what every command reads configuration from and writes to.
@@ -23,7 +24,7 @@ type environment struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	configPath     string    // --config
-	clock          rag.Clock // nil: the system clock; tests set a fake one
+	clock          bot.Clock // nil: the system clock; tests set a fake one
 }
 
 // now is the environment's time.
@@ -109,10 +110,10 @@ func (e *environment) dataDir(flagValue string) (string, error) {
 
 // embedder is the embedder MARKETBOT_EMBEDDER selects: "local" (the
 // default, offline) or "openai" (any OpenAI-compatible endpoint).
-func (e *environment) embedder() (rag.Embedder, error) {
+func (e *environment) embedder() (store.Embedder, error) {
 	switch name := e.getenv("MARKETBOT_EMBEDDER"); name {
 	case "", "local":
-		return embed.NewLocal(rag.DefaultLocalDims), nil
+		return embed.NewLocal(store.DefaultLocalDims), nil
 	case "openai":
 		ep, err := e.endpoint()
 		if err != nil {
@@ -133,12 +134,12 @@ func (e *environment) embedder() (rag.Embedder, error) {
 
 // storeOptions are the store's settings: the embedder, and the PostgreSQL
 // database and its pool when MARKETBOT_DATABASE_URL is set.
-func (e *environment) storeOptions() (rag.Options, error) {
+func (e *environment) storeOptions() (store.Options, error) {
 	emb, err := e.embedder()
 	if err != nil {
-		return rag.Options{}, err
+		return store.Options{}, err
 	}
-	opt := rag.Options{Embedder: emb, Now: e.now, DatabaseURL: e.getenv("MARKETBOT_DATABASE_URL")}
+	opt := store.Options{Embedder: emb, Now: e.now, DatabaseURL: e.getenv("MARKETBOT_DATABASE_URL")}
 	if opt.Pool.MaxConns, err = e.intEnv("MARKETBOT_DB_MAX_CONNS", 10); err != nil {
 		return opt, err
 	}
@@ -156,11 +157,11 @@ func (e *environment) storeOptions() (rag.Options, error) {
 // openStore opens the store in the data directory, or the PostgreSQL
 // database of MARKETBOT_DATABASE_URL. With seed set, an empty
 // store is first filled with the built-in knowledge pack, and stderr says so.
-func (e *environment) openStore(ctx context.Context, dataDirFlag string, seed bool) (*rag.Store, error) {
+func (e *environment) openStore(ctx context.Context, dataDirFlag string, seed bool) (*store.Store, error) {
 	return e.openStoreWith(ctx, dataDirFlag, seed, false)
 }
 
-func (e *environment) openStoreWith(ctx context.Context, dataDirFlag string, seed, reindex bool) (*rag.Store, error) {
+func (e *environment) openStoreWith(ctx context.Context, dataDirFlag string, seed, reindex bool) (*store.Store, error) {
 	opt, err := e.storeOptions()
 	if err != nil {
 		return nil, err
@@ -172,7 +173,7 @@ func (e *environment) openStoreWith(ctx context.Context, dataDirFlag string, see
 			return nil, err
 		}
 	}
-	st, err := rag.OpenStore(ctx, dir, opt)
+	st, err := store.Open(ctx, dir, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +188,7 @@ func (e *environment) openStoreWith(ctx context.Context, dataDirFlag string, see
 	if stats.Articles == 0 {
 		fmt.Fprintln(e.stderr, "marketbot: the store is empty; indexing the built-in knowledge pack first…")
 	}
-	sum, refreshed, err := e.ingestBuiltin(ctx, st, rag.IngestOptions{})
+	sum, refreshed, err := e.ingestBuiltin(ctx, st, store.IngestOptions{})
 	switch {
 	case err != nil:
 		st.Close()
@@ -203,9 +204,9 @@ func (e *environment) openStoreWith(ctx context.Context, dataDirFlag string, see
 }
 
 // ingestBuiltin brings the store's built-in pack up to the binary's (see
-// rag.RefreshBuiltin).
-func (e *environment) ingestBuiltin(ctx context.Context, st *rag.Store, opt rag.IngestOptions) (rag.IngestSummary, bool, error) {
-	return rag.RefreshBuiltin(ctx, st, corpus.BuiltinVersion(), corpus.Builtin, opt)
+// store.RefreshBuiltin).
+func (e *environment) ingestBuiltin(ctx context.Context, st *store.Store, opt store.IngestOptions) (store.IngestSummary, bool, error) {
+	return store.RefreshBuiltin(ctx, st, corpus.BuiltinVersion(), corpus.Builtin, opt)
 }
 
 // question joins positional arguments into one question.

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"text/tabwriter"
 
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/search"
 )
 
 func (e *environment) eval(ctx context.Context, args []string) error {
@@ -21,13 +21,13 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 	} else if len(pos) > 0 {
 		return usageError{"eval takes no arguments"}
 	}
-	qs, err := rag.DevSet()
+	qs, err := search.DevSet()
 	if *set != "" {
 		data, rerr := os.ReadFile(*set)
 		if rerr != nil {
 			return rerr
 		}
-		qs, err = rag.ParseEvalSet(data)
+		qs, err = search.ParseEvalSet(data)
 	}
 	if err != nil {
 		return err
@@ -37,12 +37,16 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	reports, err := rag.Evaluate(ctx, st, qs, rag.BM25Only, rag.VectorOnly, rag.Hybrid)
+	eng, err := e.wire(st, nil, nil, nil)
+	if err != nil {
+		return err
+	}
+	reports, err := eng.search.Evaluate(ctx, qs, search.BM25Only, search.VectorOnly, search.Hybrid)
 	if err != nil {
 		return err
 	}
 	// What "ask" shows offline: the extractive answer, as a user sees it.
-	asked, err := rag.EvaluateAnswers(ctx, rag.NewAnswerer(st, nil, rag.AnswerOptions{}), qs)
+	asked, err := eng.answers.Evaluate(ctx, qs)
 	if err != nil {
 		return err
 	}
@@ -93,7 +97,7 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 
 // evalKinds lists a report's kinds in reading order: same-language ones,
 // across languages and scripts, dated, any others, then all and none.
-func evalKinds(r rag.EvalReport) []string {
+func evalKinds(r search.EvalReport) []string {
 	order := []string{"zh", "en", "trad", "en-zh", "en-trad", "zh-en", "trad-en", "date"}
 	var out []string
 	for _, k := range order {

@@ -11,8 +11,9 @@ import (
 	"golang.org/x/term"
 
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/feeds"
 	"github.com/marketbot/marketbot/rag/fetch"
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 func (e *environment) ingest(ctx context.Context, args []string) error {
@@ -53,8 +54,8 @@ func (e *environment) ingest(ctx context.Context, args []string) error {
 		return err
 	}
 
-	var total rag.IngestSummary
-	add := func(s rag.IngestSummary) {
+	var total store.IngestSummary
+	add := func(s store.IngestSummary) {
 		total.Added += s.Added
 		total.Updated += s.Updated
 		total.Unchanged += s.Unchanged
@@ -66,20 +67,20 @@ func (e *environment) ingest(ctx context.Context, args []string) error {
 		total.Warnings = append(total.Warnings, s.Warnings...)
 	}
 	bar := newProgress(e.stderr)
-	opt := rag.IngestOptions{Prune: *prune, Progress: bar.update}
+	opt := store.IngestOptions{Prune: *prune, Progress: bar.update}
 	if *builtin {
 		pack, err := corpus.Builtin()
 		if err != nil {
 			return err
 		}
-		sum, err := rag.IngestArticles(ctx, st, pack, opt)
+		sum, err := store.IngestArticles(ctx, st, pack, opt)
 		add(sum)
 		if err != nil {
 			return err
 		}
 	}
 	if len(local) > 0 {
-		sum, err := rag.Ingest(ctx, st, local, opt)
+		sum, err := store.Ingest(ctx, st, local, opt)
 		add(sum)
 		if err != nil {
 			bar.finish()
@@ -90,7 +91,7 @@ func (e *environment) ingest(ctx context.Context, args []string) error {
 	// the configuration lets it reach loopback and private addresses.
 	fetcher := fetch.New(fetch.Options{AllowPrivate: cfg.AllowPrivate})
 	for _, u := range urls {
-		sum, err := rag.IngestURL(ctx, st, fetcher, u)
+		sum, err := feeds.IngestURL(ctx, st, st.Ledger(), fetcher, u)
 		add(sum)
 		for _, f := range sum.Failed {
 			bar.fail(f.Err)
@@ -111,7 +112,7 @@ func (e *environment) ingest(ctx context.Context, args []string) error {
 	return nil
 }
 
-func printSummary(w io.Writer, s rag.IngestSummary) {
+func printSummary(w io.Writer, s store.IngestSummary) {
 	n := s.Added + s.Updated + s.Unchanged + len(s.Failed)
 	secs := max(s.Duration.Seconds(), 1e-9)
 	fmt.Fprintf(w, "ingested %d items in %s: %d added, %d updated, %d unchanged, %d failed, %d pruned; %d passages written (%.0f articles/s, %.2f MB/s)\n",
@@ -140,7 +141,7 @@ func newProgress(w io.Writer) *progress {
 	return &progress{w: w, terminal: ok && term.IsTerminal(int(f.Fd()))}
 }
 
-func (p *progress) update(pr rag.Progress) {
+func (p *progress) update(pr store.Progress) {
 	if pr.Err != nil {
 		p.fail(pr.Err)
 	}

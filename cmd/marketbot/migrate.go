@@ -8,7 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/store"
+	"github.com/marketbot/marketbot/rag/store/sqldb"
 )
 
 // migrate brings the configured store's schema up to date (serve does it
@@ -34,7 +35,7 @@ func (e *environment) migrate(ctx context.Context, args []string) error {
 	if *from == "" {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(*from, rag.DBFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(*from, sqldb.DBFile)); err != nil {
 		return fmt.Errorf("migrate --from %s: no store there (%w)", *from, errors.Unwrap(err))
 	}
 	opt, err := e.storeOptions()
@@ -42,14 +43,14 @@ func (e *environment) migrate(ctx context.Context, args []string) error {
 		return err
 	}
 	opt.DatabaseURL = ""
-	src, err := rag.OpenStore(ctx, *from, opt)
+	src, err := store.Open(ctx, *from, opt)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
 	start := time.Now()
 	bar := newProgress(e.stderr)
-	sum, err := rag.CopyStore(ctx, st, src, bar.set)
+	sum, err := store.Copy(ctx, st, src, bar.set)
 	bar.finish()
 	if err != nil {
 		return err

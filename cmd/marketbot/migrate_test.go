@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag/pgtest"
+	"github.com/marketbot/marketbot/rag/store/pgtest"
 )
 
 // TestMigrateFromSQLite: "marketbot migrate --from DIR" copies a SQLite

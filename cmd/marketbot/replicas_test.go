@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/marketbot/marketbot/rag/pgtest"
+	"github.com/marketbot/marketbot/rag/store/pgtest"
 )
 
 // deliver sends a delivery and requires a 200.

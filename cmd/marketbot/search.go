@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/marketbot/marketbot/corpus"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/search"
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 func (e *environment) search(ctx context.Context, args []string) error {
@@ -21,7 +22,7 @@ func (e *environment) search(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var opt rag.SearchOptions
+	var opt search.Options
 	if opt.Since, err = dateFlag("since", *since); err != nil {
 		return err
 	}
@@ -40,8 +41,12 @@ func (e *environment) search(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	eng, err := e.wire(st, nil, nil, nil)
+	if err != nil {
+		return err
+	}
 	opt.Top = *top
-	passages, err := st.Search(ctx, q, opt)
+	passages, err := eng.search.Search(ctx, q, opt)
 	if err != nil {
 		return err
 	}
@@ -49,7 +54,7 @@ func (e *environment) search(ctx context.Context, args []string) error {
 		return writeSearchJSON(e, q, passages)
 	}
 	if len(passages) == 0 {
-		tc, err := st.CheckTime(ctx, q, opt)
+		tc, err := eng.search.CheckTime(ctx, q, opt)
 		if err != nil {
 			return err
 		}
@@ -90,7 +95,7 @@ type passageJSON struct {
 	Text      string     `json:"text"`
 }
 
-func writeSearchJSON(e *environment, q string, passages []rag.Passage) error {
+func writeSearchJSON(e *environment, q string, passages []store.Passage) error {
 	out := searchJSON{Query: q, Passages: make([]passageJSON, len(passages))}
 	for i, p := range passages {
 		out.Passages[i] = passageJSON{
@@ -113,7 +118,7 @@ func timePtr(t time.Time) *time.Time {
 
 // byline is "source, date" for a passage, with what is known, the
 // source attributed in lang.
-func byline(p rag.Passage, lang string) string {
+func byline(p store.Passage, lang string) string {
 	var parts []string
 	if s := p.Attribution(lang); s != "" {
 		parts = append(parts, s)

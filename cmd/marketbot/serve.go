@@ -23,10 +23,14 @@ import (
 	"github.com/marketbot/marketbot/bot/feishubot"
 	"github.com/marketbot/marketbot/bot/logctx"
 	"github.com/marketbot/marketbot/bot/slackbot"
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
+	"github.com/marketbot/marketbot/rag/brief"
+	"github.com/marketbot/marketbot/rag/feeds"
 	"github.com/marketbot/marketbot/rag/fetch"
 	"github.com/marketbot/marketbot/rag/llm"
 	"github.com/marketbot/marketbot/rag/prom"
+	"github.com/marketbot/marketbot/rag/search"
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 // logger writes JSON when stderr is not a terminal, text otherwise, with
@@ -56,6 +60,28 @@ func (e *environment) intEnv(name string, def int) (int, error) {
 	return n, nil
 }
 
+// engine is marketbot over one store: its search, its answers and its
+// briefings.
+type engine struct {
+	search  *search.Searcher
+	answers *answer.Answerer
+	briefs  *brief.Writer
+}
+
+// wire builds the engine over st; model may be nil (extractive answers),
+// and so may m.
+func (e *environment) wire(st *store.Store, model answer.ChatModel, log *slog.Logger, m *answer.Metrics) (*engine, error) {
+	s, err := search.New(st, search.Config{Now: e.now})
+	if err != nil {
+		return nil, err
+	}
+	w, err := brief.New(st, st.Ledger(), s, model, brief.Config{Now: e.now, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return &engine{search: s, answers: answer.New(s, model, answer.Options{Logger: log, Metrics: m}), briefs: w}, nil
+}
+
 func (e *environment) serve(ctx context.Context, args []string) error {
 	fs, dataDir := e.flags("serve")
 	addr := fs.String("addr", "", "listen address (default $MARKETBOT_ADDR, else :8080)")
@@ -83,9 +109,6 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.Warm(ctx); err != nil {
-		log.Warn("warming the search up failed", "err", err)
-	}
 
 	reg := prom.NewRegistry()
 	reg.MustRegister(prom.NewRuntime())
@@ -93,9 +116,15 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if m, ok := model.(*llm.Client); ok {
 		m.SetMetrics(llm.NewMetrics(reg))
 	}
-	ragMetrics := rag.NewMetrics(reg, st)
-	answerer := rag.NewAnswerer(st, model, rag.AnswerOptions{Logger: log, Metrics: ragMetrics})
-	core := bot.New(answerer, st, bot.Options{Logger: log, Ledger: st, Threads: st, Briefer: answerer, Now: e.now, Metrics: metrics,
+	store.RegisterMetrics(reg, st)
+	eng, err := e.wire(st, model, log, answer.NewMetrics(reg))
+	if err != nil {
+		return err
+	}
+	if err := eng.search.Warm(ctx); err != nil {
+		log.Warn("warming the search up failed", "err", err)
+	}
+	core := bot.New(eng.answers, st, bot.Options{Logger: log, Ledger: st.Ledger(), Threads: st.Ledger(), Briefer: eng.briefs, Now: e.now, Metrics: metrics,
 		Channels: cfg.Channels, AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
 	pool := bot.NewPool(core, svc.workers, svc.queue)
 	// Shared by the platforms: what follows an acknowledgement gives way
@@ -212,12 +241,12 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	// With PostgreSQL, passages other replicas add reach this one's vectors.
 	background.Go(func() { st.Follow(ctx, time.Second, log) })
 	if len(cfg.Feeds) > 0 {
-		loop := &rag.FeedLoop{Store: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: cfg.AllowPrivate}), Feeds: cfg.Feeds, Logger: log, Clock: e.clock, Metrics: ragMetrics}
+		loop := &feeds.Loop{Store: st, Ledger: st.Ledger(), Fetcher: fetch.New(fetch.Options{AllowPrivate: cfg.AllowPrivate}), Feeds: cfg.Feeds, Logger: log, Clock: e.clock, Metrics: feeds.NewMetrics(reg)}
 		background.Go(func() { loop.Run(ctx) })
 		log.Info("feeds: syncing", "feeds", len(cfg.Feeds))
 	}
 	if len(cfg.Briefings) > 0 {
-		sched := &bot.Scheduler{Targets: cfg.Briefings, Ledger: st, Briefer: answerer, Posters: posters, Bot: core, Logger: log, Clock: e.clock, Metrics: metrics}
+		sched := &bot.Scheduler{Targets: cfg.Briefings, Ledger: st.Ledger(), Briefer: eng.briefs, Posters: posters, Bot: core, Logger: log, Clock: e.clock, Metrics: metrics}
 		background.Go(func() { sched.Run(ctx) })
 		log.Info("briefings: scheduled", "targets", len(cfg.Briefings))
 	}
@@ -301,7 +330,7 @@ func requestIDs(h http.Handler) http.Handler {
 
 // placeholder says how many articles the bot is searching, counted at
 // most every ten seconds: a burst of questions does not count them each.
-func placeholder(st *rag.Store) func(ctx context.Context, lang string) string {
+func placeholder(st *store.Store) func(ctx context.Context, lang string) string {
 	var mu sync.Mutex
 	var n int
 	var counted time.Time

@@ -7,7 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/marketbot/marketbot/rag"
+	"github.com/marketbot/marketbot/rag/answer"
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 // service is what serve runs with, read from the flags, the environment and
@@ -15,8 +16,8 @@ import (
 type service struct {
 	addr, dataDir  string
 	workers, queue int
-	model          rag.ChatModel // nil: extractive answers
-	store          rag.Options   // embedder, database
+	model          answer.ChatModel // nil: extractive answers
+	store          store.Options    // embedder, database
 	file           config
 	slack          bool // SLACK_BOT_TOKEN is set (and a secret or app token)
 	slackSocket    bool // Socket Mode rather than the HTTP Events API

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/marketbot/marketbot/rag/pgtest"
+	"github.com/marketbot/marketbot/rag/store/pgtest"
 )
 
 // TestMain lets the test binary be marketbot itself, to be signalled as a

@@ -1,0 +1,308 @@
+package search
+
+import (
+	"context"
+	"path"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/search/bridge"
+	"github.com/marketbot/marketbot/rag/store"
+)
+
+// Tests of answers across languages and of time honesty (the bridge, the
+// relative periods, the newest-article notices, extractive answers that
+// answer).
+
+func TestBridgeCrossesLanguages(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	for q, want := range map[string]string{
+		// English asks a Traditional article, with a dictionary phrase.
+		"What was Nvidia's total revenue for fiscal year 2025?": "2025-02-26-nvidia-fy2025-results.md",
+		// English asks a Simplified one, through words no alias names.
+		"Which models did StepFun show at its public debut?": "2024-03-23-stepfun-step-models-debut.md",
+		// Chinese asks an English one.
+		"GPT-4o mini每百万输入token收费多少？": "2024-07-18-openai-gpt-4o-mini.md",
+	} {
+		ps, err := st.Search(context.Background(), q, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range ps {
+			got = append(got, path.Base(p.Path))
+		}
+		if len(got) == 0 || !strings.Contains(strings.Join(got, " "), want) {
+			t.Errorf("%q → %v, want %s among them", q, got, want)
+		}
+	}
+	// A translation must not make an absent thing present: 比特币 is one
+	// word (jieba splits it; CC-CEDICT joins it), which no passage holds.
+	for _, q := range []string{"比特币现在多少钱？"} {
+		if got := firstArticle(t, st, q, Options{}); got != "" {
+			t.Errorf("unanswerable %q found %s", q, got)
+		}
+	}
+}
+
+func TestAnalyseBridges(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	qs := []query{st.parseQuery("What was the fiscal year revenue and the context window?", Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	asked := map[string]concept{}
+	for _, c := range qs[0].concepts {
+		asked[strings.Join(c.asked[0], " ")] = c
+	}
+	// Dictionary phrases are one concept each, not two words.
+	if _, ok := asked["fiscal year"]; !ok {
+		t.Errorf("concepts %v: want the phrase \"fiscal year\" as one", keys(asked))
+	}
+	if _, ok := asked["fiscal"]; ok {
+		t.Errorf("concepts %v: \"fiscal\" read alone", keys(asked))
+	}
+	// A translation is kept only where the corpus holds it.
+	for _, c := range qs[0].concepts {
+		for _, tr := range c.trans {
+			if tr.DF == 0 {
+				t.Errorf("%v: translation %v that no passage holds", c.asked, tr.Toks)
+			}
+		}
+	}
+}
+
+func TestChineseWordsJoinWhatTheDictionaryKnows(t *testing.T) {
+	for text, want := range map[string]string{
+		"比特币现在多少钱": "比特币",    // jieba splits 比特 and 币
+		"哪家华尔街投行":  "投行",     // 投 is a verbal noun, 行 a morpheme
+		"美光的营收是多少": "美光",     // a name neither dictionary has
+		"史嘉蕾·乔韩森":  "史嘉蕾乔韩森", // a transliterated name is one
+	} {
+		var got []string
+		for _, w := range bridge.ChineseWords(text) {
+			got = append(got, w.Text)
+		}
+		if !slices.Contains(got, want) {
+			t.Errorf("bridge.ChineseWords(%q) = %v, want %q among them", text, got, want)
+		}
+	}
+	// Characters on either side of a Latin name are not one word.
+	for _, w := range bridge.ChineseWords("个人往xAI投了多少") {
+		if w.Text == "往投" {
+			t.Errorf("chineseWords joined 往 and 投 across xAI")
+		}
+	}
+}
+
+// TestModelAndFamilyAreBothAsked: "Kimi K2" asks the model and its
+// family, and leaves no stray "k" and "2" to be read as words.
+func TestModelAndFamilyAreBothAsked(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	askedIn := func(q string) []string {
+		qs := []query{st.parseQuery(q, Options{})}
+		if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+			t.Fatal(err)
+		}
+		var asked []string
+		for _, c := range qs[0].concepts {
+			asked = append(asked, strings.Join(c.asked[0], " "))
+		}
+		return asked
+	}
+	asked := askedIn("How many experts does Kimi K2 have?")
+	for _, want := range []string{"kimi", "kimi k 2"} {
+		if !slices.Contains(asked, want) {
+			t.Errorf("concepts %q: want %q", asked, want)
+		}
+	}
+	for _, stray := range []string{"k", "2"} {
+		if slices.Contains(asked, stray) {
+			t.Errorf("concepts %q: stray %q", asked, stray)
+		}
+	}
+	// A decimal version is not its integer sibling: Claude 3.5 Sonnet asks
+	// Claude and Claude 3.5, not Claude 3.
+	asked = askedIn("How many parameters does Claude 3.5 Sonnet have?")
+	if slices.Contains(asked, "claude 3") || !slices.Contains(asked, "claude 3.5 sonnet") {
+		t.Errorf("concepts %q: want claude 3.5 sonnet and no claude 3", asked)
+	}
+}
+
+// TestAVersionIsNotItsFamily: the alias table lists Grok 2, 3 and 4 as
+// names of Grok; a question about the one the corpus never saw finds
+// nothing, one about a version it holds finds that version.
+func TestAVersionIsNotItsFamily(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	if got := firstArticle(t, st, "Which company built Grok 4, and how was it released?", Options{}); got != "" {
+		t.Errorf("Grok 4 (not in the pack) found %s", got)
+	}
+	if got := firstArticle(t, st, "Which company built Grok 3, and how was it released?", Options{}); !strings.Contains(got, "grok-3") {
+		t.Errorf("Grok 3 found %q, want the Grok 3 article", got)
+	}
+	// A version the table does not list is a name too: DeepSeek-R2 is not
+	// DeepSeek-R1.
+	if got := firstArticle(t, st, "Has DeepSeek released DeepSeek-R2 yet?", Options{}); got != "" {
+		t.Errorf("DeepSeek-R2 (not in the pack) found %s", got)
+	}
+	if got := firstArticle(t, st, "Has DeepSeek released DeepSeek-R1 yet?", Options{}); !strings.Contains(got, "deepseek-r1") {
+		t.Errorf("DeepSeek-R1 found %q, want an article about it", got)
+	}
+	// A trade word the corpus never names marks what is absent too: the
+	// pack has Anthropic's Series E, no Series F.
+	if got := firstArticle(t, st, "How much did Anthropic raise in its Series F?", Options{}); got != "" {
+		t.Errorf("Series F (not in the pack) found %s", got)
+	}
+	if got := firstArticle(t, st, "How much did Anthropic raise in its Series E?", Options{}); !strings.Contains(got, "anthropic-series-e") {
+		t.Errorf("Series E found %q, want Anthropic's Series E article", got)
+	}
+	// A version keeps its names in every script, and only those.
+	cs := splitVersion(concept{alias: true, entity: true, asked: [][]string{{"ascend", "910", "b"}, {"ascend"}}},
+		[]string{"昇腾", "Huawei Ascend", "Ascend 910B", "昇腾910B", "Ascend", "Ascend 310"})
+	if len(cs) != 2 {
+		t.Fatalf("splitVersion: %d concepts, want the version and the family", len(cs))
+	}
+	if d := cmp.Diff([][]string{corpus.Tokens("Ascend 910B"), corpus.Tokens("昇腾910B")}, cs[0].alts); d != "" {
+		t.Errorf("version's names (-want +got):\n%s", d)
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestAskedFor(t *testing.T) {
+	for q, want := range map[string]factKind{
+		"豆包多少钱？":                     amountFact,
+		"How much did OpenAI raise?": amountFact,
+		"火山方舟接入了多少个模型？":              countFact,
+		"How many experts?":          countFact,
+		"什么时候发布的？":                   dateFact,
+		"When did it launch?":        dateFact,
+		"Who led the round?":         nameFact,
+		"哪些厂商降价了？":                   nameFact,
+		"介绍一下豆包":                     anyFact,
+	} {
+		if got := askedFor(q); got != want {
+			t.Errorf("askedFor(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+func TestNameRuns(t *testing.T) {
+	for q, want := range map[string][]string{
+		"How much did Safe Superintelligence raise?":            {"Safe Superintelligence"},
+		"What did Google pay to license Character.AI's models?": {"Google", "Character.AI"},
+		"Which HBM suppliers did Nvidia pick in January 2025?":  {"HBM", "Nvidia"},
+		"Doubao 1.5 Pro: what does it cost per million tokens?": {"Pro"},
+		"What was xAI's valuation in Q4?":                       nil,
+		"When do the new US AI chip rules take effect?":         {"US", "AI"},
+		"Is Scale AI part of the AMD MI300X deal?":              {"Scale AI", "AMD", "MI300X"},
+		"智元机器人最新一轮融资估值多少？":                                      nil,
+	} {
+		if d := cmp.Diff(want, nameRuns(q)); d != "" {
+			t.Errorf("nameRuns(%q) (-want +got):\n%s", q, d)
+		}
+	}
+	// A funding round is trade vocabulary, not a name: Series E is E轮.
+	if got := firstArticle(t, builtinStore(t, store.Options{}), "Who led Anthropic's Series E round?", Options{}); !strings.Contains(got, "anthropic-series-e") {
+		t.Errorf("Series E question found %q, want Anthropic's Series E article", got)
+	}
+	// A name the corpus has never seen makes the question unanswerable.
+	st := builtinStore(t, store.Options{})
+	for _, q := range []string{"What did Google pay to license Character.AI's technology?", "How much did Safe Superintelligence raise in its first round?"} {
+		if got := firstArticle(t, st, q, Options{}); got != "" {
+			t.Errorf("%q found %s", q, got)
+		}
+	}
+}
+
+// TestWhichIsAnsweredByAList: for "which" questions, of two sentences that
+// hold the question's words, the one that names more of what was asked
+// for ranks first.
+func TestWhichIsAnsweredByAList(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	r, err := st.QuoteRanker(context.Background(), "火山方舟接入了哪些模型？")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := "火山方舟接入了智谱AI的模型。"
+	list := "火山方舟首批接入的模型来自百川智能、MiniMax和智谱AI。"
+	if a, b := r.score(list, nil), r.score(one, nil); a <= b {
+		t.Errorf("a list of three vendors scores %.2f, a sentence naming one %.2f: want the list first", a, b)
+	}
+}
+
+// TestUntranslatedWordsMarkAbsence: an English word whose every
+// translation is missing from the corpus cannot be in a Chinese passage in
+// any words the bridge knows, so a Chinese article that names only the
+// question's entity does not answer it.
+func TestUntranslatedWordsMarkAbsence(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	if got := firstArticle(t, st, "How many employees does Anthropic have?", Options{}); got != "" {
+		t.Errorf("found %s; no article says how many people Anthropic employs", got)
+	}
+	if got := firstArticle(t, st, "What was Anthropic valued at in March 2025?", Options{}); got != "2025-03-03-anthropic-series-e-61-5-billion.md" {
+		t.Errorf("a question the Chinese Series E article answers found %q", got)
+	}
+}
+
+// TestProductCodesAreNames: a code that begins with digits (5090D) is one
+// name, which the corpus must hold for a passage to answer; an amount with
+// its unit (1M tokens) is not a name.
+func TestProductCodesAreNames(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	if got := firstArticle(t, st, "英伟达5090D显卡的算力是多少？", Options{}); got != "" {
+		t.Errorf("found %s; no article names the 5090D", got)
+	}
+	if got := firstArticle(t, st, "How big is Gemini 1.5 Pro's 1M-token context window?", Options{}); got == "" {
+		t.Error("the 1M-token question found nothing: an amount was taken for a name")
+	}
+}
+
+// FuzzSearch: no question makes the search fail or panic. A capitalised
+// word that is no token ("A" of "A-share") once made a concept with no
+// words, and the floor indexed it.
+func FuzzSearch(f *testing.F) {
+	for _, q := range []string{
+		"Which A-share names hit limit-up after the Kimi launch?",
+		"A", "I B C", "A-股 和 B-股", "What is A.I.?", "GPT-", "「」？", "2025年",
+	} {
+		f.Add(q)
+	}
+	st := builtinStore(f, store.Options{})
+	f.Fuzz(func(t *testing.T, q string) {
+		if _, err := st.Search(context.Background(), q, Options{}); err != nil {
+			t.Errorf("Search(%q): %v", q, err)
+		}
+	})
+}
+
+// TestNamesTranslateWordByWord: a name the dictionary has no entry for
+// reaches the other language word by word, when the corpus holds the
+// result: "Spark V4.0" is 星火V4.0 in a Chinese article, and was a name no
+// passage held, which vetoed every passage.
+func TestNamesTranslateWordByWord(t *testing.T) {
+	var got [][]string
+	for _, b := range bridge.Composed([]string{"spark", "v", "4.0"}) {
+		got = append(got, b.Toks)
+	}
+	if !slices.ContainsFunc(got, func(toks []string) bool { return slices.Equal(toks, []string{"星火", "v", "4.0"}) }) {
+		t.Errorf("bridge.Composed(spark v 4.0) = %v, want 星火 v 4.0 among them", got)
+	}
+	if c := bridge.Composed([]string{"gpt", "6"}); c != nil {
+		t.Errorf("bridge.Composed(gpt 6) = %v, want nothing: no word translates", c)
+	}
+	st := builtinStore(t, store.Options{})
+	if got := firstArticle(t, st, "What did iFlytek say about Spark V4.0's training?", Options{}); !strings.Contains(got, "iflytek-spark-4-0") {
+		t.Errorf("Spark V4.0 question found %q, want the iFlytek Spark 4.0 article", got)
+	}
+}

@@ -1,0 +1,33 @@
+package search
+
+import (
+	"context"
+	"time"
+)
+
+// staleAfter is how old the newest article may be before an answer about
+// the latest state of things says how current it is.
+const staleAfter = 30 * 24 * time.Hour
+
+// TimeCheck is how a question's time relates to what the store holds.
+type TimeCheck struct {
+	Newest time.Time // publication date of the newest article not dated in the future; zero when none is dated
+	Beyond bool      // the question asks about a period that begins after Newest: nothing can answer it
+	Stale  bool      // the question asks for the latest or current state, and Newest is over 30 days old
+}
+
+// CheckTime reads the period a question asks about (as Search does, with
+// opt's dates overriding the question's) and compares it with the newest
+// article, so that an answer can say how current it is.
+func (s *Searcher) CheckTime(ctx context.Context, question string, opt Options) (TimeCheck, error) {
+	now := s.now()
+	newest, ok, err := s.r.NewestBefore(ctx, now)
+	if err != nil || !ok {
+		return TimeCheck{}, err
+	}
+	tc := TimeCheck{Newest: newest}
+	f := s.timeFrame(question, opt)
+	tc.Beyond = !f.Since.IsZero() && f.Since.After(tc.Newest)
+	tc.Stale = !tc.Beyond && f.Latest && now.Sub(tc.Newest) > staleAfter
+	return tc, nil
+}

@@ -1,0 +1,224 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/marketbot/marketbot/corpus"
+)
+
+// Extractive answers quote the sentences that answer: those that hold the
+// kind of fact the question asks for — an amount for "how much", a count
+// for "how many", a date for "when", names for "who" and "which" — and
+// share the most of its concepts, in either language.
+
+// factKind is the kind of fact a question asks for.
+type factKind int
+
+const (
+	anyFact factKind = iota
+	countFact
+	amountFact
+	dateFact
+	nameFact
+)
+
+// What a (normalised) question asks for, tried in this order: "多少个" is a
+// count before "多少" is an amount.
+var asks = []struct {
+	kind factKind
+	re   *regexp.Regexp
+}{
+	{countFact, regexp.MustCompile(`\bhow many\b|\bnumber of\b|几个|几家|几款|几种|几位|几名|几次|多少个|多少家|多少款|多少种|多少位|多少名|多少人|多少张|多少块|数量`)},
+	{dateFact, regexp.MustCompile(`\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|什么时间|日期`)},
+	{amountFact, regexp.MustCompile(`\bhow (?:much|big|large|fast|long)\b|\bprice[sd]?\b|\bpricing\b|\bcosts?\b|\bcharge[sd]?\b|\bvalu(?:ed|ation)\b|\brevenue\b|\bhow much\b|\braised?\b|\bshare\b|多少|多大|多快|多长|多高|价格|定价|价钱|售价|收费|费用|估值|营收|收入|融资|金额|份额|几块|多少钱`)},
+	{nameFact, regexp.MustCompile(`\bwho\b|\bwhich\b|\bwhat (?:company|companies|model|models|firm|firms|products?|partners?)\b|\bname\b|哪些|哪家|哪个|哪款|哪几|谁|什么模型|什么公司|什么产品|叫什么`)},
+}
+
+// askedFor reads the kind of fact a question asks for.
+func askedFor(question string) factKind {
+	q := corpus.Normalize(question)
+	for _, a := range asks {
+		if a.re.MatchString(q) {
+			return a.kind
+		}
+	}
+	return anyFact
+}
+
+// What each kind of fact looks like in a sentence (normalised).
+var (
+	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|\d[\d.,]*\s*(?:%|元|美元|港元|欧元|亿|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b)`)
+	countRe  = regexp.MustCompile(`\d+\s*(?:个|家|款|种|位|名|项|张|次|块|台|款|场|人)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
+	dateRe   = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:in|since|by|on)\s+(?:\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b`)
+	latinRe  = regexp.MustCompile(`[A-Z][A-Za-z0-9]+(?:[- .][A-Z0-9][A-Za-z0-9.]*)*`)
+)
+
+// statesFact reports whether a sentence (as written) states the kind of fact;
+// for names, one the question does not already name.
+func statesFact(kind factKind, sentence string, asked map[string]bool, aliases *corpus.Aliases) bool {
+	norm := corpus.Normalize(sentence)
+	switch kind {
+	case amountFact:
+		return amountRe.MatchString(norm)
+	case countFact: // "384个专家", "125万tokens", "seven vendors"
+		return countRe.MatchString(norm) || amountRe.MatchString(norm)
+	case dateFact:
+		return dateRe.MatchString(norm)
+	case nameFact:
+		return namesStated(sentence, asked, aliases) > 0
+	}
+	return false
+}
+
+// namesStated counts the names a sentence states that the question does
+// not: entities of the alias table, and other capitalised names.
+func namesStated(sentence string, asked map[string]bool, aliases *corpus.Aliases) int {
+	seen := map[string]bool{}
+	for _, e := range aliases.Match(sentence) {
+		if !asked[e.ID] && e.Type != "term" {
+			seen[e.ID] = true
+		}
+	}
+	for _, m := range latinRe.FindAllStringIndex(sentence, -1) {
+		if m[0] > 0 && len(aliases.Match(sentence[m[0]:m[1]])) == 0 { // not the capital that begins a sentence
+			seen[sentence[m[0]:m[1]]] = true
+		}
+	}
+	return len(seen)
+}
+
+// QuoteRanker scores a passage's sentences for a question.
+type QuoteRanker struct {
+	concepts []concept // weighed on the corpus, with their translations
+	kind     factKind
+	asked    map[string]bool // ids of the entities the question names
+	aliases  *corpus.Aliases
+}
+
+// QuoteRanker reads a question for ranking the sentences that answer it.
+func (s *Searcher) QuoteRanker(ctx context.Context, question string) (QuoteRanker, error) {
+	qs := []query{s.parseQuery(question, Options{})}
+	if _, _, err := s.weighConcepts(ctx, qs); err != nil {
+		return QuoteRanker{}, err
+	}
+	r := QuoteRanker{concepts: qs[0].concepts, kind: askedFor(question), asked: map[string]bool{}, aliases: s.aliases}
+	for _, e := range qs[0].entities {
+		r.asked[e.ID] = true
+	}
+	return r, nil
+}
+
+// Weights of a sentence's score.
+const (
+	conceptsScore = 10 // all of the question's concepts (by weight)
+	factScore     = 3  // the kind of fact asked for
+	numberScore   = 1  // a number
+	countedScore  = 2  // a count of the very thing asked about ("384个专家" for "how many experts")
+)
+
+// countsAsked reports whether a number in the sentence (its tokens) counts
+// one of the question's plain words: the word follows it within
+// countReach tokens, a classifier or an adjective between ("384个专家",
+// "61 layers", "10 open models").
+func (r QuoteRanker) countsAsked(toks []string) bool {
+	for _, c := range r.concepts {
+		if c.alias || c.name || c.lang == "" {
+			continue // an entity or a version is what has the count, not what is counted
+		}
+		for _, alt := range c.alts {
+			for j := range toks {
+				if !slices.Equal(toks[j:min(j+len(alt), len(toks))], alt) {
+					continue
+				}
+				for i := max(j-countReach, 0); i < j; i++ {
+					if digits.MatchString(toks[i]) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// countReach is how many tokens may stand between a number and what it
+// counts.
+const countReach = 3
+
+// number matches a number: 42, 1,000, 3.5.
+var number = regexp.MustCompile(`\d+(?:[.,]\d+)*`)
+
+var digits = regexp.MustCompile(`^\d+(?:[.,]\d+)?$`)
+
+// score rates how well a sentence answers: the share of the question's
+// concepts (by weight) it holds, in any of their names or translations —
+// or that its article's title names, for entities (given: the sentences of
+// an article about Kimi K2 are about Kimi K2) — and whether it states the
+// kind of fact asked for, or a number.
+func (r QuoteRanker) score(sentence string, given []bool) float64 {
+	toks := corpus.Tokens(sentence)
+	at := indexTokens(toks)
+	var total, covered float64
+	for i, c := range r.concepts {
+		total += c.weight
+		if i < len(given) && given[i] || holdsAny(toks, at, c.alts) {
+			covered += c.weight
+		}
+	}
+	var score float64
+	if total > 0 {
+		score = conceptsScore * covered / total
+	}
+	switch {
+	case r.kind == nameFact: // "which" is answered by a list: a point for each further name, up to two
+		if n := namesStated(sentence, r.asked, r.aliases); n > 0 {
+			score += factScore + float64(min(n-1, 2))
+		}
+	case r.kind != anyFact && statesFact(r.kind, sentence, r.asked, r.aliases):
+		score += factScore
+	}
+	if r.kind == countFact && r.countsAsked(toks) {
+		score += countedScore
+	}
+	if number.MatchString(sentence) {
+		score += numberScore
+	}
+	return score
+}
+
+// Best returns up to n sentences of text (of an article with that title):
+// the one that best answers first, then the next best, with "…" where they
+// are not adjacent; and the best sentence's score.
+func (r QuoteRanker) Best(title, text string, n int) (string, float64) {
+	given := entitiesIn(r.concepts, title)
+	spans := corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400})
+	if len(spans) == 0 {
+		return strings.Join(strings.Fields(text), " "), 0
+	}
+	type scored struct {
+		i     int
+		score float64
+	}
+	ss := make([]scored, len(spans))
+	for i, sp := range spans {
+		ss[i] = scored{i, r.score(text[sp.Start:sp.End], given)}
+	}
+	slices.SortStableFunc(ss, func(x, y scored) int { return cmp.Compare(y.score, x.score) })
+	ss = ss[:min(n, len(ss))]
+	var b strings.Builder
+	for k, s := range ss {
+		if k > 0 {
+			if s.i == ss[k-1].i+1 {
+				b.WriteString(" ")
+			} else {
+				b.WriteString(" … ")
+			}
+		}
+		b.WriteString(strings.Join(strings.Fields(text[spans[s.i].Start:spans[s.i].End]), " "))
+	}
+	return b.String(), ss[0].score
+}

@@ -1,0 +1,392 @@
+package search
+
+import (
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/search/bridge"
+	"github.com/marketbot/marketbot/rag/search/when"
+)
+
+// The relevance floor. A question is a set of concepts: each entity or
+// trade word it names (matched by any of its names, in any language or
+// script), each Chinese content word, each model-and-version compound
+// ("GPT-6"), and each other informative English word or dictionary phrase,
+// with the translations of plain words the bilingual bridge finds in the
+// corpus (bridge.go). A concept weighs its inverse document frequency, so
+// words the corpus never saw weigh the most and a question about something
+// absent ("Tesla FSD", "房地产") covers little anywhere. A passage's
+// coverage is the share of the weight it holds; below the floor it is not
+// an answer.
+
+// concept is one thing a question asks about: covered when a passage holds
+// the tokens of any one of its alternatives, in order.
+type concept struct {
+	weight   float64
+	alts     [][]string    // its names as asked and, for entities, in every language and script; then trans
+	asked    [][]string    // the alternatives the question itself uses
+	trans    []bridge.Word // the bridge's translations of a plain word that the corpus holds, most used first
+	cands    []bridge.Word // the bridge's candidates, before the corpus is consulted
+	alias    bool          // an entity or trade word of the alias table
+	entity   bool          // a named entity (not a trade word)
+	lang     string        // "zh" or "en" for plain words of one language; "" for names, numbers and versions
+	known    bool          // the corpus has seen it
+	wording  bool          // a lower-case English word: when unknown, the asker's own wording, not a name
+	name     bool          // a name written capitalised (not one of the alias table): weighs nothing, but…
+	coined   bool          // a capitalised name with a version (GPT-6)…
+	required bool          // …when no passage's text holds it, only a passage whose title does can answer
+}
+
+// crossWeight scales a plain word of one language that a passage in the
+// other lacks: the bridge's translations are candidates, and the passage
+// may say it otherwise ("public debut" is 公开亮相), so the miss should
+// not sink a passage that names what was asked. Names and Chinese words
+// the corpus never saw keep their weight: they mark what is absent.
+const crossWeight = 0.25
+
+// unknownCrossWeight scales a Chinese word of the bridge's dictionary that
+// neither the corpus nor its translations hold, missing from a passage in
+// the other language: perhaps the asker's wording (律师资格考试 is a "bar
+// exam"), perhaps a mark of what is absent (房地产).
+const unknownCrossWeight = 0.5
+
+var (
+	// productCode matches a code that begins with digits: 910C, 5090D.
+	productCode = regexp.MustCompile(`\b\d+[a-z][a-z0-9]*\b`)
+	// magnitude matches a number with a unit or an ordinal: 1m, 128k, 70b, 10x, 3rd.
+	magnitude = regexp.MustCompile(`^\d+(?:[kmbtxgwsp]|gb|tb|mb|ms|st|nd|rd|th)$`)
+	// compound matches a name with a version: GPT-6, DeepSeek-R2, Qwen 2.5.
+	compound = regexp.MustCompile(`[a-z][a-z0-9]+(?:[- ]?[a-z]?\d+(?:\.\d+)?[a-z]*)+`)
+	// questionWords say how something is asked, not what about.
+	questionWords = map[string]bool{
+		"how": true, "much": true, "many": true, "why": true, "where": true, "will": true, "would": true,
+		"can": true, "could": true, "should": true, "get": true, "got": true, "had": true, "about": true,
+		"their": true, "there": true, "these": true, "those": true, "they": true, "so": true, "far": true,
+		"per": true, "into": true, "most": true, "more": true, "than": true, "exactly": true, "also": true,
+		"any": true, "some": true, "tell": true, "me": true, "please": true, "s": true, "been": true,
+		"one": true, "two": true, "first": true, "last": true, "year": true, "month": true, "week": true,
+		"day": true, "days": true, "happened": true, "happen": true, "new": true,
+	}
+	// chineseQuestionWords are content words by their part of speech that
+	// only frame a Chinese question.
+	chineseQuestionWords = map[string]bool{
+		"还有": true, "是否": true, "有没有": true, "怎么样": true, "如何": true, "为什么": true, "可以": true,
+		"能够": true, "需要": true, "应该": true, "一下": true, "告诉": true, "请问": true, "介绍": true,
+		"情况": true, "问题": true, "怎样": true, "具体": true, "主要": true, "有关": true, "关于": true,
+		"分别": true, "大概": true, "左右": true, "之后": true, "之前": true, "时候": true, "叫做": true,
+		"名字": true, "哪家": true, "哪个": true, "一些": true, "回事": true, "有多": true, "多大": true,
+		"多长": true, "多久": true, "多快": true, "多高": true, "几成": true, "多少": true, "什么": true,
+	}
+	capitalised = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*`)
+)
+
+// phraseFreq reports in how many of the corpus's passages a sequence of
+// tokens occurs.
+type phraseFreq func(toks []string) int
+
+// analyse reads the question as concepts, before consulting the corpus:
+// the entities and trade words it names, its Chinese content words, its
+// model-and-version compounds and its other informative English words
+// (phrases of the bridge's dictionary, such as "fiscal year", as one),
+// with the bridge's candidate translations of its plain words.
+func (q query) analyse() []concept {
+	// Capitalised words unknown to the corpus are names of what it lacks
+	// ("Tesla", "HBM"); lower-case unknown words are more likely the asker's
+	// own wording ("spoken") and weigh like an average concept.
+	names := map[string]bool{}
+	for _, w := range capitalised.FindAllString(q.text, -1) {
+		names[strings.ToLower(w)] = true
+	}
+	text := when.Strip(corpus.Normalize(q.text))
+	var out []concept
+	for _, run := range nameRuns(q.text) {
+		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
+			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(bridge.ToChinese(strings.Join(toks, " ")), bridge.Composed(toks)...)}
+			if n := len(toks); n > 1 && toks[n-1] == "s" { // H100s are H100
+				c.alts = append(c.alts, toks[:n-1])
+			}
+			out = append(out, c)
+		}
+	}
+	out = append(out, unlistedVersions(text, q.entities)...)
+	entities, text := askedEntities(text, q.entities)
+	out = append(out, entities...)
+	for _, w := range bridge.ChineseWords(text) {
+		if w.Content() && !chineseQuestionWords[w.Text] {
+			toks := corpus.Tokens(w.Text)
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "zh", cands: bridge.ToEnglish(w.Text)})
+		}
+	}
+	for _, m := range compound.FindAllString(text, -1) {
+		if toks := corpus.Tokens(m); len(toks) > 1 && !questionWords[toks[0]] && !isYear(toks[len(toks)-1]) { // "GPT 4", not "year 2025" or "fiscal 2026"
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: names[toks[0]], cands: bridge.Composed(toks)})
+			text = strings.Replace(text, m, " ", 1)
+		}
+	}
+	units := bridge.OtherUnits(text)
+	for _, m := range productCode.FindAllString(text, -1) { // 910C, 5090D: one name, not a number and a letter
+		if magnitude.MatchString(m) {
+			continue // 1M tokens, 128K, 70B, 10x: an amount, not a name
+		}
+		toks := corpus.Tokens(m)
+		out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: true})
+		text = strings.Replace(text, m, " ", 1)
+	}
+	words := corpus.Tokens(latinOnly(text))
+	for i := 0; i < len(words); {
+		if phrase, cands := bridge.EnglishPhrase(words[i:], func(w string) bool { return questionWords[w] }); phrase > 0 {
+			toks := words[i : i+phrase]
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "en", cands: cands, wording: !names[toks[0]]})
+			i += phrase
+			continue
+		}
+		t := words[i]
+		i++
+		if questionWords[t] {
+			continue
+		}
+		c := concept{alts: [][]string{{t}}, asked: [][]string{{t}}, lang: "en", wording: !names[t]}
+		if t[0] >= '0' && t[0] <= '9' {
+			c.lang, c.wording, c.cands = "", false, units[t]
+		} else {
+			c.cands = bridge.ToChinese(t)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// isYear reports whether a token is a year such as 2025.
+func isYear(t string) bool {
+	return len(t) == 4 && (strings.HasPrefix(t, "19") || strings.HasPrefix(t, "20")) && strings.Trim(t, "0123456789") == ""
+}
+
+// vocabulary lists the tokens whose corpus frequencies weigh the concepts.
+func vocabulary(cs []concept) []string {
+	var out []string
+	for _, c := range cs {
+		for _, a := range c.alts {
+			out = append(out, a...)
+		}
+		for _, b := range c.cands {
+			out = append(out, b.Toks...)
+		}
+	}
+	return out
+}
+
+// weigh completes the concepts with corpus statistics (freq; n passages):
+// the translations the corpus holds, and each concept's weight — for a
+// plain word, the inverse document frequency of all its alternatives
+// together: one concept, however many words translate it (a structured
+// query); for an entity, of the names the question uses.
+func weigh(cs []concept, freq phraseFreq, n int) {
+	idf := func(df int) float64 { return math.Log(1 + float64(n)/math.Max(float64(df), 0.5)) }
+	var sum float64
+	var known int
+	for i := range cs {
+		c := &cs[i]
+		if c.name {
+			// Two letters (UI, PR, EV) abbreviate a common word more often
+			// than they name what the corpus lacks.
+			c.required = len(strings.Join(c.asked[0], "")) > 2 && !heldAnywhere(c.alts, freq) && len(bridge.Present(c.cands, freq)) == 0
+			continue
+		}
+		if c.alias {
+			for _, a := range c.asked {
+				c.weight = math.Max(c.weight, idf(freq(a)))
+			}
+			c.known = true
+			// An entity or trade word the corpus never names (Grok 4, Series
+			// C, a company it lacks) marks what is absent.
+			c.required = !heldAnywhere(c.alts, freq)
+		} else {
+			c.trans = bridge.Present(c.cands, freq)
+			df := freq(c.asked[0])
+			for _, t := range c.trans {
+				c.alts = append(c.alts, t.Toks)
+				df += t.DF
+			}
+			c.known = df > 0
+			c.weight = idf(min(df, n))
+			c.required = c.coined && !c.known
+		}
+		if c.known {
+			sum, known = sum+c.weight, known+1
+		}
+	}
+	for i := range cs {
+		if !cs[i].known && cs[i].wording && known > 0 {
+			cs[i].weight = sum / float64(known)
+		}
+	}
+}
+
+// heldAnywhere reports whether any passage holds one of the alternatives.
+func heldAnywhere(alts [][]string, freq phraseFreq) bool {
+	return slices.ContainsFunc(alts, func(a []string) bool { return freq(a) > 0 })
+}
+
+// nameRegexp matches a normalised name in normalised text, on word
+// boundaries where the name starts or ends with a Latin letter or digit.
+// Its group matches a decimal that goes on from the name's end: a match
+// with it ("gpt 4" in "gpt 4.5") is another name; nameSpans drops those.
+func nameRegexp(name string) *regexp.Regexp {
+	n := regexp.QuoteMeta(corpus.Normalize(name))
+	r, _ := utf8.DecodeRuneInString(name)
+	l, _ := utf8.DecodeLastRuneInString(name)
+	if r < 0x2E80 {
+		n = `\b` + n
+	}
+	if l < 0x2E80 {
+		n += `\b`
+	}
+	return regexp.MustCompile(n + `(\.\d)?`)
+}
+
+// nameSpans returns where a name occurs in normalised text.
+func nameSpans(name, text string) [][]int {
+	var out [][]int
+	for _, m := range nameRegexp(name).FindAllStringSubmatchIndex(text, -1) {
+		if m[2] < 0 {
+			out = append(out, m[:2])
+		}
+	}
+	return out
+}
+
+// latinOnly blanks out Han characters, which Segment has dealt with.
+func latinOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0x2E80 {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// coverage is the share of the concepts' weight that a passage (its
+// normalised title and text, in language lang) covers. A passage that
+// names none of the question's entities covers nothing: "Anthropic's
+// latest model" is not answered by a passage about OpenAI's.
+func coverage(concepts []concept, norm, lang string) float64 {
+	toks := corpus.NormalizedTokens(norm)
+	at := indexTokens(toks)
+	passageLang := "en"
+	if strings.HasPrefix(lang, "zh") {
+		passageLang = "zh"
+	}
+	var total, covered float64
+	entities, entityHit := false, false
+	for _, c := range concepts {
+		hit := holdsAny(toks, at, c.alts)
+		if c.required && !hit {
+			return 0
+		}
+		w := c.weight
+		switch {
+		case hit:
+			covered += w
+		case c.lang == "" || c.lang == passageLang:
+		case c.lang == "en" && len(c.cands) > 0 && len(c.trans) == 0:
+			// The dictionary translates it, but into nothing the corpus
+			// holds: the passage's language has no word for it here.
+			w *= unknownCrossWeight
+		case c.known || c.wording:
+			w *= crossWeight
+		case c.lang == "zh" && len(c.cands) > 0:
+			w *= unknownCrossWeight
+		}
+		total += w
+		entities = entities || c.entity
+		entityHit = entityHit || (c.entity && hit)
+	}
+	if total == 0 || (entities && !entityHit) {
+		return 0
+	}
+	return covered / total
+}
+
+// indexTokens maps each token to its positions, for containsSeq.
+func indexTokens(toks []string) map[string][]int {
+	at := map[string][]int{}
+	for i, t := range toks {
+		at[t] = append(at[t], i)
+	}
+	return at
+}
+
+// holdsAny reports whether toks hold any of the alternatives.
+func holdsAny(toks []string, at map[string][]int, alts [][]string) bool {
+	for _, alt := range alts {
+		if containsSeq(toks, at, alt) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsSeq reports whether seq occurs contiguously in toks; at indexes
+// toks by token.
+func containsSeq(toks []string, at map[string][]int, seq []string) bool {
+	if len(seq) == 0 {
+		return false
+	}
+	for _, i := range at[seq[0]] {
+		if i+len(seq) > len(toks) {
+			break
+		}
+		match := true
+		for k := 1; k < len(seq); k++ {
+			if toks[i+k] != seq[k] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
+// titleNamesEntity reports whether a title names one of the question's
+// entities, or whether the question names none.
+func titleNamesEntity(concepts []concept, title string) bool {
+	named := false
+	for i, in := range entitiesIn(concepts, title) {
+		if in {
+			return true
+		}
+		named = named || concepts[i].entity
+	}
+	return !named
+}
+
+// entitiesIn reports which of the concepts are entities a title names.
+func entitiesIn(concepts []concept, title string) []bool {
+	toks := corpus.Tokens(title)
+	at := indexTokens(toks)
+	in := make([]bool, len(concepts))
+	for i, c := range concepts {
+		in[i] = c.entity && holdsAny(toks, at, c.alts)
+	}
+	return in
+}
+
+// best returns the tokens of a concept's most used translation, all its
+// forms: what a one-best translation of the question uses for it.
+func (c concept) best() []string {
+	var out []string
+	for _, t := range c.trans {
+		if t.Sense != c.trans[0].Sense {
+			break
+		}
+		out = append(out, t.Toks...)
+	}
+	return out
+}

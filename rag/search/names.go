@@ -1,0 +1,272 @@
+package search
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/search/bridge"
+)
+
+// What a question names: capitalised runs, the alias table's entities, and
+// versions of their families. A name is precise: "Grok 4" is not Grok 3,
+// "Safe Superintelligence" is not safety.
+
+// unlistedVersions returns, for each version of a known family that the
+// alias table does not list (DeepSeek-R2), a name the corpus must hold in
+// one of the family's names: the family's other versions do not answer
+// for it.
+func unlistedVersions(text string, es []corpus.Entity) []concept {
+	var out []concept
+	for _, m := range compound.FindAllString(text, -1) {
+		toks := corpus.Tokens(m)
+		e, n := versionOf(es, toks)
+		v := version(toks[n:])
+		if n == 0 || len(v) == 0 {
+			continue
+		}
+		asked := toks[:n+len(v)]
+		c := concept{alts: [][]string{asked}, asked: [][]string{asked}, coined: true}
+		for _, name := range e.Names {
+			if nt := corpus.Tokens(name); len(nt) > 0 && !versionNumber.MatchString(name) && !slices.Equal(nt, toks[:n]) {
+				c.cands = append(c.cands, bridge.Word{Toks: append(slices.Clone(nt), v...)})
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// askedEntities returns a concept for each entity or trade word the text
+// names, and the text with their names blanked out. Every entity named is
+// asked, the family in "Kimi K2" as well as the model; the names are
+// blanked out after, longest first, so that no stray "K2" is left for the
+// words.
+func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
+	type entityName struct {
+		entity int
+		name   string
+	}
+	var byLength []entityName
+	entities := make([]concept, len(es))
+	for i, e := range es {
+		entities[i] = concept{alias: true, entity: e.Type != "term"}
+		for _, name := range e.Names {
+			if toks := corpus.Tokens(name); len(toks) > 0 {
+				entities[i].alts = append(entities[i].alts, toks)
+				byLength = append(byLength, entityName{i, name})
+			}
+		}
+	}
+	slices.SortStableFunc(byLength, func(a, b entityName) int { return len(corpus.Normalize(b.name)) - len(corpus.Normalize(a.name)) })
+	asked := text
+	for _, n := range byLength {
+		if len(nameSpans(n.name, asked)) > 0 {
+			entities[n.entity].asked = append(entities[n.entity].asked, corpus.Tokens(n.name))
+			spans := nameSpans(n.name, text)
+			for i := len(spans) - 1; i >= 0; i-- {
+				text = text[:spans[i][0]] + " " + text[spans[i][1]:]
+			}
+		}
+	}
+	var out []concept
+	for i, c := range entities {
+		for _, c := range splitVersion(c, es[i].Names) {
+			if len(c.asked) > 0 {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, text
+}
+
+// nameRun matches names written capitalised: "Safe Superintelligence",
+// "HBM", "Scale AI", "Character.AI".
+var nameRun = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*(?:(?:[ -]|\.\b)[A-Z0-9][A-Za-z0-9]*)*`)
+
+// calendarWords are capitalised without being names.
+var calendarWords = regexp.MustCompile(`\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)
+
+// nameRuns returns the capitalised runs of a question, without its first
+// word, which is capitalised as the sentence begins.
+func nameRuns(question string) []string {
+	question = calendarWords.ReplaceAllString(question, " ")
+	var out []string
+	start := len(question) - len(strings.TrimLeft(question, " \t\"'“"))
+	for _, m := range nameRun.FindAllStringIndex(question, -1) {
+		run := question[m[0]:m[1]]
+		if m[0] == start {
+			_, run, _ = strings.Cut(run, " ")
+		}
+		// A name begins with a capital letter: "Doubao 1.5 Pro" asks no name "1".
+		for run != "" && (run[0] < 'A' || run[0] > 'Z') {
+			_, run, _ = strings.Cut(run, " ")
+		}
+		out = append(out, splitAcronyms(run)...)
+	}
+	return out
+}
+
+// acronym matches a word of capitals: US, AI, AMD.
+var acronym = regexp.MustCompile(`^[A-Z]{2,5}$`)
+
+// splitAcronyms parts a run of capitalised words that begins with an
+// acronym at its acronyms, which are names of their own: "US AI" is the US
+// and AI, not one name; "Scale AI" stays one.
+func splitAcronyms(run string) []string {
+	words := strings.Fields(run)
+	if len(words) == 0 {
+		return nil
+	}
+	if !acronym.MatchString(words[0]) {
+		return []string{run}
+	}
+	var out []string
+	for i := 0; i < len(words); {
+		j := i + 1
+		if !acronym.MatchString(words[i]) {
+			for j < len(words) && !acronym.MatchString(words[j]) {
+				j++
+			}
+		}
+		out = append(out, strings.Join(words[i:j], " "))
+		i = j
+	}
+	return out
+}
+
+// namesEntity reports whether a normalised run holds a name of one of the
+// entities.
+func namesEntity(es []corpus.Entity, run string) bool {
+	for _, e := range es {
+		for _, name := range e.Names {
+			if len(nameSpans(name, run)) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// versionNumber matches the numbers of a version: 4 of Grok 4, 910 of
+// Ascend 910B, 6.5 of abab6.5.
+var versionNumber = regexp.MustCompile(`\d+(?:\.\d+)?`)
+
+// splitVersion parts an entity asked by a versioned name of its family
+// ("Grok 4", "Mistral Large 2": the family's name and a number) into two
+// concepts: the version, held only by the entity's names with the same
+// numbers (Ascend 910B and 昇腾910B), and the family, by its names without
+// numbers. Grok 3 is no answer about Grok 4. Other entities stay whole.
+func splitVersion(c concept, names []string) []concept {
+	version := map[string]bool{}
+	for _, a := range c.asked {
+		if sig := numbers(a); sig != "" && familyPrefix(a, names) > 0 {
+			version[sig] = true
+		}
+	}
+	if len(version) == 0 {
+		return []concept{c}
+	}
+	v, f := c, c
+	v.alts, v.asked, f.alts, f.asked = nil, nil, nil, nil
+	for _, name := range names {
+		toks := corpus.Tokens(name)
+		switch sig := numbers(toks); {
+		case version[sig]:
+			v.alts = append(v.alts, toks)
+		case sig == "":
+			f.alts = append(f.alts, toks)
+		}
+	}
+	for _, a := range c.asked {
+		if version[numbers(a)] {
+			v.asked = append(v.asked, a)
+		} else if slices.ContainsFunc(f.alts, func(alt []string) bool { return slices.Equal(alt, a) }) {
+			f.asked = append(f.asked, a)
+		}
+	}
+	return []concept{v, f}
+}
+
+// numbers returns the numbers in a name's tokens: "4" of "grok 4".
+func numbers(toks []string) string {
+	return strings.Join(versionNumber.FindAllString(strings.Join(toks, " "), -1), " ")
+}
+
+// familyPrefix returns the length in tokens of the longest name, without
+// numbers, that toks begin with and go on after: 1 for "grok 4" with
+// "grok"; 0 when none does.
+func familyPrefix(toks []string, names []string) int {
+	k := 0
+	for _, name := range names {
+		n := corpus.Tokens(name)
+		if len(n) > k && len(n) < len(toks) && slices.Equal(toks[:len(n)], n) && !versionNumber.MatchString(name) {
+			k = len(n)
+		}
+	}
+	return k
+}
+
+// versionOf returns the entity one of whose names, without numbers, toks
+// begin with, and that name's length in tokens: "deepseek r 2" of
+// DeepSeek. It returns 0 when toks are themselves an entity's name (ERNIE
+// 4.5, Kimi K2): the alias table knows that version.
+func versionOf(es []corpus.Entity, toks []string) (corpus.Entity, int) {
+	var found corpus.Entity
+	var k int
+	for _, e := range es {
+		if e.Type == "term" {
+			continue
+		}
+		if slices.ContainsFunc(e.Names, func(name string) bool { return slices.Equal(corpus.Tokens(name), toks) }) {
+			return corpus.Entity{}, 0
+		}
+		if n := familyPrefix(toks, e.Names); n > k {
+			found, k = e, n
+		}
+	}
+	return found, k
+}
+
+// version returns the tokens of the version toks begin with: a letter, a
+// number, a letter ("r 2", "4 o"; "3.1" of "3.1 405 b"; not the plural s
+// of "h 100 s").
+func version(toks []string) []string {
+	i := 0
+	if i < len(toks) && len(toks[i]) == 1 && bridge.IsLetters(toks[i]) {
+		i++
+	}
+	if i == len(toks) || !digits.MatchString(toks[i]) {
+		return nil
+	}
+	i++
+	if i < len(toks) && len(toks[i]) == 1 && bridge.IsLetters(toks[i]) && toks[i] != "s" {
+		i++
+	}
+	return toks[:i]
+}
+
+// spelledOut matches a name of capitalised words, with the small word
+// that may join two of them: "National Institute of Standards and
+// Technology".
+var spelledOut = regexp.MustCompile(`\b[A-Z][a-z]+(?:(?:\s+(?:of|and|for|on|in|&))?\s+[A-Z][a-z]+)+`)
+
+// acronymsOf returns, one per line, the acronyms of the names a text
+// spells out (NIST, IMO, BIS): a question may ask by either.
+func acronymsOf(text string) string {
+	var b strings.Builder
+	for _, name := range spelledOut.FindAllString(text, -1) {
+		var initials []byte
+		for i, w := range strings.Fields(name) {
+			if w[0] >= 'A' && w[0] <= 'Z' && (i > 0 || w != "The") {
+				initials = append(initials, w[0])
+			}
+		}
+		if len(initials) <= 6 {
+			b.Write(initials)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}

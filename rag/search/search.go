@@ -1,0 +1,303 @@
+// Package search finds the passages that answer a question: it reads the
+// question (its entities and trade words through the alias table, its
+// Chinese and English words with the bilingual bridge, its names,
+// versions, amounts and dates), runs the BM25 and vector legs over what
+// the store holds, fuses them, favours the recent when asked, and keeps
+// only what clears the relevance floor. It also ranks a passage's
+// sentences by what the question asks for. It reads the store through a
+// narrow interface and never writes.
+package search
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/embed"
+	"github.com/marketbot/marketbot/rag/search/when"
+	"github.com/marketbot/marketbot/rag/store"
+	"github.com/marketbot/marketbot/rag/store/sqldb"
+)
+
+// Mode selects the retrieval legs.
+type Mode int
+
+// Retrieval modes: both legs fused (the default), or one alone (for eval).
+const (
+	Hybrid Mode = iota
+	BM25Only
+	VectorOnly
+)
+
+func (m Mode) String() string { return [...]string{"fusion", "bm25", "vectors"}[m] }
+
+// Options shape a search's results.
+type Options struct {
+	Top        int       // passages to return; default 5
+	PerArticle int       // at most this many passages from one article; default 3
+	Since      time.Time // keep articles published at or after; zero: as the question says
+	Until      time.Time // keep articles published before; zero: as the question says
+	Mode       Mode
+	// Translation is the question in the other language (from a language
+	// model), searched too; the relevance floor judges the union.
+	Translation string
+
+	background bool // search every date, keeping passages that name the period asked
+}
+
+func (o Options) withDefaults() Options {
+	if o.Top <= 0 {
+		o.Top = 5
+	}
+	if o.PerArticle <= 0 {
+		o.PerArticle = 3
+	}
+	return o
+}
+
+// Reader is what search reads from the store.
+type Reader interface {
+	BM25(ctx context.Context, terms []string, p sqldb.Period, limit int) ([]sqldb.Candidate, error)
+	DocFreq(ctx context.Context, terms []string) (map[string]int, int, error)
+	PhraseCount(ctx context.Context, toks []string, limit int) (int, error)
+	Nearest(ctx context.Context, vec []float32, n int, p sqldb.Period) ([]sqldb.Candidate, error)
+	Passages(ctx context.Context, cands []sqldb.Candidate) ([]store.Passage, []string, error)
+	NewestLeads(ctx context.Context, p sqldb.Period, n int) ([]store.Lead, error)
+	NewestBefore(ctx context.Context, t time.Time) (time.Time, bool, error)
+	Embedder() store.Embedder
+}
+
+// queryEmbedder is an optional ability of embedders whose query vectors
+// depend on corpus statistics, like the local lexical one.
+type queryEmbedder interface {
+	EmbedQuery(ctx context.Context, query string, extra []embed.Term, df embed.DocFreq) ([]float32, error)
+}
+
+// Config configures a Searcher.
+type Config struct {
+	// Aliases expand queries with other names of the entities they
+	// mention; default: the built-in table.
+	Aliases *corpus.Aliases
+	// Now is the clock for relative dates in questions; default time.Now.
+	Now func() time.Time
+	// DenseTrust is the similarity to the question at which a semantic
+	// embedder's first passages pass the relevance floor whatever their
+	// words; default DefaultDenseTrust.
+	DenseTrust float64
+}
+
+// Searcher finds the passages that answer a question. It is safe for
+// concurrent use.
+type Searcher struct {
+	r          Reader
+	embedder   store.Embedder // the store's: queries are embedded as its passages were
+	aliases    *corpus.Aliases
+	now        func() time.Time
+	denseTrust float64
+}
+
+// New returns a searcher over what r holds.
+func New(r Reader, cfg Config) (*Searcher, error) {
+	s := &Searcher{r: r, embedder: r.Embedder(), aliases: cfg.Aliases, now: cfg.Now, denseTrust: cfg.DenseTrust}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.denseTrust == 0 {
+		s.denseTrust = DefaultDenseTrust
+	}
+	if s.aliases == nil {
+		var err error
+		if s.aliases, err = corpus.DefaultAliases(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Aliases returns the alias table the searcher reads names with.
+func (s *Searcher) Aliases() *corpus.Aliases { return s.aliases }
+
+// Tuning, chosen with "marketbot eval" on the dev set (see the README).
+const (
+	rrfK              = 60   // reciprocal rank fusion constant
+	localVectorWeight = 0.5  // fusion weight of the local embedder's leg (BM25's is 1)
+	minCoverage       = 0.45 // relevance floor: share of the question's weight a passage must cover
+	recencyWeight     = 1.0  // how much "latest" questions favour the newest passages
+	recencyDays       = 120. // and how fast that favour decays with age
+	poolFactor        = 8    // candidates considered per passage returned
+	factBoost         = 0.25 // bonus of passages stating the kind of fact asked for (an amount for "how much"…)
+	aboutBoost        = 0.3  // bonus of passages whose article's title names an entity asked about
+)
+
+// query is a question made ready for both legs.
+type query struct {
+	text     string
+	terms    []string        // its index tokens
+	entities []corpus.Entity // entities and trade words it names
+	extra    []string        // other names of those, to reach other languages and scripts
+	frame    when.Frame
+	concepts []concept // what it asks about, weighed on the corpus (see floor.go)
+}
+
+func (s *Searcher) parseQuery(q string, opt Options) query {
+	pq := query{text: q, terms: corpus.Tokens(q), entities: s.aliases.Match(q), frame: s.timeFrame(q, opt)}
+	for _, e := range pq.entities {
+		pq.extra = append(pq.extra, e.Names...)
+	}
+	return pq
+}
+
+// timeFrame is the question's time frame, with the options' dates, when
+// given, in place of the question's.
+func (s *Searcher) timeFrame(q string, opt Options) when.Frame {
+	f := when.Parse(q, s.now())
+	if !opt.Since.IsZero() || !opt.Until.IsZero() {
+		f.Since, f.Until = opt.Since, opt.Until
+	}
+	return f
+}
+
+// Warm runs a lexical search in both languages, so that what the first
+// question would load (the bilingual dictionary, the word segmenter's,
+// the database's statements) is loaded now: a service calls it before it
+// takes traffic, and its first acknowledgements do not wait behind that.
+// It asks no embedding endpoint.
+func (s *Searcher) Warm(ctx context.Context) error {
+	_, err := s.Search(ctx, "大模型 API 价格 price of a large model API", Options{Top: 1, Mode: BM25Only})
+	return err
+}
+
+// Search returns the passages that best answer the question, best first:
+// candidates of BM25 (the question's tokens, the other names of the
+// entities it names and the bilingual bridge's one-best translation of its
+// other words) and of the vector leg, and for "latest" questions the lead
+// passages of the newest articles about what was asked, fused by
+// reciprocal rank; filtered by the dates the question or the options give
+// (with passages that name an asked year filling up after those of the
+// period), above the relevance floor, ranked by how much of the question
+// they cover and whether their article is about what was asked, and
+// distinct: at most PerArticle from one article (more only when no other
+// article qualifies), no repeated text. A question the corpus cannot
+// answer gets no passages.
+func (s *Searcher) Search(ctx context.Context, question string, opt Options) ([]store.Passage, error) {
+	ps, f, err := s.search(ctx, question, opt)
+	if err != nil || f.Year == 0 || !opt.Since.IsZero() || !opt.Until.IsZero() || len(ps) >= opt.withDefaults().Top {
+		return ps, err
+	}
+	// An event is also told later, as background ("On September 25, 2023,
+	// Amazon agreed to…" in a 2024 article): after the articles of the
+	// period, any article that names its year may answer.
+	bg := opt
+	bg.background = true
+	more, _, err := s.search(ctx, question, bg)
+	if err != nil {
+		return nil, err
+	}
+	return diversify(append(ps, more...), opt.withDefaults()), nil
+}
+
+// search is Search in one pass; it also returns the question's time frame.
+func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]store.Passage, when.Frame, error) {
+	opt = opt.withDefaults()
+	pool := max(opt.Top*poolFactor, 40)
+	qs := []query{s.parseQuery(question, opt)}
+	asked := qs[0].frame
+	if opt.background {
+		qs[0].frame.Since, qs[0].frame.Until = time.Time{}, time.Time{}
+	}
+	if t := strings.TrimSpace(opt.Translation); t != "" && t != strings.TrimSpace(question) {
+		tq := s.parseQuery(t, opt)
+		tq.frame = qs[0].frame // the dates are the asker's
+		qs = append(qs, tq)
+	}
+	df, n, err := s.weighConcepts(ctx, qs)
+	if err != nil {
+		return nil, asked, err
+	}
+
+	fused, dense, err := s.runLegs(ctx, qs, opt, df, n, pool)
+	if err != nil {
+		return nil, asked, err
+	}
+	passages, norms, err := s.r.Passages(ctx, fused)
+	if err != nil {
+		return nil, asked, err
+	}
+	trusted := s.trustedDense(dense)
+	kind, askedIDs := askedFor(question), map[string]bool{}
+	for _, e := range qs[0].entities {
+		askedIDs[e.ID] = true
+	}
+	// A name the corpus lacks may be an acronym a passage spells out
+	// ("NIST"): only then are the passages read for them.
+	if slices.ContainsFunc(qs, func(q query) bool { return slices.ContainsFunc(q.concepts, func(c concept) bool { return c.required }) }) {
+		for i, p := range passages {
+			norms[i] += "\n" + corpus.Normalize(acronymsOf(p.Title+"\n"+p.Text))
+		}
+	}
+	kept := passages[:0]
+	var aboutTitle []bool
+	for i, p := range passages {
+		best := 0.0
+		for _, q := range qs {
+			best = max(best, coverage(q.concepts, norms[i], p.Lang))
+		}
+		if opt.background && !asked.Mentioned(norms[i], p.Published) {
+			continue
+		}
+		if best >= minCoverage || trusted[p.ChunkID] {
+			about := titleNamesEntity(qs[0].concepts, p.Title)
+			if opt.Mode == Hybrid { // a single leg is ranked as it ranks, for eval
+				p.Score *= math.Sqrt(best) // how much of the question it covers ranks it too
+				if kind != anyFact && statesFact(kind, p.Text, askedIDs, s.aliases) {
+					p.Score *= 1 + factBoost
+				}
+				if about { // an article about what was asked, not one that mentions it
+					p.Score *= 1 + aboutBoost
+				}
+			}
+			kept = append(kept, p)
+			aboutTitle = append(aboutTitle, about)
+		}
+	}
+	if qs[0].frame.Recent {
+		favourRecent(kept, aboutTitle)
+	} else {
+		sortByScore(kept)
+	}
+	return diversify(kept, opt), asked, nil
+}
+
+// weighConcepts analyses the queries and weighs their concepts on the
+// corpus's statistics, which it returns: the document frequency of every
+// token the legs will use, and the number of passages.
+func (s *Searcher) weighConcepts(ctx context.Context, qs []query) (map[string]int, int, error) {
+	var vocab []string
+	for i := range qs {
+		qs[i].concepts = qs[i].analyse()
+		vocab = append(append(append(vocab, qs[i].terms...), tokensOf(qs[i].extra)...), vocabulary(qs[i].concepts)...)
+	}
+	df, n, err := s.r.DocFreq(ctx, vocab)
+	if err != nil {
+		return nil, 0, err
+	}
+	freq := s.phraseFreq(ctx, df)
+	for _, q := range qs {
+		weigh(q.concepts, freq, n)
+	}
+	return df, n, nil
+}
+
+// bridged returns the tokens of the question's one-best translation by the
+// bridge, added to its own in the BM25 leg: the most used translation of
+// each word that has one.
+func (q query) bridged() []string {
+	var out []string
+	for _, c := range q.concepts {
+		out = append(out, c.best()...)
+	}
+	return out
+}

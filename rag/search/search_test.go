@@ -1,0 +1,336 @@
+package search
+
+import (
+	"context"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/marketbot/marketbot/rag/store"
+	"github.com/marketbot/marketbot/rag/store/sqldb"
+	"github.com/marketbot/marketbot/rag/store/storetest"
+)
+
+// testStore is a store with a searcher over it.
+type testStore struct {
+	*store.Store
+	*Searcher
+}
+
+// builtinStore is the built-in pack's store and a searcher over it, on the
+// store's clock.
+func builtinStore(t testing.TB, opt store.Options) testStore {
+	t.Helper()
+	return over(t, storetest.Builtin(t, opt), opt.Now)
+}
+
+// over is st with a searcher on the clock now (nil: the system's).
+func over(t testing.TB, st *store.Store, now func() time.Time) testStore {
+	t.Helper()
+	s, err := New(st, Config{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testStore{st, s}
+}
+
+func firstArticle(t *testing.T, st testStore, q string, opt Options) string {
+	t.Helper()
+	ps, err := st.Search(context.Background(), q, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) == 0 {
+		return ""
+	}
+	return path.Base(ps[0].Path)
+}
+
+func TestFuse(t *testing.T) {
+	bm := []sqldb.Candidate{{Chunk: 1}, {Chunk: 2}, {Chunk: 3}}
+	vec := []sqldb.Candidate{{Chunk: 3}, {Chunk: 4}, {Chunk: 1}}
+	got := fuse(10, []float64{1, 1}, bm, vec)
+	var order []int64
+	for _, c := range got {
+		order = append(order, c.Chunk)
+	}
+	// 1: 1/61+1/63, 3: 1/63+1/61, tie kept in first-seen order; then 2, 4.
+	if d := cmp.Diff([]int64{1, 3, 2, 4}, order); d != "" {
+		t.Errorf("fused order (-want +got):\n%s", d)
+	}
+	// With the vector leg weighted down, its second passage (4) falls behind
+	// BM25's second (2); the limit keeps the first two: 1, then 3.
+	got = fuse(4, []float64{1, 0.1}, bm, vec)
+	order = order[:0]
+	for _, c := range got {
+		order = append(order, c.Chunk)
+	}
+	if d := cmp.Diff([]int64{1, 3, 2, 4}, order); d != "" {
+		t.Errorf("weighted fusion (-want +got):\n%s", d)
+	}
+	if got := fuse(2, []float64{1, 1}, bm, vec); len(got) != 2 {
+		t.Errorf("fuse kept %d candidates, want the limit of 2", len(got))
+	}
+}
+
+func TestSearchFloorAndAliases(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	for _, q := range []string{
+		"What is the current price of Bitcoin?",
+		"How much does Tesla charge for Full Self-Driving?",
+		"When will OpenAI release GPT-6?",
+	} {
+		if got := firstArticle(t, st, q, Options{}); got != "" {
+			t.Errorf("unanswerable %q found %s", q, got)
+		}
+	}
+	for _, q := range []string{
+		"火山方舟接入了哪些模型？",
+		"Which models did Volcano Engine's Ark host at launch?", // English asks Chinese
+		"火山方舟上線了哪些模型？",                                          // Traditional asks Simplified
+	} {
+		if got := firstArticle(t, st, q, Options{}); !strings.Contains(got, "volcano") {
+			t.Errorf("%q → %q, want an article about Volcano Engine's Ark", q, got)
+		}
+	}
+}
+
+func TestSearchDates(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	ctx := context.Background()
+	ps, err := st.Search(ctx, "Qwen", Options{Top: 10, Since: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) == 0 {
+		t.Fatal("nothing about Qwen since 2025")
+	}
+	for _, p := range ps {
+		if p.Published.Before(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("--since 2025 returned %s of %s", p.Title, p.Published.Format(time.DateOnly))
+		}
+	}
+	ps, err = st.Search(ctx, "2024年5月有哪些大模型降价？", Options{Top: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Articles of the period first; then, filling up, articles of any date
+	// that name the period (an event retold later).
+	inPeriod := true
+	for _, p := range ps {
+		in := !p.Published.Before(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)) && p.Published.Before(time.Date(2024, 7, 2, 0, 0, 0, 0, time.UTC))
+		if in && !inPeriod {
+			t.Errorf("%s of %s, of the period, ranks after passages from other dates", p.Title, p.Published.Format(time.DateOnly))
+		}
+		inPeriod = inPeriod && in
+		if !in && !strings.Contains(p.Text, "2024年5月") && !strings.Contains(p.Text, "May 2024") && !regexp.MustCompile(`May \d{1,2}, 2024`).MatchString(p.Text) {
+			t.Errorf("a question about May 2024 returned %s of %s, which does not name May 2024:\n%s", p.Title, p.Published.Format(time.DateOnly), p.Text)
+		}
+	}
+	if got := firstArticle(t, st, "最新开源的Qwen模型是哪个？", Options{}); got != "2025-04-29-alibaba-qwen3-open-source.md" {
+		t.Errorf("latest Qwen → %s, want the Qwen3 article", got)
+	}
+	if got := firstArticle(t, st, "last month's model launches", Options{}); got != "" {
+		t.Errorf("nothing in the pack is from last month, but got %s", got)
+	}
+}
+
+func TestSearchAcrossScripts(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "trad.md"), article("輝達股價重挫", "2025-01-27", "受DeepSeek衝擊，輝達股價單日下跌約17%，市值蒸發約5890億美元，資料中心業務前景引發市場(chǎng)疑慮。"))
+	writeFile(t, filepath.Join(dir, "simp.md"), article("火山方舟接入DeepSeek", "2025-02-13", "火山方舟上线DeepSeek-R1满血版，提供每分钟500万tokens的初始额度，软件开发者可直接调用。"))
+	writeFile(t, filepath.Join(dir, "en.md"), article("Llama 3", "2024-04-18", "Meta released Llama 3 in 8B and 70B sizes."))
+	if _, err := store.Ingest(ctx, st.Store, []string{dir}, store.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for q, wantTitle := range map[string]string{
+		"辉达股价下跌多少":      "輝達股價重挫",         // Simplified asks, Traditional answers
+		"数据中心市场":        "輝達股價重挫",         // Taiwan 資料 is mainland 数据
+		"火山方舟上線了哪些模型":   "火山方舟接入DeepSeek", // Traditional asks, Simplified answers
+		"軟體開發者":         "火山方舟接入DeepSeek", // Taiwan vocabulary asks
+		"ＬＬＡＭＡ　３ sizes": "Llama 3",        // full width
+	} {
+		ps, err := st.Search(ctx, q, Options{Top: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) == 0 || ps[0].Title != wantTitle {
+			t.Errorf("Search(%q) = %v, want %q first", q, titles(ps), wantTitle)
+		}
+	}
+}
+
+func TestSearchReturnsDistinctArticles(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	long := strings.Repeat("DeepSeek-V3 is a mixture-of-experts model with 671B parameters and 37B active. ", 40)
+	writeFile(t, filepath.Join(dir, "long.md"), article("DeepSeek-V3 deep dive", "2024-12-26", long))
+	writeFile(t, filepath.Join(dir, "other.md"), article("DeepSeek-R1", "2025-01-20", "DeepSeek-R1 builds on DeepSeek-V3 and was released under the MIT license."))
+	writeFile(t, filepath.Join(dir, "copy.md"), article("DeepSeek-V3 deep dive (syndicated)", "2024-12-27", long))
+	if _, err := store.Ingest(ctx, st.Store, []string{dir}, store.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.Search(ctx, "DeepSeek-V3 parameters", Options{Top: 5, PerArticle: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perArticle := map[int64]int{}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		perArticle[p.ArticleID]++
+		if perArticle[p.ArticleID] > 2 {
+			t.Errorf("more than 2 passages from article %q", p.Title)
+		}
+		if seen[p.Text] {
+			t.Errorf("passage repeated: %.60q", p.Text)
+		}
+		seen[p.Text] = true
+	}
+	if len(perArticle) < 2 {
+		t.Errorf("results come from %d article(s), want several: %v", len(perArticle), titles(ps))
+	}
+}
+
+func TestDiversifyFillsWhatOtherArticlesCannot(t *testing.T) {
+	p := func(article int64, text string) store.Passage { return store.Passage{ArticleID: article, Text: text} }
+	texts := func(ps []store.Passage) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Text)
+		}
+		return out
+	}
+	opt := Options{Top: 5, PerArticle: 2}
+	// Only two articles qualify: the third and fourth passages of the first
+	// fill the slots, in their order, after the second article's.
+	few := []store.Passage{p(1, "a1"), p(1, "a2"), p(1, "a3"), p(2, "b1"), p(1, "a4"), p(1, "a5")}
+	if diff := cmp.Diff([]string{"a1", "a2", "a3", "b1", "a4"}, texts(diversify(few, opt))); diff != "" {
+		t.Errorf("two articles (-want +got):\n%s", diff)
+	}
+	// Enough articles: the cap holds, and repeated text is dropped.
+	many := []store.Passage{p(1, "a1"), p(1, "a2"), p(1, "a3"), p(2, "b1"), p(3, "b1"), p(3, "c1"), p(4, "d1"), p(5, "e1")}
+	if diff := cmp.Diff([]string{"a1", "a2", "b1", "c1", "d1"}, texts(diversify(many, opt))); diff != "" {
+		t.Errorf("many articles (-want +got):\n%s", diff)
+	}
+}
+
+// storeWith returns a test store holding the given Markdown files (name →
+// content).
+func storeWith(t *testing.T, files map[string]string) testStore {
+	t.Helper()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	for name, md := range files {
+		writeFile(t, filepath.Join(dir, name), md)
+	}
+	if _, err := store.Ingest(context.Background(), st.Store, []string{dir}, store.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestNamesAsTheArticleGivesThem: an acronym a question asks by counts as
+// held by a passage whose article's tags hold it, or whose text spells the
+// name out; and a plural product code (H100s) by one that holds the code.
+func TestNamesAsTheArticleGivesThem(t *testing.T) {
+	spelled := "The order directs the National Institute of Standards and Technology to set red-team testing standards within 270 days."
+	agency := "The order directs the standards agency to set red-team testing standards within 270 days."
+	for _, tc := range []struct {
+		body, tags string
+		want       int
+	}{{agency, "", 0}, {agency, "tags: [NIST, executive order]\n", 1}, {spelled, "", 1}} {
+		md := strings.Replace(article("White House issues AI executive order", "2023-10-30", tc.body), "source: Example\n", "source: Example\n"+tc.tags, 1)
+		st := storeWith(t, map[string]string{"eo.md": md})
+		ps, err := st.Search(context.Background(), "How long does NIST have to set red-team testing standards?", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != tc.want {
+			t.Errorf("%.30q, tags %q: %d passages, want %d", tc.body, tc.tags, len(ps), tc.want)
+		}
+	}
+	st := storeWith(t, map[string]string{"llama.md": article("Meta releases Llama 3.1", "2024-07-23",
+		"Meta trained Llama 3.1 405B on more than 16,000 Nvidia H100 GPUs.")})
+	if ps, err := st.Search(context.Background(), "How many H100s did Meta train Llama 3.1 on?", Options{}); err != nil || len(ps) == 0 {
+		t.Errorf("H100s: %d passages, %v; want the Llama 3.1 article", len(ps), err)
+	}
+	if got, want := acronymsOf("The Bureau of Industry and Security and the International Mathematical Olympiad; Nvidia said."), "BIS\nIMO\n"; got != want {
+		t.Errorf("acronymsOf = %q, want %q", got, want)
+	}
+}
+
+// TestAmountsCrossLanguages: 66亿 in a Chinese question is the $6.6
+// billion of an English article, and "$40B" the 400 of 400亿.
+func TestAmountsCrossLanguages(t *testing.T) {
+	st := storeWith(t, map[string]string{
+		"a.md": article("OpenAI closes a new round", "2024-10-02", "OpenAI raised $6.6 billion at a $157 billion valuation."),
+		"b.md": article("OpenAI closes a bigger round", "2025-03-31", "OpenAI raised $40 billion at a $300 billion valuation."),
+	})
+	for q, want := range map[string]string{
+		"OpenAI那轮66亿美元融资的估值是多少？":  "OpenAI closes a new round",
+		"OpenAI那轮400亿美元融资的估值是多少？": "OpenAI closes a bigger round",
+	} {
+		ps, err := st.Search(context.Background(), q, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) == 0 || ps[0].Title != want {
+			t.Errorf("%s: %v, want %q first", q, titles(ps), want)
+		}
+	}
+}
+
+// TestTwoLettersAreNoName: a capitalised name no passage holds vetoes
+// every passage, but two capital letters (UI) abbreviate a common word.
+func TestTwoLettersAreNoName(t *testing.T) {
+	ctx := context.Background()
+	st := storeWith(t, map[string]string{"k2.md": article("Moonshot open-sources Kimi K2", "2025-07-11",
+		"Products with more than 20 million dollars of monthly revenue must show the Kimi K2 name in their user interface.")})
+	for q, want := range map[string]int{
+		"Which products must show the Kimi K2 name in their UI?":  1,
+		"Which products must show the Kimi K2 name in their HUD?": 0,
+	} {
+		ps, err := st.Search(ctx, q, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != want {
+			t.Errorf("%q: %d passages, want %d", q, len(ps), want)
+		}
+	}
+}
+
+// TestArticlesAboutTheEntityRankFirst: of two passages that hold the
+// question's words, the one from an article whose title names the entity
+// asked about ranks above one that mentions it in passing.
+func TestArticlesAboutTheEntityRankFirst(t *testing.T) {
+	st := storeWith(t, map[string]string{
+		"a.md": article("OpenAI unveils GPT-4o", "2024-05-13", "The company released GPT-4o, a new model that reasons across text, audio and images."),
+		"b.md": article("DeepSeek-V2 arrives with a low price", "2024-05-06",
+			"DeepSeek released DeepSeek-V2, a new model, and its API serves the new model as OpenAI's API serves a model."),
+	})
+	ps, err := st.Search(context.Background(), "Which new model did OpenAI release?", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) == 0 || ps[0].Title != "OpenAI unveils GPT-4o" {
+		t.Errorf("Search = %v, want the article about OpenAI first", titles(ps))
+	}
+}
+
+func TestSearchWithoutTermsFindsNothing(t *testing.T) {
+	st := openTestStore(t)
+	for _, q := range []string{"", "???", "the of and", `"OR" NEAR(`} {
+		ps, err := st.Search(context.Background(), q, Options{})
+		if err != nil || len(ps) != 0 {
+			t.Errorf("Search(%q) = %v, %v; want nothing and no error", q, ps, err)
+		}
+	}
+}

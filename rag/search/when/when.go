@@ -1,0 +1,284 @@
+// Package when reads what a question says about time, in Chinese and
+// English, Simplified and Traditional (after normalisation): absolute dates
+// (2024年5月, May 2024, Q3 2024), relative periods (近一个月, 上个季度, this
+// week, past 3 months, recently) against a clock, and whether it asks for
+// the latest news or the current state; fiscal periods are companies' own
+// and name no calendar dates. It also tells whether a text names a
+// frame's year and month.
+package when
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/store/sqldb"
+)
+
+// Frame is what a question says about time: a date range to keep (zero
+// ends are open) and whether it asks for the latest news.
+type Frame struct {
+	Since, Until time.Time // Until is exclusive
+	Recent       bool      // it asks for recent news: the newest passages are favoured
+	Latest       bool      // it asks for the latest or current state of things
+	Year, Month  int       // the year (and month) of an absolute date it names; 0 for none, or a relative period
+}
+
+// Period is the frame's dates, for the store's reads.
+func (f Frame) Period() sqldb.Period { return sqldb.Period{Since: f.Since, Until: f.Until} }
+
+// Mentioned reports whether normalised text, published at the given
+// time, names the frame's year and, if it has one, its month: "2024年5月",
+// "May 2024", "2024-05" — or, in a text of that year, the month alone ("in
+// March", "3月": an article of 2025 that says "in March" means March 2025).
+func (f Frame) Mentioned(norm string, published time.Time) bool {
+	y := strconv.Itoa(f.Year)
+	sameYear := f.Year != 0 && published.Year() == f.Year
+	if f.Year == 0 || !strings.Contains(norm, y) && !sameYear {
+		return false
+	}
+	if f.Month == 0 {
+		return true
+	}
+	m := strings.ToLower(time.Month(f.Month).String()[:3])
+	withYear := y + `\s*年\s*0?` + strconv.Itoa(f.Month) + `\s*月|` + m + `[a-z]*\.?\s+(?:\d{1,2},?\s+)?` + y + `|` + y + `-` + fmt.Sprintf("%02d", f.Month)
+	if sameYear {
+		withYear += `|(?:^|[^\d.])0?` + strconv.Itoa(f.Month) + `\s*月|\b(?:in|since|by|from|until|through|of|early|late|mid|end of)\s+` + m + `[a-z]*\b`
+	}
+	return regexp.MustCompile(withYear).MatchString(norm)
+}
+
+// The patterns read normalised text (corpus.Normalize): Simplified
+// characters, half-width digits, lower case.
+var (
+	ymdZh     = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]`)
+	ymZh      = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月`)
+	yqZh      = regexp.MustCompile(`(\d{4})\s*(?:年|财年)?\s*(?:第)?\s*([一二三四1-4])\s*季(?:度)?`)
+	yZh       = regexp.MustCompile(`(\d{4})\s*年`)
+	ymEn      = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b`)
+	yqEn      = regexp.MustCompile(`\bq([1-4])\s*(?:of\s+)?(\d{4})\b|\b(\d{4})\s*q([1-4])\b`)
+	yEn       = regexp.MustCompile(`\b(?:in|during|of|throughout)\s+(\d{4})\b`)
+	ymISO     = regexp.MustCompile(`\b(\d{4})-(\d{2})\b`)
+	recentish = regexp.MustCompile(`最新|最近|近期|近来|目前|当前|现在|如今|\blatest\b|\bmost recent\b|\brecent(ly)?\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bthese days\b`)
+	// latestish asks for the newest state of things, which a stale corpus
+	// can only give as of its newest article.
+	// fiscal periods are companies' own ("fiscal 2026" is Nvidia's year to
+	// January 2026), not calendar dates.
+	fiscal    = regexp.MustCompile(`\bfiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*季度?)?`)
+	latestish = regexp.MustCompile(`最新|目前|当前|现在|如今|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bmost recent\b`)
+)
+
+var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+
+// span is a range of time relative to now.
+type span func(now time.Time) (since, until time.Time)
+
+// back is the rolling period up to now: the last n days, months or years.
+func back(years, months, days int) span {
+	return func(n time.Time) (time.Time, time.Time) { return n.AddDate(-years, -months, -days), n.Add(time.Second) }
+}
+
+// relative time words, with the range they name relative to now: rolling
+// periods ("past week", "recently") and calendar ones ("本周", "上个季度",
+// "last month"). Numbered rolling periods ("近一个月", "past 3 months")
+// are read by rollingSpan.
+var relative = []struct {
+	re    *regexp.Regexp
+	frame span
+}{
+	{regexp.MustCompile(`今天|今日|\btoday\b`), func(n time.Time) (time.Time, time.Time) { d := day(n); return d, d.AddDate(0, 0, 1) }},
+	{regexp.MustCompile(`昨天|昨日|\byesterday\b`), func(n time.Time) (time.Time, time.Time) { d := day(n); return d.AddDate(0, 0, -1), d }},
+	{regexp.MustCompile(`近日|这几天|最近几天|近几天|\b(?:past|last) (?:few|couple of) days\b`), back(0, 0, 7)},
+	{regexp.MustCompile(`\bpast week\b`), back(0, 0, 7)},
+	{regexp.MustCompile(`本周|这周|这一周|这星期|这个星期|\bthis week\b`), func(n time.Time) (time.Time, time.Time) { d := week(n); return d, d.AddDate(0, 0, 7) }},
+	{regexp.MustCompile(`上周|上一周|上星期|上个星期|\blast week\b`), func(n time.Time) (time.Time, time.Time) { d := week(n); return d.AddDate(0, 0, -7), d }},
+	{regexp.MustCompile(`\bpast month\b`), back(0, 1, 0)},
+	{regexp.MustCompile(`本月|这个月|这一个月|\bthis month\b`), func(n time.Time) (time.Time, time.Time) { m := month(n); return m, m.AddDate(0, 1, 0) }},
+	{regexp.MustCompile(`上个月|上一个月|上月|\blast month\b`), func(n time.Time) (time.Time, time.Time) { m := month(n); return m.AddDate(0, -1, 0), m }},
+	{regexp.MustCompile(`本季度|这个季度|这一季度|本季|\bthis quarter\b`), func(n time.Time) (time.Time, time.Time) { q := quarter(n); return q, q.AddDate(0, 3, 0) }},
+	{regexp.MustCompile(`上个季度|上一季度|上一个季度|上季度|\blast quarter\b`), func(n time.Time) (time.Time, time.Time) { q := quarter(n); return q.AddDate(0, -3, 0), q }},
+	{regexp.MustCompile(`近期|近来|最近几个月|近几个月|\brecently\b|\blately\b|\bof late\b|\bin recent (?:weeks|months)\b|\b(?:past|last) (?:few|couple of) (?:weeks|months)\b`), back(0, 3, 0)},
+	{regexp.MustCompile(`\bpast year\b`), back(1, 0, 0)},
+	{regexp.MustCompile(`今年|本年|\bthis year\b`), func(n time.Time) (time.Time, time.Time) { y := year(n.Year()); return y, y.AddDate(1, 0, 0) }},
+	{regexp.MustCompile(`去年|\blast year\b`), func(n time.Time) (time.Time, time.Time) { y := year(n.Year() - 1); return y, y.AddDate(1, 0, 0) }},
+}
+
+// Numbered rolling periods: "近一个月", "近30天", "过去三个月", "最近两周",
+// "past 3 months", "last 7 days".
+var (
+	rollingZh = regexp.MustCompile(`(?:过去|最近|近)\s*(\d+|[一二两三四五六七八九十半]+)\s*(?:个)?\s*(天|日|周|星期|礼拜|月|季度|年)`)
+	rollingEn = regexp.MustCompile(`\b(?:past|last|previous)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(day|week|month|quarter|year)s?\b`)
+	numerals  = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+		"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+	units = map[string][3]int{"天": {0, 0, 1}, "日": {0, 0, 1}, "周": {0, 0, 7}, "星期": {0, 0, 7}, "礼拜": {0, 0, 7}, "月": {0, 1, 0}, "季度": {0, 3, 0}, "年": {1, 0, 0},
+		"day": {0, 0, 1}, "week": {0, 0, 7}, "month": {0, 1, 0}, "quarter": {0, 3, 0}, "year": {1, 0, 0}}
+)
+
+// rollingSpan returns the span of a numbered rolling period in text.
+func rollingSpan(text string) (span, bool) {
+	for _, re := range []*regexp.Regexp{rollingZh, rollingEn} {
+		m := re.FindStringSubmatch(text)
+		if m == nil {
+			continue
+		}
+		if m[1] == "半" { // 半年, 半个月
+			switch m[2] {
+			case "年":
+				return back(0, 6, 0), true
+			case "月":
+				return back(0, 0, 15), true
+			}
+			continue
+		}
+		u, k := units[m[2]], count(m[1])
+		if k < 1 || k > 100 {
+			continue
+		}
+		return back(u[0]*k, u[1]*k, u[2]*k), true
+	}
+	return nil, false
+}
+
+// count reads a small number: digits, an English word, or Chinese
+// numerals up to 99 ("三", "十二", "二十").
+func count(s string) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	if n, ok := numerals[s]; ok {
+		return n
+	}
+	tens, ones, ok := strings.Cut(s, "十")
+	if !ok {
+		return 0
+	}
+	t := 1
+	if tens != "" {
+		t = numerals[tens]
+	}
+	return t*10 + numerals[ones]
+}
+
+func day(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+}
+func month(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location()) }
+func year(y int) time.Time        { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+func quarter(t time.Time) time.Time {
+	return time.Date(t.Year(), (t.Month()-1)/3*3+1, 1, 0, 0, 0, 0, t.Location())
+}
+func week(t time.Time) time.Time {
+	d := day(t)
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)) // weeks start on Monday
+}
+
+// Reports of a period come out after it: a question about "2024年四季度"
+// is answered by January's earnings article, one about a year by the
+// annual results, which listed companies publish within four months of the
+// year's end (by 30 April in China). Periods named in a question are
+// widened by these margins.
+const (
+	yearMargin  = 120 * 24 * time.Hour
+	monthMargin = 31 * 24 * time.Hour
+)
+
+// Parse reads dates and recency from a question: "2024年5月",
+// "May 2024", "in 2024", "2025-01", "2024年第四季度", "Q4 2024", "上个月",
+// "近一个月", "this week", "recently", "最新", "latest". The most specific
+// absolute date wins; relative words are taken relative to now.
+func Parse(question string, now time.Time) Frame {
+	q := fiscal.ReplaceAllString(corpus.Normalize(question), " ")
+	f := Frame{Recent: recentish.MatchString(q), Latest: latestish.MatchString(q)}
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	validYear := func(y int) bool { return y >= 1990 && y <= 2100 }
+	monthFrom := func(y, mo int) bool {
+		if !validYear(y) || mo < 1 || mo > 12 {
+			return false
+		}
+		f.Year, f.Month = y, mo
+		f.Since = time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
+		f.Until = f.Since.AddDate(0, 1, 0).Add(monthMargin)
+		return true
+	}
+	quarterFrom := func(y, qn int) bool {
+		if !validYear(y) || qn < 1 || qn > 4 {
+			return false
+		}
+		f.Year = y
+		f.Since = time.Date(y, time.Month(3*qn-2), 1, 0, 0, 0, 0, time.UTC)
+		f.Until = f.Since.AddDate(0, 3, 0).Add(monthMargin)
+		return true
+	}
+	if m := ymdZh.FindStringSubmatch(q); m != nil {
+		y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
+		if validYear(y) && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
+			// Reports come after the event.
+			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+			f.Since, f.Until, f.Year, f.Month = t.AddDate(0, 0, -1), t.AddDate(0, 0, 8), y, mo
+			return f
+		}
+	}
+	if m := ymZh.FindStringSubmatch(q); m != nil && monthFrom(atoi(m[1]), atoi(m[2])) {
+		return f
+	}
+	if m := ymEn.FindStringSubmatch(q); m != nil && monthFrom(atoi(m[2]), int(months[m[1][:3]])) {
+		return f
+	}
+	if m := ymISO.FindStringSubmatch(q); m != nil && monthFrom(atoi(m[1]), atoi(m[2])) {
+		return f
+	}
+	if m := yqZh.FindStringSubmatch(q); m != nil {
+		qn := atoi(m[2])
+		if qn == 0 {
+			qn = numerals[m[2]]
+		}
+		if quarterFrom(atoi(m[1]), qn) {
+			return f
+		}
+	}
+	if m := yqEn.FindStringSubmatch(q); m != nil {
+		if (m[1] != "" && quarterFrom(atoi(m[2]), atoi(m[1]))) || (m[3] != "" && quarterFrom(atoi(m[3]), atoi(m[4]))) {
+			return f
+		}
+	}
+	for _, re := range []*regexp.Regexp{yZh, yEn} {
+		if m := re.FindStringSubmatch(q); m != nil {
+			if y := atoi(m[1]); validYear(y) {
+				f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y
+				return f
+			}
+		}
+	}
+	if sp, ok := rollingSpan(q); ok {
+		f.Since, f.Until = sp(now)
+		return f
+	}
+	for _, r := range relative {
+		if r.re.MatchString(q) {
+			f.Since, f.Until = r.frame(now)
+			return f
+		}
+	}
+	return f
+}
+
+// Quarters, halves and month names, in normalised text.
+var (
+	periods    = regexp.MustCompile(`\b(?:q[1-4]|h[12]|fy\d*)\b`) // quarters and halves, in normalised text
+	monthNames = regexp.MustCompile(`(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b`)
+)
+
+// Strip blanks out what a normalised question says about time,
+// which is the date filter's business.
+func Strip(text string) string {
+	for _, re := range []*regexp.Regexp{recentish, fiscal, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yEn, ymISO, rollingZh, rollingEn, monthNames, periods} {
+		text = re.ReplaceAllString(text, " ")
+	}
+	for _, r := range relative {
+		text = r.re.ReplaceAllString(text, " ")
+	}
+	return text
+}

@@ -1,0 +1,88 @@
+package when
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRelativePeriods(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC) // a Sunday
+	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	end := now.Add(time.Second)
+	for q, want := range map[string]Frame{
+		"最近一个月大模型市场有什么新闻？":                  {Since: d("2026-11-06").Add(10 * time.Hour), Until: end, Recent: true},
+		"近一周有哪些新模型发布？":                      {Since: d("2026-11-29").Add(10 * time.Hour), Until: end},
+		"近一週有哪些新模型發布？":                      {Since: d("2026-11-29").Add(10 * time.Hour), Until: end},
+		"過去三個月的融資":                          {Since: d("2026-09-06").Add(10 * time.Hour), Until: end},
+		"近30天的降价":                           {Since: d("2026-11-06").Add(10 * time.Hour), Until: end},
+		"本周的新闻":                             {Since: d("2026-11-30"), Until: d("2026-12-07")},
+		"今年发布了哪些模型":                         {Since: d("2026-01-01"), Until: d("2027-01-01")},
+		"近期DeepSeek有什么动作":                   {Since: d("2026-09-06").Add(10 * time.Hour), Until: end, Recent: true},
+		"上个季度的财报":                           {Since: d("2026-07-01"), Until: d("2026-10-01")},
+		"What happened this week?":          {Since: d("2026-11-30"), Until: d("2026-12-07")},
+		"funding news from the past month":  {Since: d("2026-11-06").Add(10 * time.Hour), Until: end},
+		"What has Zhipu released recently?": {Since: d("2026-09-06").Add(10 * time.Hour), Until: end, Recent: true},
+		"Which models launched this year?":  {Since: d("2026-01-01"), Until: d("2027-01-01")},
+		"price cuts in the past 3 months":   {Since: d("2026-09-06").Add(10 * time.Hour), Until: end},
+		"Nvidia revenue in Q4 2024":         {Since: d("2024-10-01"), Until: d("2025-01-01").Add(monthMargin), Year: 2024},
+		"2024年第四季度营收":                       {Since: d("2024-10-01"), Until: d("2025-01-01").Add(monthMargin), Year: 2024},
+		// 最近 alone asks for the newest, not for a period; 月 and 周 in
+		// names are not periods.
+		"最近月之暗面发布了什么？": {Recent: true},
+		"最近周鸿祎说了什么？":   {Recent: true},
+		"目前火山方舟有哪些模型？": {Recent: true, Latest: true},
+	} {
+		if got := Parse(q, now); got != want {
+			t.Errorf("Parse(%q) =\n %+v, want\n %+v", q, got, want)
+		}
+	}
+}
+
+func TestParseTimeFrame(t *testing.T) {
+	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	for q, want := range map[string]Frame{
+		"2024年5月哪些厂商降价":                     {Since: d("2024-05-01"), Until: d("2024-06-01").Add(monthMargin), Year: 2024, Month: 5},
+		"Which model launched in May 2024?": {Since: d("2024-05-01"), Until: d("2024-06-01").Add(monthMargin), Year: 2024, Month: 5},
+		"2024年的大模型融资":                       {Since: d("2024-01-01"), Until: d("2025-01-01").Add(yearMargin), Year: 2024},
+		"funding in 2023":                   {Since: d("2023-01-01"), Until: d("2024-01-01").Add(yearMargin), Year: 2023},
+		// Fiscal years are companies' own, not calendar ones.
+		"Nvidia's revenue in fiscal 2025": {},
+		"英伟达2025财年第四季营收":                  {},
+		"2025年1月20日发布了什么":                 {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
+		"上个月的新闻":                          {Since: d("2026-10-01"), Until: d("2026-11-01")},
+		"news this week":                  {Since: d("2026-11-23"), Until: d("2026-11-30")},
+		"最新的Qwen模型":                       {Recent: true, Latest: true},
+		"What is the latest Llama?":       {Recent: true, Latest: true},
+		"Qwen2.5有多少参数":                    {},
+	} {
+		if got := Parse(q, now); got != want {
+			t.Errorf("Parse(%q) = %+v, want %+v", q, got, want)
+		}
+	}
+}
+
+// TestAMonthAloneNamesItsArticlesYear: an article of 2025 that says "in
+// March" names March 2025, for questions about that month; a 2024 article
+// does not, and "may" the verb is no month.
+func TestAMonthAloneNamesItsArticlesYear(t *testing.T) {
+	march, may := Frame{Year: 2025, Month: 3}, Frame{Year: 2025, Month: 5}
+	at := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	for _, tc := range []struct {
+		f         Frame
+		norm, pub string
+		want      bool
+	}{
+		{march, "usage passed 30 trillion, up from 12.7 trillion in march.", "2025-10-16", true},
+		{march, "日均调用量3月为12.7万亿", "2025-10-16", true},
+		{march, "usage was 12.7 trillion in march.", "2024-10-16", false},
+		{march, "march 2025 saw 12.7 trillion a day.", "2024-10-16", true},
+		{march, "13月", "2025-10-16", false},
+		{may, "the company may raise more.", "2025-10-16", false},
+		{may, "it shipped in may.", "2025-10-16", true},
+	} {
+		if got := tc.f.Mentioned(tc.norm, at(tc.pub)); got != tc.want {
+			t.Errorf("%d-%d mentioned(%q, %s) = %v, want %v", tc.f.Year, tc.f.Month, tc.norm, tc.pub, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,31 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/marketbot/marketbot/rag/embed"
+	"github.com/marketbot/marketbot/rag/store/sqldb"
+)
+
+// What the external tests may look at inside a store.
+
+// DB is the store's connection pool.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// VectorCount is the number of passages in the vector index.
+func (s *Store) VectorCount() int { return s.vectors.count() }
+
+// CatchUp applies the change log to the vectors once.
+func (s *Store) CatchUp(ctx context.Context) error { return s.catchUp(ctx, s.b.(sqldb.ChangeFeed)) }
+
+// EmbedderRecord is the embedder the store was built with.
+func (s *Store) EmbedderRecord(ctx context.Context) (embed.Info, error) {
+	return embedderRecord(ctx, s.db)
+}
+
+// QueryChromem queries the vector index's chromem collection directly.
+func (s *Store) QueryChromem(ctx context.Context, vec []float32, n int) error {
+	_, err := s.vectors.(*vectorIndex).coll.QueryEmbedding(ctx, vec, n, nil, nil)
+	return err
+}
