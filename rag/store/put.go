@@ -257,6 +257,21 @@ func deleteChunks(ctx context.Context, b sqldb.DB, tx *sql.Tx, articleID int64) 
 	return ids, err
 }
 
+// PutNew stores an article unless the same text is already stored under
+// another path (syndicated copies, a feed that changed its links).
+func (s *Store) PutNew(ctx context.Context, a corpus.Article) (Outcome, bool, error) {
+	var other string
+	err := s.db.QueryRowContext(ctx, `SELECT path FROM articles WHERE text_hash = $1 AND path != $2 LIMIT 1`, a.TextHash(), a.Path).Scan(&other)
+	if err == nil {
+		return Unchanged, true, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, fmt.Errorf("store %s: %w", a.Path, err)
+	}
+	out, err := s.Put(ctx, a)
+	return out, false, err
+}
+
 // Delete removes the article ingested from path, with its passages.
 func (s *Store) Delete(ctx context.Context, path string) error {
 	tx, err := s.db.BeginTx(ctx, nil)

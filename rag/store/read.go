@@ -238,3 +238,15 @@ func (s *Store) Ingested(ctx context.Context, w Window) ([]Article, error) {
 	}
 	return out, rows.Err()
 }
+
+// StoredMeta returns a meta value of the article stored at path, "" when
+// there is none.
+func (s *Store) StoredMeta(ctx context.Context, path, key string) string {
+	var raw string
+	if s.db.QueryRowContext(ctx, `SELECT meta FROM articles WHERE path = $1`, path).Scan(&raw) != nil {
+		return ""
+	}
+	var meta map[string]string
+	json.Unmarshal([]byte(raw), &meta)
+	return meta[key]
+}
