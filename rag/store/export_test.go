@@ -14,7 +14,7 @@ import (
 func (s *Store) DB() *sql.DB { return s.db }
 
 // VectorCount is the number of passages in the vector index.
-func (s *Store) VectorCount() int { return s.vectors.count() }
+func (s *Store) VectorCount() int { return s.vectors.Count() }
 
 // CatchUp applies the change log to the vectors once.
 func (s *Store) CatchUp(ctx context.Context) error { return s.catchUp(ctx, s.b.(sqldb.ChangeFeed)) }
@@ -24,8 +24,8 @@ func (s *Store) EmbedderRecord(ctx context.Context) (embed.Info, error) {
 	return embedderRecord(ctx, s.db)
 }
 
-// QueryChromem queries the vector index's chromem collection directly.
-func (s *Store) QueryChromem(ctx context.Context, vec []float32, n int) error {
-	_, err := s.vectors.(*vectorIndex).coll.QueryEmbedding(ctx, vec, n, nil, nil)
+// QueryVectors queries the vector index alone.
+func (s *Store) QueryVectors(ctx context.Context, vec []float32, n int) error {
+	_, err := s.vectors.Query(ctx, vec, n, nil)
 	return err
 }

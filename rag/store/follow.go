@@ -66,7 +66,7 @@ func (s *Store) catchUp(ctx context.Context, cf sqldb.ChangeFeed) error {
 			gone = append(gone, id)
 		}
 	}
-	if err := s.vectors.remove(ctx, gone); err != nil {
+	if err := s.vectors.Remove(ctx, gone); err != nil {
 		return fmt.Errorf("follow changes: %w", err)
 	}
 	s.cursor = next

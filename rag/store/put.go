@@ -12,6 +12,7 @@ import (
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/embed"
 	"github.com/marketbot/marketbot/rag/store/sqldb"
+	"github.com/marketbot/marketbot/rag/store/vectors"
 )
 
 // Outcome is what putting an article did.
@@ -141,10 +142,10 @@ func (s *Store) write(ctx context.Context, p prepared) (outcome Outcome, err err
 		return 0, err
 	}
 	// The database is the truth; the in-memory index follows it.
-	if err := s.vectors.remove(ctx, oldChunks); err != nil {
+	if err := s.vectors.Remove(ctx, oldChunks); err != nil {
 		return 0, err
 	}
-	return outcome, s.vectors.add(ctx, ids, vecs, meta)
+	return outcome, s.vectors.Add(ctx, ids, vecs, meta)
 }
 
 // upsertArticle writes p's article row in tx, stamped as ingested now,
@@ -178,7 +179,7 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, p prepared, now time.Time) (
 // insertChunks writes p's passages of article id in tx, with their
 // vectors (of embedder eid) and their lexical index entries, and returns
 // what the vector index must add once tx commits.
-func insertChunks(ctx context.Context, b sqldb.DB, tx *sql.Tx, id int64, p prepared, eid string) (ids []int64, vecs [][]float32, meta []chunkMeta, err error) {
+func insertChunks(ctx context.Context, b sqldb.DB, tx *sql.Tx, id int64, p prepared, eid string) (ids []int64, vecs [][]float32, meta []vectors.Meta, err error) {
 	var published int64
 	if !p.article.Published.IsZero() {
 		published = p.article.Published.Unix()
@@ -191,15 +192,15 @@ func insertChunks(ctx context.Context, b sqldb.DB, tx *sql.Tx, id int64, p prepa
 	defer insChunk.Close()
 	ids = make([]int64, len(p.chunks))
 	vecs = make([][]float32, len(p.chunks))
-	meta = make([]chunkMeta, len(p.chunks))
+	meta = make([]vectors.Meta, len(p.chunks))
 	for i, c := range p.chunks {
-		if err := insChunk.QueryRowContext(ctx, id, i, c.text, c.norm, encodeVector(c.vec), eid).Scan(&ids[i]); err != nil {
+		if err := insChunk.QueryRowContext(ctx, id, i, c.text, c.norm, vectors.Encode(c.vec), eid).Scan(&ids[i]); err != nil {
 			return nil, nil, nil, err
 		}
 		if err := b.Index(ctx, tx, ids[i], titleTerms, c.terms); err != nil {
 			return nil, nil, nil, err
 		}
-		vecs[i], meta[i] = c.vec, chunkMeta{article: id, published: published}
+		vecs[i], meta[i] = c.vec, vectors.Meta{Article: id, Published: published}
 	}
 	return ids, vecs, meta, nil
 }
@@ -296,7 +297,7 @@ func (s *Store) Delete(ctx context.Context, path string) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("delete %s: %w", path, err)
 	}
-	return s.vectors.remove(ctx, chunks)
+	return s.vectors.Remove(ctx, chunks)
 }
 
 // Paths lists the paths of every stored article.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/store/sqldb"
+	"github.com/marketbot/marketbot/rag/store/vectors"
 )
 
 // The reads retrieval is made of. They take what to look for (tokens, a
@@ -63,11 +64,11 @@ func (s *Store) PhraseCount(ctx context.Context, toks []string, limit int) (int,
 // Nearest returns the n passages whose vectors are most similar to vec
 // (its cosine similarity as their score), of articles in the period.
 func (s *Store) Nearest(ctx context.Context, vec []float32, n int, p sqldb.Period) ([]sqldb.Candidate, error) {
-	var keep func(chunkMeta) bool
+	var keep func(vectors.Meta) bool
 	if !p.Since.IsZero() || !p.Until.IsZero() {
-		keep = func(m chunkMeta) bool { return p.Holds(m.published) }
+		keep = func(m vectors.Meta) bool { return p.Holds(m.Published) }
 	}
-	return s.vectors.query(ctx, vec, n, keep)
+	return s.vectors.Query(ctx, vec, n, keep)
 }
 
 // Lead is the first passage of an article, with the article's title.

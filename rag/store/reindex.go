@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/marketbot/marketbot/rag/store/vectors"
 )
 
 // Reindex re-embeds every passage not yet embedded by the configured
@@ -30,7 +32,7 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) (pa
 		if err := tx.Commit(); err != nil {
 			return 0, fmt.Errorf("reindex: %w", err)
 		}
-		if s.vectors, err = newVectorIndex(); err != nil {
+		if s.vectors, err = vectors.New(); err != nil {
 			return 0, err
 		}
 	}
@@ -88,7 +90,7 @@ func reembed(ctx context.Context, s *Store, articleID int64) (int, error) {
 	}
 	var ids []int64
 	var inputs []string
-	var meta []chunkMeta
+	var meta []vectors.Meta
 	for rows.Next() {
 		var id, published int64
 		var title, text string
@@ -97,7 +99,7 @@ func reembed(ctx context.Context, s *Store, articleID int64) (int, error) {
 			return 0, fmt.Errorf("reindex: %w", err)
 		}
 		ids, inputs = append(ids, id), append(inputs, embedInput(title, text))
-		meta = append(meta, chunkMeta{article: articleID, published: published})
+		meta = append(meta, vectors.Meta{Article: articleID, Published: published})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -122,15 +124,15 @@ func reembed(ctx context.Context, s *Store, articleID int64) (int, error) {
 	}
 	eid := embedderID(info)
 	for i, id := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE chunks SET embedding = $1, embedder = $2 WHERE id = $3`, encodeVector(vecs[i]), eid, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE chunks SET embedding = $1, embedder = $2 WHERE id = $3`, vectors.Encode(vecs[i]), eid, id); err != nil {
 			return 0, fmt.Errorf("reindex: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("reindex: %w", err)
 	}
-	if err := s.vectors.remove(ctx, ids); err != nil {
+	if err := s.vectors.Remove(ctx, ids); err != nil {
 		return 0, err
 	}
-	return len(ids), s.vectors.add(ctx, ids, vecs, meta)
+	return len(ids), s.vectors.Add(ctx, ids, vecs, meta)
 }

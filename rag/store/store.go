@@ -25,6 +25,7 @@ import (
 	"github.com/marketbot/marketbot/rag/embed"
 	"github.com/marketbot/marketbot/rag/store/ledger"
 	"github.com/marketbot/marketbot/rag/store/sqldb"
+	"github.com/marketbot/marketbot/rag/store/vectors"
 )
 
 // DefaultLocalDims is the dimension of the local embedder's vectors, chosen
@@ -111,7 +112,7 @@ func setUp(ctx context.Context, s *Store, reindex bool) error {
 		return err
 	}
 	var err error
-	if s.vectors, err = newVectorIndex(); err != nil {
+	if s.vectors, err = vectors.New(); err != nil {
 		return err
 	}
 	rec, err := embedderRecord(ctx, s.db)
@@ -213,20 +214,20 @@ func loadVectors(ctx context.Context, db *sql.DB, v vectorLeg, eid string, dims 
 	const batch = 4096
 	var loaded, ids []int64
 	var vecs [][]float32
-	var meta []chunkMeta
+	var meta []vectors.Meta
 	flush := func() error {
-		err := v.add(ctx, ids, vecs, meta)
+		err := v.Add(ctx, ids, vecs, meta)
 		ids, vecs, meta = ids[:0], vecs[:0], meta[:0]
 		return err
 	}
 	for rows.Next() {
 		var id int64
-		var m chunkMeta
+		var m vectors.Meta
 		var blob []byte
-		if err := rows.Scan(&id, &m.article, &m.published, &blob); err != nil {
+		if err := rows.Scan(&id, &m.Article, &m.Published, &blob); err != nil {
 			return nil, fmt.Errorf("load vectors: %w", err)
 		}
-		v, err := decodeVector(blob)
+		v, err := vectors.Decode(blob)
 		if err != nil {
 			return nil, fmt.Errorf("load vectors: passage %d: %w", id, err)
 		}

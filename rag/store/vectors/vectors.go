@@ -1,4 +1,9 @@
-package store
+// Package vectors is the vector leg in memory: chromem-go holding every
+// passage's embedding (never persisted by chromem: the store's database is
+// the truth it is filled from), queried by cosine similarity with an
+// optional filter on the passages' publication dates; and the encoding of
+// vectors as the database keeps them.
+package vectors
 
 import (
 	"context"
@@ -13,55 +18,37 @@ import (
 	"github.com/philippgille/chromem-go"
 )
 
-// vectorLeg is where the vector half of hybrid search looks. The one
-// implemented, vectorIndex, holds every passage's vector in memory, filled
-// from the database at open and kept in step with it (Follow, on
-// PostgreSQL). A database with a vector index of its own — PostgreSQL
-// with pgvector — could answer behind these same methods instead, with
-// add and remove becoming no-ops; that is not built, the extension being
-// unavailable where marketbot is tested.
-type vectorLeg interface {
-	// add indexes passages; vectors must be unit length.
-	add(ctx context.Context, ids []int64, vecs [][]float32, meta []chunkMeta) error
-	// remove drops passages.
-	remove(ctx context.Context, ids []int64) error
-	// query returns the n passages nearest vec among those keep accepts.
-	query(ctx context.Context, vec []float32, n int, keep func(chunkMeta) bool) ([]sqldb.Candidate, error)
-	// count is how many passages are indexed.
-	count() int
-}
-
-// vectorIndex is the vector leg in memory: chromem-go, holding the stored
+// Index is the vector leg in memory: chromem-go, holding the stored
 // embeddings of every passage (never persisted by chromem itself; the
 // database is the truth), plus what filtering needs to know about each
 // passage.
-type vectorIndex struct {
+type Index struct {
 	coll *chromem.Collection
 	mu   sync.RWMutex
-	meta map[int64]chunkMeta
+	meta map[int64]Meta
 }
 
-// chunkMeta is what search needs about a passage without a database trip.
-type chunkMeta struct {
-	article   int64
-	published int64 // Unix seconds; 0 when unknown
+// Meta is what search needs about a passage without a database trip.
+type Meta struct {
+	Article   int64
+	Published int64 // Unix seconds; 0 when unknown
 }
 
 // errNoEmbed guards chromem's default: a nil embedding function would
 // silently call OpenAI. Embeddings always come from our embedders.
 var errNoEmbed = errors.New("vector index: embeddings are computed by marketbot, not chromem")
 
-func newVectorIndex() (*vectorIndex, error) {
+func New() (*Index, error) {
 	db := chromem.NewDB()
 	coll, err := db.CreateCollection("passages", nil, func(context.Context, string) ([]float32, error) { return nil, errNoEmbed })
 	if err != nil {
 		return nil, fmt.Errorf("vector index: %w", err)
 	}
-	return &vectorIndex{coll: coll, meta: map[int64]chunkMeta{}}, nil
+	return &Index{coll: coll, meta: map[int64]Meta{}}, nil
 }
 
 // add indexes passages; vectors must be unit length.
-func (v *vectorIndex) add(ctx context.Context, ids []int64, vecs [][]float32, meta []chunkMeta) error {
+func (v *Index) Add(ctx context.Context, ids []int64, vecs [][]float32, meta []Meta) error {
 	docs := make([]chromem.Document, len(ids))
 	for i, id := range ids {
 		docs[i] = chromem.Document{ID: strconv.FormatInt(id, 10), Embedding: vecs[i]}
@@ -81,7 +68,7 @@ func (v *vectorIndex) add(ctx context.Context, ids []int64, vecs [][]float32, me
 }
 
 // remove drops passages from the index.
-func (v *vectorIndex) remove(ctx context.Context, ids []int64) error {
+func (v *Index) Remove(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -101,11 +88,11 @@ func (v *vectorIndex) remove(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-func (v *vectorIndex) count() int { return v.coll.Count() }
+func (v *Index) Count() int { return v.coll.Count() }
 
 // query returns up to n passages by cosine similarity, best first, among
 // those that keep accepts.
-func (v *vectorIndex) query(ctx context.Context, vec []float32, n int, keep func(chunkMeta) bool) ([]sqldb.Candidate, error) {
+func (v *Index) Query(ctx context.Context, vec []float32, n int, keep func(Meta) bool) ([]sqldb.Candidate, error) {
 	total := v.coll.Count()
 	if total == 0 || n <= 0 {
 		return nil, nil
@@ -130,7 +117,7 @@ func (v *vectorIndex) query(ctx context.Context, vec []float32, n int, keep func
 		if keep != nil && !keep(m) {
 			continue
 		}
-		out = append(out, sqldb.Candidate{Chunk: id, Article: m.article, Score: float64(r.Similarity)})
+		out = append(out, sqldb.Candidate{Chunk: id, Article: m.Article, Score: float64(r.Similarity)})
 		if len(out) == n {
 			break
 		}
@@ -138,8 +125,8 @@ func (v *vectorIndex) query(ctx context.Context, vec []float32, n int, keep func
 	return out, nil
 }
 
-// encodeVector stores a vector as little-endian float32s.
-func encodeVector(v []float32) []byte {
+// Encode stores a vector as little-endian float32s.
+func Encode(v []float32) []byte {
 	b := make([]byte, 4*len(v))
 	for i, x := range v {
 		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
@@ -147,7 +134,7 @@ func encodeVector(v []float32) []byte {
 	return b
 }
 
-func decodeVector(b []byte) ([]float32, error) {
+func Decode(b []byte) ([]float32, error) {
 	if len(b)%4 != 0 {
 		return nil, fmt.Errorf("embedding of %d bytes is not float32s", len(b))
 	}
