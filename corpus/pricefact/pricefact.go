@@ -19,6 +19,10 @@ import (
 	"github.com/marketbot/marketbot/corpus"
 )
 
+// Version changes whenever Extract finds other facts in the same text: a
+// store re-extracts what it holds when its facts are of another version.
+const Version = 1
+
 // Kinds of tokens a price is for.
 const (
 	Input       = "input"

@@ -67,7 +67,7 @@ func Copy(ctx context.Context, dst, src *Store, progress func(done, total int)) 
 			return sum, err
 		}
 	}
-	return sum, nil
+	return sum, refreshFacts(ctx, dst)
 }
 
 func articleIDs(ctx context.Context, db *sql.DB) ([]int64, error) {

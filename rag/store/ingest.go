@@ -241,7 +241,7 @@ func loadItem(ctx context.Context, s *Store, it item) result {
 	if h, err := storedHash(ctx, s.db, a.Path); err == nil && h == a.Hash() {
 		return r
 	}
-	if r.doc, err = prepare(ctx, s.embedder, a); err != nil {
+	if r.doc, err = prepare(ctx, s.embedder, s.aliases, a); err != nil {
 		return result{path: it.path, err: err}
 	}
 	r.changed = true

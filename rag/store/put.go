@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/corpus/pricefact"
 	"github.com/marketbot/marketbot/rag/embed"
 	"github.com/marketbot/marketbot/rag/store/sqldb"
 	"github.com/marketbot/marketbot/rag/store/vectors"
@@ -41,17 +42,20 @@ type preparedChunk struct {
 	text, norm string
 	terms      string // space-separated index tokens
 	vec        []float32
+	facts      []pricefact.Fact
 }
 
-// prepare chunks, tokenises and embeds an article: the slow part of ingest,
-// done outside the write transaction.
-func prepare(ctx context.Context, emb Embedder, a corpus.Article) (prepared, error) {
+// prepare chunks, tokenises and embeds an article and finds the prices
+// its passages state: the slow part of ingest, done outside the write
+// transaction.
+func prepare(ctx context.Context, emb Embedder, aliases *corpus.Aliases, a corpus.Article) (prepared, error) {
 	p := prepared{article: a, hash: a.Hash()}
 	var inputs []string
 	for _, sp := range corpus.Split(a.Text, corpus.DefaultChunkOptions) {
 		text := a.Text[sp.Start:sp.End]
 		norm := corpus.Normalize(text)
-		p.chunks = append(p.chunks, preparedChunk{text: text, norm: norm, terms: strings.Join(corpus.NormalizedTokens(norm), " ")})
+		p.chunks = append(p.chunks, preparedChunk{text: text, norm: norm, terms: strings.Join(corpus.NormalizedTokens(norm), " "),
+			facts: pricefact.Extract(text, a.Title, a.Published, aliases)})
 		inputs = append(inputs, embedInput(a.Title, text))
 	}
 	vecs, err := emb.Embed(ctx, inputs)
@@ -74,7 +78,7 @@ func (s *Store) Put(ctx context.Context, a corpus.Article) (Outcome, error) {
 	if h, err := storedHash(ctx, s.db, a.Path); err == nil && h == a.Hash() {
 		return Unchanged, nil
 	}
-	p, err := prepare(ctx, s.embedder, a)
+	p, err := prepare(ctx, s.embedder, s.aliases, a)
 	if err != nil {
 		return 0, err
 	}
@@ -177,7 +181,8 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, p prepared, now time.Time) (
 }
 
 // insertChunks writes p's passages of article id in tx, with their
-// vectors (of embedder eid) and their lexical index entries, and returns
+// vectors (of embedder eid), their lexical index entries and their price
+// facts, and returns
 // what the vector index must add once tx commits.
 func insertChunks(ctx context.Context, b sqldb.DB, tx *sql.Tx, id int64, p prepared, eid string) (ids []int64, vecs [][]float32, meta []vectors.Meta, err error) {
 	var published int64
@@ -198,6 +203,9 @@ func insertChunks(ctx context.Context, b sqldb.DB, tx *sql.Tx, id int64, p prepa
 			return nil, nil, nil, err
 		}
 		if err := b.Index(ctx, tx, ids[i], titleTerms, c.terms); err != nil {
+			return nil, nil, nil, err
+		}
+		if err := insertFacts(ctx, tx, ids[i], id, c.facts); err != nil {
 			return nil, nil, nil, err
 		}
 		vecs[i], meta[i] = c.vec, vectors.Meta{Article: id, Published: published}
@@ -252,6 +260,9 @@ func deleteChunks(ctx context.Context, b sqldb.DB, tx *sql.Tx, articleID int64) 
 		return nil, err
 	}
 	if err := b.Unindex(ctx, tx, ids); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM price_facts WHERE article_id = $1`, articleID); err != nil {
 		return nil, err
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM chunks WHERE article_id = $1`, articleID)

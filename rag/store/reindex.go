@@ -50,7 +50,7 @@ func (s *Store) Reindex(ctx context.Context, progress func(done, total int)) (pa
 			progress(i+1, len(articles))
 		}
 	}
-	return passages, nil
+	return passages, refreshFacts(ctx, s) // the alias table may have changed
 }
 
 // staleArticles lists articles with a passage the configured embedder did

@@ -43,6 +43,9 @@ type Options struct {
 	// Embedder computes passage vectors; default: the local embedder with
 	// DefaultLocalDims dimensions.
 	Embedder Embedder
+	// Aliases resolve the models that price facts name; default: the
+	// built-in table.
+	Aliases *corpus.Aliases
 	// Reindex opens a store built with another embedder, for Reindex.
 	Reindex bool
 	// Now is the clock of what the store records (ingest times, ledgers);
@@ -68,6 +71,7 @@ type Store struct {
 	vectors  vectorLeg
 	dims     int // of the stored vectors
 	ledger   *ledger.Ledger
+	aliases  *corpus.Aliases
 
 	followMu sync.Mutex   // one catch-up at a time
 	cursor   sqldb.Cursor // how far the vectors follow the change log
@@ -97,6 +101,12 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		s.now = time.Now
 	}
 	s.ledger = ledger.New(s.db, s.now, instanceName())
+	if s.aliases = opt.Aliases; s.aliases == nil {
+		if s.aliases, err = corpus.DefaultAliases(); err != nil {
+			s.db.Close()
+			return nil, err
+		}
+	}
 	if err := setUp(ctx, s, opt.Reindex); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("open store %s: %w", s.path, err)
@@ -111,7 +121,15 @@ func setUp(ctx context.Context, s *Store, reindex bool) error {
 	if err := s.b.Migrate(ctx); err != nil {
 		return err
 	}
-	var err error
+	stale, err := factsStale(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("price facts: %w", err)
+	}
+	if stale {
+		if err := refreshFacts(ctx, s); err != nil {
+			return err
+		}
+	}
 	if s.vectors, err = vectors.New(); err != nil {
 		return err
 	}

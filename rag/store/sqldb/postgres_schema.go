@@ -89,4 +89,10 @@ var postgresMigrations = []string{
 		target TEXT NOT NULL, item TEXT NOT NULL, text_hash TEXT NOT NULL, sketch TEXT NOT NULL DEFAULT '',
 		at_unix BIGINT NOT NULL, PRIMARY KEY (target, item)
 	);`,
+	`CREATE TABLE price_facts (
+		chunk_id BIGINT NOT NULL, article_id BIGINT NOT NULL, model TEXT NOT NULL, kind TEXT NOT NULL,
+		per_million DOUBLE PRECISION NOT NULL, currency TEXT NOT NULL, effective_unix BIGINT NOT NULL, quote TEXT NOT NULL
+	);
+	CREATE INDEX price_facts_article ON price_facts(article_id);
+	CREATE INDEX price_facts_model ON price_facts(model, kind, effective_unix);`,
 }

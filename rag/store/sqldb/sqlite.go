@@ -119,6 +119,12 @@ var sqliteMigrations = []string{
 		target TEXT NOT NULL, item TEXT NOT NULL, text_hash TEXT NOT NULL, sketch TEXT NOT NULL DEFAULT '',
 		at_unix INTEGER NOT NULL, PRIMARY KEY (target, item)
 	);`,
+	`CREATE TABLE price_facts (
+		chunk_id INTEGER NOT NULL, article_id INTEGER NOT NULL, model TEXT NOT NULL, kind TEXT NOT NULL,
+		per_million REAL NOT NULL, currency TEXT NOT NULL, effective_unix INTEGER NOT NULL, quote TEXT NOT NULL
+	);
+	CREATE INDEX price_facts_article ON price_facts(article_id);
+	CREATE INDEX price_facts_model ON price_facts(model, kind, effective_unix);`,
 }
 
 // Migrate runs in one immediate transaction: a second process waits for
