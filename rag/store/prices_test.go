@@ -32,7 +32,7 @@ func TestPriceFactsFollowTheirPassages(t *testing.T) {
 			}
 			type row struct {
 				Kind, Currency, Quote, Title, URL string
-				PerMillion                       float64
+				PerMillion                        float64
 			}
 			var rows []row
 			for _, p := range got {
