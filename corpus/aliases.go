@@ -22,6 +22,9 @@ type Entity struct {
 	ID    string   `yaml:"id"`
 	Type  string   `yaml:"type"`
 	Names []string `yaml:"names"`
+	// Vendor is the id of the company or org that makes a model or
+	// product; empty where the maker is unknown.
+	Vendor string `yaml:"vendor"`
 }
 
 // Aliases finds entities named in text, in either language or script.
@@ -48,8 +51,9 @@ func DefaultAliases() (*Aliases, error) {
 	return defaultAliases, defaultErr
 }
 
-// ParseAliases reads a YAML list of entities with id, type and names. A
-// name may belong to one entity only.
+// ParseAliases reads a YAML list of entities with id, type, names and,
+// for a model or product, an optional vendor. A name may belong to one
+// entity only; a vendor must be the id of a company or org in the table.
 func ParseAliases(data []byte) (*Aliases, error) {
 	var entities []Entity
 	if err := yaml.Unmarshal(data, &entities); err != nil {
@@ -76,8 +80,36 @@ func ParseAliases(data []byte) (*Aliases, error) {
 			a.names = append(a.names, aliasName{norm: n, entity: i, latin: !hasHan(n)})
 		}
 	}
+	if err := checkVendors(entities); err != nil {
+		return nil, err
+	}
 	slices.SortStableFunc(a.names, func(x, y aliasName) int { return len(y.norm) - len(x.norm) })
 	return a, nil
+}
+
+// checkVendors reports the first vendor that is set on an entity other
+// than a model or product, or that is not the id of a company or org in
+// the table.
+func checkVendors(entities []Entity) error {
+	typeOf := map[string]string{}
+	for _, e := range entities {
+		typeOf[e.ID] = e.Type
+	}
+	for _, e := range entities {
+		if e.Vendor == "" {
+			continue
+		}
+		if e.Type != "model" && e.Type != "product" {
+			return fmt.Errorf("aliases: %s is a %s; only a model or product has a vendor (%s)", e.ID, e.Type, e.Vendor)
+		}
+		switch t, ok := typeOf[e.Vendor]; {
+		case !ok:
+			return fmt.Errorf("aliases: %s: vendor %s is not an entity of the table", e.ID, e.Vendor)
+		case t != "company" && t != "org":
+			return fmt.Errorf("aliases: %s: vendor %s is a %s, not a company or org", e.ID, e.Vendor, t)
+		}
+	}
+	return nil
 }
 
 // Entities returns every entity in the table.

@@ -22,6 +22,9 @@ func TestDefaultAliases(t *testing.T) {
 		default:
 			t.Errorf("%s has unknown type %q", e.ID, e.Type)
 		}
+		if (e.Type == "model" || e.Type == "product") && e.Vendor == "" {
+			t.Errorf("%s has no vendor", e.ID) // every maker in the table is known
+		}
 	}
 	if entities < 80 {
 		t.Errorf("%d entities, want at least 80", entities)
@@ -48,7 +51,9 @@ func TestAliasesMatch(t *testing.T) {
 		"the LLM market in 2024":                {"term-model"}, // "Ark" is not inside "market"
 		"Moonshot AI 的 Kimi":                    {"moonshot-ai", "kimi"},
 		"GPT-4.5 vs GPT-4.":                     {"gpt-4", "gpt-4-5"}, // a decimal goes on from GPT-4; a full stop does not
-		"Claude 3.5 Sonnet":                     {"claude", "claude-3-5"},
+		"Claude 3.5 Sonnet":                     {"claude", "claude-3-5", "claude-3-5-sonnet"},
+		"Qwen-Long降至0.0005元/千tokens":            {"qwen", "qwen-long", "term-tokens-thousand", "term-tokens"},
+		"GPT-5 mini costs $0.25":                {"gpt-5", "gpt-5-mini", "term-price"},
 	} {
 		got := ids(a.Match(q))
 		if d := cmp.Diff(want, got); d != "" {
@@ -61,5 +66,74 @@ func TestParseAliasesRejectsSharedNames(t *testing.T) {
 	_, err := ParseAliases([]byte("- id: a\n  type: company\n  names: [Same Name]\n- id: b\n  type: company\n  names: [same name]\n"))
 	if err == nil || !strings.Contains(err.Error(), "both") {
 		t.Errorf("err = %v, want a shared-name error", err)
+	}
+}
+
+func TestParseAliasesVendors(t *testing.T) {
+	const table = `
+- id: acme
+  type: company
+  names: [Acme]
+- id: lab
+  type: org
+  names: [Acme Lab]
+- id: widget
+  type: product
+  names: [Widget]
+  vendor: acme
+- id: gizmo
+  type: model
+  names: [Gizmo]
+  vendor: lab
+- id: doohickey
+  type: model
+  names: [Doohickey]
+- id: jane
+  type: person
+  names: [Jane Doe]
+`
+	for _, tc := range []struct {
+		name, extra string
+		want        []string // in the error, all of them; none: no error
+	}{
+		{"good table", "", nil},
+		{"vendor declared after its model", "- id: later\n  type: model\n  names: [Later]\n  vendor: zeta\n- id: zeta\n  type: company\n  names: [Zeta]\n", nil},
+		{"unknown vendor", "- id: sprocket\n  type: model\n  names: [Sprocket]\n  vendor: nobody\n", []string{"sprocket", "nobody"}},
+		{"vendor is a product", "- id: sprocket\n  type: model\n  names: [Sprocket]\n  vendor: widget\n", []string{"sprocket", "widget", "not a company or org"}},
+		{"vendor is a person", "- id: sprocket\n  type: product\n  names: [Sprocket]\n  vendor: jane\n", []string{"sprocket", "jane", "not a company or org"}},
+		{"vendor on a company", "- id: subsidiary\n  type: company\n  names: [Subsidiary]\n  vendor: acme\n", []string{"subsidiary", "acme", "only a model or product"}},
+		{"vendor on a term", "- id: term-x\n  type: term\n  names: [widgets]\n  vendor: acme\n", []string{"term-x", "only a model or product"}},
+	} {
+		a, err := ParseAliases([]byte(table + tc.extra))
+		if tc.want == nil {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		if err == nil {
+			t.Errorf("%s: no error, want one naming %q", tc.name, tc.want)
+			continue
+		}
+		if a != nil {
+			t.Errorf("%s: a table came back with the error", tc.name)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: err = %v, want it to name %q", tc.name, err, w)
+			}
+		}
+	}
+
+	a, err := ParseAliases([]byte(table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vendors := map[string]string{}
+	for _, e := range a.Entities() {
+		vendors[e.ID] = e.Vendor
+	}
+	if d := cmp.Diff(map[string]string{"acme": "", "lab": "", "widget": "acme", "gizmo": "lab", "doohickey": "", "jane": ""}, vendors); d != "" {
+		t.Errorf("vendors (-want +got):\n%s", d)
 	}
 }

@@ -68,7 +68,7 @@ func TestExtractRealSentences(t *testing.T) {
 			[]brief{{"deepseek-r1", Input, "CNY", 4, "2024-06-01"}, {"deepseek-r1", Output, "CNY", 16, "2024-06-01"}}},
 		{"Anthropic releases Claude 3.5 Sonnet",
 			"On June 20, 2024, Claude 3.5 Sonnet was priced at $3 per million input tokens and $15 per million output tokens.",
-			[]brief{{"claude-3-5", Input, "USD", 3, "2024-06-20"}, {"claude-3-5", Output, "USD", 15, "2024-06-20"}}},
+			[]brief{{"claude-3-5-sonnet", Input, "USD", 3, "2024-06-20"}, {"claude-3-5-sonnet", Output, "USD", 15, "2024-06-20"}}},
 		{"GPT-4o", "OpenAI priced gpt-4o output at $10 per 1M tokens.",
 			[]brief{{"gpt-4o", Output, "USD", 10, "2024-06-01"}}},
 		{"DeepSeek", "DeepSeek-V3 costs 0.5 yuan per million input tokens on cache hits.",
@@ -81,9 +81,12 @@ func TestExtractRealSentences(t *testing.T) {
 		// A date after the price is not when it took effect.
 		{"OpenAI o3-mini", "In the API, o3-mini costs $1.10 per million input tokens and has a knowledge cutoff of October 2023.",
 			[]brief{{"openai-o3", Input, "USD", 1.1, "2024-06-01"}}},
-		// A price qualifying a model the table does not name exactly is
-		// not that of the product named before it.
-		{"", "2024年12月18日，火山引擎升级豆包Pro，并推出输入价格为每千tokens 3厘的豆包视觉理解模型。", nil},
+		// A price qualifies the model it comes before ("…的豆包视觉理解模型"),
+		// not the product named before it; one the table does not name
+		// exactly is no one's.
+		{"", "2024年12月18日，火山引擎升级豆包Pro，并推出输入价格为每千tokens 3厘的豆包视觉理解模型。",
+			[]brief{{"doubao-vision", Input, "CNY", 3, "2024-12-18"}}},
+		{"", "2024年12月18日，火山引擎升级豆包Pro，并推出输入价格为每千tokens 3厘的豆包图像新模型。", nil},
 		// The market's price, compared with the title's model, is not
 		// the model's.
 		{"字节跳动豆包大模型正式发布", "而当时市面上同规格模型的价格一般在0.12元/千Tokens左右，是豆包的150倍。", nil},
