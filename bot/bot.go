@@ -19,6 +19,7 @@ import (
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/answer"
 	"github.com/marketbot/marketbot/rag/brief"
+	"github.com/marketbot/marketbot/rag/prices"
 	"github.com/marketbot/marketbot/rag/store"
 	"github.com/marketbot/marketbot/rag/store/ledger"
 )
@@ -50,10 +51,11 @@ type Reply struct {
 	ID        string // the answer's id, for feedback; "" for commands and errors
 	Text      string // Markdown-ish: [n] markers, "> " quotes, "- " lists
 	Citations []answer.Citation
-	Notices   []string // one-line notices, shown above the text
-	Fallback  bool     // an extractive answer
-	NotFound  bool     // nothing in the corpus answers
-	Lang      string   // "en", "zh" or "zh-Hant"
+	Table     *answer.Table // shown after the text; nil for none
+	Notices   []string      // one-line notices, shown above the text
+	Fallback  bool          // an extractive answer
+	NotFound  bool          // nothing in the corpus answers
+	Lang      string        // "en", "zh" or "zh-Hant"
 }
 
 // Ledger keeps what must survive restarts and be shared by replicas: the
@@ -90,6 +92,11 @@ type Corpus interface {
 	Newest(ctx context.Context, n int) ([]store.ArticleSummary, error)
 }
 
+// PriceTables builds price tables; *prices.Tables is one.
+type PriceTables interface {
+	Table(ctx context.Context, q prices.Query) (prices.Table, error)
+}
+
 // OnDemandBriefer writes briefings when asked, over the week up to the
 // newest article about the topic; *brief.Writer is one.
 type OnDemandBriefer interface {
@@ -109,6 +116,9 @@ type Options struct {
 	// Briefer writes on-demand briefings ("brief [topic]"); nil turns the
 	// command off.
 	Briefer OnDemandBriefer
+	// Prices builds the tables of the prices command ("prices [model…]");
+	// nil turns it off.
+	Prices PriceTables
 	// AllowChannels and AllowUsers, when not empty, are the only
 	// conversations and users the bot answers.
 	AllowChannels, AllowUsers []string
@@ -137,6 +147,7 @@ type Bot struct {
 	corpus   Corpus
 	ledger   Ledger
 	briefer  OnDemandBriefer
+	prices   PriceTables
 	memory   Threads
 	threads  *keyedMutex
 	users    *limiters
@@ -180,7 +191,7 @@ func New(a Answerer, c Corpus, opt Options) *Bot {
 	}
 	return &Bot{
 		chanLim: chanLim, chanTop: chanTop, metrics: opt.Metrics,
-		answerer: a, corpus: c, ledger: opt.Ledger, briefer: opt.Briefer, log: opt.Logger, now: opt.Now,
+		answerer: a, corpus: c, ledger: opt.Ledger, briefer: opt.Briefer, prices: opt.Prices, log: opt.Logger, now: opt.Now,
 		memory:   memory,
 		threads:  newKeyedMutex(),
 		users:    newLimiters(orDefault(opt.UserPerMinute, 6), orDefault(opt.UserBurst, 3), opt.Now),
@@ -256,6 +267,11 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 		return b.sources(ctx, lang)
 	case cmdBrief:
 		return b.brief(ctx, arg, b.chanTop[q.Conversation], lang, log)
+	case cmdPrices:
+		if w := strings.Fields(q.Text)[0]; !isASCII(w) {
+			lang = corpus.DetectLang(w) // "价格 DeepSeek-V2" is asked in Chinese
+		}
+		return b.priceTable(ctx, arg, lang, log)
 	}
 	if strings.TrimSpace(arg) == "" {
 		return Reply{Text: help(lang), Lang: lang}
@@ -292,7 +308,7 @@ func (b *Bot) Handle(ctx context.Context, q Question, onDelta func(string)) Repl
 		b.metrics.answered("answered", b.now().Sub(start))
 	}
 	b.remember(ctx, key, ledger.Turn{Question: ans.Standalone, Answer: ans.Text}, log)
-	r := Reply{Text: ans.Text, Citations: ans.Citations, Notices: ans.Notices, Fallback: ans.Fallback, NotFound: ans.NotFound, Lang: ans.Lang}
+	r := Reply{Text: ans.Text, Citations: ans.Citations, Table: ans.Table, Notices: ans.Notices, Fallback: ans.Fallback, NotFound: ans.NotFound, Lang: ans.Lang}
 	if b.ledger != nil && !ans.NotFound {
 		r.ID = newID()
 		err := b.ledger.SaveAnswer(ctx, ledger.AnswerRecord{ID: r.ID, Platform: q.Platform, Conversation: q.Conversation,
@@ -371,6 +387,25 @@ func (b *Bot) brief(ctx context.Context, topic string, favour []string, lang str
 		return Reply{Text: say(lang, failed), Lang: lang}
 	}
 	return BriefingReply(br)
+}
+
+// priceTable answers the prices command: the latest prices of the models
+// named (all when none is), with their sources.
+func (b *Bot) priceTable(ctx context.Context, names, lang string, log *slog.Logger) Reply {
+	if b.prices == nil {
+		return Reply{Text: help(lang), Lang: lang}
+	}
+	var q prices.Query
+	if names = strings.TrimSpace(names); names != "" {
+		q.Models = []string{names}
+	}
+	t, err := b.prices.Table(ctx, q)
+	if err != nil {
+		log.Error("price table failed", "err", err)
+		return Reply{Text: say(lang, failed), Lang: lang}
+	}
+	text, table, cites := answer.PriceTable(t, lang)
+	return Reply{Text: text, Table: table, Citations: cites, Lang: lang}
 }
 
 // Ask answers a question without command parsing or memory.

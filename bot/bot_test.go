@@ -34,6 +34,10 @@ func TestParseCommand(t *testing.T) {
 		{"/brief DeepSeek", cmdBrief, "DeepSeek"},
 		{"/简报", cmdBrief, ""},
 		{"/frobnicate now", cmdHelp, ""},
+		{"prices DeepSeek 豆包", cmdPrices, "DeepSeek 豆包"},
+		{"价格", cmdPrices, ""},
+		{"/價格 豆包", cmdPrices, "豆包"},
+		{"价格战是什么？", cmdAsk, "价格战是什么？"},
 		{"  ", cmdAsk, ""},
 	} {
 		cmd, rest := parseCommand(tc.in)

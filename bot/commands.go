@@ -11,6 +11,7 @@ const (
 	cmdAsk command = iota
 	cmdBrief
 	cmdSources
+	cmdPrices
 	cmdHelp
 )
 
@@ -19,12 +20,13 @@ var commandNames = map[string]command{
 	"ask": cmdAsk, "问": cmdAsk, "問": cmdAsk,
 	"brief": cmdBrief, "简报": cmdBrief, "簡報": cmdBrief,
 	"sources": cmdSources, "来源": cmdSources, "來源": cmdSources,
+	"prices": cmdPrices, "价格": cmdPrices, "價格": cmdPrices,
 	"help": cmdHelp, "帮助": cmdHelp, "幫助": cmdHelp,
 }
 
 // parseCommand reads a command and its argument from a message. "/cmd
-// arg" is a command; so are "ask …" and "brief …", and a message that is
-// just a command's name ("help", "sources"). An unknown "/command" asks
+// arg" is a command; so are "ask …", "brief …" and "prices …", and a
+// message that is just a command's name ("help", "sources"). An unknown "/command" asks
 // for help. Anything else is a question.
 func parseCommand(text string) (command, string) {
 	text = strings.TrimSpace(text)
@@ -50,7 +52,7 @@ func parseCommand(text string) (command, string) {
 		return cmdHelp, ""
 	case slash:
 		return cmd, rest
-	case known && (rest == "" || cmd == cmdAsk || cmd == cmdBrief):
+	case known && (rest == "" || cmd == cmdAsk || cmd == cmdBrief || cmd == cmdPrices):
 		return cmd, rest
 	}
 	return cmdAsk, text

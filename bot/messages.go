@@ -76,6 +76,7 @@ func help(lang string) string {
 		return "我是 marketbot，用带出处的资料回答大模型市场的问题。\n" +
 			"- 直接提问，或 `/ask 问题`（`/问`）：回答并注明来源\n" +
 			"- `/brief [主题]`（`/简报`）：按需简报\n" +
+			"- `/prices [模型…]`（`/价格`）：各模型最新的API价格（每百万tokens），注明来源\n" +
 			"- `/sources`（`/来源`）：资料库里有什么\n" +
 			"- `/help`（`/帮助`）：本说明\n" +
 			"在同一话题下可以继续追问，例如“那价格呢？”"
@@ -83,6 +84,7 @@ func help(lang string) string {
 	return "I am marketbot: I answer questions about the LLM market from my sources, with citations.\n" +
 		"- Ask directly, or `/ask QUESTION`: an answer with numbered, dated sources\n" +
 		"- `/brief [TOPIC]`: an on-demand briefing\n" +
+		"- `/prices [MODEL…]`: the latest API prices per million tokens, with sources\n" +
 		"- `/sources`: what my corpus holds\n" +
 		"- `/help`: this text\n" +
 		"Follow-ups in the same thread are understood (\"and their pricing?\")."

@@ -108,6 +108,55 @@ type (
 	}
 )
 
+// cardTable is the card's table component (client 7.4 and later; at the
+// card's root): columns c0, c1…, plain text, ten rows a page.
+type (
+	cardTable struct {
+		Tag               string              `json:"tag"`
+		PageSize          int                 `json:"page_size"`
+		RowHeight         string              `json:"row_height"`
+		FreezeFirstColumn bool                `json:"freeze_first_column"`
+		HeaderStyle       cardTableHeader     `json:"header_style"`
+		Columns           []cardTableColumn   `json:"columns"`
+		Rows              []map[string]string `json:"rows"`
+	}
+	cardTableHeader struct {
+		Bold            bool   `json:"bold"`
+		BackgroundStyle string `json:"background_style"`
+	}
+	cardTableColumn struct {
+		Name        string `json:"name"`
+		DisplayName string `json:"display_name"`
+		DataType    string `json:"data_type"`
+		Width       string `json:"width"`
+	}
+)
+
+// cardTableElement is t as a table component of at most maxBytes, the
+// rows that do not fit left out; nil for no table.
+func cardTableElement(t *answer.Table, maxBytes int) *cardTable {
+	if t == nil || len(t.Rows) == 0 {
+		return nil
+	}
+	e := &cardTable{Tag: "table", PageSize: 10, RowHeight: "low", FreezeFirstColumn: true,
+		HeaderStyle: cardTableHeader{Bold: true, BackgroundStyle: "grey"}}
+	for i, h := range t.Header {
+		e.Columns = append(e.Columns, cardTableColumn{Name: fmt.Sprintf("c%d", i), DisplayName: strings.ToValidUTF8(h, ""), DataType: "text", Width: "auto"})
+	}
+	for _, row := range t.Rows {
+		r := map[string]string{}
+		for i, c := range row {
+			r[fmt.Sprintf("c%d", i)] = strings.ToValidUTF8(c, "")
+		}
+		e.Rows = append(e.Rows, r)
+		if cardSize(e) > maxBytes {
+			e.Rows = e.Rows[:len(e.Rows)-1]
+			break
+		}
+	}
+	return e
+}
+
 func cardMarkdownElement(content string) cardText { return cardText{Tag: "markdown", Content: content} }
 
 func cardNoteElement(text string) cardNote {
@@ -199,6 +248,12 @@ func Card(r bot.Reply, answerID string) string {
 		}
 	}
 
+	var table any
+	if t := cardTableElement(r.Table, MaxCardBytes/2); t != nil {
+		table = t
+		used += cardSize(t)
+	}
+
 	var feedback any
 	if answerID != "" && len(answerID) <= cardMaxAnswerID && utf8.ValidString(answerID) {
 		button := func(text string, vote int) cardButton {
@@ -244,6 +299,9 @@ func Card(r bot.Reply, answerID string) string {
 		out = append(out, answer...)
 		if truncated {
 			out = append(out, truncNote)
+		}
+		if table != nil {
+			out = append(out, table)
 		}
 		if len(sources) > 0 {
 			if len(out) > 0 {

@@ -59,6 +59,21 @@ func TestCardGolden(t *testing.T) {
 				},
 			}, "r-987")
 		}},
+		// A price table: monospace on Slack, the table component on Feishu.
+		{"prices_zh", func() string {
+			return Card(bot.Reply{
+				Lang: "zh",
+				Text: "各模型的API价格（每百万tokens，按来源所述币种，不作换算；每个模型最新的输入与输出价格）：",
+				Table: &answer.Table{Header: []string{"模型", "厂商", "类型", "每百万tokens", "日期", "来源"}, Rows: [][]string{
+					{"DeepSeek-V2", "DeepSeek", "输入", "1 CNY", "2024-05-06", "[1]"},
+					{"Doubao Pro", "ByteDance", "输入", "0.8 CNY", "2024-05-15", "[2]"},
+				}},
+				Citations: []answer.Citation{
+					{N: 1, Title: "DeepSeek-V2发布", URL: "https://example.com/v2", Source: "DeepSeek", Published: cardTestDate("2024-05-06"), Summary: true, SourceKind: "announcement"},
+					{N: 2, Title: "豆包大模型发布", URL: "https://example.com/doubao", Source: "火山引擎", Published: cardTestDate("2024-05-15")},
+				},
+			}, "")
+		}},
 		{"summary_en", func() string {
 			return Card(bot.Reply{
 				Lang: "en",
@@ -151,6 +166,13 @@ type cardTestCard struct {
 			Type  string         `json:"type"`
 			Value map[string]any `json:"value"`
 		} `json:"actions"`
+		PageSize int `json:"page_size"`
+		Columns  []struct {
+			Name        string `json:"name"`
+			DisplayName string `json:"display_name"`
+			DataType    string `json:"data_type"`
+		} `json:"columns"`
+		Rows []map[string]any `json:"rows"`
 	} `json:"elements"`
 }
 
@@ -206,6 +228,21 @@ func cardCheck(t *testing.T, s string) cardTestCard {
 			for _, x := range e.Elements {
 				if x.Tag != "plain_text" || strings.TrimSpace(x.Content) == "" {
 					t.Errorf("element %d: bad note text %+v", i, x)
+				}
+			}
+		case "table": // the table component's documented shape (JSON 1.0)
+			if e.PageSize < 1 || e.PageSize > 10 || len(e.Columns) == 0 || len(e.Columns) > 50 || len(e.Rows) == 0 {
+				t.Errorf("element %d: bad table: page_size %d, %d columns, %d rows", i, e.PageSize, len(e.Columns), len(e.Rows))
+			}
+			names := map[string]bool{}
+			for _, col := range e.Columns {
+				names[col.Name] = col.Name != "" && col.DataType == "text"
+			}
+			for _, row := range e.Rows {
+				for k := range row {
+					if !names[k] {
+						t.Errorf("element %d: a row's cell %q is in no text column", i, k)
+					}
 				}
 			}
 		case "hr":

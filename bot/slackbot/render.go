@@ -94,6 +94,12 @@ func Render(r bot.Reply, replyID string) Message {
 		blocks++
 		runes += utf8.RuneCountInString(s)
 	}
+	var table []slack.Block
+	for _, s := range tableMrkdwn(r.Table) {
+		table = append(table, sectionBlock(s))
+		blocks++
+		runes += utf8.RuneCountInString(s)
+	}
 	var feedback slack.Block
 	if replyID != "" && utf8.RuneCountInString(replyID) <= maxButtonValue {
 		feedback = slack.NewActionBlock("feedback",
@@ -135,6 +141,7 @@ func Render(r bot.Reply, replyID string) Message {
 	if truncated {
 		out = append(out, contextBlock(w.truncated))
 	}
+	out = append(out, table...)
 	if len(out) == 0 && len(sources) == 0 {
 		out = append(out, sectionBlock("…")) // Slack rejects a message with nothing in it
 	}
@@ -143,6 +150,40 @@ func Render(r bot.Reply, replyID string) Message {
 		out = append(out, feedback)
 	}
 	return Message{Text: fallbackText(r, w), Blocks: out}
+}
+
+// maxTableSections bounds the sections a table takes; its other rows are
+// left out, and a last line says how many.
+const maxTableSections = 8
+
+// tableMrkdwn is a table in monospace (code) sections within the limits,
+// its header repeated in each: Slack has no table block every client
+// shows, and aligned columns read as one.
+func tableMrkdwn(t *answer.Table) []string {
+	if t == nil {
+		return nil
+	}
+	lines := strings.Split(escape(t.String()), "\n")
+	header, rows := lines[0], lines[1:]
+	var out []string
+	for len(rows) > 0 && len(out) < maxTableSections {
+		section := "```\n" + header
+		n := 0
+		for n < len(rows) && len(section)+1+len(rows[n])+4 <= maxSectionBytes {
+			section += "\n" + rows[n]
+			n++
+		}
+		if n == 0 { // a row longer than a section: cut it
+			section += "\n" + truncateMrkdwn(rows[0], maxSectionBytes/4, maxSectionBytes-len(section)-8)
+			n = 1
+		}
+		rows = rows[n:]
+		out = append(out, section+"\n```")
+	}
+	if len(rows) > 0 {
+		out[len(out)-1] = strings.TrimSuffix(out[len(out)-1], "\n```") + fmt.Sprintf("\n… +%d\n```", len(rows))
+	}
+	return out
 }
 
 // RenderProgress renders an answer still being written (streaming): the text so far

@@ -69,6 +69,21 @@ func TestRenderGolden(t *testing.T) {
 				},
 			}, "r-321")
 		}},
+		// A price table: monospace on Slack, the table component on Feishu.
+		{"prices_zh", func() Message {
+			return Render(bot.Reply{
+				Lang: "zh",
+				Text: "各模型的API价格（每百万tokens，按来源所述币种，不作换算；每个模型最新的输入与输出价格）：",
+				Table: &answer.Table{Header: []string{"模型", "厂商", "类型", "每百万tokens", "日期", "来源"}, Rows: [][]string{
+					{"DeepSeek-V2", "DeepSeek", "输入", "1 CNY", "2024-05-06", "[1]"},
+					{"Doubao Pro", "ByteDance", "输入", "0.8 CNY", "2024-05-15", "[2]"},
+				}},
+				Citations: []answer.Citation{
+					{N: 1, Title: "DeepSeek-V2发布", URL: "https://example.com/v2", Source: "DeepSeek", Published: date("2024-05-06"), Summary: true, SourceKind: "announcement"},
+					{N: 2, Title: "豆包大模型发布", URL: "https://example.com/doubao", Source: "火山引擎", Published: date("2024-05-15")},
+				},
+			}, "")
+		}},
 		{"summary_en", func() Message {
 			return Render(bot.Reply{
 				Lang: "en",

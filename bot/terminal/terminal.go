@@ -58,6 +58,9 @@ func Render(w io.Writer, r bot.Reply) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, r.Text)
+	if r.Table != nil {
+		fmt.Fprintf(w, "\n%s\n", r.Table)
+	}
 	if len(r.Citations) > 0 {
 		fmt.Fprintln(w, "\nSources:")
 	}

@@ -63,7 +63,7 @@ func (e *environment) newBot(ctx context.Context, dataDir string) (*bot.Bot, *st
 		st.Close()
 		return nil, nil, err
 	}
-	return bot.New(eng.answers, st, bot.Options{Logger: log, Briefer: eng.briefs}), st, nil
+	return bot.New(eng.answers, st, bot.Options{Logger: log, Briefer: eng.briefs, Prices: eng.prices}), st, nil
 }
 
 func (e *environment) ask(ctx context.Context, args []string) error {
@@ -132,6 +132,9 @@ func writeAnswerJSON(w io.Writer, r bot.Reply) error {
 		text.WriteString("\n")
 	}
 	text.WriteString(r.Text)
+	if r.Table != nil {
+		text.WriteString("\n\n" + r.Table.String())
+	}
 	out := answerJSON{Answer: text.String(), Citations: []citationJSON{}, Fallback: r.Fallback}
 	for _, c := range r.Citations {
 		out.Citations = append(out.Citations, citationJSON{N: c.N, Title: c.Title, URL: c.URL, Source: c.Source, Summary: c.Summary, Published: timePtr(c.Published), Path: c.Path})

@@ -57,6 +57,9 @@ Usage:
   marketbot chat                                   a conversation in the terminal (follow-ups, /help, /sources)
   marketbot search [--json] [--top N] [--since DATE] [--until DATE] QUESTION
                                                    show the passages that best answer QUESTION
+  marketbot prices [--json] [--history] [--since DATE] [--currency CNY|USD] [--chart FILE] [MODEL...]
+                                                   API prices per million tokens the corpus states: each model's
+                                                   latest input and output price with its date and source
   marketbot eval [--set FILE] [--json] [-v]        measure retrieval on a question set (default: the dev set)
   marketbot reindex                                re-embed every passage with the configured embedder
   marketbot brief [--target NAME] [--since 24h] [--dry-run] [TOPIC]
@@ -93,6 +96,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch cmd {
 	case "ingest":
 		return env.ingest(ctx, rest)
+	case "prices":
+		return env.prices(ctx, rest)
 	case "search":
 		return env.search(ctx, rest)
 	case "ask":

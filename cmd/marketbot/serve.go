@@ -23,11 +23,13 @@ import (
 	"github.com/marketbot/marketbot/bot/feishubot"
 	"github.com/marketbot/marketbot/bot/logctx"
 	"github.com/marketbot/marketbot/bot/slackbot"
+	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/answer"
 	"github.com/marketbot/marketbot/rag/brief"
 	"github.com/marketbot/marketbot/rag/feeds"
 	"github.com/marketbot/marketbot/rag/fetch"
 	"github.com/marketbot/marketbot/rag/llm"
+	"github.com/marketbot/marketbot/rag/prices"
 	"github.com/marketbot/marketbot/rag/prom"
 	"github.com/marketbot/marketbot/rag/search"
 	"github.com/marketbot/marketbot/rag/store"
@@ -66,20 +68,27 @@ type engine struct {
 	search  *search.Searcher
 	answers *answer.Answerer
 	briefs  *brief.Writer
+	prices  *prices.Tables
 }
 
 // wire builds the engine over st; model may be nil (extractive answers),
 // and so may m.
 func (e *environment) wire(st *store.Store, model answer.ChatModel, log *slog.Logger, m *answer.Metrics) (*engine, error) {
-	s, err := search.New(st, search.Config{Now: e.now})
+	aliases, err := corpus.DefaultAliases()
 	if err != nil {
 		return nil, err
 	}
-	w, err := brief.New(st, st.Ledger(), s, model, brief.Config{Now: e.now, Logger: log})
+	s, err := search.New(st, search.Config{Now: e.now, Aliases: aliases})
 	if err != nil {
 		return nil, err
 	}
-	return &engine{search: s, answers: answer.New(s, model, answer.Options{Logger: log, Metrics: m}), briefs: w}, nil
+	w, err := brief.New(st, st.Ledger(), s, model, brief.Config{Now: e.now, Logger: log, Aliases: aliases})
+	if err != nil {
+		return nil, err
+	}
+	tables := prices.New(st, aliases)
+	return &engine{search: s, answers: answer.New(s, model, answer.Options{Logger: log, Metrics: m, Prices: tables}), briefs: w,
+		prices: tables}, nil
 }
 
 func (e *environment) serve(ctx context.Context, args []string) error {
@@ -124,7 +133,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err := eng.search.Warm(ctx); err != nil {
 		log.Warn("warming the search up failed", "err", err)
 	}
-	core := bot.New(eng.answers, st, bot.Options{Logger: log, Ledger: st.Ledger(), Threads: st.Ledger(), Briefer: eng.briefs, Now: e.now, Metrics: metrics,
+	core := bot.New(eng.answers, st, bot.Options{Logger: log, Ledger: st.Ledger(), Threads: st.Ledger(), Briefer: eng.briefs, Prices: eng.prices, Now: e.now, Metrics: metrics,
 		Channels: cfg.Channels, AllowChannels: splitList(e.getenv("MARKETBOT_ALLOW_CHANNELS")), AllowUsers: splitList(e.getenv("MARKETBOT_ALLOW_USERS"))})
 	pool := bot.NewPool(core, svc.workers, svc.queue)
 	// Shared by the platforms: what follows an acknowledgement gives way

@@ -63,6 +63,13 @@ type Answer struct {
 	NotFound   bool     // nothing in the corpus answers the question
 	Notices    []string // one-line notices for the reader, in Lang
 	Removed    []string // sentences dropped: they claimed what no passage supports
+	Table      *Table   // a table shown after the text (prices compared); nil for none
+}
+
+// Table is a table of an answer: a header and rows of plain-text cells.
+type Table struct {
+	Header []string
+	Rows   [][]string
 }
 
 // ChatModel is a language model that answers from messages, streaming to
@@ -79,6 +86,7 @@ type Options struct {
 	Quotes   int          // passages quoted by an extractive answer; default 3
 	Logger   *slog.Logger // default: discard
 	Metrics  *Metrics     // default: none
+	Prices   PriceTables  // answers questions comparing prices with a table; nil: none
 }
 
 // Searcher finds the passages that answer a question; *search.Searcher
@@ -136,6 +144,11 @@ func (a *Answerer) Answer(ctx context.Context, question string, history []ledger
 	}
 	if tc.Stale {
 		ans.Notices = append(ans.Notices, fmt.Sprintf(Message(ans.Lang, MsgStale), newest))
+	}
+	if a.opt.Prices != nil && comparesPrices(ans.Standalone) {
+		if priced, ok, err := a.answerPrices(ctx, ans); err != nil || ok {
+			return priced, err
+		}
 	}
 	start := time.Now()
 	opt := search.Options{Top: a.opt.Passages, Translation: a.translate(ctx, ans.Standalone)}
