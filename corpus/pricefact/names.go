@@ -26,6 +26,7 @@ type mention struct {
 // each model's more specific models.
 type nameIndex struct {
 	names    []indexedName
+	byFirst  map[rune][]indexedName // the names, longest first, by their first rune
 	children map[string][]child
 }
 
@@ -48,7 +49,7 @@ func namesOf(a *corpus.Aliases) *nameIndex {
 	if x, ok := indexes.Load(a); ok {
 		return x.(*nameIndex)
 	}
-	x := &nameIndex{children: map[string][]child{}}
+	x := &nameIndex{byFirst: map[rune][]indexedName{}, children: map[string][]child{}}
 	for _, e := range a.Entities() {
 		if e.Type == "term" || e.Type == "person" {
 			continue
@@ -59,6 +60,10 @@ func namesOf(a *corpus.Aliases) *nameIndex {
 		}
 	}
 	slices.SortStableFunc(x.names, func(a, b indexedName) int { return len(b.norm) - len(a.norm) })
+	for _, n := range x.names {
+		r, _ := utf8.DecodeRuneInString(n.norm)
+		x.byFirst[r] = append(x.byFirst[r], n)
+	}
 	for _, p := range x.names {
 		for _, c := range x.names {
 			if c.id != p.id && c.typ == "model" && isModel(p.typ) && len(c.norm) > len(p.norm) && strings.HasPrefix(c.norm, p.norm) && !newVersion(p.norm, c.norm[len(p.norm):]) {
@@ -82,28 +87,23 @@ func newVersion(name, rest string) bool {
 
 func isModel(typ string) bool { return typ == "model" || typ == "product" }
 
-// find returns the entities s names, the longest name first where names
-// overlap, in order.
+// find returns the entities s names, leftmost first, the longest name
+// where names overlap.
 func (x *nameIndex) find(s string) []mention {
 	var out []mention
-	for _, n := range x.names {
-		for off := 0; ; {
-			i := strings.Index(s[off:], n.norm)
-			if i < 0 {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		next := i + size
+		for _, n := range x.byFirst[r] {
+			end := i + len(n.norm)
+			if strings.HasPrefix(s[i:], n.norm) && (!n.latin || boundary(s, i, true) && boundary(s, end, false)) {
+				out = append(out, mention{n.id, n.typ, i, end})
+				next = end
 				break
 			}
-			start, end := off+i, off+i+len(n.norm)
-			off = end
-			if n.latin && !(boundary(s, start, true) && boundary(s, end, false)) {
-				continue
-			}
-			m := mention{n.id, n.typ, start, end}
-			if !slices.ContainsFunc(out, func(o mention) bool { return m.start < o.end && o.start < m.end }) {
-				out = append(out, m)
-			}
 		}
+		i = next
 	}
-	slices.SortFunc(out, func(a, b mention) int { return a.start - b.start })
 	return out
 }
 

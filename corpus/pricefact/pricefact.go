@@ -46,6 +46,9 @@ type Fact struct {
 // "The company put the API price at…" — speaks of the one model the title
 // names, if it names exactly one), published its publication date.
 func Extract(text, title string, published time.Time, aliases *corpus.Aliases) []Fact {
+	if !mentionsTokens(text) {
+		return nil // most passages: no price per tokens, nothing to read
+	}
 	names := namesOf(aliases)
 	var titleModel string
 	if ms := names.find(corpus.Normalize(title)); len(ms) > 0 {
@@ -55,10 +58,18 @@ func Extract(text, title string, published time.Time, aliases *corpus.Aliases) [
 	}
 	var out []Fact
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 1000}) {
-		quote := strings.Join(strings.Fields(text[sp.Start:sp.End]), " ")
-		out = append(out, sentenceFacts(quote, titleModel, published, names)...)
+		if sentence := text[sp.Start:sp.End]; mentionsTokens(sentence) {
+			quote := strings.Join(strings.Fields(sentence), " ")
+			out = append(out, sentenceFacts(quote, titleModel, published, names)...)
+		}
 	}
 	return out
+}
+
+// mentionsTokens reports whether s says "tokens", as every price per
+// tokens does.
+func mentionsTokens(s string) bool {
+	return strings.Contains(s, "oken") || strings.Contains(s, "OKEN")
 }
 
 // sentenceFacts reads one sentence.
@@ -126,23 +137,15 @@ type price struct {
 var (
 	amountFirst = regexp.MustCompile(`(us\$|\$|¥|￥)?\s*(\d+(?:\.\d+)?)\s*(美元|美分|元|厘|分|dollars?|cents?|yuan|rmb)?\s*(input|output)?\s*(?:/|per|每)\s*(1m|1k|m|k|million|a million|one million|1 million|thousand|1,000|1000|百万|千|万)\s*(?:个)?\s*(cached input|input|output|输入|输出)?\s*tokens?\b`)
 	unitFirst   = regexp.MustCompile(`每\s*(百万|千|万|1m)\s*(?:个)?\s*(输入|输出)?\s*tokens?\s*(输入|输出)?\s*(?:的)?\s*(?:价格|定价|收费|费用)?\s*(?:为|是|仅为|仅|降至|降到|至)?\s*(\d+(?:\.\d+)?)\s*(美元|元|厘|分)`)
-	// A price that a sentence lowers or raises from ("由0.02元/千tokens降至…",
-	// "from $10 to…") is the old one.
-	fromBefore = regexp.MustCompile(`(?:由|从|from)\s*$`)
 	// A price per token and minute, per image or for creating a cache is
 	// not an API price per tokens.
 	notPerTokens = regexp.MustCompile(`^\s*(?:/\s*(?:min|分钟|h|hour|小时)|每分钟|每小时|per (?:minute|hour))`)
-	// A fee for creating or storing a cache, or for training, is not a
-	// price of tokens read or written.
-	fee = regexp.MustCompile(`创建|存储|存活|训练|微调|storage|storing|creat|training|fine-tun`)
 	// A cache hit makes an input price the cached one.
 	cacheHit = regexp.MustCompile(`cache hits?|缓存命中|命中缓存`)
 	// A sentence that begins so speaks of its article's subject.
 	anaphor = regexp.MustCompile(`^(?:it|its|the (?:company|model|price|api|new model)|prices?|pricing|它|其|该模型|该公司|价格|定价)\b`)
 	// "…的输入价格": the kind said after the price.
 	kindAfter = regexp.MustCompile(`^\s*的?\s*(输入|输出)\s*(?:价格|定价|价)`)
-	// A slash pair ("$3/$15 per million tokens") leaves its kinds unsaid.
-	slashBefore = regexp.MustCompile(`\d\s*/\s*$`)
 )
 
 // findPrices returns the sentence's prices per tokens, in order.
@@ -151,7 +154,7 @@ func findPrices(s string) []price {
 	prev := 0 // where the text about the next price begins
 	for _, m := range amountFirst.FindAllStringSubmatchIndex(s, -1) {
 		sym, num, unit, kindBefore, mult, kindAfter := group(s, m, 1), group(s, m, 2), group(s, m, 3), group(s, m, 4), group(s, m, 5), group(s, m, 6)
-		if slashBefore.MatchString(s[:m[0]]) || strings.HasPrefix(s[m[1]:], "/") && sym != "" {
+		if slashPair(s[:m[0]]) || strings.HasPrefix(s[m[1]:], "/") && sym != "" {
 			continue
 		}
 		p, ok := makePrice(s, prev, m[0], m[1], sym, num, unit, mult, kindBefore+kindAfter)
@@ -161,6 +164,9 @@ func findPrices(s string) []price {
 		prev = m[1]
 	}
 	prev = 0
+	if !strings.Contains(s, "每") {
+		return out // no unit said first
+	}
 	for _, m := range unitFirst.FindAllStringSubmatchIndex(s, -1) {
 		mult, k1, k2, num, unit := group(s, m, 1), group(s, m, 2), group(s, m, 3), group(s, m, 4), group(s, m, 5)
 		p, ok := makePrice(s, prev, m[0], m[1], "", num, unit, mult, k1+k2)
@@ -171,6 +177,33 @@ func findPrices(s string) []price {
 	}
 	slices.SortFunc(out, func(a, b price) int { return a.start - b.start })
 	return out
+}
+
+// cutFrom reports whether the text before a price says it is the one a
+// sentence lowers or raises from ("由0.02元/千tokens降至…", "from $10
+// to…"): the old one.
+func cutFrom(before string) bool {
+	before = strings.TrimRight(before, " ")
+	return strings.HasSuffix(before, "由") || strings.HasSuffix(before, "从") || strings.HasSuffix(before, "from")
+}
+
+// slashPair reports whether a price ends a slash pair ("$3/$15 per million
+// tokens"), which leaves its kinds unsaid.
+func slashPair(before string) bool {
+	before = strings.TrimRight(before, " ")
+	if !strings.HasSuffix(before, "/") {
+		return false
+	}
+	before = strings.TrimRight(strings.TrimSuffix(before, "/"), " ")
+	return before != "" && before[len(before)-1] >= '0' && before[len(before)-1] <= '9'
+}
+
+// feeWords say a fee for creating or storing a cache, or for training,
+// which is not a price of tokens read or written.
+var feeWords = []string{"创建", "存储", "存活", "训练", "微调", "storage", "storing", "creat", "training", "fine-tun"}
+
+func isFee(words string) bool {
+	return slices.ContainsFunc(feeWords, func(w string) bool { return strings.Contains(words, w) })
 }
 
 func group(s string, m []int, i int) string {
@@ -188,7 +221,7 @@ func overlaps(ps []price, p price) bool {
 // symbol or a word), the tokens it buys, and a kind if the match says one;
 // the text from since (the end of the previous price) says what it is for.
 func makePrice(s string, since, start, end int, sym, num, unit, mult, kind string) (price, bool) {
-	if fromBefore.MatchString(s[:start]) || notPerTokens.MatchString(s[end:]) || fee.MatchString(s[min(since, start):start]) {
+	if cutFrom(s[:start]) || notPerTokens.MatchString(s[end:]) || isFee(s[min(since, start):start]) {
 		return price{}, false
 	}
 	v, err := strconv.ParseFloat(num, 64)
