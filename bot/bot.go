@@ -52,10 +52,22 @@ type Reply struct {
 	Text      string // Markdown-ish: [n] markers, "> " quotes, "- " lists
 	Citations []answer.Citation
 	Table     *answer.Table // shown after the text; nil for none
+	Image     *Image        // attached to the message (a briefing's price chart); nil for none
 	Notices   []string      // one-line notices, shown above the text
 	Fallback  bool          // an extractive answer
 	NotFound  bool          // nothing in the corpus answers
 	Lang      string        // "en", "zh" or "zh-Hant"
+}
+
+// Image is a picture a reply carries: a PNG, its file name and what it
+// shows (for readers who cannot see it).
+type Image struct {
+	Name string
+	PNG  []byte
+	Alt  string
+	// Key is the platform's id of the image once uploaded (Feishu's
+	// image_key), set by the adapter that uploads it.
+	Key string
 }
 
 // Ledger keeps what must survive restarts and be shared by replicas: the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/marketbot/marketbot/rag/brief"
@@ -28,6 +29,13 @@ type Target struct {
 	Lookback      time.Duration // the first posted briefing's window; later ones start where the last posted one ended
 	MaxItems      int
 	PostWhenEmpty bool // post "nothing new" rather than stay quiet
+	Chart         bool // attach the week's price chart when prices changed
+}
+
+// Charts draws the chart of the prices that changed in a window;
+// *prices.Tables is one. ok is false when none changed.
+type Charts interface {
+	Chart(ctx context.Context, since, until time.Time) (png []byte, ok bool, err error)
 }
 
 // BriefingLedger keeps briefing runs and what they covered durable, so
@@ -61,6 +69,7 @@ type Scheduler struct {
 	Briefer Briefer
 	Posters map[string]Poster // by platform
 	Bot     *Bot              // remembers posted briefings so that replies in their threads are follow-ups; optional
+	Charts  Charts            // for targets that want charts; nil: none
 	Clock   Clock             // default the system clock
 	Grace   time.Duration     // default 6h
 	Logger  *slog.Logger
@@ -180,6 +189,9 @@ func (s *Scheduler) post(ctx context.Context, t Target, run ledger.BriefingRun) 
 		return "skipped", nil
 	}
 	r := BriefingReply(b)
+	if t.Chart && s.Charts != nil && !b.Empty() {
+		r.Image = s.chart(ctx, run.Until, t)
+	}
 	thread, err := poster.Post(ctx, t.Channel, r)
 	if err != nil {
 		return "", fmt.Errorf("post %s: %w", t.Name, err)
@@ -192,6 +204,30 @@ func (s *Scheduler) post(ctx context.Context, t Target, run ledger.BriefingRun) 
 		s.Bot.Remember(ctx, t.Platform, t.Channel, thread, ledger.Turn{Question: b.Headline, Answer: r.Text})
 	}
 	return "posted", nil
+}
+
+// chart is the week's price chart for a target's briefing; a briefing
+// goes without one rather than not at all.
+func (s *Scheduler) chart(ctx context.Context, until time.Time, t Target) *Image {
+	img, err := WeekChart(ctx, s.Charts, until, t.Lang)
+	if err != nil {
+		s.log().Warn("could not draw the week's price chart; posting the briefing without it", "target", t.Name, "err", err)
+	}
+	return img
+}
+
+// WeekChart is the chart of the prices that changed in the week up to
+// until, with its description in lang; nil when none changed.
+func WeekChart(ctx context.Context, c Charts, until time.Time, lang string) (*Image, error) {
+	png, ok, err := c.Chart(ctx, until.AddDate(0, 0, -7), until)
+	if err != nil || !ok {
+		return nil, err
+	}
+	alt := "API prices per million tokens over time, of the models whose prices changed this week"
+	if strings.HasPrefix(lang, "zh") {
+		alt = "本周价格有变动的模型的API价格走势（每百万tokens）"
+	}
+	return &Image{Name: "prices.png", PNG: png, Alt: alt}, nil
 }
 
 // BriefingReply is a briefing as a reply: its text, with a line inviting

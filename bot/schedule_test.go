@@ -42,9 +42,10 @@ func (f *fakeBriefer) NewestPublished(context.Context, string) (time.Time, error
 }
 
 type fakePoster struct {
-	mu    sync.Mutex
-	posts []string
-	fails int // fail this many posts first
+	mu     sync.Mutex
+	posts  []string
+	images []*Image
+	fails  int // fail this many posts first
 }
 
 func (f *fakePoster) Post(_ context.Context, channel string, r Reply) (string, error) {
@@ -55,6 +56,7 @@ func (f *fakePoster) Post(_ context.Context, channel string, r Reply) (string, e
 		return "", errors.New("channel_not_found")
 	}
 	f.posts = append(f.posts, channel+": "+r.Text)
+	f.images = append(f.images, r.Image)
 	return "thread-" + channel, nil
 }
 
@@ -292,5 +294,44 @@ func TestSkippedSlotsKeepTheWindow(t *testing.T) {
 	stop()
 	if r := briefer.last(); !r.Since.Equal(posted) {
 		t.Errorf("after a failed run and an outage the window starts at %v, want %v", r.Since, posted)
+	}
+}
+
+// fakeCharts draws a chart for weeks when it is told prices changed.
+type fakeCharts struct{ changed bool }
+
+func (f fakeCharts) Chart(_ context.Context, since, until time.Time) ([]byte, bool, error) {
+	if until.Sub(since) != 7*24*time.Hour {
+		return nil, false, errors.New("not a week")
+	}
+	return []byte("png"), f.changed, nil
+}
+
+// TestSchedulerAttachesTheWeeksChart: a target with chart set gets the
+// week's price chart when prices changed, and none when they did not; a
+// target without it never does.
+func TestSchedulerAttachesTheWeeksChart(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		chart   bool
+		changed bool
+		want    bool
+	}{{"changed", true, true, true}, {"unchanged", true, false, false}, {"not asked", false, true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			target := shanghai9(t)
+			target.Chart = tc.chart
+			clock := clocktest.New(time.Date(2025, 3, 3, 8, 59, 0, 0, target.Location))
+			poster := &fakePoster{}
+			s := &Scheduler{Targets: []Target{target}, Ledger: openLedger(t, t.TempDir()).Ledger(), Briefer: &fakeBriefer{},
+				Posters: map[string]Poster{"slack": poster}, Charts: fakeCharts{tc.changed}, Clock: clock}
+			stop := runScheduler(t, s)
+			clock.WaitForWaiters(1, 5*time.Second)
+			clock.Advance(time.Minute)
+			waitUntil(t, "the 09:00 briefing", func() bool { return poster.count() == 1 })
+			stop()
+			if got := poster.images[0] != nil && string(poster.images[0].PNG) == "png" && poster.images[0].Alt != ""; got != tc.want {
+				t.Errorf("image %+v, want one: %v", poster.images[0], tc.want)
+			}
+		})
 	}
 }

@@ -108,6 +108,14 @@ type (
 	}
 )
 
+// cardImage is an image element: a picture uploaded for messages, by its
+// key.
+type cardImage struct {
+	Tag    string   `json:"tag"`
+	ImgKey string   `json:"img_key"`
+	Alt    cardText `json:"alt"`
+}
+
 // cardTable is the card's table component (client 7.4 and later; at the
 // card's root): columns c0, c1…, plain text, ten rows a page.
 type (
@@ -253,6 +261,11 @@ func Card(r bot.Reply, answerID string) string {
 		table = t
 		used += cardSize(t)
 	}
+	var image any
+	if r.Image != nil && r.Image.Key != "" {
+		image = cardImage{Tag: "img", ImgKey: r.Image.Key, Alt: cardText{Tag: "plain_text", Content: markdown.TruncateRunes(cardOneLine(r.Image.Alt), 100)}}
+		used += cardSize(image)
+	}
 
 	var feedback any
 	if answerID != "" && len(answerID) <= cardMaxAnswerID && utf8.ValidString(answerID) {
@@ -302,6 +315,9 @@ func Card(r bot.Reply, answerID string) string {
 		}
 		if table != nil {
 			out = append(out, table)
+		}
+		if image != nil {
+			out = append(out, image)
 		}
 		if len(sources) > 0 {
 			if len(out) > 0 {

@@ -166,6 +166,11 @@ type cardTestCard struct {
 			Type  string         `json:"type"`
 			Value map[string]any `json:"value"`
 		} `json:"actions"`
+		ImgKey string `json:"img_key"`
+		Alt    struct {
+			Tag     string `json:"tag"`
+			Content string `json:"content"`
+		} `json:"alt"`
 		PageSize int `json:"page_size"`
 		Columns  []struct {
 			Name        string `json:"name"`
@@ -244,6 +249,10 @@ func cardCheck(t *testing.T, s string) cardTestCard {
 						t.Errorf("element %d: a row's cell %q is in no text column", i, k)
 					}
 				}
+			}
+		case "img":
+			if e.ImgKey == "" || e.Alt.Tag != "plain_text" {
+				t.Errorf("element %d: bad image %+v", i, e)
 			}
 		case "hr":
 		case "action":

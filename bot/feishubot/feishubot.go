@@ -7,6 +7,7 @@
 package feishubot
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -415,6 +416,19 @@ func (a *Adapter) send(ctx context.Context, t target, content, uuid string) (str
 	return str(resp.Data.MessageId), nil
 }
 
+// uploadImage uploads a picture for messages and returns its image_key.
+func (a *Adapter) uploadImage(ctx context.Context, png []byte) (string, error) {
+	body := larkim.NewCreateImageReqBodyBuilder().ImageType("message").Image(bytes.NewReader(png)).Build()
+	resp, err := a.im.Image.Create(ctx, larkim.NewCreateImageReqBuilder().Body(body).Build())
+	if err != nil {
+		return "", fmt.Errorf("feishu image upload: %w", err)
+	}
+	if !resp.Success() {
+		return "", &apiError{"image upload", resp.RequestId(), resp.Code, resp.Msg}
+	}
+	return str(resp.Data.ImageKey), nil
+}
+
 // patch replaces a card (the card must have config.update_multi).
 func (a *Adapter) patch(ctx context.Context, messageID, content string) error {
 	resp, err := a.im.Message.Patch(ctx, larkim.NewPatchMessageReqBuilder().MessageId(messageID).
@@ -506,6 +520,16 @@ func str(p *string) string {
 // replies to it are the thread where readers can ask about it. Its uuid is
 // derived from the chat and the text, so a retried post sends once.
 func (a *Adapter) Post(ctx context.Context, chatID string, r bot.Reply) (string, error) {
+	if r.Image != nil {
+		// Uploaded first, then shown in the card by its key; the card goes
+		// without it if the upload fails.
+		img := *r.Image
+		var err error
+		if img.Key, err = a.uploadImage(ctx, img.PNG); err != nil {
+			a.log.Warn("could not upload the image; posting without it", "chat", chatID, "err", err)
+		}
+		r.Image = &img
+	}
 	sum := sha256.Sum256([]byte(chatID + "\x00" + r.Text))
 	uuid := hex.EncodeToString(sum[:16])
 	body := larkim.NewCreateMessageReqBodyBuilder().ReceiveId(chatID).MsgType(larkim.MsgTypeInteractive).Content(Card(r, r.ID)).Uuid(uuid)

@@ -1,6 +1,7 @@
 package feishubot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,6 +20,7 @@ import (
 
 	larkevent "github.com/larksuite/oapi-sdk-go/v3/event"
 
+	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/rag/llm"
 	"github.com/marketbot/marketbot/rag/llm/llmtest"
 )
@@ -339,5 +341,34 @@ func TestReasoningNeverShowsInFeishu(t *testing.T) {
 	}
 	if d := cmp.Diff(string(want), string(got)); d != "" {
 		t.Errorf("final card differs from %s (-want +got):\n%s", path, d)
+	}
+}
+
+// TestPostShowsTheImage: a briefing's chart is uploaded as a message
+// image, then shown in the card by its key.
+func TestPostShowsTheImage(t *testing.T) {
+	h := newHarness(t, nil)
+	img := []byte("\x89PNG\r\n\x1a\n fake chart")
+	if _, err := h.adapter.Post(context.Background(), "oc_chat", bot.Reply{Text: "**简报**", Lang: "zh",
+		Image: &bot.Image{Name: "prices.png", PNG: img, Alt: "价格走势"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.lark.mu.Lock()
+	images := h.lark.images
+	h.lark.mu.Unlock()
+	if len(images) != 1 || !bytes.Equal(images[0], img) {
+		t.Fatalf("uploaded %q, want the chart", images)
+	}
+	calls := h.lark.snapshot()
+	if len(calls) != 1 || calls[0].Method != "send" {
+		t.Fatalf("calls %+v, want one message sent", calls)
+	}
+	card := cardCheck(t, calls[0].Content)
+	found := false
+	for _, e := range card.Elements {
+		found = found || e.Tag == "img" && e.ImgKey == "img_v2_test" && e.Alt.Content == "价格走势"
+	}
+	if !found {
+		t.Errorf("card %s: no image of key img_v2_test", calls[0].Content)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -46,7 +47,8 @@ type fakeLark struct {
 	mu       sync.Mutex
 	calls    []larkCall
 	next     int
-	failCode int // answer replies with this error code when set
+	failCode int      // answer replies with this error code when set
+	images   [][]byte // pictures uploaded
 	srv      *httptest.Server
 }
 
@@ -103,6 +105,19 @@ func newFakeLark(t *testing.T) *fakeLark {
 	mux.HandleFunc("POST /open-apis/im/v1/messages/{id}/reply", record("reply"))
 	mux.HandleFunc("PATCH /open-apis/im/v1/messages/{id}", record("update"))
 	mux.HandleFunc("POST /open-apis/im/v1/messages", record("send"))
+	// Image upload: multipart, image_type "message", the picture in "image".
+	mux.HandleFunc("POST /open-apis/im/v1/images", func(w http.ResponseWriter, r *http.Request) {
+		file, _, err := r.FormFile("image")
+		if err != nil || r.FormValue("image_type") != "message" || r.Header.Get("Authorization") != "Bearer t-test" {
+			reply(w, map[string]any{"code": 234001, "msg": "Invalid request param."})
+			return
+		}
+		data, _ := io.ReadAll(file)
+		f.mu.Lock()
+		f.images = append(f.images, data)
+		f.mu.Unlock()
+		reply(w, map[string]any{"code": 0, "msg": "success", "data": map[string]any{"image_key": "img_v2_test"}})
+	})
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f

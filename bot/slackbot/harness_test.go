@@ -37,6 +37,7 @@ type fakeSlack struct {
 	mu        sync.Mutex
 	calls     []slackCall
 	responses []map[string]any
+	uploaded  [][]byte // files' bytes, as uploaded
 	nextTS    int
 	limited   int // answer this many more posts with 429
 	srv       *httptest.Server
@@ -77,6 +78,28 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 		}
 	}
 	mux.HandleFunc("/api/chat.postMessage", record("chat.postMessage"))
+	// The files upload v2 API: an upload URL, the bytes, then completion.
+	mux.HandleFunc("/api/files.getUploadURLExternal", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		f.mu.Lock()
+		f.calls = append(f.calls, slackCall{Method: "files.getUploadURLExternal", Text: r.Form.Get("filename") + " " + r.Form.Get("length")})
+		f.mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "upload_url": f.srv.URL + "/upload/F1", "file_id": "F1"})
+	})
+	mux.HandleFunc("/upload/F1", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.uploaded = append(f.uploaded, body)
+		f.mu.Unlock()
+		fmt.Fprint(w, "OK - 1")
+	})
+	mux.HandleFunc("/api/files.completeUploadExternal", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		f.mu.Lock()
+		f.calls = append(f.calls, slackCall{Method: "files.completeUploadExternal", Channel: r.Form.Get("channel_id"), ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("files")})
+		f.mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "files": []map[string]any{{"id": "F1", "title": "prices"}}})
+	})
 	mux.HandleFunc("/api/chat.update", record("chat.update"))
 	mux.HandleFunc("/api/reactions.add", record("reactions.add"))
 	mux.HandleFunc("/response/", func(w http.ResponseWriter, r *http.Request) {
@@ -139,11 +162,12 @@ func (f *fakeSlack) answered(channel, thread string) bool {
 // harness is the real adapter, bot core, answerer and store, with Slack
 // and (optionally) the language model faked at their HTTP boundaries.
 type harness struct {
-	slack *fakeSlack
-	app   *httptest.Server
-	store *store.Store
-	core  *bot.Bot
-	pool  *bot.Pool
+	slack   *fakeSlack
+	adapter *Adapter
+	app     *httptest.Server
+	store   *store.Store
+	core    *bot.Bot
+	pool    *bot.Pool
 }
 
 func newHarness(t *testing.T, model answer.ChatModel) *harness {
@@ -180,7 +204,7 @@ func newHarness(t *testing.T, model answer.ChatModel) *harness {
 		a.Close(ctx)
 		st.Close()
 	})
-	return &harness{slack: fs, app: app, store: st, core: core, pool: pool}
+	return &harness{slack: fs, adapter: a, app: app, store: st, core: core, pool: pool}
 }
 
 // sign returns Slack's v0 signature of body at ts.

@@ -7,6 +7,7 @@
 package slackbot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -352,6 +353,15 @@ func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply) (string
 	}
 	if err != nil {
 		return "", fmt.Errorf("slack: post to %s: %w", channel, err)
+	}
+	if img := r.Image; img != nil {
+		// In the message's thread, through the files upload v2 API; the
+		// message stands without it if Slack refuses.
+		_, err := a.api.UploadFileContext(ctx, slack.UploadFileParameters{Channel: channel, ThreadTimestamp: ts,
+			Reader: bytes.NewReader(img.PNG), FileSize: len(img.PNG), Filename: img.Name, Title: img.Alt, AltTxt: img.Alt})
+		if err != nil {
+			a.log.Warn("could not attach the image", "channel", channel, "err", err)
+		}
 	}
 	return ts, nil
 }

@@ -1,6 +1,7 @@
 package slackbot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/marketbot/marketbot/bot"
 	"github.com/marketbot/marketbot/rag/llm"
 	"github.com/marketbot/marketbot/rag/llm/llmtest"
 )
@@ -416,5 +418,36 @@ func TestReasoningNeverShowsInSlack(t *testing.T) {
 	}
 	if d := cmp.Diff(string(want), string(got)); d != "" {
 		t.Errorf("final message differs from %s (-want +got):\n%s", path, d)
+	}
+}
+
+// TestPostAttachesTheImage: a briefing with a chart is posted, then the
+// chart uploaded into its thread through the files upload v2 API.
+func TestPostAttachesTheImage(t *testing.T) {
+	h := newHarness(t, nil)
+	img := []byte("\x89PNG\r\n\x1a\n fake chart")
+	ts, err := h.adapter.Post(context.Background(), "C1", bot.Reply{Text: "**Briefing**", Image: &bot.Image{Name: "prices.png", PNG: img, Alt: "API prices"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls, _ := h.slack.snapshot()
+	var methods []string
+	var complete slackCall
+	for _, c := range calls {
+		methods = append(methods, c.Method)
+		if c.Method == "files.completeUploadExternal" {
+			complete = c
+		}
+	}
+	if d := cmp.Diff([]string{"chat.postMessage", "files.getUploadURLExternal", "files.completeUploadExternal"}, methods); d != "" {
+		t.Fatalf("calls (-want +got):\n%s", d)
+	}
+	if complete.Channel != "C1" || complete.ThreadTS != ts || !strings.Contains(complete.Text, "F1") {
+		t.Errorf("completed %+v, want file F1 shared in C1's thread %s", complete, ts)
+	}
+	h.slack.mu.Lock()
+	defer h.slack.mu.Unlock()
+	if len(h.slack.uploaded) != 1 || !bytes.Contains(h.slack.uploaded[0], img) {
+		t.Errorf("uploaded %q, want the chart's bytes", h.slack.uploaded)
 	}
 }

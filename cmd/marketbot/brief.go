@@ -86,6 +86,11 @@ func (e *environment) brief(ctx context.Context, args []string) error {
 		return err
 	}
 	reply := bot.BriefingReply(b)
+	if target != nil && target.Chart && !b.Empty() {
+		if reply.Image, err = bot.WeekChart(ctx, eng.prices, now, target.Lang); err != nil {
+			fmt.Fprintf(e.stderr, "marketbot: no price chart: %v\n", err)
+		}
+	}
 	if target == nil || *dryRun {
 		terminal.Render(e.stdout, reply)
 		return nil

@@ -45,6 +45,7 @@ type fileConfig struct {
 		Lookback      string   `yaml:"lookback"`
 		MaxItems      int      `yaml:"max_items"`
 		PostWhenEmpty bool     `yaml:"post_when_empty"`
+		Chart         bool     `yaml:"chart"`
 	} `yaml:"briefings"`
 	Channels []struct {
 		ID        string   `yaml:"id"`
@@ -95,7 +96,7 @@ func loadConfig(path string) (config, error) {
 		at := func(k string) []any { return []any{"briefings", i, k} }
 		name := fmt.Sprintf("briefings[%d]", i)
 		t := bot.Target{Name: b.Name, Platform: b.Platform, Channel: b.Channel, Lang: b.Language, Topics: b.Topics,
-			MaxItems: b.MaxItems, PostWhenEmpty: b.PostWhenEmpty, Lookback: 24 * time.Hour}
+			MaxItems: b.MaxItems, PostWhenEmpty: b.PostWhenEmpty, Chart: b.Chart, Lookback: 24 * time.Hour}
 		switch {
 		case b.Name == "":
 			return config{}, bad(name+".name", []any{"briefings", i}, "every briefing needs a name")

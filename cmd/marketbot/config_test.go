@@ -84,3 +84,15 @@ func TestConfigErrorsNameFileLineAndField(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadConfigChart: a target may ask for the week's price chart
+// (design.md §8's "chart").
+func TestLoadConfigChart(t *testing.T) {
+	cfg, err := loadConfig(writeConfig(t, strings.Replace(exampleConfig, "    post_when_empty: false\n", "    post_when_empty: false\n    chart: true\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Briefings[0].Chart {
+		t.Errorf("briefing = %+v, want the chart", cfg.Briefings[0])
+	}
+}

@@ -255,7 +255,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		log.Info("feeds: syncing", "feeds", len(cfg.Feeds))
 	}
 	if len(cfg.Briefings) > 0 {
-		sched := &bot.Scheduler{Targets: cfg.Briefings, Ledger: st.Ledger(), Briefer: eng.briefs, Posters: posters, Bot: core, Logger: log, Clock: e.clock, Metrics: metrics}
+		sched := &bot.Scheduler{Targets: cfg.Briefings, Ledger: st.Ledger(), Briefer: eng.briefs, Charts: eng.prices, Posters: posters, Bot: core, Logger: log, Clock: e.clock, Metrics: metrics}
 		background.Go(func() { sched.Run(ctx) })
 		log.Info("briefings: scheduled", "targets", len(cfg.Briefings))
 	}

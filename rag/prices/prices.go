@@ -5,6 +5,7 @@
 package prices
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -241,4 +242,41 @@ func Series(t Table) []chart.Series {
 		slices.SortStableFunc(out[i].Points, func(a, b chart.Point) int { return a.Date.Compare(b.Date) })
 	}
 	return out
+}
+
+// Chart draws the input prices over time of the models whose price
+// changed between since and until: a price took effect then that differs
+// from the model's one before. ok is false when none did.
+func (t *Tables) Chart(ctx context.Context, since, until time.Time) (png []byte, ok bool, err error) {
+	facts, err := t.store.Prices(ctx, store.PriceFilter{})
+	if err != nil {
+		return nil, false, err
+	}
+	type key struct{ model, kind, currency string }
+	before := map[key]float64{}
+	var changed []string
+	for _, f := range facts { // by model, kind and date, oldest first
+		k := key{f.Model, f.Kind, f.Currency}
+		old, seen := before[k]
+		if !f.Date.Before(since) && f.Date.Before(until) && (!seen || old != f.PerMillion) {
+			changed = appendNew(changed, f.Model)
+		}
+		before[k] = f.PerMillion
+	}
+	if len(changed) == 0 {
+		return nil, false, nil
+	}
+	var names []string
+	for _, id := range changed {
+		names = append(names, t.name(id))
+	}
+	tab, err := t.Table(ctx, Query{Models: names, History: true})
+	if err != nil {
+		return nil, false, err
+	}
+	var b bytes.Buffer
+	if err := chart.Draw(&b, Series(tab), 800, 500); err != nil {
+		return nil, false, err
+	}
+	return b.Bytes(), true, nil
 }

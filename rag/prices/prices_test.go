@@ -177,3 +177,18 @@ func samePixels(t *testing.T, a, b []byte) bool {
 	}
 	return true
 }
+
+// TestChartOfTheWeek: a chart when a price changed in the window, none
+// when none did.
+func TestChartOfTheWeek(t *testing.T) {
+	tables := builtinTables(t)
+	ctx := context.Background()
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	png, ok, err := tables.Chart(ctx, day("2024-07-15"), day("2024-07-22")) // GPT-4o mini launched
+	if err != nil || !ok || len(png) == 0 {
+		t.Fatalf("week of GPT-4o mini's launch: %d bytes, %v, %v; want a chart", len(png), ok, err)
+	}
+	if _, ok, err := tables.Chart(ctx, day("2023-01-01"), day("2023-01-08")); ok || err != nil {
+		t.Errorf("a week without price news: ok %v, %v; want no chart", ok, err)
+	}
+}
