@@ -77,7 +77,7 @@ func ParseAliases(data []byte) (*Aliases, error) {
 				continue
 			}
 			owner[n] = e.ID
-			a.names = append(a.names, aliasName{norm: n, entity: i, latin: !hasHan(n)})
+			a.names = append(a.names, aliasName{norm: n, entity: i, latin: !HasHan(n)})
 		}
 	}
 	if err := checkVendors(entities); err != nil {
@@ -146,7 +146,7 @@ func containsName(s, name string, latin bool) bool {
 			return false
 		}
 		start, end := off+i, off+i+len(name)
-		if !latin || (isBoundary(s, start, true) && isBoundary(s, end, false)) {
+		if !latin || (IsNameBoundary(s, start, true) && IsNameBoundary(s, end, false)) {
 			return true
 		}
 		_, size := utf8.DecodeRuneInString(s[start:])
@@ -154,10 +154,10 @@ func containsName(s, name string, latin bool) bool {
 	}
 }
 
-// isBoundary reports whether position i of s is not inside a Latin word:
+// IsNameBoundary reports whether position i of s is not inside a Latin word:
 // the rune before (or after) it is not a letter or digit, or is Han. A
 // decimal point before a digit is inside: "GPT-4" is not in "GPT-4.5".
-func isBoundary(s string, i int, before bool) bool {
+func IsNameBoundary(s string, i int, before bool) bool {
 	var r rune
 	if before {
 		if i == 0 {
@@ -176,7 +176,8 @@ func isBoundary(s string, i int, before bool) bool {
 	return unicode.Is(unicode.Han, r) || !(unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
-func hasHan(s string) bool {
+// HasHan reports whether s holds a Chinese character.
+func HasHan(s string) bool {
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
 			return true

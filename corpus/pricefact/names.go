@@ -56,7 +56,7 @@ func namesOf(a *corpus.Aliases) *nameIndex {
 		}
 		for _, n := range e.Names {
 			norm := corpus.Normalize(n)
-			x.names = append(x.names, indexedName{norm, e.ID, e.Type, !hasHan(norm)})
+			x.names = append(x.names, indexedName{norm, e.ID, e.Type, !corpus.HasHan(norm)})
 		}
 	}
 	slices.SortStableFunc(x.names, func(a, b indexedName) int { return len(b.norm) - len(a.norm) })
@@ -96,7 +96,7 @@ func (x *nameIndex) find(s string) []mention {
 		next := i + size
 		for _, n := range x.byFirst[r] {
 			end := i + len(n.norm)
-			if strings.HasPrefix(s[i:], n.norm) && (!n.latin || boundary(s, i, true) && boundary(s, end, false)) {
+			if strings.HasPrefix(s[i:], n.norm) && (!n.latin || corpus.IsNameBoundary(s, i, true) && corpus.IsNameBoundary(s, end, false)) {
 				out = append(out, mention{n.id, n.typ, i, end})
 				next = end
 				break
@@ -105,31 +105,6 @@ func (x *nameIndex) find(s string) []mention {
 		i = next
 	}
 	return out
-}
-
-// boundary reports whether position i of s is not inside a Latin word or
-// a number with decimals ("GPT-4" is not in "GPT-4.5").
-func boundary(s string, i int, before bool) bool {
-	var r rune
-	if before {
-		if i == 0 {
-			return true
-		}
-		r, _ = utf8.DecodeLastRuneInString(s[:i])
-	} else {
-		if i == len(s) {
-			return true
-		}
-		r, _ = utf8.DecodeRuneInString(s[i:])
-		if r == '.' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
-			return false
-		}
-	}
-	return unicode.Is(unicode.Han, r) || !(unicode.IsLetter(r) || unicode.IsDigit(r))
-}
-
-func hasHan(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 }
 
 // modelsIn returns the distinct models and products mentioned.
