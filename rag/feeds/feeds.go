@@ -194,7 +194,6 @@ func IngestURL(ctx context.Context, st Store, l Ledger, f Fetcher, url string) (
 	return sum, nil
 }
 
-// looksLikeFeed tells a feed from a page by content type, then content.
 // ReadURL fetches url and reads it as IngestURL would, storing nothing:
 // every item of a feed (with its summary), or the page as one article.
 func ReadURL(ctx context.Context, f Fetcher, url string) ([]corpus.Article, error) {
@@ -233,6 +232,7 @@ func readPage(resp *fetch.Response, url string) (corpus.Article, error) {
 	return a, nil
 }
 
+// looksLikeFeed tells a feed from a page by content type, then content.
 func looksLikeFeed(r *fetch.Response) bool {
 	if strings.Contains(strings.ToLower(r.ContentType), "html") {
 		return false

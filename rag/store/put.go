@@ -85,7 +85,7 @@ func (s *Store) Put(ctx context.Context, a corpus.Article) (Outcome, error) {
 	return s.write(ctx, p)
 }
 
-// hash returns the content hash stored for path, or errNotFound.
+// storedHash returns the content hash stored for path, or errNotFound.
 func storedHash(ctx context.Context, db *sql.DB, path string) (string, error) {
 	var h string
 	err := db.QueryRowContext(ctx, `SELECT hash FROM articles WHERE path = $1`, path).Scan(&h)

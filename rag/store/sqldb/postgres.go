@@ -33,7 +33,7 @@ type postgresDB struct {
 	pruned time.Time // when the change log was last pruned (changed)
 }
 
-// openPostgres connects to the database at rawURL, or says plainly why
+// OpenPostgres connects to the database at rawURL, or says plainly why
 // it cannot: a malformed URL, refused credentials, a missing database,
 // an unreachable server.
 func OpenPostgres(ctx context.Context, rawURL string, opt PoolOptions) (DB, error) {
@@ -99,12 +99,12 @@ func explainPG(err error) string {
 func (b *postgresDB) SQL() *sql.DB  { return b.db }
 func (b *postgresDB) Where() string { return b.url }
 
-// migrateLock is the advisory lock that makes replicas starting together
-// Migrate one after another (the later ones find nothing to do).
 // PostgresSchemaVersion is the version this marketbot migrates a
 // PostgreSQL schema to.
 func PostgresSchemaVersion() int { return len(postgresMigrations) }
 
+// migrateLock is the advisory lock that makes replicas starting together
+// Migrate one after another (the later ones find nothing to do).
 const migrateLock = 7_265_731_001
 
 // Migrate applies the missing migrations in one transaction holding the

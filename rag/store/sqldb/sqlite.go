@@ -24,7 +24,7 @@ type sqliteDB struct {
 	path string
 }
 
-// openSQLite opens (creating) the store's file in dir.
+// OpenSQLite opens (creating) the store's file in dir.
 func OpenSQLite(dir string) (DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open store: create data dir: %w", err)

@@ -38,6 +38,7 @@ type Meta struct {
 // silently call OpenAI. Embeddings always come from our embedders.
 var errNoEmbed = errors.New("vector index: embeddings are computed by marketbot, not chromem")
 
+// New returns an empty index.
 func New() (*Index, error) {
 	db := chromem.NewDB()
 	coll, err := db.CreateCollection("passages", nil, func(context.Context, string) ([]float32, error) { return nil, errNoEmbed })
@@ -47,7 +48,7 @@ func New() (*Index, error) {
 	return &Index{coll: coll, meta: map[int64]Meta{}}, nil
 }
 
-// add indexes passages; vectors must be unit length.
+// Add indexes passages; vectors must be unit length.
 func (v *Index) Add(ctx context.Context, ids []int64, vecs [][]float32, meta []Meta) error {
 	docs := make([]chromem.Document, len(ids))
 	for i, id := range ids {
@@ -67,7 +68,7 @@ func (v *Index) Add(ctx context.Context, ids []int64, vecs [][]float32, meta []M
 	return nil
 }
 
-// remove drops passages from the index.
+// Remove drops passages from the index.
 func (v *Index) Remove(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
@@ -88,9 +89,10 @@ func (v *Index) Remove(ctx context.Context, ids []int64) error {
 	return nil
 }
 
+// Count is how many passages are indexed.
 func (v *Index) Count() int { return v.coll.Count() }
 
-// query returns up to n passages by cosine similarity, best first, among
+// Query returns up to n passages by cosine similarity, best first, among
 // those that keep accepts.
 func (v *Index) Query(ctx context.Context, vec []float32, n int, keep func(Meta) bool) ([]sqldb.Candidate, error) {
 	total := v.coll.Count()
@@ -134,6 +136,7 @@ func Encode(v []float32) []byte {
 	return b
 }
 
+// Decode reads a vector Encode stored.
 func Decode(b []byte) ([]float32, error) {
 	if len(b)%4 != 0 {
 		return nil, fmt.Errorf("embedding of %d bytes is not float32s", len(b))
