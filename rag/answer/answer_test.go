@@ -241,6 +241,8 @@ func TestTimeHonesty(t *testing.T) {
 		"What happened in the LLM market this week?": "the newest article I have is from " + newest,
 		"Which models launched this year?":           "the newest article I have is from " + newest,
 		"What has Zhipu released recently?":          "the newest article I have is from " + newest,
+		"2026年上半年有哪些大模型融资？":                          "最新的一篇文章发表于" + newest,
+		"What did Baidu launch in spring 2026?":      "the newest article I have is from " + newest,
 	} {
 		ans, err := a.Answer(ctx, q, nil, nil)
 		if err != nil {

@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"time"
+
+	"github.com/marketbot/marketbot/rag/search/when"
 )
 
 // staleAfter is how old the newest article may be before an answer about
@@ -28,6 +30,9 @@ func (s *Searcher) CheckTime(ctx context.Context, question string, opt Options) 
 	tc := TimeCheck{Newest: newest}
 	f := s.timeFrame(question, opt)
 	tc.Beyond = !f.Since.IsZero() && f.Since.After(tc.Newest)
+	if start, ok := when.PartStart(question); ok && f.Since.IsZero() && opt.Since.IsZero() {
+		tc.Beyond = start.After(tc.Newest) // "2026年上半年…" over a corpus that ends in 2025
+	}
 	tc.Stale = !tc.Beyond && f.Latest && now.Sub(tc.Newest) > staleAfter
 	return tc, nil
 }

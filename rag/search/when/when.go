@@ -54,11 +54,15 @@ func (f Frame) Mentioned(norm string, published time.Time) bool {
 // The patterns read normalised text (corpus.Normalize): Simplified
 // characters, half-width digits, lower case.
 var (
-	ymdZh     = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]`)
-	ymZh      = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月`)
-	yqZh      = regexp.MustCompile(`(\d{4})\s*(?:年|财年)?\s*(?:第)?\s*([一二三四1-4])\s*季(?:度)?`)
-	yZh       = regexp.MustCompile(`(\d{4})\s*年`)
-	ymEn      = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b`)
+	ymdZh = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]`)
+	ymZh  = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月`)
+	yqZh  = regexp.MustCompile(`(\d{4})\s*(?:年|财年)?\s*(?:第)?\s*([一二三四1-4])\s*季(?:度)?`)
+	yZh   = regexp.MustCompile(`(\d{4})\s*年`)
+	ymEn  = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b`)
+	// Halves and seasons (of the northern hemisphere): 2026年上半年,
+	// 2025年冬季, H2 2025, the first half of 2026, spring 2026.
+	partZh    = regexp.MustCompile(`(\d{4})\s*年?\s*(上半年|下半年|春季|春天|夏季|夏天|秋季|秋天|冬季|冬天)`)
+	partEn    = regexp.MustCompile(`\b(?:(first|second) half of|h([12])|(spring|summer|autumn|fall|winter)(?: of)?)\s+(\d{4})\b|\b(\d{4})\s*h([12])\b`)
 	yqEn      = regexp.MustCompile(`\bq([1-4])\s*(?:of\s+)?(\d{4})\b|\b(\d{4})\s*q([1-4])\b`)
 	yEn       = regexp.MustCompile(`\b(?:in|during|of|throughout)\s+(\d{4})\b`)
 	ymISO     = regexp.MustCompile(`\b(\d{4})-(\d{2})\b`)
@@ -281,4 +285,36 @@ func Strip(text string) string {
 		text = r.re.ReplaceAllString(text, " ")
 	}
 	return text
+}
+
+// partStarts are the first months of the halves and seasons of a year
+// (winter begins in December).
+var partStarts = map[string]time.Month{
+	"上半年": 1, "下半年": 7, "first": 1, "second": 7, "1": 1, "2": 7,
+	"春季": 3, "春天": 3, "spring": 3, "夏季": 6, "夏天": 6, "summer": 6,
+	"秋季": 9, "秋天": 9, "autumn": 9, "fall": 9, "冬季": 12, "冬天": 12, "winter": 12,
+}
+
+// PartStart returns when the half or season of a year a question names
+// begins ("2026年上半年", "spring 2026", "H2 2025"); ok is false for none.
+// Such a period is mostly what figures report on ("IDC's H1 2025
+// numbers", told months later), so it never filters what answers; it
+// only tells a question about a time after the corpus.
+func PartStart(question string) (start time.Time, ok bool) {
+	q := corpus.Normalize(question)
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	var y int
+	var part string
+	if m := partZh.FindStringSubmatch(q); m != nil {
+		y, part = atoi(m[1]), m[2]
+	} else if m := partEn.FindStringSubmatch(q); m != nil {
+		y, part = atoi(m[4]), m[1]+m[2]+m[3]
+		if m[5] != "" {
+			y, part = atoi(m[5]), m[6]
+		}
+	}
+	if y < 1990 || y > 2100 {
+		return time.Time{}, false
+	}
+	return time.Date(y, partStarts[part], 1, 0, 0, 0, 0, time.UTC), true
 }

@@ -86,3 +86,23 @@ func TestAMonthAloneNamesItsArticlesYear(t *testing.T) {
 		}
 	}
 }
+
+// TestPartStart: a half or a season of a year, in both languages, begins
+// where it says; a question naming none has none.
+func TestPartStart(t *testing.T) {
+	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	for q, want := range map[string]time.Time{
+		"2026年上半年有哪些大模型融资？":                                               d("2026-01-01"),
+		"2025年下半年的降价":                                                     d("2025-07-01"),
+		"2025年冬季FORCE大会发布了什么":                                             d("2025-12-01"),
+		"What did Volcano Engine announce at its spring 2026 conference?": d("2026-03-01"),
+		"funding in the first half of 2026":                               d("2026-01-01"),
+		"Per IDC's H1 2025 numbers":                                       d("2025-01-01"),
+		"price cuts in 2025 H2":                                           d("2025-07-01"),
+		"What did DeepSeek release in 2025?":                              {},
+	} {
+		if got, _ := PartStart(q); !got.Equal(want) {
+			t.Errorf("PartStart(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
