@@ -25,6 +25,11 @@ type Entity struct {
 	// Vendor is the id of the company or org that makes a model or
 	// product; empty where the maker is unknown.
 	Vendor string `yaml:"vendor"`
+	// Measure marks a term that figures are stated for: "figure" (revenue,
+	// a valuation, users) or "money" (a price: an amount of money states
+	// it without the word). Asked how much of it, only a sentence that
+	// states one answers.
+	Measure string `yaml:"measure"`
 }
 
 // Aliases finds entities named in text, in either language or script.
@@ -52,7 +57,8 @@ func DefaultAliases() (*Aliases, error) {
 }
 
 // ParseAliases reads a YAML list of entities with id, type, names and,
-// for a model or product, an optional vendor. A name may belong to one
+// for a model or product, an optional vendor; for a term, an optional
+// measure. A name may belong to one
 // entity only; a vendor must be the id of a company or org in the table.
 func ParseAliases(data []byte) (*Aliases, error) {
 	var entities []Entity
@@ -64,6 +70,9 @@ func ParseAliases(data []byte) (*Aliases, error) {
 	for i, e := range entities {
 		if e.ID == "" || len(e.Names) == 0 {
 			return nil, fmt.Errorf("aliases: entry %d needs an id and names", i+1)
+		}
+		if e.Measure != "" && (e.Type != "term" || e.Measure != "figure" && e.Measure != "money") {
+			return nil, fmt.Errorf("aliases: %s: measure %q: only a term is a measure, of a figure or money", e.ID, e.Measure)
 		}
 		for _, name := range e.Names {
 			n := Normalize(strings.TrimSpace(name))

@@ -69,7 +69,7 @@ func TestParseAliasesRejectsSharedNames(t *testing.T) {
 	}
 }
 
-func TestParseAliasesVendors(t *testing.T) {
+func TestParseAliasesVendorsAndMeasures(t *testing.T) {
 	const table = `
 - id: acme
   type: company
@@ -103,6 +103,9 @@ func TestParseAliasesVendors(t *testing.T) {
 		{"vendor is a person", "- id: sprocket\n  type: product\n  names: [Sprocket]\n  vendor: jane\n", []string{"sprocket", "jane", "not a company or org"}},
 		{"vendor on a company", "- id: subsidiary\n  type: company\n  names: [Subsidiary]\n  vendor: acme\n", []string{"subsidiary", "acme", "only a model or product"}},
 		{"vendor on a term", "- id: term-x\n  type: term\n  names: [widgets]\n  vendor: acme\n", []string{"term-x", "only a model or product"}},
+		{"a measure", "- id: term-y\n  type: term\n  names: [yield]\n  measure: figure\n- id: term-z\n  type: term\n  names: [fee]\n  measure: money\n", nil},
+		{"measure on a company", "- id: bigco\n  type: company\n  names: [BigCo]\n  measure: figure\n", []string{"bigco", "only a term is a measure"}},
+		{"unknown measure", "- id: term-y\n  type: term\n  names: [yield]\n  measure: yes\n", []string{"term-y", `"yes"`}},
 	} {
 		a, err := ParseAliases([]byte(table + tc.extra))
 		if tc.want == nil {

@@ -51,9 +51,10 @@ func askedFor(question string) factKind {
 
 // What each kind of fact looks like in a sentence (normalised).
 var (
-	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|\d[\d.,]*\s*(?:%|元|美元|港元|欧元|亿|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b)`)
+	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|[一二两三四五六七八九十]+\s*倍|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|亿|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b)`)
 	countRe  = regexp.MustCompile(`\d+\s*(?:个|家|款|种|位|名|项|张|次|块|台|款|场|人)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
 	dateRe   = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:in|since|by|on)\s+(?:\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b`)
+	moneyRe  = regexp.MustCompile(`[$¥€£]\s?\d|\d[\d.,]*\s*(?:亿|万|千|百万)?\s*(?:元|美元|港元|欧元|美分|厘|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|cents?\b)`)
 	latinRe  = regexp.MustCompile(`[A-Z][A-Za-z0-9]+(?:[- .][A-Z0-9][A-Za-z0-9.]*)*`)
 )
 
@@ -70,6 +71,42 @@ func statesFact(kind factKind, sentence string, asked map[string]bool, aliases *
 		return dateRe.MatchString(norm)
 	case nameFact:
 		return namesStated(sentence, asked, aliases) > 0
+	}
+	return false
+}
+
+// asksMeasure reports whether a question of that kind asks how much or
+// how many of a measure (a price, revenue, users…) its concepts name.
+func asksMeasure(kind factKind, concepts []concept) bool {
+	return (kind == amountFact || kind == countFact) && slices.ContainsFunc(concepts, func(c concept) bool { return c.measure != "" })
+}
+
+// statesMeasure reports whether a passage states the figure a question
+// asks for: one of its sentences holds an asked measure and the kind of
+// fact asked (an amount, a count) and, unless the article's title names
+// an asked entity, an asked entity too. "How many parameters does GPT-4o
+// have?" is not answered by Llama 4's parameters in an article that
+// compares it with GPT-4o, nor "寒武纪营收" by an article that names
+// Cambricon but no revenue.
+func statesMeasure(concepts []concept, kind factKind, title, text string) bool {
+	anyEntity := !titleNamesEntity(concepts, title)
+	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
+		sentence := text[sp.Start:sp.End]
+		if !statesFact(kind, sentence, nil, nil) {
+			continue
+		}
+		toks := corpus.Tokens(sentence)
+		at := indexTokens(toks)
+		money := moneyRe.MatchString(corpus.Normalize(sentence))
+		measure, entity := false, !anyEntity
+		for _, c := range concepts {
+			hit := holdsAny(toks, at, c.alts)
+			measure = measure || c.measure != "" && hit || c.measure == "money" && money
+			entity = entity || c.entity && hit
+		}
+		if measure && entity {
+			return true
+		}
 	}
 	return false
 }

@@ -248,6 +248,11 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 		if opt.background && !asked.Mentioned(norms[i], p.Published) {
 			continue
 		}
+		if !trusted[p.ChunkID] && !slices.ContainsFunc(qs, func(q query) bool {
+			return !asksMeasure(kind, q.concepts) || statesMeasure(q.concepts, kind, p.Title, p.Text)
+		}) {
+			continue
+		}
 		if best >= minCoverage || trusted[p.ChunkID] {
 			about := titleNamesEntity(qs[0].concepts, p.Title)
 			if opt.Mode == Hybrid { // a single leg is ranked as it ranks, for eval

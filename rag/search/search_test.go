@@ -334,3 +334,37 @@ func TestSearchWithoutTermsFindsNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestAskedFigureMustBeStated: asked how much or how many of a measure (a
+// price, revenue, parameters…), only a passage with a sentence stating it
+// answers — with the entity asked about, unless its title names it; a
+// price may be stated by an amount of money alone.
+func TestAskedFigureMustBeStated(t *testing.T) {
+	ctx := context.Background()
+	st := storeWith(t, map[string]string{
+		"capex.md": article("ByteDance plans a bigger AI budget", "2025-01-23",
+			"The main beneficiaries were named as the chipmakers Huawei and Cambricon. ByteDance's revenue rose 29% to $155 billion in 2024."),
+		"llama.md": article("Meta releases Llama 4", "2025-04-05",
+			"Meta said Llama 4 Maverick beats GPT-4o on coding benchmarks. Maverick has 400 billion parameters in total."),
+		"step.md": article("阶跃星辰发布Step 3", "2025-07-31",
+			"Step 3总参数量3210亿，每个token激活参数380亿。"),
+		"ark.md": article("Volcano Engine cuts Doubao prices", "2024-05-15",
+			"Doubao Pro is offered at 0.0008 yuan per thousand tokens."),
+	})
+	for q, want := range map[string]string{
+		"寒武纪2024年全年营收是多少？":                                "", // Cambricon is named, but no revenue of its own
+		"How much revenue did ByteDance make in 2024?":    "ByteDance plans a bigger AI budget",
+		"How many parameters does GPT-4o have?":           "", // a sentence names GPT-4o, another Maverick's parameters
+		"How many parameters does Llama 4 Maverick have?": "Meta releases Llama 4",
+		"Step 3有多少参数？":                                    "阶跃星辰发布Step 3",
+		"How much does Doubao Pro cost?":                  "Volcano Engine cuts Doubao prices", // the amount is the price
+	} {
+		ps, err := st.Search(ctx, q, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := titles(ps); want == "" && len(got) > 0 || want != "" && (len(got) == 0 || got[0] != want) {
+			t.Errorf("%s: %q, want %q", q, got, want)
+		}
+	}
+}
