@@ -48,12 +48,10 @@ func TestDevSetTargets(t *testing.T) {
 			t.Errorf("hit@5 on %s = %.2f, want ≥ %.2f; misses: %v", kind, k[kind].Hit5, min, k[kind].Misses)
 		}
 	}
-	// 0.97 before the rewrite: the new pack's English articles about
-	// prices, its Chinese one about iFlytek's sales, and words the corpus
-	// never saw that do not veto a passage let four through; versions
-	// (DeepSeek-R2) are names now, and three get through.
-	if k["none"].Nothing < 0.89 { // 26 of 29
-		t.Errorf("correct found-nothing = %.2f, want ≥ 0.89; misses: %v", k["none"].Nothing, k["none"].Misses)
+	// The target, 0.95, is met since a figure asked for must be stated
+	// (28 of 29: 新能源汽车销量 still passes a passage about 汽车 and 销量).
+	if k["none"].Nothing < 0.95 {
+		t.Errorf("correct found-nothing = %.2f, want ≥ 0.95; misses: %v", k["none"].Nothing, k["none"].Misses)
 	}
 }
 

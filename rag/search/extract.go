@@ -51,7 +51,7 @@ func askedFor(question string) factKind {
 
 // What each kind of fact looks like in a sentence (normalised).
 var (
-	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|[一二两三四五六七八九十]+\s*倍|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|亿|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b)`)
+	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|[一二两三四五六七八九十百千]+\s*(?:倍|亿|兆)|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|亿|兆|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b)`)
 	countRe  = regexp.MustCompile(`\d+\s*(?:个|家|款|种|位|名|项|张|次|块|台|款|场|人)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
 	dateRe   = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:in|since|by|on)\s+(?:\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b`)
 	moneyRe  = regexp.MustCompile(`[$¥€£]\s?\d|\d[\d.,]*\s*(?:亿|万|千|百万)?\s*(?:元|美元|港元|欧元|美分|厘|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|cents?\b)`)
@@ -78,37 +78,71 @@ func statesFact(kind factKind, sentence string, asked map[string]bool, aliases *
 // asksMeasure reports whether a question of that kind asks how much or
 // how many of a measure (a price, revenue, users…) its concepts name.
 func asksMeasure(kind factKind, concepts []concept) bool {
-	return (kind == amountFact || kind == countFact) && slices.ContainsFunc(concepts, func(c concept) bool { return c.measure != "" })
+	return (kind == amountFact || kind == countFact) && slices.ContainsFunc(concepts, concept.figure)
 }
 
+// figure reports whether the concept is a measure figures are stated for
+// (not their unit).
+func (c concept) figure() bool { return c.measure == "figure" || c.measure == "money" }
+
 // statesMeasure reports whether a passage states the figure a question
-// asks for: one of its sentences holds an asked measure and the kind of
-// fact asked (an amount, a count) and, unless the article's title names
-// an asked entity, an asked entity too. "How many parameters does GPT-4o
-// have?" is not answered by Llama 4's parameters in an article that
-// compares it with GPT-4o, nor "寒武纪营收" by an article that names
-// Cambricon but no revenue.
+// asks for. One of its sentences must state it — the measure's word with
+// the kind of fact asked (an amount, a count), or for a price an amount
+// of money — and name the entity asked unless the article's
+// title does; asked per token, the passage must speak of tokens. "How many parameters
+// does GPT-4o have?" is not answered by Llama 4's parameters in an
+// article that compares it with GPT-4o, nor "寒武纪营收" by an article
+// that names Cambricon but no revenue, nor Gemini 2.5 Pro's price by the
+// "compute cost of the full 1-million-token window" of Gemini 1.5 Pro.
 func statesMeasure(concepts []concept, kind factKind, title, text string) bool {
-	anyEntity := !titleNamesEntity(concepts, title)
+	named := specificEntities(concepts)
+	titled := len(named) == 0 || slices.ContainsFunc(entitiesIn(named, title), func(in bool) bool { return in })
+	if slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "unit" }) && !tokenUnit.MatchString(corpus.Normalize(text)) {
+		return false // the unit may be another sentence's: "…$1.25 per million input tokens; GPT-5 mini costs $0.25"
+	}
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
-		if !statesFact(kind, sentence, nil, nil) {
-			continue
-		}
+		norm := corpus.Normalize(sentence)
 		toks := corpus.Tokens(sentence)
 		at := indexTokens(toks)
-		money := moneyRe.MatchString(corpus.Normalize(sentence))
-		measure, entity := false, !anyEntity
-		for _, c := range concepts {
-			hit := holdsAny(toks, at, c.alts)
-			measure = measure || c.measure != "" && hit || c.measure == "money" && money
-			entity = entity || c.entity && hit
+		held := func(c concept) bool { return holdsAny(toks, at, c.alts) }
+		if !titled && !slices.ContainsFunc(named, held) {
+			continue
 		}
-		if measure && entity {
+		if slices.ContainsFunc(concepts, func(c concept) bool {
+			return c.measure == "money" && moneyRe.MatchString(norm) || c.figure() && held(c) && statesFact(kind, sentence, nil, nil)
+		}) {
 			return true
 		}
 	}
 	return false
+}
+
+// tokenUnit matches a figure stated per token (normalised).
+var tokenUnit = regexp.MustCompile(`\btokens?\b|词元`)
+
+// specificEntities returns the entities a question asks about, without
+// the family of a version it names: asked "Gemini 2.5 Pro", Gemini is not
+// what the figure must be about.
+func specificEntities(concepts []concept) []concept {
+	var out []concept
+	for _, c := range concepts {
+		if c.entity && !slices.ContainsFunc(concepts, func(o concept) bool { return o.entity && narrows(o.asked, c.asked) }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// narrows reports whether every name of b begins a versioned name of a:
+// "Gemini" and "Claude 3.5" of "Gemini 2.5 Pro" and "Claude 3.5 Sonnet",
+// not "Alibaba" of "Alibaba Cloud" or "Doubao" of "Doubao Pro".
+func narrows(a, b [][]string) bool {
+	return len(b) > 0 && !slices.ContainsFunc(b, func(short []string) bool {
+		return !slices.ContainsFunc(a, func(long []string) bool {
+			return len(long) > len(short) && slices.Equal(long[:len(short)], short) && versionNumber.MatchString(strings.Join(long, " "))
+		})
+	})
 }
 
 // namesStated counts the names a sentence states that the question does

@@ -337,10 +337,11 @@ func TestSearchWithoutTermsFindsNothing(t *testing.T) {
 
 // TestAskedFigureMustBeStated: asked how much or how many of a measure (a
 // price, revenue, parameters…), only a passage with a sentence stating it
-// answers — with the entity asked about, unless its title names it; a
-// price may be stated by an amount of money alone.
+// answers — with the entity asked about, unless its title names it (a
+// version's family is not the version); a price may be stated by an
+// amount of money alone; asked per token, the passage must speak of
+// tokens, in any of its sentences.
 func TestAskedFigureMustBeStated(t *testing.T) {
-	ctx := context.Background()
 	st := storeWith(t, map[string]string{
 		"capex.md": article("ByteDance plans a bigger AI budget", "2025-01-23",
 			"The main beneficiaries were named as the chipmakers Huawei and Cambricon. ByteDance's revenue rose 29% to $155 billion in 2024."),
@@ -350,16 +351,26 @@ func TestAskedFigureMustBeStated(t *testing.T) {
 			"Step 3总参数量3210亿，每个token激活参数380亿。"),
 		"ark.md": article("Volcano Engine cuts Doubao prices", "2024-05-15",
 			"Doubao Pro is offered at 0.0008 yuan per thousand tokens."),
+		"gemini.md": article("Google unveils Gemini 1.5 Pro", "2024-02-15",
+			"Gemini 1.5 Pro is priced at $7 per million tokens. Google said Gemini 2.5 Pro would follow."),
+		"gpt5.md": article("OpenAI releases GPT-5", "2025-08-07",
+			"GPT-5 costs $1.25 per million input tokens; GPT-5 mini costs $0.25."),
+		"haiku.md": article("Claude 3 Haiku capacity", "2024-03-13",
+			"Provisioned capacity for Claude 3 Haiku costs $2,000 a month."),
 	})
 	for q, want := range map[string]string{
-		"寒武纪2024年全年营收是多少？":                                "", // Cambricon is named, but no revenue of its own
-		"How much revenue did ByteDance make in 2024?":    "ByteDance plans a bigger AI budget",
-		"How many parameters does GPT-4o have?":           "", // a sentence names GPT-4o, another Maverick's parameters
-		"How many parameters does Llama 4 Maverick have?": "Meta releases Llama 4",
-		"Step 3有多少参数？":                                    "阶跃星辰发布Step 3",
-		"How much does Doubao Pro cost?":                  "Volcano Engine cuts Doubao prices", // the amount is the price
+		"寒武纪2024年全年营收是多少？":                                        "", // Cambricon is named, but no revenue of its own
+		"How much revenue did ByteDance make in 2024?":            "ByteDance plans a bigger AI budget",
+		"How many parameters does GPT-4o have?":                   "", // a sentence names GPT-4o, another Maverick's parameters
+		"How many parameters does Llama 4 Maverick have?":         "Meta releases Llama 4",
+		"Step 3有多少参数？":                                            "阶跃星辰发布Step 3",
+		"How much does Doubao Pro cost?":                          "Volcano Engine cuts Doubao prices", // the amount is the price
+		"What does Gemini 2.5 Pro cost per million tokens?":       "",
+		"What does GPT-5 mini cost per million input tokens?":     "OpenAI releases GPT-5",
+		"What does Claude 3 Haiku cost per million input tokens?": "",
+		"How much does Claude 3 Haiku capacity cost a month?":     "Claude 3 Haiku capacity",
 	} {
-		ps, err := st.Search(ctx, q, Options{})
+		ps, err := st.Search(context.Background(), q, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
