@@ -142,7 +142,10 @@ func (a *Answerer) Answer(ctx context.Context, question string, history []ledger
 		ans.Text = fmt.Sprintf(Message(ans.Lang, MsgBeyond), newest)
 		return ans, nil
 	}
-	if tc.Stale {
+	switch {
+	case tc.Ahead:
+		ans.Notices = append(ans.Notices, fmt.Sprintf(Message(ans.Lang, MsgAhead), newest))
+	case tc.Stale:
 		ans.Notices = append(ans.Notices, fmt.Sprintf(Message(ans.Lang, MsgStale), newest))
 	}
 	if a.opt.Prices != nil && comparesPrices(ans.Standalone) {

@@ -266,6 +266,19 @@ func TestTimeHonesty(t *testing.T) {
 			t.Errorf("%q → notices %q, %d citations; want an answer with the notice %q first", q, ans.Notices, len(ans.Citations), want)
 		}
 	}
+	// A named year after the newest article that earlier articles speak
+	// of (a plan for 2026) is answered from them, saying so first.
+	for _, q := range []string{"字节跳动2026年的资本支出计划是多少？", "How much does ByteDance plan to spend on capex in 2026?"} {
+		ans, err := a.Answer(ctx, q, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf(Message(ans.Lang, MsgAhead), newest)
+		if ans.NotFound || len(ans.Notices) == 0 || ans.Notices[0] != want || len(ans.Citations) == 0 || !strings.Contains(ans.Citations[0].Title, "2026") {
+			t.Errorf("%q → %+v; want the 2026 plan, cited, after the notice %q", q, ans, want)
+		}
+	}
+
 	// A question that asks for no period gets no notice, and within 30
 	// days of the newest article neither does a "latest" one.
 	ans, _ := a.Answer(ctx, "豆包大模型的价格是多少？", nil, nil)

@@ -14,6 +14,7 @@ const (
 	MsgUnsupported
 	MsgBeyond
 	MsgStale
+	MsgAhead
 	MsgUpdate
 )
 
@@ -53,6 +54,11 @@ var messages = map[MessageID][3]string{ // en, zh, zh-Hant
 		"Nothing in my sources covers that period: the newest article I have is from %s. Add newer articles with \"marketbot ingest PATH|URL\", or configure feeds to keep the sources current.",
 		"我的资料没有覆盖这段时间：最新的一篇文章发表于%s。可以用“marketbot ingest 路径或网址”添加更新的文章，或配置订阅源（feeds）让资料保持更新。",
 		"我的資料沒有涵蓋這段時間：最新的一篇文章發表於%s。可以用「marketbot ingest 路徑或網址」加入較新的文章，或設定訂閱來源（feeds）讓資料保持更新。",
+	},
+	MsgAhead: { // %s: the newest article's date
+		"My newest source is from %s: what follows was said before the period you ask about (plans, forecasts), not what happened in it.",
+		"资料中最新的文章发表于%s：以下是此前对这段时间的报道（计划、预测），不是其间实际发生的事。",
+		"資料中最新的文章發表於%s：以下是此前對這段時間的報導（計畫、預測），不是其間實際發生的事。",
 	},
 	MsgStale: {
 		"My newest source is from %s: \"latest\" here means as of that date.",
