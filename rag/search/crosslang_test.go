@@ -241,6 +241,21 @@ func TestWhichIsAnsweredByAList(t *testing.T) {
 	}
 }
 
+// TestTheNextSentenceGoesOn: a sentence that goes on about what the one
+// before names ("它"…, or nothing at all in Chinese) may be the answer:
+// half of what the sentence before holds counts for it.
+func TestTheNextSentenceGoesOn(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	r, err := st.QuoteRanker(context.Background(), "How fast does SenseTime's SenseChat Lite generate text on a flagship phone?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "這次發表的重點之一是端側模型SenseChat Lite。SenseChat Lite採用端雲協同的MoE架構。在中階手機上推理速度可達每秒18.3字，在高階旗艦手機上則達每秒78.3字。商湯也展示了在手機上快速擴充圖片的能力。"
+	if got, _ := r.Best("商湯發表日日新5.0", text, 1); !strings.Contains(got, "每秒78.3字") {
+		t.Errorf("Best = %q, want the sentence with the speed", got)
+	}
+}
+
 // TestUntranslatedWordsMarkAbsence: an English word whose every
 // translation is missing from the corpus cannot be in a Chinese passage in
 // any words the bridge knows, so a Chinese article that names only the

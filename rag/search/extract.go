@@ -216,6 +216,10 @@ func (r QuoteRanker) countsAsked(toks []string) bool {
 	return false
 }
 
+// carried is the share of a concept's weight that a sentence gets when
+// the sentence before holds the concept.
+const carried = 0.5
+
 // countReach is how many tokens may stand between a number and what it
 // counts.
 const countReach = 3
@@ -226,19 +230,24 @@ var number = regexp.MustCompile(`\d+(?:[.,]\d+)*`)
 var digits = regexp.MustCompile(`^\d+(?:[.,]\d+)?$`)
 
 // score rates how well a sentence answers: the share of the question's
-// concepts (by weight) it holds, in any of their names or translations —
-// or that its article's title names, for entities (given: the sentences of
-// an article about Kimi K2 are about Kimi K2) — and whether it states the
-// kind of fact asked for, or a number.
-func (r QuoteRanker) score(sentence string, given []bool) float64 {
+// concepts (by weight) it holds, in any of their names or translations,
+// or that its context gives (given[i], a share of concept i: the sentences
+// of an article about Kimi K2 are about Kimi K2) — and whether it states
+// the kind of fact asked for, or a number.
+func (r QuoteRanker) score(sentence string, given []float64) float64 {
 	toks := corpus.Tokens(sentence)
 	at := indexTokens(toks)
 	var total, covered float64
 	for i, c := range r.concepts {
 		total += c.weight
-		if i < len(given) && given[i] || holdsAny(toks, at, c.alts) {
-			covered += c.weight
+		credit := 0.0
+		if i < len(given) {
+			credit = given[i]
 		}
+		if holdsAny(toks, at, c.alts) {
+			credit = 1
+		}
+		covered += c.weight * credit
 	}
 	var score float64
 	if total > 0 {
@@ -263,9 +272,11 @@ func (r QuoteRanker) score(sentence string, given []bool) float64 {
 
 // Best returns up to n sentences of text (of an article with that title):
 // the one that best answers first, then the next best, with "…" where they
-// are not adjacent; and the best sentence's score.
+// are not adjacent; and the best sentence's score. The entities the title
+// names count as held by every sentence, and half of what a sentence holds
+// by the next: it may go on about it ("SenseChat Lite…。在高阶旗舰手机上…
+// 每秒78.3字").
 func (r QuoteRanker) Best(title, text string, n int) (string, float64) {
-	given := entitiesIn(r.concepts, title)
 	spans := corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400})
 	if len(spans) == 0 {
 		return strings.Join(strings.Fields(text), " "), 0
@@ -275,8 +286,21 @@ func (r QuoteRanker) Best(title, text string, n int) (string, float64) {
 		score float64
 	}
 	ss := make([]scored, len(spans))
+	titled := entitiesIn(r.concepts, title)
+	var prev []bool // what the sentence before holds
 	for i, sp := range spans {
-		ss[i] = scored{i, r.score(text[sp.Start:sp.End], given)}
+		sentence := text[sp.Start:sp.End]
+		given := make([]float64, len(r.concepts))
+		for k := range given {
+			switch {
+			case titled[k]:
+				given[k] = 1
+			case prev != nil && prev[k]:
+				given[k] = carried
+			}
+		}
+		ss[i] = scored{i, r.score(sentence, given)}
+		prev = heldIn(r.concepts, sentence)
 	}
 	slices.SortStableFunc(ss, func(x, y scored) int { return cmp.Compare(y.score, x.score) })
 	ss = ss[:min(n, len(ss))]

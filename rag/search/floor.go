@@ -370,11 +370,20 @@ func titleNamesEntity(concepts []concept, title string) bool {
 
 // entitiesIn reports which of the concepts are entities a title names.
 func entitiesIn(concepts []concept, title string) []bool {
-	toks := corpus.Tokens(title)
+	in := heldIn(concepts, title)
+	for i, c := range concepts {
+		in[i] = in[i] && c.entity
+	}
+	return in
+}
+
+// heldIn reports which of the concepts a text holds.
+func heldIn(concepts []concept, text string) []bool {
+	toks := corpus.Tokens(text)
 	at := indexTokens(toks)
 	in := make([]bool, len(concepts))
 	for i, c := range concepts {
-		in[i] = c.entity && holdsAny(toks, at, c.alts)
+		in[i] = holdsAny(toks, at, c.alts)
 	}
 	return in
 }
