@@ -95,7 +95,7 @@ func (c concept) figure() bool { return c.measure == "figure" || c.measure == "m
 // that names Cambricon but no revenue, nor Gemini 2.5 Pro's price by the
 // "compute cost of the full 1-million-token window" of Gemini 1.5 Pro.
 func statesMeasure(concepts []concept, kind factKind, title, text string) bool {
-	named := specificEntities(concepts)
+	named, all := subjects(concepts)
 	titled := len(named) == 0 || slices.ContainsFunc(entitiesIn(named, title), func(in bool) bool { return in })
 	if slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "unit" }) && !tokenUnit.MatchString(corpus.Normalize(text)) {
 		return false // the unit may be another sentence's: "…$1.25 per million input tokens; GPT-5 mini costs $0.25"
@@ -106,7 +106,8 @@ func statesMeasure(concepts []concept, kind factKind, title, text string) bool {
 		toks := corpus.Tokens(sentence)
 		at := indexTokens(toks)
 		held := func(c concept) bool { return holdsAny(toks, at, c.alts) }
-		if !titled && !slices.ContainsFunc(named, held) {
+		missing := func(c concept) bool { return !held(c) }
+		if !titled && (all && slices.ContainsFunc(named, missing) || !all && !slices.ContainsFunc(named, held)) {
 			continue
 		}
 		if slices.ContainsFunc(concepts, func(c concept) bool {
@@ -121,17 +122,25 @@ func statesMeasure(concepts []concept, kind factKind, title, text string) bool {
 // tokenUnit matches a figure stated per token (normalised).
 var tokenUnit = regexp.MustCompile(`\btokens?\b|词元`)
 
-// specificEntities returns the entities a question asks about, without
-// the family of a version it names: asked "Gemini 2.5 Pro", Gemini is not
-// what the figure must be about.
-func specificEntities(concepts []concept) []concept {
-	var out []concept
+// subjects returns what a question asks a figure of: the entities it
+// names, without the family of a version it names (asked "Gemini 2.5 Pro",
+// Gemini is not what the figure must be about), any of which a sentence
+// must hold; without entities of the alias table, the names it writes
+// capitalised, all of which it must hold ("Cursor's Pro plan").
+func subjects(concepts []concept) (out []concept, all bool) {
+	var names []concept
 	for _, c := range concepts {
-		if c.entity && !slices.ContainsFunc(concepts, func(o concept) bool { return o.entity && narrows(o.asked, c.asked) }) {
+		switch {
+		case c.entity && !slices.ContainsFunc(concepts, func(o concept) bool { return o.entity && narrows(o.asked, c.asked) }):
 			out = append(out, c)
+		case c.longName():
+			names = append(names, c)
 		}
 	}
-	return out
+	if len(out) == 0 {
+		return names, true
+	}
+	return out, false
 }
 
 // narrows reports whether every name of b begins a versioned name of a:

@@ -161,6 +161,11 @@ func (q query) analyse() []concept {
 	return out
 }
 
+// longName reports whether the concept is a name written capitalised of
+// three letters or more: two (UI, PR, EV) abbreviate a common word more
+// often than they name something.
+func (c concept) longName() bool { return c.name && len(strings.Join(c.asked[0], "")) > 2 }
+
 // isYear reports whether a token is a year such as 2025.
 func isYear(t string) bool {
 	return len(t) == 4 && (strings.HasPrefix(t, "19") || strings.HasPrefix(t, "20")) && strings.Trim(t, "0123456789") == ""
@@ -192,9 +197,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 	for i := range cs {
 		c := &cs[i]
 		if c.name {
-			// Two letters (UI, PR, EV) abbreviate a common word more often
-			// than they name what the corpus lacks.
-			c.required = len(strings.Join(c.asked[0], "")) > 2 && !heldAnywhere(c.alts, freq) && len(bridge.Present(c.cands, freq)) == 0
+			c.required = c.longName() && !heldAnywhere(c.alts, freq) && len(bridge.Present(c.cands, freq)) == 0
 			continue
 		}
 		if c.alias {

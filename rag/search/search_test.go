@@ -336,11 +336,11 @@ func TestSearchWithoutTermsFindsNothing(t *testing.T) {
 }
 
 // TestAskedFigureMustBeStated: asked how much or how many of a measure (a
-// price, revenue, parameters…), only a passage with a sentence stating it
-// answers — with the entity asked about, unless its title names it (a
-// version's family is not the version); a price may be stated by an
-// amount of money alone; asked per token, the passage must speak of
-// tokens, in any of its sentences.
+// price, revenue, parameters, employees…), only a passage with a sentence
+// stating it answers — with the entity asked about, unless its title
+// names it (a version's family is not the version), or without entities
+// every name asked; a price may be stated by an amount of money alone;
+// asked per token, the passage must speak of tokens, in any sentence.
 func TestAskedFigureMustBeStated(t *testing.T) {
 	st := storeWith(t, map[string]string{
 		"capex.md": article("ByteDance plans a bigger AI budget", "2025-01-23",
@@ -357,6 +357,8 @@ func TestAskedFigureMustBeStated(t *testing.T) {
 			"GPT-5 costs $1.25 per million input tokens; GPT-5 mini costs $0.25."),
 		"haiku.md": article("Claude 3 Haiku capacity", "2024-03-13",
 			"Provisioned capacity for Claude 3 Haiku costs $2,000 a month."),
+		"pro.md": article("OpenAI launches a new subscription", "2024-12-05",
+			"OpenAI introduced a $200-per-month Pro plan. Developers can also reach its models from Cursor."),
 	})
 	for q, want := range map[string]string{
 		"寒武纪2024年全年营收是多少？":                                        "", // Cambricon is named, but no revenue of its own
@@ -369,6 +371,9 @@ func TestAskedFigureMustBeStated(t *testing.T) {
 		"What does GPT-5 mini cost per million input tokens?":     "OpenAI releases GPT-5",
 		"What does Claude 3 Haiku cost per million input tokens?": "",
 		"How much does Claude 3 Haiku capacity cost a month?":     "Claude 3 Haiku capacity",
+		"How many employees does ByteDance have?":                 "", // employees are a measure too
+		"What does Cursor's Pro plan cost per month?":             "", // names, not entities: all of them
+		"What does OpenAI's Pro plan cost per month?":             "OpenAI launches a new subscription",
 	} {
 		ps, err := st.Search(context.Background(), q, Options{})
 		if err != nil {
