@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"crypto/sha256"
 	_ "embed"
 	"fmt"
 	"slices"
@@ -15,9 +16,9 @@ import (
 //go:embed aliases.yaml
 var aliasesYAML []byte
 
-// Entity is an LLM-market entity (a company, product, model, person or
-// organisation) or a word of the trade ("term"), with its names in Chinese
-// and English.
+// Entity is an LLM-market entity (a company, product, model, person,
+// organisation or place) or a word of the trade ("term"), with its names
+// in Chinese and English.
 type Entity struct {
 	ID    string   `yaml:"id"`
 	Type  string   `yaml:"type"`
@@ -37,6 +38,7 @@ type Entity struct {
 type Aliases struct {
 	entities []Entity
 	names    []aliasName // longest first
+	digest   string
 }
 
 type aliasName struct {
@@ -50,6 +52,10 @@ var (
 	defaultAliases *Aliases
 	defaultErr     error
 )
+
+// Digest identifies the table's text: what was found with one table is
+// found again when the digest changes.
+func (a *Aliases) Digest() string { return a.digest }
 
 // DefaultAliases returns the built-in table (corpus/aliases.yaml).
 func DefaultAliases() (*Aliases, error) {
@@ -66,7 +72,7 @@ func ParseAliases(data []byte) (*Aliases, error) {
 	if err := yaml.Unmarshal(data, &entities); err != nil {
 		return nil, fmt.Errorf("aliases: %w", err)
 	}
-	a := &Aliases{entities: entities}
+	a := &Aliases{entities: entities, digest: fmt.Sprintf("%x", sha256.Sum256(data))[:16]}
 	owner := map[string]string{}
 	for i, e := range entities {
 		if e.ID == "" || len(e.Names) == 0 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/corpus/pricefact"
 )
 
@@ -100,7 +101,7 @@ func refreshFacts(ctx context.Context, s *Store) error {
 		}
 	}
 	_, err = s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('pricefact', $1)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(pricefact.Version))
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, factsVersion(s.aliases))
 	return err
 }
 
@@ -151,12 +152,19 @@ func refreshArticleFacts(ctx context.Context, s *Store, id int64) error {
 }
 
 // factsStale reports whether the stored facts were found by another
-// version of the extractor (or none, in a store that predates them).
-func factsStale(ctx context.Context, db *sql.DB) (bool, error) {
+// version of the extractor or with another alias table, which names their
+// models (or none, in a store that predates them).
+func factsStale(ctx context.Context, db *sql.DB, aliases *corpus.Aliases) (bool, error) {
 	var v string
 	err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'pricefact'`).Scan(&v)
 	if err == sql.ErrNoRows {
 		return true, nil
 	}
-	return v != strconv.Itoa(pricefact.Version), err
+	return v != factsVersion(aliases), err
+}
+
+// factsVersion names the extractor's version and the alias table facts
+// are found with.
+func factsVersion(aliases *corpus.Aliases) string {
+	return strconv.Itoa(pricefact.Version) + "/" + aliases.Digest()
 }

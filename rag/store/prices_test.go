@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/store"
 	"github.com/marketbot/marketbot/rag/store/pgtest"
 )
@@ -64,8 +65,9 @@ func TestPriceFactsFollowTheirPassages(t *testing.T) {
 	}
 }
 
-// TestPriceFactsOfAnOlderStore: a store whose facts an older extractor
-// found (or that has none yet) finds them again when it opens.
+// TestPriceFactsOfAnOlderStore: a store whose facts an older extractor or
+// another alias table found (or that has none yet) finds them again when
+// it opens.
 func TestPriceFactsOfAnOlderStore(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -84,8 +86,23 @@ func TestPriceFactsOfAnOlderStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
 	if got, err := st.Prices(ctx, store.PriceFilter{Models: []string{"gpt-5"}}); err != nil || len(got) != 1 || got[0].PerMillion != 1.25 {
 		t.Errorf("after reopening: %+v, %v; want GPT-5's price found again", got, err)
+	}
+	st.Close()
+
+	// Another alias table names the models otherwise: the facts are found
+	// again with it (here, none: it does not know GPT-5).
+	other, err := corpus.ParseAliases([]byte("- id: openai\n  type: company\n  names: [OpenAI]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.Open(ctx, dir, store.Options{Aliases: other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, err := st.Prices(ctx, store.PriceFilter{}); err != nil || len(got) != 0 {
+		t.Errorf("with a table that lacks GPT-5: %+v, %v; want no price", got, err)
 	}
 }

@@ -121,7 +121,7 @@ func setUp(ctx context.Context, s *Store, reindex bool) error {
 	if err := s.b.Migrate(ctx); err != nil {
 		return err
 	}
-	stale, err := factsStale(ctx, s.db)
+	stale, err := factsStale(ctx, s.db, s.aliases)
 	if err != nil {
 		return fmt.Errorf("price facts: %w", err)
 	}
