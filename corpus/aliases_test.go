@@ -18,7 +18,7 @@ func TestDefaultAliases(t *testing.T) {
 			entities++
 		}
 		switch e.Type {
-		case "company", "product", "model", "person", "org", "term":
+		case "company", "product", "model", "person", "org", "place", "term":
 		default:
 			t.Errorf("%s has unknown type %q", e.ID, e.Type)
 		}
