@@ -71,7 +71,7 @@ var (
 	// can only give as of its newest article.
 	// fiscal periods are companies' own ("fiscal 2026" is Nvidia's year to
 	// January 2026), not calendar dates.
-	fiscal    = regexp.MustCompile(`\bfiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*季度?)?`)
+	fiscal    = regexp.MustCompile(`\b(?:(?:first|second|third|fourth|last|final)\s+quarter\s+of\s+)?fiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*季度?)?`)
 	latestish = regexp.MustCompile(`最新|目前|当前|现在|如今|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bmost recent\b`)
 )
 

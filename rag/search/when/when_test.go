@@ -47,14 +47,15 @@ func TestParseTimeFrame(t *testing.T) {
 		"2024年的大模型融资":                       {Since: d("2024-01-01"), Until: d("2025-01-01").Add(yearMargin), Year: 2024},
 		"funding in 2023":                   {Since: d("2023-01-01"), Until: d("2024-01-01").Add(yearMargin), Year: 2023},
 		// Fiscal years are companies' own, not calendar ones.
-		"Nvidia's revenue in fiscal 2025": {},
-		"英伟达2025财年第四季营收":                  {},
-		"2025年1月20日发布了什么":                 {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
-		"上个月的新闻":                          {Since: d("2026-10-01"), Until: d("2026-11-01")},
-		"news this week":                  {Since: d("2026-11-23"), Until: d("2026-11-30")},
-		"最新的Qwen模型":                       {Recent: true, Latest: true},
-		"What is the latest Llama?":       {Recent: true, Latest: true},
-		"Qwen2.5有多少参数":                    {},
+		"Nvidia's revenue in fiscal 2025":                      {},
+		"英伟达2025财年第四季营收":                                       {},
+		"Blackwell revenue in the last quarter of fiscal 2025": {},
+		"2025年1月20日发布了什么":                                      {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
+		"上个月的新闻":                                               {Since: d("2026-10-01"), Until: d("2026-11-01")},
+		"news this week":                                       {Since: d("2026-11-23"), Until: d("2026-11-30")},
+		"最新的Qwen模型":                                            {Recent: true, Latest: true},
+		"What is the latest Llama?":                            {Recent: true, Latest: true},
+		"Qwen2.5有多少参数":                                         {},
 	} {
 		if got := Parse(q, now); got != want {
 			t.Errorf("Parse(%q) = %+v, want %+v", q, got, want)
