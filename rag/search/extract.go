@@ -123,15 +123,18 @@ func statesMeasure(concepts []concept, kind factKind, title, text string) bool {
 var tokenUnit = regexp.MustCompile(`\btokens?\b|词元`)
 
 // subjects returns what a question asks a figure of: the entities it
-// names, without the family of a version it names (asked "Gemini 2.5 Pro",
-// Gemini is not what the figure must be about), any of which a sentence
-// must hold; without entities of the alias table, the names it writes
-// capitalised, all of which it must hold ("Cursor's Pro plan").
+// names, any of which a sentence must hold — its models and products if
+// it names any (asked Claude 3.5 Haiku's price, Anthropic is not what the
+// figure must be about), and a version rather than its family (asked
+// "Gemini 2.5 Pro", not Gemini); without entities of the alias table, the
+// names it writes capitalised, all of which it must hold ("Cursor's Pro
+// plan").
 func subjects(concepts []concept) (out []concept, all bool) {
 	var names []concept
+	made := slices.ContainsFunc(concepts, concept.made)
 	for _, c := range concepts {
 		switch {
-		case c.entity && !slices.ContainsFunc(concepts, func(o concept) bool { return o.entity && narrows(o.asked, c.asked) }):
+		case c.entity && (c.made() || !made) && !slices.ContainsFunc(concepts, func(o concept) bool { return o.entity && narrows(o.asked, c.asked) }):
 			out = append(out, c)
 		case c.longName():
 			names = append(names, c)
@@ -142,6 +145,9 @@ func subjects(concepts []concept) (out []concept, all bool) {
 	}
 	return out, false
 }
+
+// made reports whether the concept is a model or a product.
+func (c concept) made() bool { return c.typ == "model" || c.typ == "product" }
 
 // narrows reports whether every name of b begins a versioned name of a:
 // "Gemini" and "Claude 3.5" of "Gemini 2.5 Pro" and "Claude 3.5 Sonnet",

@@ -33,6 +33,7 @@ type concept struct {
 	cands    []bridge.Word // the bridge's candidates, before the corpus is consulted
 	alias    bool          // an entity or trade word of the alias table
 	entity   bool          // a named entity (not a trade word)
+	typ      string        // an entity's type in the alias table: company, model, product…
 	measure  string        // for a trade word figures are stated for: corpus.Entity.Measure
 	lang     string        // "zh" or "en" for plain words of one language; "" for names, numbers and versions
 	known    bool          // the corpus has seen it

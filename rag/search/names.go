@@ -51,7 +51,7 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 	var byLength []entityName
 	entities := make([]concept, len(es))
 	for i, e := range es {
-		entities[i] = concept{alias: true, entity: e.Type != "term", measure: e.Measure}
+		entities[i] = concept{alias: true, entity: e.Type != "term", typ: e.Type, measure: e.Measure}
 		for _, name := range e.Names {
 			if toks := corpus.Tokens(name); len(toks) > 0 {
 				entities[i].alts = append(entities[i].alts, toks)

@@ -338,7 +338,8 @@ func TestSearchWithoutTermsFindsNothing(t *testing.T) {
 // TestAskedFigureMustBeStated: asked how much or how many of a measure (a
 // price, revenue, parameters, employees…), only a passage with a sentence
 // stating it answers — with the entity asked about, unless its title
-// names it (a version's family is not the version), or without entities
+// names it (a version's family is not the version, nor a model's maker
+// the model), or without entities
 // every name asked; a price may be stated by an amount of money alone;
 // asked per token, the passage must speak of tokens, in any sentence.
 func TestAskedFigureMustBeStated(t *testing.T) {
@@ -357,23 +358,26 @@ func TestAskedFigureMustBeStated(t *testing.T) {
 			"GPT-5 costs $1.25 per million input tokens; GPT-5 mini costs $0.25."),
 		"haiku.md": article("Claude 3 Haiku capacity", "2024-03-13",
 			"Provisioned capacity for Claude 3 Haiku costs $2,000 a month."),
+		"sonnet.md": article("Anthropic releases Claude 3.5 Sonnet", "2024-06-20",
+			"Claude 3.5 Sonnet costs $3 per million input tokens. Claude 3.5 Haiku will follow later this year."),
 		"pro.md": article("OpenAI launches a new subscription", "2024-12-05",
 			"OpenAI introduced a $200-per-month Pro plan. Developers can also reach its models from Cursor."),
 	})
 	for q, want := range map[string]string{
-		"寒武纪2024年全年营收是多少？":                                        "", // Cambricon is named, but no revenue of its own
-		"How much revenue did ByteDance make in 2024?":            "ByteDance plans a bigger AI budget",
-		"How many parameters does GPT-4o have?":                   "", // a sentence names GPT-4o, another Maverick's parameters
-		"How many parameters does Llama 4 Maverick have?":         "Meta releases Llama 4",
-		"Step 3有多少参数？":                                            "阶跃星辰发布Step 3",
-		"How much does Doubao Pro cost?":                          "Volcano Engine cuts Doubao prices", // the amount is the price
-		"What does Gemini 2.5 Pro cost per million tokens?":       "",
-		"What does GPT-5 mini cost per million input tokens?":     "OpenAI releases GPT-5",
-		"What does Claude 3 Haiku cost per million input tokens?": "",
-		"How much does Claude 3 Haiku capacity cost a month?":     "Claude 3 Haiku capacity",
-		"How many employees does ByteDance have?":                 "", // employees are a measure too
-		"What does Cursor's Pro plan cost per month?":             "", // names, not entities: all of them
-		"What does OpenAI's Pro plan cost per month?":             "OpenAI launches a new subscription",
+		"寒武纪2024年全年营收是多少？":                                                          "", // Cambricon is named, but no revenue of its own
+		"How much revenue did ByteDance make in 2024?":                              "ByteDance plans a bigger AI budget",
+		"How many parameters does GPT-4o have?":                                     "", // a sentence names GPT-4o, another Maverick's parameters
+		"How many parameters does Llama 4 Maverick have?":                           "Meta releases Llama 4",
+		"Step 3有多少参数？":                                                              "阶跃星辰发布Step 3",
+		"How much does Doubao Pro cost?":                                            "Volcano Engine cuts Doubao prices", // the amount is the price
+		"What does Gemini 2.5 Pro cost per million tokens?":                         "",
+		"What does GPT-5 mini cost per million input tokens?":                       "OpenAI releases GPT-5",
+		"What does Claude 3 Haiku cost per million input tokens?":                   "",
+		"How much does Claude 3 Haiku capacity cost a month?":                       "Claude 3 Haiku capacity",
+		"What does Anthropic charge for Claude 3.5 Haiku per million input tokens?": "", // the model, not its maker
+		"How many employees does ByteDance have?":                                   "", // employees are a measure too
+		"What does Cursor's Pro plan cost per month?":                               "", // names, not entities: all of them
+		"What does OpenAI's Pro plan cost per month?":                               "OpenAI launches a new subscription",
 	} {
 		ps, err := st.Search(context.Background(), q, Options{})
 		if err != nil {
