@@ -339,9 +339,9 @@ func TestSearchWithoutTermsFindsNothing(t *testing.T) {
 // price, revenue, parameters, employees…), only a passage with a sentence
 // stating it answers — with the entity asked about, unless its title
 // names it (a version's family is not the version, nor a model's maker
-// the model), or without entities
-// every name asked; a price may be stated by an amount of money alone;
-// asked per token, the passage must speak of tokens, in any sentence.
+// the model), or, without entities, every name asked; a price may be
+// stated by an amount of money alone; asked per token, the passage must
+// speak of tokens, in any sentence.
 func TestAskedFigureMustBeStated(t *testing.T) {
 	st := storeWith(t, map[string]string{
 		"capex.md": article("ByteDance plans a bigger AI budget", "2025-01-23",
