@@ -1,0 +1,69 @@
+package search
+
+import "github.com/marketbot/marketbot/corpus"
+
+// What a text holds of a question's concepts: each concept is held when
+// the text's tokens hold one of its alternatives, in order.
+
+// indexTokens maps each token to its positions, for containsSeq.
+func indexTokens(toks []string) map[string][]int {
+	at := map[string][]int{}
+	for i, t := range toks {
+		at[t] = append(at[t], i)
+	}
+	return at
+}
+
+// holdsAny reports whether toks hold any of the alternatives.
+func holdsAny(toks []string, at map[string][]int, alts [][]string) bool {
+	for _, alt := range alts {
+		if containsSeq(toks, at, alt) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsSeq reports whether seq occurs contiguously in toks; at indexes
+// toks by token.
+func containsSeq(toks []string, at map[string][]int, seq []string) bool {
+	if len(seq) == 0 {
+		return false
+	}
+	for _, i := range at[seq[0]] {
+		if i+len(seq) > len(toks) {
+			break
+		}
+		match := true
+		for k := 1; k < len(seq); k++ {
+			if toks[i+k] != seq[k] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
+// entitiesIn reports which of the concepts are entities a title names.
+func entitiesIn(concepts []concept, title string) []bool {
+	in := heldIn(concepts, title)
+	for i, c := range concepts {
+		in[i] = in[i] && c.entity
+	}
+	return in
+}
+
+// heldIn reports which of the concepts a text holds.
+func heldIn(concepts []concept, text string) []bool {
+	toks := corpus.Tokens(text)
+	at := indexTokens(toks)
+	in := make([]bool, len(concepts))
+	for i, c := range concepts {
+		in[i] = holdsAny(toks, at, c.alts)
+	}
+	return in
+}
