@@ -43,7 +43,7 @@ func TestDevSetTargets(t *testing.T) {
 	// about English articles stay below it (see the README's evaluation):
 	// these floors keep what is measured from slipping further.
 	for kind, min := range map[string]float64{"zh": 0.9, "en": 0.95, "trad": 0.95, "en-zh": 0.95, "en-trad": 0.95,
-		"zh-en": 0.95, "trad-en": 0.8, "date": 0.9, "all": 0.95} {
+		"zh-en": 0.95, "trad-en": 0.9, "date": 0.9, "all": 0.95} {
 		if k[kind].Hit5 < min {
 			t.Errorf("hit@5 on %s = %.2f, want ≥ %.2f; misses: %v", kind, k[kind].Hit5, min, k[kind].Misses)
 		}
