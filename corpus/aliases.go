@@ -37,7 +37,8 @@ type Entity struct {
 // Aliases finds entities named in text, in either language or script.
 type Aliases struct {
 	entities []Entity
-	names    []aliasName // longest first
+	names    []aliasName    // longest first
+	byRune   map[rune][]int // the names' indexes, by their first rune
 	digest   string
 }
 
@@ -100,6 +101,11 @@ func ParseAliases(data []byte) (*Aliases, error) {
 		return nil, err
 	}
 	slices.SortStableFunc(a.names, func(x, y aliasName) int { return len(y.norm) - len(x.norm) })
+	a.byRune = map[rune][]int{}
+	for i, name := range a.names {
+		r, _ := utf8.DecodeRuneInString(name.norm)
+		a.byRune[r] = append(a.byRune[r], i)
+	}
 	return a, nil
 }
 
@@ -135,13 +141,16 @@ func (a *Aliases) Entities() []Entity { return a.entities }
 // Latin names match whole words only ("Ark" is not in "market").
 func (a *Aliases) Match(text string) []Entity {
 	n := Normalize(text)
-	found := map[int]bool{}
-	for _, name := range a.names {
-		if found[name.entity] {
-			continue
-		}
-		if containsName(n, name.norm, name.latin) {
-			found[name.entity] = true
+	found := make([]bool, len(a.entities))
+	for i, r := range n {
+		for _, k := range a.byRune[r] {
+			name := a.names[k]
+			if found[name.entity] || !strings.HasPrefix(n[i:], name.norm) {
+				continue
+			}
+			if !name.latin || (IsNameBoundary(n, i, true) && IsNameBoundary(n, i+len(name.norm), false)) {
+				found[name.entity] = true
+			}
 		}
 	}
 	var out []Entity
@@ -151,23 +160,6 @@ func (a *Aliases) Match(text string) []Entity {
 		}
 	}
 	return out
-}
-
-// containsName reports whether name occurs in s, on word boundaries when
-// latin is set.
-func containsName(s, name string, latin bool) bool {
-	for off := 0; ; {
-		i := strings.Index(s[off:], name)
-		if i < 0 {
-			return false
-		}
-		start, end := off+i, off+i+len(name)
-		if !latin || (IsNameBoundary(s, start, true) && IsNameBoundary(s, end, false)) {
-			return true
-		}
-		_, size := utf8.DecodeRuneInString(s[start:])
-		off = start + size
-	}
 }
 
 // IsNameBoundary reports whether position i of s is not inside a Latin word:

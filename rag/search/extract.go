@@ -76,7 +76,7 @@ func statesFact(kind factKind, sentence string, asked map[string]bool, aliases *
 }
 
 // asksMeasure reports whether a question of that kind asks how much or
-// how many of a measure (a price, revenue, users…) its concepts name.
+// how many of a measure (a price, revenue, parameters…) its concepts name.
 func asksMeasure(kind factKind, concepts []concept) bool {
 	return (kind == amountFact || kind == countFact) && slices.ContainsFunc(concepts, concept.figure)
 }
@@ -88,30 +88,35 @@ func (c concept) figure() bool { return c.measure == "figure" || c.measure == "m
 // statesMeasure reports whether a passage states the figure a question
 // asks for. One of its sentences must state it — the measure's word with
 // the kind of fact asked (an amount, a count), or for a price an amount
-// of money — and name the entity asked unless the article's
-// title does; asked per token, the passage must speak of tokens. "How many parameters
-// does GPT-4o have?" is not answered by Llama 4's parameters in an
-// article that compares it with GPT-4o, nor "寒武纪营收" by an article
-// that names Cambricon but no revenue, nor Gemini 2.5 Pro's price by the
-// "compute cost of the full 1-million-token window" of Gemini 1.5 Pro.
+// of money — and hold what the figure is of (subjects) unless the
+// article's title names it; asked per token, the passage must speak of
+// tokens. "How many parameters does GPT-4o have?" is not answered by
+// Llama 4's parameters in an article that compares it with GPT-4o, nor
+// "寒武纪营收" by an article that names Cambricon but no revenue, nor
+// Gemini 2.5 Pro's price by the "compute cost of the full 1-million-token
+// window" of Gemini 1.5 Pro.
 func statesMeasure(concepts []concept, kind factKind, title, text string) bool {
-	named, all := subjects(concepts)
-	titled := len(named) == 0 || slices.ContainsFunc(entitiesIn(named, title), func(in bool) bool { return in })
+	of, all := subjects(concepts)
+	titled := len(of) == 0 || slices.ContainsFunc(entitiesIn(of, title), func(in bool) bool { return in })
 	if slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "unit" }) && !tokenUnit.MatchString(corpus.Normalize(text)) {
 		return false // the unit may be another sentence's: "…$1.25 per million input tokens; GPT-5 mini costs $0.25"
 	}
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
-		norm := corpus.Normalize(sentence)
 		toks := corpus.Tokens(sentence)
 		at := indexTokens(toks)
 		held := func(c concept) bool { return holdsAny(toks, at, c.alts) }
 		missing := func(c concept) bool { return !held(c) }
-		if !titled && (all && slices.ContainsFunc(named, missing) || !all && !slices.ContainsFunc(named, held)) {
+		about := slices.ContainsFunc(of, held)
+		if all {
+			about = !slices.ContainsFunc(of, missing)
+		}
+		if !titled && !about {
 			continue
 		}
+		money := moneyRe.MatchString(corpus.Normalize(sentence))
 		if slices.ContainsFunc(concepts, func(c concept) bool {
-			return c.measure == "money" && moneyRe.MatchString(norm) || c.figure() && held(c) && statesFact(kind, sentence, nil, nil)
+			return c.measure == "money" && money || c.figure() && held(c) && statesFact(kind, sentence, nil, nil)
 		}) {
 			return true
 		}
