@@ -10,7 +10,6 @@ package search
 
 import (
 	"context"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -258,7 +257,7 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 		if best >= minCoverage || trusted[p.ChunkID] {
 			about := titleNamesEntity(qs[0].concepts, p.Title)
 			if opt.Mode == Hybrid { // a single leg is ranked as it ranks, for eval
-				p.Score *= math.Sqrt(best) // how much of the question it covers ranks it too
+				p.Score *= best // how much of the question it covers ranks it too
 				if kind != anyFact && statesFact(kind, p.Text, askedIDs, s.aliases) {
 					p.Score *= 1 + factBoost
 				}
