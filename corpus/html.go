@@ -64,7 +64,7 @@ func parseHTML(data []byte, contentType string) (Article, error) {
 		found = rawText(r.Node)
 	}
 	switch {
-	case strings.TrimSpace(found) != "" && len(found) >= len(semantic)/2:
+	case strings.TrimSpace(found) != "" && len(found) >= len(semantic)/4:
 		a.Text = Clean(found)
 	case strings.TrimSpace(semantic) != "":
 		a.Text = Clean(semantic)
@@ -77,11 +77,17 @@ func parseHTML(data []byte, contentType string) (Article, error) {
 	return a, nil
 }
 
-// decodeHTML returns a page's text as UTF-8: in the encoding its
-// byte-order mark, HTTP Content-Type or <meta> declares; else as UTF-8
-// when it is valid UTF-8; else in the encoding its bytes suggest (Chinese
-// pages in GBK, GB18030 or Big5 often declare none).
+// decodeHTML returns a page's text as UTF-8: as UTF-8 when it is valid
+// UTF-8 with text beyond ASCII, whatever it declares (saved pages and
+// misconfigured servers keep a gb2312 or windows-1252 label on UTF-8
+// bytes, which no legacy Chinese or Western text of any length passes
+// for); else in the encoding its byte-order mark, HTTP Content-Type or
+// <meta> declares; else in the encoding its bytes suggest (Chinese pages
+// in GBK, GB18030 or Big5 often declare none).
 func decodeHTML(data []byte, contentType string) ([]byte, error) {
+	if utf8.Valid(data) && !isASCII(data) {
+		return data, nil
+	}
 	enc, name, certain := charset.DetermineEncoding(data, contentType)
 	// windows-1252 is what DetermineEncoding falls back to when nothing is declared.
 	declared := certain || name != "windows-1252" || bytes.Contains(bytes.ToLower(data[:min(len(data), 4096)]), []byte("1252"))
@@ -100,6 +106,16 @@ func decodeHTML(data []byte, contentType string) ([]byte, error) {
 		return nil, fmt.Errorf("decode HTML: %w", err)
 	}
 	return decoded, nil
+}
+
+// isASCII reports whether data is all 7-bit bytes.
+func isASCII(data []byte) bool {
+	for _, b := range data {
+		if b >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // page collects what parseHTML needs in one walk of the tree.
@@ -245,7 +261,7 @@ func startsWithRailTitle(n *html.Node) bool {
 var camelHumps = regexp.MustCompile(`([a-z])([A-Z])`)
 
 func isFurniture(n *html.Node) bool {
-	if skipped[n.DataAtom] || strings.EqualFold(attr(n, "aria-hidden"), "true") || hasAttr(n, "hidden") {
+	if skipped[n.DataAtom] || strings.EqualFold(attr(n, "aria-hidden"), "true") || hasAttr(n, "hidden") || hiddenStyle(attr(n, "style")) {
 		return true
 	}
 	// A block (not a paragraph: it is the article's own) headed by a rail's title.
@@ -268,6 +284,12 @@ func isFurniture(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// hiddenStyle reports whether an inline style hides its element.
+func hiddenStyle(style string) bool {
+	style = strings.ToLower(strings.ReplaceAll(style, " ", ""))
+	return strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden")
 }
 
 // blocks are elements that start a new paragraph.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 )
@@ -294,5 +295,26 @@ func TestPageCharsetFromHTTP(t *testing.T) {
 	a, err := ParsePage("https://example.com/tw", page, "text/html; charset=big5")
 	if err != nil || !strings.Contains(a.Text, "輝達財報優於預期") || a.Path != "https://example.com/tw" {
 		t.Errorf("page = %+v, %v", a, err)
+	}
+}
+
+// TestMislabelledUTF8: a page whose bytes are UTF-8 is read as UTF-8
+// even when its <meta> or HTTP header says gb2312 (saved pages keep the
+// site's label); a page that is not UTF-8 still follows its label.
+func TestMislabelledUTF8(t *testing.T) {
+	const text = "谷歌在2014年收购的人工智能公司DeepMind开发出一款能够用自己的记忆学习新知识的计算机。"
+	page := `<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>t</title></head><body><p>` + text + `</p></body></html>`
+	for name, contentType := range map[string]string{"meta": "", "header": "text/html; charset=GBK"} {
+		a, err := ParsePage("https://example.com/"+name, []byte(page), contentType)
+		if err != nil || !strings.Contains(a.Text, text) {
+			t.Errorf("%s label gb2312 on UTF-8: %q, %v", name, a.Text, err)
+		}
+	}
+	latin, err := charmap.Windows1252.NewEncoder().Bytes([]byte(`<html><head><meta charset="windows-1252"></head><body><p>Café société à Zürich.</p></body></html>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := Parse("latin.html", latin); err != nil || !strings.Contains(a.Text, "Café société à Zürich.") {
+		t.Errorf("windows-1252 page read as %q, %v", a.Text, err)
 	}
 }
