@@ -89,7 +89,7 @@ func htmlText(s string) string {
 	}
 	var b strings.Builder
 	for _, n := range nodes {
-		mainText(&b, n, true)
+		b.WriteString(rawText(n))
 	}
 	return Clean(b.String())
 }

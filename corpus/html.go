@@ -20,9 +20,10 @@ import (
 // repeats), the canonical link, the publication date from
 // article:published_time, JSON-LD datePublished or a <time> element, the
 // site's name, and the main text as a reader sees it, which Readability
-// (go-readability, a port of Mozilla's) finds; a page it cannot read
-// gives its body's text without scripts, navigation, forms and blocks
-// whose class or id says cookie, subscribe, share, related, ad….
+// (go-readability, a port of Mozilla's) finds, without what is hidden and
+// the smaller blocks whose class, id or heading says cookie, subscribe,
+// share, related, ad…; a page it cannot read gives its <article>, <main>
+// or body text, so cleaned.
 func parseHTML(data []byte, contentType string) (Article, error) {
 	decoded, err := decodeHTML(data, contentType)
 	if err != nil {
@@ -51,24 +52,25 @@ func parseHTML(data []byte, contentType string) (Article, error) {
 	if p.author != "" {
 		a.Meta = map[string]string{"author": p.author}
 	}
-	// The page's own <article> (or <main>) is taken when Readability finds
-	// nothing, or a good deal less: short pages can fool its scoring.
+	// The page's own <article> (or <main>) is taken when what Readability
+	// finds is gone after cleaning, or is a small part of it: short pages
+	// can fool its scoring into taking a cookie banner. The body is taken
+	// when both are empty.
 	var semantic string
 	if root := cmp.Or(p.article, p.main); root != nil {
 		semantic = rawText(root)
 	}
-	var found string
 	parser := readability.NewParser()
 	parser.KeepClasses = true // for the furniture left inside what it finds: tag lists, related rails
 	if r, err := parser.ParseAndMutate(doc, nil); err == nil && r.Node != nil {
-		found = rawText(r.Node)
+		if found := rawText(r.Node); len(found) >= len(semantic)/8 {
+			a.Text = Clean(found)
+		}
 	}
-	switch {
-	case strings.TrimSpace(found) != "" && len(found) >= len(semantic)/4:
-		a.Text = Clean(found)
-	case strings.TrimSpace(semantic) != "":
+	if a.Text == "" {
 		a.Text = Clean(semantic)
-	default: // the whole body, without its furniture
+	}
+	if a.Text == "" {
 		if doc, err = html.Parse(bytes.NewReader(decoded)); err != nil {
 			return Article{}, fmt.Errorf("parse HTML: %w", err)
 		}
@@ -246,7 +248,7 @@ func startsWithRailTitle(n *html.Node) bool {
 		}
 		return false
 	}
-	if !find(n) || utf8.RuneCountInString(first) > 24 {
+	if !find(n) || utf8.RuneCountInString(first) > 40 {
 		return false
 	}
 	first = Normalize(strings.TrimLeft(first, " :：》>»|·【["))
@@ -260,20 +262,30 @@ func startsWithRailTitle(n *html.Node) bool {
 
 var camelHumps = regexp.MustCompile(`([a-z])([A-Z])`)
 
-func isFurniture(n *html.Node) bool {
+// isHidden reports whether n is never text: scripts, navigation, forms,
+// captions… (skipped), hidden elements, and navigation or dialog roles.
+func isHidden(n *html.Node) bool {
 	if skipped[n.DataAtom] || strings.EqualFold(attr(n, "aria-hidden"), "true") || hasAttr(n, "hidden") || hiddenStyle(attr(n, "style")) {
-		return true
-	}
-	// A block (not a paragraph: it is the article's own) headed by a rail's title.
-	if (blocks[n.DataAtom] || n.DataAtom == atom.Td) && n.DataAtom != atom.P && startsWithRailTitle(n) {
 		return true
 	}
 	switch attr(n, "role") {
 	case "navigation", "banner", "contentinfo", "complementary", "dialog", "search":
 		return true
 	}
-	// Class, id and component names, split at separators and at
-	// camel-case humps ("EmailSignup": email, signup).
+	return false
+}
+
+// looksLikeFurniture reports whether n's names or heading say it is page
+// furniture: a block (not a paragraph: it is the article's own) headed by
+// a rail's title, or class, id and component names, split at separators
+// and camel-case humps ("EmailSignup": email, signup), that say share,
+// related, comment…. Names mislead ("contentWithSidebar",
+// "sharing-with-a-single-developer"), so mainText asks only of blocks
+// that hold a small part of the text.
+func looksLikeFurniture(n *html.Node) bool {
+	if (blocks[n.DataAtom] || n.DataAtom == atom.Td) && n.DataAtom != atom.P && startsWithRailTitle(n) {
+		return true
+	}
 	names := attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "data-component") + " " + attr(n, "data-testid")
 	words := strings.FieldsFunc(strings.ToLower(camelHumps.ReplaceAllString(names, "$1 $2")), func(r rune) bool {
 		return r == ' ' || r == '-' || r == '_'
@@ -301,17 +313,24 @@ var blocks = map[atom.Atom]bool{
 	atom.Dl: true, atom.Body: true,
 }
 
+// furnitureShare is the most of a text a block that looks like furniture
+// may hold and still be left out: a share bar or a related rail is a
+// small part of the page; a block named "contentWithSidebar" holding the
+// article is not.
+const furnitureShare = 0.5
+
 // rawText is the readable text under n, before cleaning (see mainText).
 func rawText(n *html.Node) string {
 	var b strings.Builder
-	mainText(&b, n, true)
+	mainText(&b, n, true, int(furnitureShare*float64(visibleLen(n))))
 	return b.String()
 }
 
-// mainText writes the readable text under n, leaving out its furniture
-// (isFurniture). The root itself is never left out: a page whose <article>
-// has class "share-enabled" keeps its article.
-func mainText(b *strings.Builder, n *html.Node, root bool) {
+// mainText writes the readable text under n, leaving out what is hidden
+// (isHidden) and blocks that look like furniture (looksLikeFurniture)
+// with less than most bytes of text. The root itself is never left out:
+// a page whose <article> has class "share-enabled" keeps its article.
+func mainText(b *strings.Builder, n *html.Node, root bool, most int) {
 	switch n.Type {
 	case html.TextNode:
 		// Keep a space where the source had one at either end; Clean
@@ -325,7 +344,7 @@ func mainText(b *strings.Builder, n *html.Node, root bool) {
 		}
 		return
 	case html.ElementNode:
-		if !root && isFurniture(n) {
+		if !root && (isHidden(n) || looksLikeFurniture(n) && visibleLen(n) < most) {
 			return
 		}
 		if n.DataAtom == atom.Br {
@@ -341,11 +360,27 @@ func mainText(b *strings.Builder, n *html.Node, root bool) {
 		b.WriteString("\n\n")
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		mainText(b, c, false)
+		mainText(b, c, false, most)
 	}
 	if block {
 		b.WriteString("\n\n")
 	}
+}
+
+// visibleLen is the length of the text under n that is not hidden
+// (isHidden), in bytes.
+func visibleLen(n *html.Node) int {
+	if n.Type == html.TextNode {
+		return len(strings.TrimSpace(n.Data))
+	}
+	if n.Type == html.ElementNode && isHidden(n) {
+		return 0
+	}
+	size := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		size += visibleLen(c)
+	}
+	return size
 }
 
 func textOf(n *html.Node) string {

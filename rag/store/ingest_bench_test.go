@@ -60,7 +60,7 @@ func benchmarkIngest(b *testing.B, backend, src string, n int) {
 // each page five times under other names, into a fresh SQLite store: the
 // HTML path of ingest, main-text extraction included. MB/s is of HTML read.
 func BenchmarkIngestHTML(b *testing.B) {
-	pages, err := filepath.Glob(filepath.Join("..", "corpus", "testdata", "pages", "*.html"))
+	pages, err := filepath.Glob(filepath.Join("..", "..", "corpus", "testdata", "pages", "*.html"))
 	if err != nil || len(pages) == 0 {
 		b.Skip("no real pages")
 	}
