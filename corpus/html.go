@@ -16,8 +16,8 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 )
 
-// parseHTML reads a web page: the title from <title> (or the <h1> it
-// repeats), the canonical link, the publication date from
+// parseHTML reads a web page: the title from <title> (or the headline
+// <h1> it repeats), the canonical link, the publication date from
 // article:published_time, JSON-LD datePublished or a <time> element, the
 // site's name, and the main text as a reader sees it, which Readability
 // (go-readability, a port of Mozilla's) finds, without what is hidden and
@@ -40,7 +40,7 @@ func parseHTML(data []byte, contentType string) (Article, error) {
 	p.scan(doc)
 	a := Article{URL: p.canonical, Source: p.siteName, Lang: normaliseLang(p.lang)}
 	a.Title = strings.TrimSpace(p.title)
-	if h1 := strings.TrimSpace(p.h1); h1 != "" && (a.Title == "" || strings.Contains(a.Title, h1)) {
+	if h1 := strings.TrimSpace(p.h1); h1 != "" && (a.Title == "" || isHeadline(h1, a.Title)) {
 		a.Title = h1
 	}
 	for _, d := range []string{p.published, p.jsonLDDate, p.timeTag} {
@@ -77,6 +77,13 @@ func parseHTML(data []byte, contentType string) (Article, error) {
 		a.Text = Clean(rawText(doc))
 	}
 	return a, nil
+}
+
+// isHeadline reports whether h1 is the headline part of a page's title
+// ("Headline_科技_腾讯网", "Site | Headline"): most of the title, not the
+// site's name in a logo ("Headline @ Blog :: 痞客邦 PIXNET ::").
+func isHeadline(h1, title string) bool {
+	return strings.Contains(title, h1) && 2*utf8.RuneCountInString(h1) >= utf8.RuneCountInString(title)
 }
 
 // decodeHTML returns a page's text as UTF-8: as UTF-8 when it is valid
@@ -187,7 +194,8 @@ func (p *page) meta(n *html.Node) {
 		}
 	}
 	switch key {
-	case "article:published_time", "datepublished", "pubdate", "publishdate", "date", "dc.date", "og:published_time":
+	case "article:published_time", "datepublished", "pubdate", "publishdate", "date", "dc.date", "og:published_time",
+		"parsely-pub-date", "dc.date.issued", "dcterms.date", "sailthru.date":
 		set(&p.published)
 	case "og:site_name", "application-name":
 		set(&p.siteName)

@@ -224,6 +224,8 @@ func TestParseDate(t *testing.T) {
 		"2025年1月27日":                      "2025-01-27T00:00:00Z",
 		"Jan 20, 2025":                    "2025-01-20T00:00:00Z",
 		"2023/06/28":                      "2023-06-28T00:00:00Z",
+		"2018-04-05T06:00":                "2018-04-05T06:00:00Z",
+		"2018-04-05T06:00+08:00":          "2018-04-05T06:00:00+08:00",
 	} {
 		got, err := ParseDate(in)
 		if err != nil || got.Format(time.RFC3339) != want {
@@ -232,6 +234,21 @@ func TestParseDate(t *testing.T) {
 	}
 	if _, err := ParseDate("2025年13月40日"); err == nil {
 		t.Error("impossible date accepted")
+	}
+}
+
+// TestPublishedFromPageMeta: the date other page metadata carries.
+func TestPublishedFromPageMeta(t *testing.T) {
+	for _, meta := range []string{
+		`<meta name="parsely-pub-date" content="2024-04-20T04:20:00.000Z">`,
+		`<meta name="dcterms.date" content="2024-04-20T04:20:00Z">`,
+		`<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-04-20T04:20"}</script>`,
+	} {
+		page := `<html><head><title>t</title>` + meta + `</head><body><article><p>The model launched with a price cut of half for every tier.</p></article></body></html>`
+		a, err := Parse("p.html", []byte(page))
+		if err != nil || a.Published.Format("2006-01-02T15:04") != "2024-04-20T04:20" {
+			t.Errorf("%s: published %v, %v", meta, a.Published, err)
+		}
 	}
 }
 
@@ -316,5 +333,20 @@ func TestMislabelledUTF8(t *testing.T) {
 	}
 	if a, err := Parse("latin.html", latin); err != nil || !strings.Contains(a.Text, "Café société à Zürich.") {
 		t.Errorf("windows-1252 page read as %q, %v", a.Text, err)
+	}
+}
+
+// TestTitleFromHeadline: the <h1> is the title when it is most of the
+// page's <title>, not when it is the site's logo.
+func TestTitleFromHeadline(t *testing.T) {
+	for _, tc := range []struct{ title, h1, want string }{
+		{"DeepMind新电脑已可利用记忆自学_科技_腾讯网", "DeepMind新电脑已可利用记忆自学", "DeepMind新电脑已可利用记忆自学"},
+		{"新竹尖石_美樹營地賞楓 (2) @ 史蒂文的家_藍天 :: 痞客邦 PIXNET ::", "痞客邦 PIXNET", "新竹尖石_美樹營地賞楓 (2) @ 史蒂文的家_藍天 :: 痞客邦 PIXNET ::"},
+		{"", "Only a headline", "Only a headline"},
+	} {
+		page := `<html><head><title>` + tc.title + `</title></head><body><h1>` + tc.h1 + `</h1><article><p>The model launched with a price cut of half for every tier.</p></article></body></html>`
+		if a, err := Parse("p.html", []byte(page)); err != nil || a.Title != tc.want {
+			t.Errorf("title %q, h1 %q: got %q, %v; want %q", tc.title, tc.h1, a.Title, err, tc.want)
+		}
 	}
 }
