@@ -330,3 +330,33 @@ func TestMeasureDims(t *testing.T) {
 		st.Close()
 	}
 }
+
+// TestFramingWordsAreNoConcepts: "how big", "how long" and fillers such
+// as "actually" ask how, not what about; the same words elsewhere are
+// what is asked about.
+func TestFramingWordsAreNoConcepts(t *testing.T) {
+	aliases, err := corpus.DefaultAliases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := func(text string) map[string]bool {
+		out := map[string]bool{}
+		for _, c := range (query{text: text, entities: aliases.Match(text)}).analyse() {
+			out[strings.Join(c.asked[0], " ")] = true
+		}
+		return out
+	}
+	for text, gone := range map[string][]string{
+		"How big was the H20 charge Nvidia actually booked?": {"big", "actually"},
+		"How long is the context window of Llama 2?":         {"long"},
+	} {
+		for _, w := range gone {
+			if got := asked(text); got[w] {
+				t.Errorf("%q: %q is a concept: %v", text, w, got)
+			}
+		}
+	}
+	if got := asked("Which model has a long context and a big vocabulary?"); !got["long context"] || !got["big"] {
+		t.Errorf("long and big asked about, not concepts: %v", got)
+	}
+}

@@ -71,8 +71,12 @@ var (
 		"per": true, "into": true, "most": true, "more": true, "than": true, "exactly": true, "also": true,
 		"any": true, "some": true, "tell": true, "me": true, "please": true, "s": true, "been": true,
 		"one": true, "two": true, "first": true, "last": true, "year": true, "month": true, "week": true,
-		"day": true, "days": true, "happened": true, "happen": true, "new": true,
+		"day": true, "days": true, "happened": true, "happen": true, "new": true, "actually": true,
+		"really": true, "just": true, "ever": true, "even": true, "still": true, "already": true,
 	}
+	// howDimension is "how big", "how long"…: an amount asked for, as 多大
+	// and 多长 are, not what about.
+	howDimension = regexp.MustCompile(`\bhow\s+(?:big|large|small|long|high|fast|old|often|soon|far|tall|wide|deep|heavy)\b`)
 	// chineseQuestionWords are content words by their part of speech that
 	// only frame a Chinese question.
 	chineseQuestionWords = map[string]bool{
@@ -103,7 +107,7 @@ func (q query) analyse() []concept {
 	for _, w := range capitalised.FindAllString(q.text, -1) {
 		names[strings.ToLower(w)] = true
 	}
-	text := when.Strip(corpus.Normalize(q.text))
+	text := howDimension.ReplaceAllString(when.Strip(corpus.Normalize(q.text)), " ")
 	var out []concept
 	for _, run := range nameRuns(q.text) {
 		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
