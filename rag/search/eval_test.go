@@ -360,3 +360,19 @@ func TestFramingWordsAreNoConcepts(t *testing.T) {
 		t.Errorf("long and big asked about, not concepts: %v", got)
 	}
 }
+
+// TestPartOfANamedEntityIsNoOtherName: a capitalised run that is part of
+// an entity the question names ("Cyberspace Administration", cut at "of")
+// is that entity, not a name the corpus lacks.
+func TestPartOfANamedEntityIsNoOtherName(t *testing.T) {
+	aliases, err := corpus.DefaultAliases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "How many services were registered with the Cyberspace Administration of China?"
+	for _, c := range (query{text: text, entities: aliases.Match(text)}).analyse() {
+		if c.name {
+			t.Errorf("%q: %v is a name of its own", text, c.asked)
+		}
+	}
+}

@@ -137,11 +137,13 @@ func splitAcronyms(run string) []string {
 }
 
 // namesEntity reports whether a normalised run holds a name of one of the
-// entities.
+// entities the question names, or is part of one ("Cyberspace
+// Administration" of "the Cyberspace Administration of China": capitalised
+// runs stop at "of").
 func namesEntity(es []corpus.Entity, run string) bool {
 	for _, e := range es {
 		for _, name := range e.Names {
-			if len(nameSpans(name, run)) > 0 {
+			if len(nameSpans(name, run)) > 0 || len(nameSpans(run, corpus.Normalize(name))) > 0 {
 				return true
 			}
 		}
