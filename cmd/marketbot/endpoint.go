@@ -61,14 +61,11 @@ func (e *environment) endpoint() (endpoint, error) {
 }
 
 // chatModel is the model answers come from: MARKETBOT_CHAT_MODEL, else the
-// preset's (its thinking model when thinking is on and the provider thinks
-// by model), else gpt-4o-mini.
+// preset's, else gpt-4o-mini.
 func (ep endpoint) chatModel(set string) string {
 	switch {
 	case set != "":
 		return set
-	case ep.thinking == llm.ThinkingOn && ep.provider.ThinkingModel != "":
-		return ep.provider.ThinkingModel
 	case ep.provider.ChatModel != "":
 		return ep.provider.ChatModel
 	}

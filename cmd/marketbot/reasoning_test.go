@@ -86,10 +86,11 @@ func TestProviderPresets(t *testing.T) {
 		field            string
 		answer, shortOne any // the switch sent with the answer, and with the translation (always off)
 	}{
-		{map[string]string{"MARKETBOT_LLM_PROVIDER": "ark"}, "doubao-seed-1-6-250615", "thinking", off, off},
+		{map[string]string{"MARKETBOT_LLM_PROVIDER": "ark"}, "doubao-seed-1-6-251015", "thinking", off, off},
 		{map[string]string{"MARKETBOT_LLM_PROVIDER": "ark", "MARKETBOT_LLM_THINKING": "auto", "MARKETBOT_CHAT_MODEL": "ep-2025"}, "ep-2025", "thinking", map[string]any{"type": "auto"}, off},
 		{map[string]string{"MARKETBOT_LLM_PROVIDER": "qwen"}, "qwen-plus", "enable_thinking", false, false},
-		{map[string]string{"MARKETBOT_LLM_PROVIDER": "deepseek", "MARKETBOT_LLM_THINKING": "on"}, "deepseek-reasoner", "thinking", nil, nil},
+		{map[string]string{"MARKETBOT_LLM_PROVIDER": "deepseek", "MARKETBOT_LLM_THINKING": "on"}, "deepseek-v4-flash", "thinking", map[string]any{"type": "enabled"}, off},
+		{map[string]string{"MARKETBOT_LLM_PROVIDER": "moonshot"}, "kimi-k2.6", "thinking", off, off},
 	} {
 		mu.Lock()
 		bodies = nil

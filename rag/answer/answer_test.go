@@ -417,7 +417,7 @@ func TestShortCallsNeverThink(t *testing.T) {
 			"content": "<think>" + llmtest.Reasoning + "</think>" + reply}}}})
 	}))
 	defer srv.Close()
-	model := llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "doubao-seed-1-6-250615", Provider: "ark", Thinking: llm.ThinkingOn})
+	model := llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "doubao-seed-1-6-251015", Provider: "ark", Thinking: llm.ThinkingOn})
 	ans, err := New(st, model, Options{}).Answer(context.Background(), "那价格呢？",
 		[]ledger.Turn{{Question: "豆包大模型是什么时候发布的？", Answer: "2024年5月15日。[1]"}}, nil)
 	if err != nil {

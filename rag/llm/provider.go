@@ -9,21 +9,23 @@ import (
 // Provider is the preset of an OpenAI-compatible service: where it is, the
 // models to use by default, and how it takes the thinking switch.
 type Provider struct {
-	Name          string
-	BaseURL       string
-	ChatModel     string // the default model for answers
-	ThinkingModel string // the default model when thinking is on, where a model (not a switch) thinks; "" otherwise
-	EmbedModel    string // the default embedding model; "" where the provider has none
-	host          string // how its base URL is recognised
+	Name       string
+	BaseURL    string
+	ChatModel  string // the default model for answers
+	EmbedModel string // the default embedding model; "" where the provider has none
+	host       string // how its base URL is recognised
 }
 
-// Providers are the presets, by name.
+// Providers are the presets, by name. The default models are those the
+// services documented at the end of 2026: DeepSeek retired deepseek-chat
+// and deepseek-reasoner on 2026-07-24, Moonshot its kimi-k2-*-preview and
+// kimi-k2-thinking ids during 2026; both now switch thinking by a field.
 var Providers = map[string]Provider{
 	"openai":   {Name: "openai", BaseURL: "https://api.openai.com/v1", ChatModel: "gpt-4o-mini", EmbedModel: "text-embedding-3-small", host: "api.openai.com"},
-	"ark":      {Name: "ark", BaseURL: "https://ark.cn-beijing.volces.com/api/v3", ChatModel: "doubao-seed-1-6-250615", EmbedModel: "doubao-embedding-text-240715", host: "volces.com"},
-	"deepseek": {Name: "deepseek", BaseURL: "https://api.deepseek.com", ChatModel: "deepseek-chat", ThinkingModel: "deepseek-reasoner", host: "deepseek.com"},
+	"ark":      {Name: "ark", BaseURL: "https://ark.cn-beijing.volces.com/api/v3", ChatModel: "doubao-seed-1-6-251015", EmbedModel: "doubao-embedding-text-240715", host: "volces.com"},
+	"deepseek": {Name: "deepseek", BaseURL: "https://api.deepseek.com", ChatModel: "deepseek-v4-flash", host: "deepseek.com"},
 	"qwen":     {Name: "qwen", BaseURL: "https://dashscope.aliyuncs.com/compatible-mode/v1", ChatModel: "qwen-plus", EmbedModel: "text-embedding-v3", host: "dashscope"},
-	"moonshot": {Name: "moonshot", BaseURL: "https://api.moonshot.cn/v1", ChatModel: "kimi-k2-0905-preview", ThinkingModel: "kimi-k2-thinking", host: "moonshot."},
+	"moonshot": {Name: "moonshot", BaseURL: "https://api.moonshot.cn/v1", ChatModel: "kimi-k2.6", host: "moonshot."},
 	"zhipu":    {Name: "zhipu", BaseURL: "https://open.bigmodel.cn/api/paas/v4", ChatModel: "glm-4.5-air", EmbedModel: "embedding-3", host: "bigmodel.cn"},
 	"ollama":   {Name: "ollama", BaseURL: "http://localhost:11434/v1", ChatModel: "qwen3", EmbedModel: "bge-m3", host: ":11434"},
 }
@@ -64,13 +66,18 @@ func WithoutThinking(ctx context.Context) context.Context {
 }
 
 // thinkingFields are the fields that set a provider's thinking switch, to
-// add to a chat request; nil where there is none to send (DeepSeek and
-// Moonshot think by model, Ollama and vLLM by model and template: their
-// reasoning is cut whatever the setting).
+// add to a chat request; nil where there is none to send (Ollama and vLLM
+// think by model and template: their reasoning is cut whatever the
+// setting) or auto is the model's own default.
 func thinkingFields(provider, model string, t Thinking) map[string]any {
 	switch provider {
 	case "ark", "zhipu":
 		return map[string]any{"thinking": map[string]string{"type": map[Thinking]string{ThinkingOff: "disabled", ThinkingOn: "enabled", ThinkingAuto: "auto"}[t]}}
+	case "deepseek", "moonshot": // thinking by default; no "auto" type
+		if t == ThinkingAuto {
+			return nil
+		}
+		return map[string]any{"thinking": map[string]string{"type": map[Thinking]string{ThinkingOff: "disabled", ThinkingOn: "enabled"}[t]}}
 	case "qwen":
 		if t == ThinkingAuto {
 			return nil // the model's own default

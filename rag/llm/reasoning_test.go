@@ -127,10 +127,10 @@ func TestThinkingSwitch(t *testing.T) {
 		ctx             context.Context
 		want            m
 	}{
-		{"ark", "doubao-seed-1-6-250615", ThinkingOff, ctx, m{"thinking": m{"type": "disabled"}}},
-		{"ark", "doubao-seed-1-6-250615", ThinkingOn, ctx, m{"thinking": m{"type": "enabled"}}},
-		{"ark", "doubao-seed-1-6-250615", ThinkingAuto, ctx, m{"thinking": m{"type": "auto"}}},
-		{"ark", "doubao-seed-1-6-250615", ThinkingOn, WithoutThinking(ctx), m{"thinking": m{"type": "disabled"}}}, // rewrites, translations
+		{"ark", "doubao-seed-1-6-251015", ThinkingOff, ctx, m{"thinking": m{"type": "disabled"}}},
+		{"ark", "doubao-seed-1-6-251015", ThinkingOn, ctx, m{"thinking": m{"type": "enabled"}}},
+		{"ark", "doubao-seed-1-6-251015", ThinkingAuto, ctx, m{"thinking": m{"type": "auto"}}},
+		{"ark", "doubao-seed-1-6-251015", ThinkingOn, WithoutThinking(ctx), m{"thinking": m{"type": "disabled"}}}, // rewrites, translations
 		{"zhipu", "glm-4.5-air", ThinkingOff, ctx, m{"thinking": m{"type": "disabled"}}},
 		{"qwen", "qwen-plus", ThinkingOff, ctx, m{"enable_thinking": false}},
 		{"qwen", "qwen-plus", ThinkingOn, ctx, m{"enable_thinking": true}},
@@ -138,7 +138,11 @@ func TestThinkingSwitch(t *testing.T) {
 		{"openai", "gpt-5-mini", ThinkingOff, ctx, m{"reasoning_effort": "minimal"}},
 		{"openai", "o3-mini", ThinkingOff, ctx, m{"reasoning_effort": "low"}},
 		{"openai", "gpt-4o-mini", ThinkingOff, ctx, m{}},
-		{"deepseek", "deepseek-chat", ThinkingOff, ctx, m{}},
+		{"deepseek", "deepseek-v4-flash", ThinkingOff, ctx, m{"thinking": m{"type": "disabled"}}},
+		{"deepseek", "deepseek-v4-flash", ThinkingOn, ctx, m{"thinking": m{"type": "enabled"}}},
+		{"deepseek", "deepseek-v4-flash", ThinkingAuto, ctx, m{}},
+		{"moonshot", "kimi-k2.6", ThinkingOff, ctx, m{"thinking": m{"type": "disabled"}}},
+		{"moonshot", "kimi-k2.6", ThinkingOn, WithoutThinking(ctx), m{"thinking": m{"type": "disabled"}}},
 		{"ollama", "qwen3", ThinkingOff, ctx, m{}},
 		{"", "whatever", ThinkingOn, ctx, m{}},
 	} {
@@ -149,7 +153,7 @@ func TestThinkingSwitch(t *testing.T) {
 	}
 	// A retried request carries the switch too.
 	fail.Store(1)
-	if got := sent("ark", "doubao-seed-1-6-250615", ThinkingOff, ctx); got["thinking"] == nil {
+	if got := sent("ark", "doubao-seed-1-6-251015", ThinkingOff, ctx); got["thinking"] == nil {
 		t.Errorf("retried request without the switch: %v", got)
 	}
 }
