@@ -84,14 +84,24 @@ func thinkingFields(provider, model string, t Thinking) map[string]any {
 		}
 		return map[string]any{"enable_thinking": t == ThinkingOn}
 	case "openai":
-		switch {
-		case t != ThinkingOff || !reasoningModel(model):
-			return nil
-		case strings.HasPrefix(model, "o"):
-			return map[string]any{"reasoning_effort": "low"} // o-series' least
-		default:
-			return map[string]any{"reasoning_effort": "minimal"}
+		if t != ThinkingOff || !reasoningModel(model) || strings.Contains(model, "-chat") {
+			return nil // chat variants take no effort
 		}
+		return map[string]any{"reasoning_effort": leastEffort(model)}
 	}
 	return nil
+}
+
+// leastEffort is the least reasoning an OpenAI reasoning model takes:
+// "minimal" for gpt-5 and its mini and nano, "none" for gpt-5.1 and later
+// (which refuse "minimal"), "low" for the o-series and Codex models, which
+// always reason.
+func leastEffort(model string) string {
+	switch {
+	case strings.HasPrefix(model, "o") || strings.Contains(model, "codex"):
+		return "low"
+	case model == "gpt-5" || strings.HasPrefix(model, "gpt-5-"):
+		return "minimal"
+	}
+	return "none"
 }
