@@ -383,17 +383,25 @@ func TestAnswerSaysHowCurrentTheSourcesAre(t *testing.T) {
 }
 
 // TestReasoningNeverShowsInSlack: with a model that reasons before it
-// answers (streamed), the thread shows the placeholder, then "Thinking…",
-// then the answer, and never the reasoning; the final message is golden.
+// answers (streamed; its reasoning in tags, or opened by the chat template
+// and closed by a lone </think>), the thread shows the placeholder, then
+// "Thinking…", then the answer, and never the reasoning; the final message
+// is golden.
 func TestReasoningNeverShowsInSlack(t *testing.T) {
+	for _, model := range []string{"qwq", "deepseek-r1-distill-qwen-32b"} {
+		t.Run(model, func(t *testing.T) { reasoningNeverShowsInSlack(t, model) })
+	}
+}
+
+func reasoningNeverShowsInSlack(t *testing.T, model string) {
 	srv := llmtest.ReasoningServer(t, llmtest.QuotingAnswer)
-	h := newHarness(t, llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "qwq"}))
+	h := newHarness(t, llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: model}))
 	h.event(t, "EvThink", mention("C1", "950.1", "", "火山方舟接入了哪些模型？"), nil)
 	waitFor(t, "the answer", func() bool { return h.slack.answered("C1", "950.1") })
 	calls, _ := h.slack.snapshot()
 	thinking := false
 	for _, c := range calls {
-		if strings.Contains(c.Text+c.Blocks, "think>") || strings.Contains(c.Text+c.Blocks, "step by step") {
+		if strings.Contains(c.Text+c.Blocks, "think>") || strings.Contains(c.Text+c.Blocks, "step by step") || strings.Contains(c.Text+c.Blocks, "The user asks") {
 			t.Errorf("%s shows the reasoning: %.300s", c.Method, c.Blocks)
 		}
 		thinking = thinking || strings.Contains(c.Blocks, "思考中")

@@ -131,18 +131,18 @@ func (e *environment) checkModel(ctx context.Context, c *checkup, model answer.C
 	}
 	ctx, cancel := context.WithTimeout(ctx, doctorTimeout)
 	defer cancel()
-	start := time.Now()
-	_, err := m.Chat(ctx, []llm.Message{{Role: "user", Content: "Reply with the single word OK."}}, nil)
-	if err != nil {
-		c.fail("language model", err, endpointFix(err, "MARKETBOT_CHAT_MODEL", m.Model()))
-		return
-	}
 	provider := m.Provider()
 	if provider == "" {
 		provider = "OpenAI-compatible"
 	}
-	c.ok("language model", "%s (%s, thinking %s) at %s answers in %v", m.Model(), provider, m.Thinking(), e.baseURL(),
-		time.Since(start).Round(time.Millisecond))
+	which := fmt.Sprintf("%s (%s, %s) at %s", m.Model(), provider, m.ThinkingState(), e.baseURL())
+	start := time.Now()
+	_, err := m.Chat(ctx, []llm.Message{{Role: "user", Content: "Reply with the single word OK."}}, nil)
+	if err != nil {
+		c.fail("language model", fmt.Errorf("%s: %w", which, err), endpointFix(err, "MARKETBOT_CHAT_MODEL", m.Model()))
+		return
+	}
+	c.ok("language model", "%s answers in %v", which, time.Since(start).Round(time.Millisecond))
 }
 
 func (e *environment) checkEmbeddings(ctx context.Context, c *checkup) {

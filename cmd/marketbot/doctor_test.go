@@ -122,7 +122,7 @@ func TestDoctorHealthy(t *testing.T) {
 	if diff := cmp.Diff(want, lines); diff != "" {
 		t.Errorf("checks (-want +got):\n%s\n%s", diff, out)
 	}
-	for _, s := range []string{"Slack (Socket Mode) and Feishu (long connection)", "chat-model (OpenAI-compatible, thinking off)", " answers in ", "3 dimensions", "@marketbot (UBOT) in workspace Acme", "ou_doctorbot", `"LLM Daily", 1 items`} {
+	for _, s := range []string{"Slack (Socket Mode) and Feishu (long connection)", "chat-model (OpenAI-compatible, thinking as the model does, its reasoning cut)", " answers in ", "3 dimensions", "@marketbot (UBOT) in workspace Acme", "ou_doctorbot", `"LLM Daily", 1 items`} {
 		if !strings.Contains(out, s) {
 			t.Errorf("doctor does not say %q:\n%s", s, out)
 		}
@@ -144,6 +144,7 @@ func TestDoctorBroken(t *testing.T) {
 	for _, s := range []string{
 		"FEISHU_ENCRYPT_KEY",                // the configuration error
 		"set OPENAI_API_KEY to a valid key", // the model's 401
+		"✗ language model: chat-model (",    // naming the model that failed
 		"invalid_auth",                      // Slack's refusal
 		"Bot User OAuth Token",              // and its fix
 		"app secret invalid",                // Feishu's refusal

@@ -30,6 +30,9 @@ func (e *environment) endpoint() (endpoint, error) {
 	if name == "" {
 		name = llm.DetectProvider(ep.baseURL)
 	}
+	if name == "" && ep.baseURL == "" {
+		name = "openai" // the default base URL is OpenAI's
+	}
 	var errs []error
 	if name != "" {
 		p, ok := llm.Providers[name]

@@ -131,3 +131,24 @@ func TestProviderPresets(t *testing.T) {
 		t.Errorf("embeddings from deepseek: %v", err)
 	}
 }
+
+// TestProviderOfTheEndpoint: the preset comes from MARKETBOT_LLM_PROVIDER,
+// else from the base URL; with neither set the endpoint is OpenAI's, so
+// its reasoning models get their switch too.
+func TestProviderOfTheEndpoint(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"OPENAI_API_KEY": "sk-test"}, "openai"},
+		{map[string]string{"OPENAI_BASE_URL": "https://ark.cn-beijing.volces.com/api/v3"}, "ark"},
+		{map[string]string{"OPENAI_BASE_URL": "http://vllm.internal:8000/v1"}, ""},
+		{map[string]string{"OPENAI_BASE_URL": "http://vllm.internal:8000/v1", "MARKETBOT_LLM_PROVIDER": "qwen"}, "qwen"},
+	} {
+		e := &environment{getenv: func(k string) string { return tc.env[k] }}
+		ep, err := e.endpoint()
+		if err != nil || ep.provider.Name != tc.want {
+			t.Errorf("%v: provider %q, %v; want %q", tc.env, ep.provider.Name, err, tc.want)
+		}
+	}
+}

@@ -89,6 +89,36 @@ func (c *Client) Provider() string { return c.cfg.Provider }
 // Thinking is the thinking switch's setting.
 func (c *Client) Thinking() Thinking { return c.cfg.Thinking }
 
+// ThinkingState says in a few words whether the model thinks: the switch's
+// setting where the provider takes one, else that whatever reasoning it
+// writes is cut.
+func (c *Client) ThinkingState() string {
+	switch {
+	case c.cfg.Provider == "openai" && !reasoningModel(c.cfg.Model):
+		return "no reasoning model"
+	case c.cfg.Provider == "" || c.cfg.Provider == "ollama":
+		return "thinking as the model does, its reasoning cut"
+	}
+	return "thinking " + string(c.cfg.Thinking)
+}
+
+// templateOpened reports a model whose chat template may open the
+// reasoning block itself, so that its reasoning arrives closed by a lone
+// </think>: DeepSeek-R1 and its distills, QwQ, Qwen3 and other thinking
+// models served by Ollama, vLLM or another server without a switch.
+func templateOpened(provider, model string) bool {
+	if provider != "" && provider != "ollama" {
+		return false
+	}
+	model = strings.ToLower(model)
+	for _, s := range []string{"r1", "qwq", "qwen3", "think", "reason"} {
+		if strings.Contains(model, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // ErrEmpty is returned when the model answers with nothing.
 var ErrEmpty = errors.New("the model returned an empty answer")
 
@@ -110,6 +140,10 @@ func (c *Client) Chat(ctx context.Context, msgs []Message, onDelta func(string))
 	}
 	for _, m := range msgs {
 		req.Messages = append(req.Messages, openai.ChatCompletionMessage{Role: m.Role, Content: m.Content})
+	}
+	// DashScope takes enable_thinking: true in streamed calls only.
+	if onDelta == nil && c.cfg.Provider == "qwen" && thinking != ThinkingOff {
+		onDelta = func(string) {}
 	}
 	start := time.Now()
 	var text string
@@ -163,7 +197,7 @@ func (c *Client) stream(ctx context.Context, req openai.ChatCompletionRequest, o
 		return "", usage{}, err
 	}
 	defer s.Close()
-	out := visibleStream{emit: onDelta}
+	out := visibleStream{emit: onDelta, hold: templateOpened(c.cfg.Provider, c.cfg.Model)}
 	var used usage
 	for {
 		resp, err := s.Recv()

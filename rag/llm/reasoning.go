@@ -8,7 +8,9 @@ import "strings"
 // (QwQ, Qwen3 and DeepSeek-R1's distills through Ollama or vLLM), which
 // the client cuts out. Users see the answer only.
 
-var thinkTags = [][2]string{{"<think>", "</think>"}, {"<thinking>", "</thinking>"}}
+var thinkTags = [][2]string{
+	{"<think>", "</think>"}, {"<thinking>", "</thinking>"}, {"<THINK>", "</THINK>"}, {"<THINKING>", "</THINKING>"},
+}
 
 // visible is text without its reasoning: every <think>…</think> or
 // <thinking>…</thinking> block, an unclosed block to the end, and a
@@ -63,13 +65,16 @@ func withoutPartialTag(text string) string {
 // visibleStream passes on the visible part of a streamed answer as it
 // grows, and an empty piece once when the model starts thinking before it
 // has shown anything (so that a chat can say it is thinking). Text once
-// passed on cannot be taken back: if later text shows it was reasoning (a
-// lone </think> after it), nothing more is passed on and the final answer,
-// cut properly, replaces what was shown.
+// passed on cannot be taken back: where a chat template may open the
+// reasoning itself (hold), nothing is passed on until a closing tag has
+// come, or the stream ends and the final answer is shown whole; elsewhere,
+// if later text shows it was reasoning (a lone </think> after it), nothing
+// more is passed on and the final answer, cut properly, replaces it.
 type visibleStream struct {
 	raw      strings.Builder
 	shown    string
 	stuck    bool
+	hold     bool // until a closing tag
 	thinking bool // the empty piece was passed on
 	emit     func(string)
 }
@@ -88,10 +93,18 @@ func (s *visibleStream) write(piece string) {
 	if s.stuck {
 		return
 	}
-	if strings.Contains(s.raw.String(), "<think") {
+	raw := s.raw.String()
+	if s.hold {
+		if !strings.Contains(raw, "</think") && !strings.Contains(raw, "</THINK") {
+			s.think()
+			return
+		}
+		s.hold = false
+	}
+	if strings.Contains(raw, "<think") || strings.Contains(raw, "<THINK") {
 		s.think()
 	}
-	v := visible(s.raw.String(), false)
+	v := visible(raw, false)
 	if !strings.HasPrefix(v, s.shown) {
 		s.stuck = true
 		return

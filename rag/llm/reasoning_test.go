@@ -26,6 +26,7 @@ func TestVisible(t *testing.T) {
 		{"Answer with a cut tag <thi", "Answer with a cut tag <thi", "Answer with a cut tag "},
 		{"a < b and 2<3", "a < b and 2<3", "a < b and 2<3"},
 		{"No reasoning at all.", "No reasoning at all.", "No reasoning at all."},
+		{"<THINK>Shouting.[5]</THINK>Answer.[1]", "Answer.[1]", "Answer.[1]"},
 	} {
 		if got := visible(tc.text, true); got != tc.final {
 			t.Errorf("visible(%q) = %q, want %q", tc.text, got, tc.final)
@@ -101,6 +102,11 @@ func TestThinkingSwitch(t *testing.T) {
 			http.Error(w, `{"error":{"message":"busy"}}`, http.StatusServiceUnavailable)
 			return
 		}
+		if body["stream"] == true {
+			w.Header().Set("Content-Type", "text/event-stream")
+			fmt.Fprint(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"}}]}\n\ndata: [DONE]\n\n")
+			return
+		}
 		json.NewEncoder(w).Encode(map[string]any{"choices": []any{map[string]any{"message": map[string]any{"role": "assistant", "content": "ok"}}}})
 	}))
 	defer srv.Close()
@@ -160,6 +166,52 @@ func TestThinkingSwitch(t *testing.T) {
 	fail.Store(1)
 	if got := sent("ark", "doubao-seed-1-6-251015", ThinkingOff, ctx); got["thinking"] == nil {
 		t.Errorf("retried request without the switch: %v", got)
+	}
+	// DashScope takes enable_thinking: true in streamed calls only.
+	for thinking, want := range map[Thinking]any{ThinkingOn: true, ThinkingOff: false} {
+		sent("qwen", "qwen-plus", thinking, ctx)
+		mu.Lock()
+		streamed := last["stream"]
+		mu.Unlock()
+		if streamed != want {
+			t.Errorf("qwen thinking %s: stream %v, want %v", thinking, streamed, want)
+		}
+	}
+}
+
+// TestTemplateOpenedReasoningIsHeld: a thinking model served without a
+// switch (vLLM, Ollama) whose chat template opened the reasoning block
+// streams reasoning closed by a lone </think>; none of it is passed on,
+// only that the model thinks, then the answer. A model that is no
+// reasoning model streams as it writes.
+func TestTemplateOpenedReasoningIsHeld(t *testing.T) {
+	const answer = "豆包主力模型的输入价格为0.0008元/千Tokens。[1]"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		content := []rune("The user asks about Doubao.[5] Passage 5 says X.[5]</think>\n\n" + answer)
+		for len(content) > 0 {
+			n := min(9, len(content))
+			b, _ := json.Marshal(map[string]any{"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": string(content[:n])}}}})
+			fmt.Fprintf(w, "data: %s\n\n", b)
+			content = content[n:]
+		}
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	}))
+	defer srv.Close()
+	for model, wantHeld := range map[string]bool{"deepseek-r1-distill-qwen-32b": true, "llama-3.3-70b": false} {
+		var pieces []string
+		got, err := New(Config{BaseURL: srv.URL, Model: model}).Chat(context.Background(), []Message{{Role: "user", Content: "豆包多少钱？"}},
+			func(p string) { pieces = append(pieces, p) })
+		if err != nil || got != answer {
+			t.Errorf("%s: %q, %v; want the answer alone", model, got, err)
+		}
+		leaked := strings.Contains(strings.Join(pieces, ""), "Passage 5")
+		if wantHeld && (leaked || len(pieces) == 0 || pieces[0] != "" || strings.Join(pieces, "") != answer) {
+			t.Errorf("%s: pieces %q; want the thinking mark, then the answer alone", model, pieces)
+		}
+		if !wantHeld && !leaked {
+			t.Errorf("%s: pieces %q; a model that is no reasoning model streams as it writes", model, pieces)
+		}
 	}
 }
 

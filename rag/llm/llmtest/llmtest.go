@@ -3,7 +3,10 @@
 // each kind of server: its thinking is sent as reasoning_content (DeepSeek,
 // Ark, DashScope) and written into the content between <think> and
 // </think> (QwQ, Qwen3, DeepSeek-R1 distills through Ollama or vLLM), whole
-// or streamed in small pieces.
+// or streamed in small pieces. A model whose name holds "r1" is served as
+// vLLM serves DeepSeek-R1 when the chat template opens the block: no
+// reasoning_content, and the content starts with the reasoning, closed by
+// a lone </think>.
 package llmtest
 
 import (
@@ -27,7 +30,8 @@ const Reasoning = "The user asks about the passages.[1] Passage 2 says more.[2] 
 func ReasoningServer(t testing.TB, answer func(system, user string) string) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
-			Stream   bool `json:"stream"`
+			Model    string `json:"model"`
+			Stream   bool   `json:"stream"`
 			Messages []struct {
 				Role    string `json:"role"`
 				Content string `json:"content"`
@@ -42,6 +46,10 @@ func ReasoningServer(t testing.TB, answer func(system, user string) string) *htt
 			system = req.Messages[0].Content
 		}
 		content := "<think>" + Reasoning + "</think>\n\n" + answer(system, user)
+		templateOpened := strings.Contains(req.Model, "r1")
+		if templateOpened {
+			content = strings.TrimPrefix(content, "<think>")
+		}
 		if !req.Stream {
 			json.NewEncoder(w).Encode(map[string]any{"object": "chat.completion", "choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
 				"message": map[string]any{"role": "assistant", "content": content, "reasoning_content": Reasoning}}}})
@@ -56,7 +64,9 @@ func ReasoningServer(t testing.TB, answer func(system, user string) string) *htt
 			}
 		}
 		for _, word := range strings.SplitAfter(Reasoning, " ") {
-			send(map[string]any{"reasoning_content": word})
+			if !templateOpened {
+				send(map[string]any{"reasoning_content": word})
+			}
 		}
 		for r := []rune(content); len(r) > 0; {
 			n := min(4, len(r))
