@@ -143,7 +143,10 @@ func splitAcronyms(run string) []string {
 func namesEntity(es []corpus.Entity, run string) bool {
 	for _, e := range es {
 		for _, name := range e.Names {
-			if len(nameSpans(name, run)) > 0 || len(nameSpans(run, corpus.Normalize(name))) > 0 {
+			if len(nameSpans(name, run)) > 0 {
+				return true
+			}
+			if n := corpus.Normalize(name); strings.Contains(n, run) && len(nameSpans(run, n)) > 0 {
 				return true
 			}
 		}
