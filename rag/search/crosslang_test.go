@@ -91,10 +91,13 @@ func TestChineseWordsJoinWhatTheDictionaryKnows(t *testing.T) {
 			t.Errorf("bridge.ChineseWords(%q) = %v, want %q among them", text, got, want)
 		}
 	}
-	// Characters on either side of a Latin name are not one word.
-	for _, w := range bridge.ChineseWords("个人往xAI投了多少") {
-		if w.Text == "往投" {
-			t.Errorf("chineseWords joined 往 and 投 across xAI")
+	// Characters on either side of a Latin name are not one word, nor are
+	// 时 ("when") and 是 with their neighbours ("上线时有哪些").
+	for text, never := range map[string]string{"个人往xAI投了多少": "往投", "刚上线时有哪些模型": "时有"} {
+		for _, w := range bridge.ChineseWords(text) {
+			if w.Text == never {
+				t.Errorf("bridge.ChineseWords(%q) made a word of %q", text, never)
+			}
 		}
 	}
 }

@@ -47,6 +47,8 @@ const (
 // has (美光: Micron; 智元). Only neighbours in the text join: words on
 // either side of a Latin name or a punctuation mark never make one, but
 // the middle dot joins the parts of a transliterated name (史嘉蕾·喬韓森).
+// 时 ("when …") and 是 are never part of such a run: "上线时有哪些" asks
+// what there was at launch, not about "时有".
 func ChineseWords(text string) []zhseg.Word {
 	var out []zhseg.Word
 	apart := func(r rune) bool { return !unicode.Is(unicode.Han, r) && r != '·' && r != '・' }
@@ -113,7 +115,7 @@ func meaningful(w zhseg.Word) bool {
 // modal particle or interjection: the glue of a sentence, never part of a
 // name (智元 is; 的, 在, 和 are not).
 func functionWord(w zhseg.Word) bool {
-	return w.POS != "" && strings.ContainsRune("upcrye", rune(w.POS[0]))
+	return w.POS != "" && strings.ContainsRune("upcrye", rune(w.POS[0])) || w.Text == "时" || w.Text == "是"
 }
 
 func allHan(s string) bool {
