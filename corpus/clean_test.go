@@ -95,3 +95,21 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+// TestShortParagraphsAreNoBoilerplate: a short paragraph that mentions a
+// QR code or a source is the article's; the label lines are not.
+func TestShortParagraphsAreNoBoilerplate(t *testing.T) {
+	for line, want := range map[string]bool{
+		"市民可扫描二维码在线登记，无需现场排队。": false,
+		"该报告来源：国家统计局。":         false,
+		"来源：新华社":               true,
+		"（来源：人民网）":             true,
+		"责任编辑：张三":              true,
+		"扫描二维码":                true,
+		"分享到：微信 微博":            true,
+	} {
+		if got := isBoilerplate(line); got != want {
+			t.Errorf("isBoilerplate(%q) = %v, want %v", line, got, want)
+		}
+	}
+}

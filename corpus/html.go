@@ -100,6 +100,11 @@ func decodeHTML(data []byte, contentType string) ([]byte, error) {
 	enc, name, certain := charset.DetermineEncoding(data, contentType)
 	// windows-1252 is what DetermineEncoding falls back to when nothing is declared.
 	declared := certain || name != "windows-1252" || bytes.Contains(bytes.ToLower(data[:min(len(data), 4096)]), []byte("1252"))
+	// A UTF-8 label on bytes that are not UTF-8 (a server's default) is
+	// no declaration.
+	if name == "utf-8" && !utf8.Valid(data) {
+		declared = false
+	}
 	if !declared {
 		if utf8.Valid(data) {
 			return data, nil

@@ -317,7 +317,8 @@ func TestPageCharsetFromHTTP(t *testing.T) {
 
 // TestMislabelledUTF8: a page whose bytes are UTF-8 is read as UTF-8
 // even when its <meta> or HTTP header says gb2312 (saved pages keep the
-// site's label); a page that is not UTF-8 still follows its label.
+// site's label), GBK labelled UTF-8 as what its bytes show; a page that
+// is not UTF-8 otherwise follows its label.
 func TestMislabelledUTF8(t *testing.T) {
 	const text = "谷歌在2014年收购的人工智能公司DeepMind开发出一款能够用自己的记忆学习新知识的计算机。"
 	page := `<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>t</title></head><body><p>` + text + `</p></body></html>`
@@ -326,6 +327,13 @@ func TestMislabelledUTF8(t *testing.T) {
 		if err != nil || !strings.Contains(a.Text, text) {
 			t.Errorf("%s label gb2312 on UTF-8: %q, %v", name, a.Text, err)
 		}
+	}
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(strings.ReplaceAll(page, "gb2312", "utf-8")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := ParsePage("https://example.com/gbk", gbk, "text/html; charset=utf-8"); err != nil || !strings.Contains(a.Text, text) {
+		t.Errorf("GBK labelled UTF-8 read as %q, %v", a.Text, err)
 	}
 	latin, err := charmap.Windows1252.NewEncoder().Bytes([]byte(`<html><head><meta charset="windows-1252"></head><body><p>Café société à Zürich.</p></body></html>`))
 	if err != nil {
