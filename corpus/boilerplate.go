@@ -18,11 +18,8 @@ var (
 		"并不意味着赞同其观点", "並不意味著贊同其觀點", "affiliate link", "affiliate commission",
 		"本文来自微信公众号", "本文來自微信公眾號", "原文链接：", "原文連結：", "独立观点，不代表", "獨立觀點，不代表",
 	}
-	// labels mark a short line only at its start ("来源：新华社"), not inside a
-	// sentence ("该报告来源：国家统计局。").
-	labels          = []string{"责任编辑", "責任編輯", "编辑：", "編輯：", "编辑:", "編輯:", "来源：", "來源：", "来源:", "來源:"}
 	weakBoilerplate = []string{
-		"关注我们", "關注我們", "点击关注", "點擊關注",
+		"责任编辑", "責任編輯", "编辑：", "編輯：", "编辑:", "編輯:", "来源：", "來源：", "来源:", "來源:", "关注我们", "關注我們", "点击关注", "點擊關注",
 		"立即订阅", "立即訂閱", "订阅我们", "訂閱我們", "分享到", "分享至", "上一篇", "下一篇", "相关阅读", "相關閱讀",
 		"推荐阅读", "推薦閱讀", "热门推荐", "熱門推薦", "返回搜狐", "打开app", "打開app", "下载app", "下載app",
 		"版权所有", "版權所有", "未经授权", "未經授權", "禁止转载", "禁止轉載", "免责声明", "免責聲明",
@@ -46,29 +43,16 @@ func isBoilerplate(line string) bool {
 	if utf8.RuneCountInString(n) > maxWeakBoilerplate {
 		return false
 	}
+	// Inside a sentence a weak phrase is the article's ("该报告来源：国家统计局。",
+	// "市民可扫描二维码在线登记，无需现场排队。"); opening a line, it is a label.
 	bare := strings.TrimLeft(n, " \t（(【[")
-	for _, p := range labels {
-		if strings.HasPrefix(bare, p) {
-			return true
-		}
-	}
-	if isSentence(n) {
-		return false
-	}
+	sentence := strings.ContainsAny(lastRune(strings.TrimSpace(n)), "。！？!?")
 	for _, p := range weakBoilerplate {
-		if strings.Contains(n, p) {
+		if strings.HasPrefix(bare, p) || !sentence && strings.Contains(n, p) {
 			return true
 		}
 	}
 	return isBreadcrumb(n)
-}
-
-// isSentence reports a line written as a sentence of an article, with a
-// clause and an end ("市民可扫描二维码在线登记，无需现场排队。"): a short
-// paragraph, not a call to action.
-func isSentence(n string) bool {
-	n = strings.TrimSpace(n)
-	return strings.ContainsAny(n, "，,") && strings.ContainsAny(lastRune(n), "。！？.!?") && utf8.RuneCountInString(n) >= 16
 }
 
 func lastRune(s string) string {

@@ -129,11 +129,18 @@ func stripMarkup(s string) string {
 		if !strings.ContainsAny(s, "<>&") {
 			return s
 		}
-		out := comment.ReplaceAllString(s, "")
-		out = blockTag.ReplaceAllString(out, "\n")
-		out = wholeTag.ReplaceAllString(out, "")
-		out = brokenTag.ReplaceAllString(out, "")
-		out = openTagTail.ReplaceAllString(out, "")
+		out := s
+		if strings.Contains(out, "<") { // these patterns all need one
+			out = comment.ReplaceAllString(out, "")
+			out = blockTag.ReplaceAllString(out, "\n")
+			out = wholeTag.ReplaceAllString(out, "")
+		}
+		if strings.Contains(out, ">") {
+			out = brokenTag.ReplaceAllString(out, "")
+		}
+		if strings.Contains(out, "<") {
+			out = openTagTail.ReplaceAllString(out, "")
+		}
 		out = html.UnescapeString(out)
 		if out == s {
 			return s

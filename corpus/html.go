@@ -273,7 +273,31 @@ func startsWithRailTitle(n *html.Node) bool {
 	return false
 }
 
-var camelHumps = regexp.MustCompile(`([a-z])([A-Z])`)
+// nameWords splits class, id and component names into lower-case words
+// at separators and camel-case humps ("EmailSignup": email, signup).
+func nameWords(names string) []string {
+	var out []string
+	start := -1
+	for i, r := range names {
+		hump := i > 0 && r >= 'A' && r <= 'Z' && names[i-1] >= 'a' && names[i-1] <= 'z'
+		if r == ' ' || r == '-' || r == '_' || r == '\t' || hump {
+			if start >= 0 {
+				out = append(out, strings.ToLower(names[start:i]))
+				start = -1
+			}
+			if !hump {
+				continue
+			}
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, strings.ToLower(names[start:]))
+	}
+	return out
+}
 
 // isHidden reports whether n is never text: scripts, navigation, forms,
 // captions… (skipped), hidden elements, and navigation or dialog roles.
@@ -300,9 +324,7 @@ func looksLikeFurniture(n *html.Node) bool {
 		return true
 	}
 	names := attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "data-component") + " " + attr(n, "data-testid")
-	words := strings.FieldsFunc(strings.ToLower(camelHumps.ReplaceAllString(names, "$1 $2")), func(r rune) bool {
-		return r == ' ' || r == '-' || r == '_'
-	})
+	words := nameWords(names)
 	for _, w := range words {
 		if boilerplateWords[w] {
 			return true

@@ -34,7 +34,9 @@ var junkRun = regexp.MustCompile(`(?:锟斤拷)+|烫{3,}|屯{3,}|\x{FFFD}+`)
 // is kept when short (accented words) and removed when it is a long run of
 // noise. Known junk runs are removed.
 func repairMojibake(s string) string {
-	s = junkRun.ReplaceAllString(s, "")
+	if strings.Contains(s, "锟斤拷") || strings.Contains(s, "烫烫烫") || strings.Contains(s, "屯屯屯") || strings.ContainsRune(s, '\uFFFD') {
+		s = junkRun.ReplaceAllString(s, "")
+	}
 	if !hasMojibakeLead(s) {
 		return s
 	}

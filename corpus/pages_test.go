@@ -147,3 +147,11 @@ func TestTokenF1(t *testing.T) {
 		}
 	}
 }
+
+func TestNameWords(t *testing.T) {
+	got := nameWords("o-article_header EmailSignup  jp-relatedposts")
+	want := []string{"o", "article", "header", "email", "signup", "jp", "relatedposts"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("nameWords = %q, want %q", got, want)
+	}
+}
