@@ -19,7 +19,8 @@ var (
 var neutralParticles = map[string]bool{"de": true, "le": true, "ne": true, "ma": true, "ba": true, "zhe": true}
 
 func stripPinyin(s string) string {
-	if !strings.ContainsAny(s, "(（") {
+	// A gloss has a tone mark somewhere (neutral particles come with others).
+	if !strings.ContainsAny(s, "(（") || !strings.ContainsAny(s, "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ") {
 		return s
 	}
 	// Repeat: a character may carry two glosses, 場(chǎng)(cháng).
