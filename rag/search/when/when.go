@@ -66,13 +66,13 @@ var (
 	yqEn      = regexp.MustCompile(`\bq([1-4])\s*(?:of\s+)?(\d{4})\b|\b(\d{4})\s*q([1-4])\b`)
 	yEn       = regexp.MustCompile(`\b(?:in|during|of|throughout)\s+(\d{4})\b`)
 	ymISO     = regexp.MustCompile(`\b(\d{4})-(\d{2})\b`)
-	recentish = regexp.MustCompile(`最新|最近|近期|近来|目前|当前|现在|如今|\blatest\b|\bmost recent\b|\brecent(ly)?\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bthese days\b`)
+	recentish = regexp.MustCompile(`最新|最近|近期|近来|目前|当前|现在|如今|\blatest\b|\bmost recent\b|\brecent(ly)?\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|眼下|当下`)
 	// latestish asks for the newest state of things, which a stale corpus
 	// can only give as of its newest article.
 	// fiscal periods are companies' own ("fiscal 2026" is Nvidia's year to
 	// January 2026), not calendar dates.
 	fiscal    = regexp.MustCompile(`\b(?:(?:first|second|third|fourth|last|final)\s+quarter\s+of\s+)?fiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*季度?)?`)
-	latestish = regexp.MustCompile(`最新|目前|当前|现在|如今|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bmost recent\b`)
+	latestish = regexp.MustCompile(`最新|最近(?:[^一二两三四五六七八九十半几\d个]|$)|目前|当前|现在|如今|眼下|当下|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|\bmost recent\b`)
 )
 
 var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
@@ -95,7 +95,7 @@ var relative = []struct {
 }{
 	{regexp.MustCompile(`今天|今日|\btoday\b`), func(n time.Time) (time.Time, time.Time) { d := day(n); return d, d.AddDate(0, 0, 1) }},
 	{regexp.MustCompile(`昨天|昨日|\byesterday\b`), func(n time.Time) (time.Time, time.Time) { d := day(n); return d.AddDate(0, 0, -1), d }},
-	{regexp.MustCompile(`近日|这几天|最近几天|近几天|\b(?:past|last) (?:few|couple of) days\b`), back(0, 0, 7)},
+	{regexp.MustCompile(`近日|这几天|这两天|最近几天|近几天|前几天|前两天|\b(?:past|last) (?:few|couple of) days\b`), back(0, 0, 7)},
 	{regexp.MustCompile(`\bpast week\b`), back(0, 0, 7)},
 	{regexp.MustCompile(`本周|这周|这一周|这星期|这个星期|\bthis week\b`), func(n time.Time) (time.Time, time.Time) { d := week(n); return d, d.AddDate(0, 0, 7) }},
 	{regexp.MustCompile(`上周|上一周|上星期|上个星期|\blast week\b`), func(n time.Time) (time.Time, time.Time) { d := week(n); return d.AddDate(0, 0, -7), d }},
@@ -108,6 +108,7 @@ var relative = []struct {
 	{regexp.MustCompile(`\bpast year\b`), back(1, 0, 0)},
 	{regexp.MustCompile(`今年|本年|\bthis year\b`), func(n time.Time) (time.Time, time.Time) { y := year(n.Year()); return y, y.AddDate(1, 0, 0) }},
 	{regexp.MustCompile(`去年|\blast year\b`), func(n time.Time) (time.Time, time.Time) { y := year(n.Year() - 1); return y, y.AddDate(1, 0, 0) }},
+	{regexp.MustCompile(`明年|\bnext year\b`), func(n time.Time) (time.Time, time.Time) { y := year(n.Year() + 1); return y, y.AddDate(1, 0, 0) }},
 }
 
 // Numbered rolling periods: "近一个月", "近30天", "过去三个月", "最近两周",

@@ -26,11 +26,16 @@ func TestRelativePeriods(t *testing.T) {
 		"price cuts in the past 3 months":   {Since: d("2026-09-06").Add(10 * time.Hour), Until: end},
 		"Nvidia revenue in Q4 2024":         {Since: d("2024-10-01"), Until: d("2025-01-01").Add(monthMargin), Year: 2024},
 		"2024年第四季度营收":                       {Since: d("2024-10-01"), Until: d("2025-01-01").Add(monthMargin), Year: 2024},
-		// 最近 alone asks for the newest, not for a period; 月 and 周 in
-		// names are not periods.
-		"最近月之暗面发布了什么？": {Recent: true},
-		"最近周鸿祎说了什么？":   {Recent: true},
-		"目前火山方舟有哪些模型？": {Recent: true, Latest: true},
+		// 最近 alone asks for the newest, not for a period (so the answer
+		// says how old the newest article is); 月 and 周 in names are not
+		// periods.
+		"最近月之暗面发布了什么？":                                    {Recent: true, Latest: true},
+		"最近周鸿祎说了什么？":                                      {Recent: true, Latest: true},
+		"这两天有什么AI新闻？":                                     {Since: d("2026-11-29").Add(10 * time.Hour), Until: end},
+		"明年字节跳动的资本开支计划是多少？":                               {Since: d("2027-01-01"), Until: d("2028-01-01")},
+		"What are Chinese AI labs focused on these days?": {Recent: true, Latest: true},
+		"How are things going for Nvidia at the moment?":  {Recent: true, Latest: true},
+		"目前火山方舟有哪些模型？":                                    {Recent: true, Latest: true},
 	} {
 		if got := Parse(q, now); got != want {
 			t.Errorf("Parse(%q) =\n %+v, want\n %+v", q, got, want)
