@@ -36,7 +36,7 @@ var messages = map[MessageID][3]string{ // en, zh, zh-Hant
 		"語言模型未能作答，以下是資料中最相關的段落",
 	},
 	MsgUnverifiable: {
-		"The language model's answer could not be Checked against the sources, so here are the passages themselves.",
+		"The language model's answer could not be checked against the sources, so here are the passages themselves.",
 		"语言模型的回答无法与来源核对，以下直接给出相关段落。",
 		"語言模型的回答無法與來源核對，以下直接列出相關段落。",
 	},
