@@ -519,3 +519,19 @@ func FuzzCitations(f *testing.F) {
 		}
 	})
 }
+
+// TestAmountsHeldInEitherLanguage: a claim's amount in the other
+// language's units is held by the passage ("32 billion" by 320亿); a
+// different amount is not.
+func TestAmountsHeldInEitherLanguage(t *testing.T) {
+	for claim, want := range map[string]bool{
+		"GLM-4.5 activates 32 billion parameters per token.": true,
+		"GLM-4.5 activates 35 billion parameters per token.": false,
+		"xAI的投前估值为180亿美元。":                                   true,
+	} {
+		support := corpus.Normalize("GLM-4.5总参数3550亿，激活参数320亿。xAI's pre-money valuation was $18 billion.")
+		if got := holds(claimFacts(claim, nil), support); got != want {
+			t.Errorf("holds(%q) = %v, want %v", claim, got, want)
+		}
+	}
+}

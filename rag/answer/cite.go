@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/search/bridge"
 	"github.com/marketbot/marketbot/rag/store"
 )
 
@@ -239,11 +240,22 @@ func supportText(p store.Passage) string {
 	return corpus.Normalize(strings.Join(parts, "\n"))
 }
 
-// holds reports whether support text holds all the facts.
+// holds reports whether support text holds all the facts. An amount
+// counts in either language's units: "32 billion" is held by 320亿,
+// "180亿" by "$18 billion".
 func holds(f facts, support string) bool {
 	nums := map[string]bool{}
 	for _, n := range number.FindAllString(support, -1) {
 		nums[canonicalNumber(n)] = true
+	}
+	for _, forms := range bridge.OtherUnits(support) {
+		for _, w := range forms {
+			for _, t := range w.Toks {
+				if t[0] >= '0' && t[0] <= '9' {
+					nums[canonicalNumber(t)] = true
+				}
+			}
+		}
 	}
 	for _, n := range f.numbers {
 		if !nums[n] {
