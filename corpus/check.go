@@ -95,13 +95,12 @@ func Check(a Article) []Problem {
 			add(RuleHindsight, "%q is after the article's date (%s) in %q", d.text, a.Published.Format(time.DateOnly), excerpt(s))
 		}
 	}
-	var body string
-	for i, f := range titleFigure.FindAllString(a.Title, -1) {
-		if i == 0 {
-			body = figureForm(a.Text)
-		}
-		if !strings.Contains(body, figureForm(f)) {
-			add(RuleTitleFigure, "%q in the title is not in the body", f)
+	if figures := titleFigure.FindAllString(a.Title, -1); len(figures) > 0 {
+		body := figureForm(a.Text)
+		for _, f := range figures {
+			if !strings.Contains(body, figureForm(f)) {
+				add(RuleTitleFigure, "%q in the title is not in the body", f)
+			}
 		}
 	}
 	return out

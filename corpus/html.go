@@ -94,7 +94,8 @@ func isHeadline(h1, title string) bool {
 // <meta> declares; else in the encoding its bytes suggest (Chinese pages
 // in GBK, GB18030 or Big5 often declare none).
 func decodeHTML(data []byte, contentType string) ([]byte, error) {
-	if utf8.Valid(data) && !isASCII(data) {
+	valid := utf8.Valid(data)
+	if valid && !isASCII(data) {
 		return data, nil
 	}
 	enc, name, certain := charset.DetermineEncoding(data, contentType)
@@ -102,11 +103,11 @@ func decodeHTML(data []byte, contentType string) ([]byte, error) {
 	declared := certain || name != "windows-1252" || bytes.Contains(bytes.ToLower(data[:min(len(data), 4096)]), []byte("1252"))
 	// A UTF-8 label on bytes that are not UTF-8 (a server's default) is
 	// no declaration.
-	if name == "utf-8" && !utf8.Valid(data) {
+	if name == "utf-8" && !valid {
 		declared = false
 	}
 	if !declared {
-		if utf8.Valid(data) {
+		if valid {
 			return data, nil
 		}
 		if guess, err := chardet.NewHtmlDetector().DetectBest(data); err == nil {

@@ -96,18 +96,22 @@ func (c *Client) ThinkingState() string {
 	switch {
 	case c.cfg.Provider == "openai" && !reasoningModel(c.cfg.Model):
 		return "no reasoning model"
-	case c.cfg.Provider == "" || c.cfg.Provider == "ollama":
+	case switchless(c.cfg.Provider):
 		return "thinking as the model does, its reasoning cut"
 	}
 	return "thinking " + string(c.cfg.Thinking)
 }
 
+// switchless reports servers that take no thinking switch: Ollama, vLLM
+// and any other the presets do not name.
+func switchless(provider string) bool { return provider == "" || provider == "ollama" }
+
 // templateOpened reports a model whose chat template may open the
 // reasoning block itself, so that its reasoning arrives closed by a lone
 // </think>: DeepSeek-R1 and its distills, QwQ, Qwen3 and other thinking
-// models served by Ollama, vLLM or another server without a switch.
+// models served by a switchless server.
 func templateOpened(provider, model string) bool {
-	if provider != "" && provider != "ollama" {
+	if !switchless(provider) {
 		return false
 	}
 	model = strings.ToLower(model)

@@ -63,8 +63,8 @@ func ReasoningServer(t testing.TB, answer func(system, user string) string) *htt
 				f.Flush()
 			}
 		}
-		for _, word := range strings.SplitAfter(Reasoning, " ") {
-			if !templateOpened {
+		if !templateOpened {
+			for _, word := range strings.SplitAfter(Reasoning, " ") {
 				send(map[string]any{"reasoning_content": word})
 			}
 		}
