@@ -117,13 +117,21 @@ func bases(w string) []string {
 	case strings.HasSuffix(w, "ing") && len(w) > 5:
 		add(w[:len(w)-3])
 		add(w[:len(w)-3] + "e")
+	case strings.HasSuffix(w, "ically"):
+		add(w[:len(w)-4])
+	case strings.HasSuffix(w, "bly"):
+		add(w[:len(w)-1] + "e")
+	case strings.HasSuffix(w, "ly") && len(w) > 5:
+		add(w[:len(w)-2])
 	}
 	return out
 }
 
 // Forms returns a gloss with its last word as written and inflected
 // (plural or third person, past, -ing), for matching English text, whose
-// index does not stem: "release" → release, releases, released, releasing.
+// index does not stem: "release" → release, releases, released, releasing;
+// a gloss of one word also as an adverb ("personal" → personally), and
+// a gerund's verb in the past ("refactoring" → refactored).
 func Forms(gloss string) []string {
 	head, w := "", gloss
 	if i := strings.LastIndexByte(gloss, ' '); i >= 0 {
@@ -149,10 +157,38 @@ func Forms(gloss string) []string {
 		plural, past, ing = w+"s", w+"ed", w+"ing"
 	}
 	out := []string{gloss, head + plural, head + past, head + ing}
+	if a := adverb(w); a != "" && head == "" {
+		out = append(out, a)
+	}
+	if strings.HasSuffix(w, "ing") && len(w) > 5 { // news tells of a gerund's act in the past: "refactoring" → refactored
+		for _, b := range bases(w)[1:] {
+			if past := Forms(head + b)[2]; !slices.Contains(out, past) {
+				out = append(out, past)
+			}
+		}
+	}
 	for _, p := range irregular[w] {
 		out = append(out, head+p)
 	}
 	return out
+}
+
+// adverb returns the adverb of a word that looks like an adjective, which
+// is how a Chinese adverb is often glossed: 个人 "personal" is "personally"
+// in English text, 连续 "consecutive" "consecutively"; "" for other words.
+func adverb(w string) string {
+	switch {
+	case strings.HasSuffix(w, "ic"):
+		return w + "ally"
+	case strings.HasSuffix(w, "ble"):
+		return w[:len(w)-1] + "y"
+	}
+	for _, suffix := range []string{"al", "ous", "ive", "ent", "ant", "ful", "ate", "ete", "ct", "ire", "ite", "ar"} {
+		if strings.HasSuffix(w, suffix) {
+			return w + "ly"
+		}
+	}
+	return ""
 }
 
 // doubles reports whether a short word doubles its last consonant before

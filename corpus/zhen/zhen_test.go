@@ -37,12 +37,13 @@ func TestEnglish(t *testing.T) {
 
 func TestChinese(t *testing.T) {
 	for phrase, want := range map[string]string{
-		"fiscal year":  "财年",
-		"context":      "上下文",
-		"users":        "用户", // plural → base form
-		"subscription": "订阅",
-		"market share": "市场份额",
-		"valuation":    "估值",
+		"fiscal year":   "财年",
+		"context":       "上下文",
+		"users":         "用户", // plural → base form
+		"subscription":  "订阅",
+		"market share":  "市场份额",
+		"valuation":     "估值",
+		"consecutively": "连续", // adverb → adjective
 	} {
 		if got := Chinese(phrase); !slices.Contains(got, want) {
 			t.Errorf("Chinese(%q) = %q, want it to hold %q", phrase, got, want)
@@ -64,6 +65,10 @@ func TestForms(t *testing.T) {
 		"fiscal year": {"fiscal year", "fiscal years", "fiscal yeared", "fiscal yearing"},
 		"subsidy":     {"subsidy", "subsidies", "subsidied", "subsidying"},
 		"gpt":         {"gpt", "gpts", "gpted", "gpting"},
+		"personal":    {"personal", "personals", "personaled", "personaling", "personally"},
+		"automatic":   {"automatic", "automatics", "automaticed", "automaticing", "automatically"},
+		"refactoring": {"refactoring", "refactorings", "refactoringed", "refactoringing", "refactored"},
+		"possible":    {"possible", "possibles", "possibled", "possibling", "possibly"},
 		"4o":          {"4o"},
 		"lead":        {"lead", "leads", "leaded", "leading", "led"}, // news is written in the past
 		"take part":   {"take part", "take parts", "take parted", "take parting"},
