@@ -268,7 +268,8 @@ func TestTimeHonesty(t *testing.T) {
 	}
 	// A named year after the newest article that earlier articles speak
 	// of (a plan for 2026) is answered from them, saying so first.
-	for _, q := range []string{"字节跳动2026年的资本支出计划是多少？", "How much does ByteDance plan to spend on capex in 2026?"} {
+	// "今年" is that year too.
+	for _, q := range []string{"字节跳动2026年的资本支出计划是多少？", "How much does ByteDance plan to spend on capex in 2026?", "今年字节跳动的资本开支计划是多少？"} {
 		ans, err := a.Answer(ctx, q, nil, nil)
 		if err != nil {
 			t.Fatal(err)

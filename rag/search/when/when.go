@@ -106,9 +106,18 @@ var relative = []struct {
 	{regexp.MustCompile(`上个季度|上一季度|上一个季度|上季度|\blast quarter\b`), func(n time.Time) (time.Time, time.Time) { q := quarter(n); return q.AddDate(0, -3, 0), q }},
 	{regexp.MustCompile(`近期|近来|最近几个月|近几个月|\brecently\b|\blately\b|\bof late\b|\bin recent (?:weeks|months)\b|\b(?:past|last) (?:few|couple of) (?:weeks|months)\b`), back(0, 3, 0)},
 	{regexp.MustCompile(`\bpast year\b`), back(1, 0, 0)},
-	{regexp.MustCompile(`今年|本年|\bthis year\b`), func(n time.Time) (time.Time, time.Time) { y := year(n.Year()); return y, y.AddDate(1, 0, 0) }},
-	{regexp.MustCompile(`去年|\blast year\b`), func(n time.Time) (time.Time, time.Time) { y := year(n.Year() - 1); return y, y.AddDate(1, 0, 0) }},
-	{regexp.MustCompile(`明年|\bnext year\b`), func(n time.Time) (time.Time, time.Time) { y := year(n.Year() + 1); return y, y.AddDate(1, 0, 0) }},
+}
+
+// relativeYears name a calendar year relative to now; a question naming
+// one is read as naming that year ("今年" in 2026 is "2026年": plans for
+// it that earlier articles state answer).
+var relativeYears = []struct {
+	re     *regexp.Regexp
+	offset int
+}{
+	{regexp.MustCompile(`今年|本年|\bthis year\b`), 0},
+	{regexp.MustCompile(`去年|\blast year\b`), -1},
+	{regexp.MustCompile(`明年|\bnext year\b`), 1},
 }
 
 // Numbered rolling periods: "近一个月", "近30天", "过去三个月", "最近两周",
@@ -267,6 +276,13 @@ func Parse(question string, now time.Time) Frame {
 			return f
 		}
 	}
+	for _, r := range relativeYears {
+		if r.re.MatchString(q) {
+			y := now.Year() + r.offset
+			f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y
+			return f
+		}
+	}
 	return f
 }
 
@@ -283,6 +299,9 @@ func Strip(text string) string {
 		text = re.ReplaceAllString(text, " ")
 	}
 	for _, r := range relative {
+		text = r.re.ReplaceAllString(text, " ")
+	}
+	for _, r := range relativeYears {
 		text = r.re.ReplaceAllString(text, " ")
 	}
 	return text
