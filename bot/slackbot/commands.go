@@ -45,9 +45,9 @@ func (a *Adapter) command(cmd slack.SlashCommand) *slack.Msg {
 			respond(bot.Reply{Text: bot.Busy(q.Text)})
 		}
 	})
-	working := "Working on it…"
-	if strings.HasPrefix(corpus.DetectLang(text), "zh") {
-		working = "正在查找资料…"
+	working := map[string]string{"zh": "正在查找资料…", "zh-Hant": "正在查找資料…"}[corpus.DetectLang(text)]
+	if working == "" {
+		working = "Working on it…"
 	}
 	return &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: working}
 }

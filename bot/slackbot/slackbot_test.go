@@ -195,23 +195,28 @@ func TestDirectMessageAndThreadFollowUp(t *testing.T) {
 
 func TestSlashCommand(t *testing.T) {
 	h := newHarness(t, nil)
-	for _, tc := range []struct {
-		text, responseType string
-	}{{"What did OpenAI charge for GPT-4o mini?", "in_channel"}, {"火山方舟接入了哪些模型 --private", "ephemeral"}} {
-		form := url.Values{"command": {"/llm"}, "text": {tc.text}, "response_url": {h.slack.srv.URL + "/response/" + tc.responseType},
-			"trigger_id": {"trig-" + tc.responseType}, "user_id": {"U1"}, "channel_id": {"C9"}, "team_id": {"T1"}}
+	for i, tc := range []struct {
+		text, responseType, ack string
+	}{
+		{"What did OpenAI charge for GPT-4o mini?", "in_channel", "Working on it…"},
+		{"火山方舟接入了哪些模型 --private", "ephemeral", "正在查找资料…"},
+		{"輝達2025財年的營收是多少？", "in_channel", "正在查找資料…"}, // the acknowledgement in the question's script
+	} {
+		path := fmt.Sprintf("/response/%s/%d", tc.responseType, i)
+		form := url.Values{"command": {"/llm"}, "text": {tc.text}, "response_url": {h.slack.srv.URL + path},
+			"trigger_id": {fmt.Sprint("trig-", i)}, "user_id": {"U1"}, "channel_id": {"C9"}, "team_id": {"T1"}}
 		start := time.Now()
 		resp := h.send(t, "/slack/commands", "application/x-www-form-urlencoded", formBody(form), nil)
 		elapsed := time.Since(start)
 		var ack map[string]any
 		json.NewDecoder(resp.Body).Decode(&ack)
-		if resp.StatusCode != 200 || elapsed > 3*time.Second || ack["response_type"] != "ephemeral" || ack["text"] == "" {
+		if resp.StatusCode != 200 || elapsed > 3*time.Second || ack["response_type"] != "ephemeral" || ack["text"] != tc.ack {
 			t.Errorf("ack: %d %v after %v", resp.StatusCode, ack, elapsed)
 		}
-		waitFor(t, "the response_url answer", func() bool {
+		waitFor(t, "the response_url answer to "+tc.text, func() bool {
 			_, rs := h.slack.snapshot()
 			for _, r := range rs {
-				if r["path"] == "/response/"+tc.responseType {
+				if r["path"] == path {
 					return true
 				}
 			}

@@ -355,8 +355,11 @@ func placeholder(st *store.Store) func(ctx context.Context, lang string) string 
 	}
 	return func(ctx context.Context, lang string) string {
 		n := articles(ctx)
-		if lang == "zh" || lang == "zh-Hant" {
+		switch lang {
+		case "zh":
 			return fmt.Sprintf("正在检索 %d 篇文章…", n)
+		case "zh-Hant":
+			return fmt.Sprintf("正在檢索 %d 篇文章…", n)
 		}
 		return fmt.Sprintf("Searching %s articles…", thousands(n))
 	}

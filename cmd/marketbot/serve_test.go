@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/marketbot/marketbot/rag/store"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server goroutine to write.
@@ -238,5 +240,21 @@ func TestRecoverPanics(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "/slack/events", nil))
 	if rec.Code != http.StatusInternalServerError || !strings.Contains(logs.String(), "boom") {
 		t.Errorf("status %d, logs %q", rec.Code, logs.String())
+	}
+}
+
+// The placeholder posted while an answer is prepared speaks the question's
+// language and script.
+func TestPlaceholderInTheQuestionsScript(t *testing.T) {
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	say := placeholder(st)
+	for lang, want := range map[string]string{"en": "Searching 0 articles…", "zh": "正在检索 0 篇文章…", "zh-Hant": "正在檢索 0 篇文章…"} {
+		if got := say(context.Background(), lang); got != want {
+			t.Errorf("placeholder(%s) = %q, want %q", lang, got, want)
+		}
 	}
 }
