@@ -63,7 +63,10 @@ func (e *environment) newBot(ctx context.Context, dataDir string) (*bot.Bot, *st
 		st.Close()
 		return nil, nil, err
 	}
-	return bot.New(eng.answers, st, bot.Options{Logger: log, Briefer: eng.briefs, Prices: eng.prices}), st, nil
+	// One person at a terminal, or a script piping questions, is limited by
+	// the model, not by the chat platforms' rate limits.
+	return bot.New(eng.answers, st, bot.Options{Logger: log, Briefer: eng.briefs, Prices: eng.prices,
+		UserPerMinute: -1, UserBurst: -1, ChannelPerMinute: -1, ChannelBurst: -1}), st, nil
 }
 
 func (e *environment) ask(ctx context.Context, args []string) error {

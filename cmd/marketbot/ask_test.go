@@ -126,6 +126,17 @@ func TestChat(t *testing.T) {
 	if !strings.Contains(turns[3], "/sources") {
 		t.Errorf("/help:\n%s", turns[3])
 	}
+
+	// Questions piped in quick succession are all answered: the chat
+	// platforms' rate limits do not hold one person at a terminal.
+	questions := strings.Repeat("What did OpenAI charge for GPT-4o mini?\n", 6)
+	stdout, _, err = runWithEnv(t, env, questions, "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(stdout, "Sources:"); n != 6 || strings.Contains(stdout, "faster than I can answer") {
+		t.Errorf("6 quick questions, %d answered with sources:\n%s", n, stdout)
+	}
 }
 
 // TestCommandsSayHowCurrentTheSourcesAre: a period after the built-in
