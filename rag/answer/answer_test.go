@@ -177,7 +177,28 @@ func TestFollowUps(t *testing.T) {
 	if got := a.standalone(context.Background(), "DeepSeek-V3用了多少张H800？", history); got != "DeepSeek-V3用了多少张H800？" {
 		t.Errorf("a standalone question was rewritten to %q", got)
 	}
-	ans, err := a.Answer(context.Background(), "那价格呢？", history, nil)
+	// A follow-up asks about the period its conversation does, unless it names its own.
+	for _, tc := range []struct{ previous, question, want string }{
+		{"OpenAI最新的模型是什么？", "那价格呢？", "OpenAI 那价格呢？ 最新"},
+		{"What is DeepSeek's latest model?", "How much does it cost?", "DeepSeek How much does it cost? latest"},
+		{"2024年豆包发布了什么？", "那价格呢？", "豆包 那价格呢？ 2024年"},
+		{"最近一个月有哪些融资？", "它们的估值呢？", "它们的估值呢？ 最近一个月"},
+		{"2024年豆包发布了什么？", "2025年呢？", "豆包 2025年呢？"},
+		{"2024年豆包发布了什么？", "DeepSeek-V3用了多少张H800？", "DeepSeek-V3用了多少张H800？"},
+	} {
+		if got := a.standalone(context.Background(), tc.question, []ledger.Turn{{Question: tc.previous}}); got != tc.want {
+			t.Errorf("after %q, %q → %q, want %q", tc.previous, tc.question, got, tc.want)
+		}
+	}
+	// …and so its answer says how current the sources are.
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	dated := New(builtinStore(t, store.Options{Now: func() time.Time { return now }}), nil, Options{})
+	ans, err := dated.Answer(context.Background(), "那价格呢？", []ledger.Turn{{Question: "OpenAI最新的模型是什么？"}}, nil)
+	if err != nil || len(ans.Notices) < 2 || !strings.Contains(ans.Notices[0], "最新的文章发表于") {
+		t.Errorf("a follow-up to a latest question: notices %q, %v; want how current the sources are first", ans.Notices, err)
+	}
+
+	ans, err = a.Answer(context.Background(), "那价格呢？", history, nil)
 	if err != nil || !strings.Contains(ans.Text, "0.0008") {
 		t.Errorf("follow-up answer = %q, %v; want Doubao's price", ans.Text, err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/llm"
+	"github.com/marketbot/marketbot/rag/search/when"
 	"github.com/marketbot/marketbot/rag/store/ledger"
 )
 
@@ -44,21 +45,25 @@ func (a *Answerer) standalone(ctx context.Context, question string, history []le
 // entity and leans on the conversation gets the previous question's
 // entities ("那价格呢？" after a question about 豆包 becomes "豆包 那价格呢？");
 // a short "what about X?" takes the previous question with X in place of
-// its entity.
+// its entity. A follow-up that says nothing of time asks about the
+// previous question's period: after "OpenAI最新的模型是什么？", "那价格呢？"
+// asks the latest price.
 func followUp(question, previous string, aliases *corpus.Aliases) string {
 	ents := named(aliases.Match(question))
 	prev := named(aliases.Match(previous))
-	if len(prev) == 0 {
-		return question
-	}
 	short := utf8.RuneCountInString(question) <= 16 || len(strings.Fields(question)) <= 5
+	out := question
 	switch {
+	case len(prev) == 0:
+		if !anaphora.MatchString(question) {
+			return question
+		}
 	case len(ents) == 0 && (short || anaphora.MatchString(question)):
 		var names []string
 		for _, e := range prev {
 			names = append(names, mentionedName(e, previous))
 		}
-		return strings.Join(names, " ") + " " + question
+		out = strings.Join(names, " ") + " " + question
 	case len(ents) > 0 && short && anaphora.MatchString(question):
 		// Swap the previous question's entity of the same kind.
 		swap := prev[len(prev)-1]
@@ -69,8 +74,15 @@ func followUp(question, previous string, aliases *corpus.Aliases) string {
 			}
 		}
 		return strings.Replace(previous, mentionedName(swap, previous), mentionedName(ents[0], question), 1)
+	default:
+		return question
 	}
-	return question
+	if len(when.Phrases(question)) == 0 {
+		for _, p := range when.Phrases(previous) {
+			out += " " + p
+		}
+	}
+	return out
 }
 
 // named keeps entities proper, not words of the trade.

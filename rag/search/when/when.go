@@ -295,16 +295,39 @@ var (
 // Strip blanks out what a normalised question says about time,
 // which is the date filter's business.
 func Strip(text string) string {
-	for _, re := range []*regexp.Regexp{recentish, fiscal, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yEn, ymISO, rollingZh, rollingEn, monthNames, periods} {
-		text = re.ReplaceAllString(text, " ")
+	text, _ = cut(text)
+	return text
+}
+
+// Phrases returns what a question says about time, normalised, in the
+// order read: "最新", "2024年5月", "last month". A follow-up that says
+// nothing of time asks about the period its conversation does.
+func Phrases(question string) []string {
+	_, phrases := cut(corpus.Normalize(question))
+	return phrases
+}
+
+// cut blanks out the time phrases of normalised text and returns them.
+func cut(text string) (string, []string) {
+	var phrases []string
+	blank := func(re *regexp.Regexp) {
+		text = re.ReplaceAllStringFunc(text, func(m string) string {
+			if m = strings.TrimSpace(m); m != "" {
+				phrases = append(phrases, m)
+			}
+			return " "
+		})
+	}
+	for _, re := range []*regexp.Regexp{rollingZh, rollingEn, recentish, fiscal, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yEn, ymISO, monthNames, periods} {
+		blank(re)
 	}
 	for _, r := range relative {
-		text = r.re.ReplaceAllString(text, " ")
+		blank(r.re)
 	}
 	for _, r := range relativeYears {
-		text = r.re.ReplaceAllString(text, " ")
+		blank(r.re)
 	}
-	return text
+	return text, phrases
 }
 
 // partStarts are the first months of the halves and seasons of a year
