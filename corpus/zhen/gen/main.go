@@ -10,7 +10,9 @@
 // each, lower case, in the dictionary's order) separated by tabs. Senses
 // that only point elsewhere (variants, abbreviations, "see …", surnames,
 // classifiers) and literal glosses of idioms are left out; parenthesised
-// remarks are removed, and verbs lose their "to".
+// remarks are removed, and verbs lose their "to". A word with no sense of
+// its own but a variant's takes the glosses of the word it varies (纪录:
+// those of 记录).
 package main
 
 import (
@@ -54,7 +56,7 @@ func run(in, out string) error {
 	if err := json.Unmarshal(data, &dict); err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
-	table := map[string][]string{}
+	table, variants := map[string][]string{}, map[string][]string{}
 	for i, e := range dict.All {
 		if len(e) < 4 {
 			return fmt.Errorf("%s: entry %d has %d fields, want traditional, simplified, pinyin, english…", in, i, len(e))
@@ -76,12 +78,34 @@ func run(in, out string) error {
 		}
 		proper := pinyin != "" && unicode.IsUpper([]rune(pinyin)[0])
 		for _, s := range senses {
+			if m := variantOf.FindStringSubmatch(s); m != nil && m[1] != simp {
+				variants[simp] = append(variants[simp], m[1])
+			}
 			for _, g := range glosses(s, proper) {
 				if !contains(table[simp], g) {
 					table[simp] = append(table[simp], g)
 				}
 			}
 		}
+	}
+	// A word that is only a variant of another (紀錄 of 記錄) means what that one does.
+	// (Only words with senses of their own are followed: the table comes
+	// out the same whatever the order.)
+	borrowed := map[string][]string{}
+	for w, targets := range variants {
+		if len(table[w]) > 0 {
+			continue
+		}
+		for _, t := range targets {
+			for _, g := range table[t] {
+				if !contains(borrowed[w], g) {
+					borrowed[w] = append(borrowed[w], g)
+				}
+			}
+		}
+	}
+	for w, gs := range borrowed {
+		table[w] = gs
 	}
 	words := make([]string, 0, len(table))
 	for w, gs := range table {
@@ -103,6 +127,9 @@ func run(in, out string) error {
 }
 
 var (
+	// variantOf reads the Simplified word a variant's sense points to:
+	// "variant of 記錄|记录[ji4 lu4]".
+	variantOf = regexp.MustCompile(`variant of (?:\p{Han}+\|)?(\p{Han}+)\[`)
 	// pointer senses say where the meaning is, not what it is.
 	pointer = regexp.MustCompile(`^(?:(?:old |archaic |ancient |japanese |erhua |taiwan |dialectal )?variant of|see |see also|cl:|abbr\. |also written|also pr\.|pr\. |surname |used in |lit\. |(?:taiwan |tw )?pr\.|m:|unofficial variant|euphemism for|loanword)`)
 	// remarks in parentheses or brackets, and cross-references such as 車|车[che1].
