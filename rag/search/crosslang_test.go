@@ -204,6 +204,27 @@ func TestAskedFor(t *testing.T) {
 	}
 }
 
+// Sentences state the kind of fact asked for in either language: a
+// regulation's articles are counted in 条, a duration may be spelled out.
+func TestStatesFact(t *testing.T) {
+	for _, tc := range []struct {
+		kind     factKind
+		sentence string
+		want     bool
+	}{
+		{countFact, "正式文本共24条，分为总则、技术发展与治理等部分。", true},
+		{countFact, "该办法由七个部门发布。", true},
+		{countFact, "该办法自发布之日起施行。", false},
+		{amountFact, "In one reported case it refactored code for about seven hours straight.", true},
+		{amountFact, "模型连续运行了七个小时。", true},
+		{amountFact, "It refactored code for hours.", false},
+	} {
+		if got := statesFact(tc.kind, tc.sentence, nil, nil); got != tc.want {
+			t.Errorf("statesFact(%v, %q) = %v, want %v", tc.kind, tc.sentence, got, tc.want)
+		}
+	}
+}
+
 func TestNameRuns(t *testing.T) {
 	for q, want := range map[string][]string{
 		"How much did Safe Superintelligence raise?":            {"Safe Superintelligence"},

@@ -57,7 +57,7 @@ func askedFor(question string) factKind {
 // What each kind of fact looks like in a sentence (normalised).
 var (
 	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|[一二两三四五六七八九十百千]+\s*(?:倍|亿|兆)|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|亿|兆|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b)|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)\s+(?:hours|days|weeks|months|years)\b|[一二两三四五六七八九十几]+\s*(?:个小时|小时|天|周|个月|年)`)
-	countRe  = regexp.MustCompile(`\d+\s*(?:个|家|款|种|位|名|项|张|次|块|台|款|场|人)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
+	countRe  = regexp.MustCompile(`\d+\s*(?:个|家|款|种|位|名|项|张|次|块|台|场|人|条|章)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项|条|章)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
 	dateRe   = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:in|since|by|on)\s+(?:\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b`)
 	moneyRe  = regexp.MustCompile(`[$¥€£]\s?\d|\d[\d.,]*\s*(?:亿|万|千|百万)?\s*(?:元|美元|港元|欧元|美分|厘|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|cents?\b)`)
 	latinRe  = regexp.MustCompile(`[A-Z][A-Za-z0-9]+(?:[- .][A-Z0-9][A-Za-z0-9.]*)*`)
