@@ -192,8 +192,9 @@ func TestAskedFor(t *testing.T) {
 		"When did it launch?":                            dateFact,
 		"In 2024, when did it launch?":                   dateFact,
 		"What did it disclose when it closed the round?": anyFact, // "when" joins, it does not ask
-		"How long did Opus 4 work on its own?":           amountFact,
-		"它连续工作了多久？":                                      amountFact,
+		"How long did Opus 4 work on its own?":           durationFact,
+		"它连续工作了多久？":                                      durationFact,
+		"How long is Kimi's context window?":             amountFact, // a length, not a time
 		"Who led the round?":                             nameFact,
 		"哪些厂商降价了？":                                       nameFact,
 		"介绍一下豆包":                                         anyFact,
@@ -215,9 +216,11 @@ func TestStatesFact(t *testing.T) {
 		{countFact, "正式文本共24条，分为总则、技术发展与治理等部分。", true},
 		{countFact, "该办法由七个部门发布。", true},
 		{countFact, "该办法自发布之日起施行。", false},
-		{amountFact, "In one reported case it refactored code for about seven hours straight.", true},
-		{amountFact, "模型连续运行了七个小时。", true},
-		{amountFact, "It refactored code for hours.", false},
+		{durationFact, "In one reported case it refactored code for about seven hours straight.", true},
+		{durationFact, "模型连续运行了七个小时。", true},
+		{durationFact, "OpenAI spent 6 months making GPT-4 safer.", true},
+		{durationFact, "It refactored code for hours.", false},
+		{durationFact, "该办法于2023年8月15日施行。", false}, // dates are no spans
 	} {
 		if got := statesFact(tc.kind, tc.sentence, nil, nil); got != tc.want {
 			t.Errorf("statesFact(%v, %q) = %v, want %v", tc.kind, tc.sentence, got, tc.want)

@@ -24,6 +24,7 @@ const (
 	amountFact
 	dateFact
 	nameFact
+	durationFact
 )
 
 // What a (normalised) question asks for, tried in this order: "多少个" is a
@@ -32,9 +33,10 @@ var asks = []struct {
 	kind factKind
 	re   *regexp.Regexp
 }{
+	{durationFact, regexp.MustCompile(`多久|多长时间|多少天|多少年|几天|几周|几个月|几年|\bhow long (?:did|does|do|will|would|has|have|had)\b[^?]*\b(?:take|last|run|work|spend|wait|stay|keep)|\bhow many (?:days|weeks|months|years|hours)\b|\bfor how long\b`)},
 	{countFact, regexp.MustCompile(`\bhow many\b|\bnumber of\b|几个|几家|几款|几种|几位|几名|几次|多少个|多少家|多少款|多少种|多少位|多少名|多少人|多少张|多少块|数量`)},
 	{dateFact, regexp.MustCompile(`\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|什么时间|日期`)},
-	{amountFact, regexp.MustCompile(`\bhow (?:much|big|large|fast|long)\b|\bprice[sd]?\b|\bpricing\b|\bcosts?\b|\bcharge[sd]?\b|\bvalu(?:ed|ation)\b|\brevenue\b|\bhow much\b|\braised?\b|\bshare\b|多少|多大|多快|多长|多高|多久|价格|定价|价钱|售价|收费|费用|估值|营收|收入|融资|金额|份额|几块|多少钱`)},
+	{amountFact, regexp.MustCompile(`\bhow (?:much|big|large|fast|long)\b|\bprice[sd]?\b|\bpricing\b|\bcosts?\b|\bcharge[sd]?\b|\bvalu(?:ed|ation)\b|\brevenue\b|\bhow much\b|\braised?\b|\bshare\b|多少|多大|多快|多长|多高|价格|定价|价钱|售价|收费|费用|估值|营收|收入|融资|金额|份额|几块|多少钱`)},
 	{nameFact, regexp.MustCompile(`\bwho\b|\bwhich\b|\bwhat (?:company|companies|model|models|firm|firms|products?|partners?)\b|\bname\b|哪些|哪家|哪个|哪款|哪几|谁|什么模型|什么公司|什么产品|叫什么`)},
 }
 
@@ -56,11 +58,13 @@ func askedFor(question string) factKind {
 
 // What each kind of fact looks like in a sentence (normalised).
 var (
-	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|[一二两三四五六七八九十百千]+\s*(?:倍|亿|兆)|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|亿|兆|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b)|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)\s+(?:hours|days|weeks|months|years)\b|[一二两三四五六七八九十几]+\s*(?:个小时|小时|天|周|个月|年)`)
+	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|[一二两三四五六七八九十百千]+\s*(?:倍|亿|兆)|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|亿|兆|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b)`)
 	countRe  = regexp.MustCompile(`\d+\s*(?:个|家|款|种|位|名|项|张|次|块|台|场|人|条|章)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项|条|章)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
 	dateRe   = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:in|since|by|on)\s+(?:\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b`)
 	moneyRe  = regexp.MustCompile(`[$¥€£]\s?\d|\d[\d.,]*\s*(?:亿|万|千|百万)?\s*(?:元|美元|港元|欧元|美分|厘|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|cents?\b)`)
-	latinRe  = regexp.MustCompile(`[A-Z][A-Za-z0-9]+(?:[- .][A-Z0-9][A-Za-z0-9.]*)*`)
+	// durationRe matches a span of time, also spelled: "six months", "122 days", 七个小时.
+	durationRe = regexp.MustCompile(`\b(?:\d[\d.,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few)[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b|(?:^|[^\d.])\d{1,3}\s*(?:个小时|小时|天|周|个星期|个月|年|分钟|秒)|[一二两三四五六七八九十几半]+\s*(?:个小时|小时|天|周|个星期|个月|年|分钟|秒)`)
+	latinRe    = regexp.MustCompile(`[A-Z][A-Za-z0-9]+(?:[- .][A-Z0-9][A-Za-z0-9.]*)*`)
 )
 
 // statesFact reports whether a sentence (as written) states the kind of fact;
@@ -74,6 +78,8 @@ func statesFact(kind factKind, sentence string, asked map[string]bool, aliases *
 		return countRe.MatchString(norm) || amountRe.MatchString(norm)
 	case dateFact:
 		return dateRe.MatchString(norm)
+	case durationFact:
+		return durationRe.MatchString(norm)
 	case nameFact:
 		return namesStated(sentence, asked, aliases) > 0
 	}
