@@ -73,6 +73,7 @@ var (
 		"one": true, "two": true, "first": true, "last": true, "year": true, "month": true, "week": true,
 		"day": true, "days": true, "happened": true, "happen": true, "new": true, "actually": true,
 		"really": true, "just": true, "ever": true, "even": true, "still": true, "already": true,
+		"reportedly": true, "allegedly": true, "supposedly": true, "apparently": true, "roughly": true, "approximately": true,
 	}
 	// howDimension is "how big", "how long"…: an amount asked for, as 多大
 	// and 多长 are, not what about.
