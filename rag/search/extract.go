@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/rag/search/when"
 )
 
 // Extractive answers quote the sentences that answer: those that hold the
@@ -106,7 +107,7 @@ func (c concept) figure() bool { return c.measure == "figure" || c.measure == "m
 // "寒武纪营收" by an article that names Cambricon but no revenue, nor
 // Gemini 2.5 Pro's price by the "compute cost of the full 1-million-token
 // window" of Gemini 1.5 Pro.
-func statesMeasure(concepts []concept, kind factKind, title, text string) bool {
+func statesMeasure(concepts []concept, kind factKind, frame when.Frame, title, text string) bool {
 	of, all := subjects(concepts)
 	titled := len(of) == 0 || slices.ContainsFunc(entitiesIn(of, title), func(in bool) bool { return in })
 	if slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "unit" }) && !tokenUnit.MatchString(corpus.Normalize(text)) {
@@ -114,6 +115,9 @@ func statesMeasure(concepts []concept, kind factKind, title, text string) bool {
 	}
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
+		if frame.OtherPeriod(corpus.Normalize(sentence)) {
+			continue // "2025年营收" is not 2026年上半年's
+		}
 		toks := corpus.Tokens(sentence)
 		at := indexTokens(toks)
 		held := func(c concept) bool { return holdsAny(toks, at, c.alts) }

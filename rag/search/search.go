@@ -250,7 +250,7 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 		// Asked how much of a measure, a passage that states no such figure
 		// does not answer, whatever it covers.
 		if !trusted[p.ChunkID] && !slices.ContainsFunc(qs, func(q query) bool {
-			return !asksMeasure(kind, q.concepts) || statesMeasure(q.concepts, kind, p.Title, p.Text)
+			return !asksMeasure(kind, q.concepts) || statesMeasure(q.concepts, kind, asked, p.Title, p.Text)
 		}) {
 			continue
 		}

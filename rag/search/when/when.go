@@ -25,6 +25,8 @@ type Frame struct {
 	Recent       bool      // it asks for recent news: the newest passages are favoured
 	Latest       bool      // it asks for the latest or current state of things
 	Year, Month  int       // the year (and month) of an absolute date it names; 0 for none, or a relative period
+	Quarter      int       // the quarter of Year it names (1–4); 0 for none
+	Half         int       // the half of Year it names (1–2); 0 for none
 }
 
 // Period is the frame's dates, for the store's reads.
@@ -64,6 +66,8 @@ var (
 	partZh    = regexp.MustCompile(`(\d{4})\s*年?\s*(上半年|下半年|春季|春天|夏季|夏天|秋季|秋天|冬季|冬天)`)
 	partEn    = regexp.MustCompile(`\b(?:(first|second) half of|h([12])|(spring|summer|autumn|fall|winter)(?: of)?)\s+(\d{4})\b|\b(\d{4})\s*h([12])\b`)
 	yqEn      = regexp.MustCompile(`\bq([1-4])\s*(?:of\s+)?(\d{4})\b|\b(\d{4})\s*q([1-4])\b`)
+	yqEnWords = regexp.MustCompile(`\b(first|second|third|fourth)[\s-]quarter\s+(?:of\s+)?(\d{4})\b`)
+	ordinals  = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4}
 	yEn       = regexp.MustCompile(`\b(?:in|during|of|throughout)\s+(\d{4})\b`)
 	ymISO     = regexp.MustCompile(`\b(\d{4})-(\d{2})\b`)
 	recentish = regexp.MustCompile(`最新|最近|近期|近来|目前|当前|现在|如今|\blatest\b|\bmost recent\b|\brecent(ly)?\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|眼下|当下`)
@@ -221,7 +225,7 @@ func Parse(question string, now time.Time) Frame {
 		if !validYear(y) || qn < 1 || qn > 4 {
 			return false
 		}
-		f.Year = y
+		f.Year, f.Quarter = y, qn
 		f.Since = time.Date(y, time.Month(3*qn-2), 1, 0, 0, 0, 0, time.UTC)
 		f.Until = f.Since.AddDate(0, 3, 0).Add(monthMargin)
 		return true
@@ -258,10 +262,14 @@ func Parse(question string, now time.Time) Frame {
 			return f
 		}
 	}
+	if m := yqEnWords.FindStringSubmatch(q); m != nil && quarterFrom(atoi(m[2]), ordinals[m[1]]) {
+		return f
+	}
 	for _, re := range []*regexp.Regexp{yZh, yEn} {
 		if m := re.FindStringSubmatch(q); m != nil {
 			if y := atoi(m[1]); validYear(y) {
 				f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y
+				f.Half = halfOf(q)
 				return f
 			}
 		}
@@ -328,6 +336,75 @@ func cut(text string) (string, []string) {
 		blank(r.re)
 	}
 	return text, phrases
+}
+
+// halfOf returns the half of a year a normalised question names (1 or 2),
+// 0 for none.
+func halfOf(q string) int {
+	var part string
+	if m := partZh.FindStringSubmatch(q); m != nil {
+		part = m[2]
+	} else if m := partEn.FindStringSubmatch(q); m != nil {
+		part = m[1] + m[2] + m[6]
+	}
+	switch part {
+	case "上半年", "first", "1":
+		return 1
+	case "下半年", "second", "2":
+		return 2
+	}
+	return 0
+}
+
+// What sentences say of periods (normalised).
+var (
+	quartersIn = regexp.MustCompile(`第?\s*([一二三四1-4])\s*季度|\bq([1-4])\b|\b(first|second|third|fourth)[\s-]quarter\b`)
+	halvesIn   = regexp.MustCompile(`([上下])半年|\b(first|second) half\b|\bh([12])\b`)
+	yearsIn    = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
+)
+
+// OtherPeriod reports whether a normalised sentence speaks of another
+// period than the quarter or half of a year the frame names: of another
+// quarter or half and not its own, or of another year and not its own.
+// "2025年营收" does not state 2026年上半年's revenue, nor "second-quarter
+// revenue" the third quarter's. Frames of no quarter or half speak of no
+// other period.
+func (f Frame) OtherPeriod(norm string) bool {
+	if f.Quarter == 0 && f.Half == 0 {
+		return false
+	}
+	other := func(re *regexp.Regexp, own int) bool {
+		named := false
+		for _, m := range re.FindAllStringSubmatch(norm, -1) {
+			n := 0
+			for _, g := range m[1:] {
+				if g == "" {
+					continue
+				}
+				switch g {
+				case "一", "1", "first", "上":
+					n = 1
+				case "二", "2", "second", "下":
+					n = 2
+				case "三", "3", "third":
+					n = 3
+				case "四", "4", "fourth":
+					n = 4
+				default:
+					n, _ = strconv.Atoi(g)
+				}
+			}
+			if n == own {
+				return false
+			}
+			named = true
+		}
+		return named
+	}
+	if f.Quarter != 0 && other(quartersIn, f.Quarter) || f.Half != 0 && other(halvesIn, f.Half) {
+		return true
+	}
+	return other(yearsIn, f.Year)
 }
 
 // partStarts are the first months of the halves and seasons of a year

@@ -1,6 +1,7 @@
 package when
 
 import (
+	"github.com/marketbot/marketbot/corpus"
 	"slices"
 	"testing"
 	"time"
@@ -11,22 +12,24 @@ func TestRelativePeriods(t *testing.T) {
 	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
 	end := now.Add(time.Second)
 	for q, want := range map[string]Frame{
-		"最近一个月大模型市场有什么新闻？":                  {Since: d("2026-11-06").Add(10 * time.Hour), Until: end, Recent: true},
-		"近一周有哪些新模型发布？":                      {Since: d("2026-11-29").Add(10 * time.Hour), Until: end},
-		"近一週有哪些新模型發布？":                      {Since: d("2026-11-29").Add(10 * time.Hour), Until: end},
-		"過去三個月的融資":                          {Since: d("2026-09-06").Add(10 * time.Hour), Until: end},
-		"近30天的降价":                           {Since: d("2026-11-06").Add(10 * time.Hour), Until: end},
-		"本周的新闻":                             {Since: d("2026-11-30"), Until: d("2026-12-07")},
-		"今年发布了哪些模型":                         {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026}, // as "2026年" is
-		"近期DeepSeek有什么动作":                   {Since: d("2026-09-06").Add(10 * time.Hour), Until: end, Recent: true},
-		"上个季度的财报":                           {Since: d("2026-07-01"), Until: d("2026-10-01")},
-		"What happened this week?":          {Since: d("2026-11-30"), Until: d("2026-12-07")},
-		"funding news from the past month":  {Since: d("2026-11-06").Add(10 * time.Hour), Until: end},
-		"What has Zhipu released recently?": {Since: d("2026-09-06").Add(10 * time.Hour), Until: end, Recent: true},
-		"Which models launched this year?":  {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026},
-		"price cuts in the past 3 months":   {Since: d("2026-09-06").Add(10 * time.Hour), Until: end},
-		"Nvidia revenue in Q4 2024":         {Since: d("2024-10-01"), Until: d("2025-01-01").Add(monthMargin), Year: 2024},
-		"2024年第四季度营收":                       {Since: d("2024-10-01"), Until: d("2025-01-01").Add(monthMargin), Year: 2024},
+		"最近一个月大模型市场有什么新闻？":                            {Since: d("2026-11-06").Add(10 * time.Hour), Until: end, Recent: true},
+		"近一周有哪些新模型发布？":                                {Since: d("2026-11-29").Add(10 * time.Hour), Until: end},
+		"近一週有哪些新模型發布？":                                {Since: d("2026-11-29").Add(10 * time.Hour), Until: end},
+		"過去三個月的融資":                                    {Since: d("2026-09-06").Add(10 * time.Hour), Until: end},
+		"近30天的降价":                                     {Since: d("2026-11-06").Add(10 * time.Hour), Until: end},
+		"本周的新闻":                                       {Since: d("2026-11-30"), Until: d("2026-12-07")},
+		"今年发布了哪些模型":                                   {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026}, // as "2026年" is
+		"近期DeepSeek有什么动作":                             {Since: d("2026-09-06").Add(10 * time.Hour), Until: end, Recent: true},
+		"上个季度的财报":                                     {Since: d("2026-07-01"), Until: d("2026-10-01")},
+		"What happened this week?":                    {Since: d("2026-11-30"), Until: d("2026-12-07")},
+		"funding news from the past month":            {Since: d("2026-11-06").Add(10 * time.Hour), Until: end},
+		"What has Zhipu released recently?":           {Since: d("2026-09-06").Add(10 * time.Hour), Until: end, Recent: true},
+		"Which models launched this year?":            {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026},
+		"price cuts in the past 3 months":             {Since: d("2026-09-06").Add(10 * time.Hour), Until: end},
+		"Nvidia revenue in Q4 2024":                   {Since: d("2024-10-01"), Until: d("2025-01-01").Add(monthMargin), Year: 2024, Quarter: 4},
+		"2024年第四季度营收":                                 {Since: d("2024-10-01"), Until: d("2025-01-01").Add(monthMargin), Year: 2024, Quarter: 4},
+		"TSMC's revenue in the third quarter of 2026": {Since: d("2026-07-01"), Until: d("2026-10-01").Add(monthMargin), Year: 2026, Quarter: 3},
+		"智谱2026年上半年的营收是多少？":                           {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026, Half: 1},
 		// 最近 alone asks for the newest, not for a period (so the answer
 		// says how old the newest article is); 月 and 周 in names are not
 		// periods.
@@ -124,6 +127,28 @@ func TestPhrases(t *testing.T) {
 	} {
 		if got := Phrases(q); !slices.Equal(got, want) {
 			t.Errorf("Phrases(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+func TestOtherPeriod(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		question, sentence string
+		want               bool
+	}{
+		{"What was TSMC's revenue in the third quarter of 2026?", "TSMC reported second-quarter revenue of $34.6 billion.", true},
+		{"What was TSMC's revenue in the third quarter of 2026?", "TSMC expects third-quarter revenue of $36 billion, above the second quarter's.", false},
+		{"What was TSMC's revenue in the third quarter of 2026?", "Revenue rose 40% on demand for AI chips.", false},
+		{"智谱2026年上半年的营收是多少？", "智谱2025年营收约为15亿元。", true},
+		{"智谱2026年上半年的营收是多少？", "智谱2026年上半年营收约为12亿元，高于2025年同期。", false},
+		{"2024年第四季度营收", "第四季度营收为393亿美元。", false},
+		{"2024年第四季度营收", "第三季度营收为351亿美元。", true},
+		{"What was Nvidia's revenue in 2024?", "In 2023 revenue was $27 billion.", false}, // a year alone is no sub-period: not checked
+	} {
+		f := Parse(tc.question, now)
+		if got := f.OtherPeriod(corpus.Normalize(tc.sentence)); got != tc.want {
+			t.Errorf("%q: OtherPeriod(%q) = %v, want %v", tc.question, tc.sentence, got, tc.want)
 		}
 	}
 }
