@@ -67,7 +67,6 @@ var (
 	partEn    = regexp.MustCompile(`\b(?:(first|second) half of|h([12])|(spring|summer|autumn|fall|winter)(?: of)?)\s+(\d{4})\b|\b(\d{4})\s*h([12])\b`)
 	yqEn      = regexp.MustCompile(`\bq([1-4])\s*(?:of\s+)?(\d{4})\b|\b(\d{4})\s*q([1-4])\b`)
 	yqEnWords = regexp.MustCompile(`\b(first|second|third|fourth)[\s-]quarter\s+(?:of\s+)?(\d{4})\b`)
-	ordinals  = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4}
 	yEn       = regexp.MustCompile(`\b(?:in|during|of|throughout)\s+(\d{4})\b`)
 	ymISO     = regexp.MustCompile(`\b(\d{4})-(\d{2})\b`)
 	recentish = regexp.MustCompile(`最新|最近|近期|近来|目前|当前|现在|如今|\blatest\b|\bmost recent\b|\brecent(ly)?\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|眼下|当下`)
@@ -262,7 +261,7 @@ func Parse(question string, now time.Time) Frame {
 			return f
 		}
 	}
-	if m := yqEnWords.FindStringSubmatch(q); m != nil && quarterFrom(atoi(m[2]), ordinals[m[1]]) {
+	if m := yqEnWords.FindStringSubmatch(q); m != nil && quarterFrom(atoi(m[2]), periodNumber(m[1])) {
 		return f
 	}
 	for _, re := range []*regexp.Regexp{yZh, yEn} {
@@ -341,19 +340,25 @@ func cut(text string) (string, []string) {
 // halfOf returns the half of a year a normalised question names (1 or 2),
 // 0 for none.
 func halfOf(q string) int {
-	var part string
-	if m := partZh.FindStringSubmatch(q); m != nil {
-		part = m[2]
-	} else if m := partEn.FindStringSubmatch(q); m != nil {
-		part = m[1] + m[2] + m[6]
+	if m := partZh.FindStringSubmatch(q); m != nil && strings.HasSuffix(m[2], "半年") {
+		return periodNumber(strings.TrimSuffix(m[2], "半年"))
 	}
-	switch part {
-	case "上半年", "first", "1":
-		return 1
-	case "下半年", "second", "2":
-		return 2
+	if m := partEn.FindStringSubmatch(q); m != nil {
+		return periodNumber(m[1] + m[2] + m[6])
 	}
 	return 0
+}
+
+// periodNumbers number quarters and halves as questions and sentences
+// write them; periodNumber also reads digits, and years.
+var periodNumbers = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4, "上": 1, "下": 2, "first": 1, "second": 2, "third": 3, "fourth": 4}
+
+func periodNumber(s string) int {
+	if n, ok := periodNumbers[s]; ok {
+		return n
+	}
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // What sentences say of periods (normalised).
@@ -376,25 +381,7 @@ func (f Frame) OtherPeriod(norm string) bool {
 	other := func(re *regexp.Regexp, own int) bool {
 		named := false
 		for _, m := range re.FindAllStringSubmatch(norm, -1) {
-			n := 0
-			for _, g := range m[1:] {
-				if g == "" {
-					continue
-				}
-				switch g {
-				case "一", "1", "first", "上":
-					n = 1
-				case "二", "2", "second", "下":
-					n = 2
-				case "三", "3", "third":
-					n = 3
-				case "四", "4", "fourth":
-					n = 4
-				default:
-					n, _ = strconv.Atoi(g)
-				}
-			}
-			if n == own {
+			if periodNumber(strings.Join(m[1:], "")) == own { // one group matches
 				return false
 			}
 			named = true
