@@ -272,6 +272,23 @@ func TestWhichIsAnsweredByAList(t *testing.T) {
 	}
 }
 
+// TestTheCountedThingComesFirst: asked how many of something, the
+// sentence that counts it beats one that counts something else, whether
+// the number comes before the word or, in Chinese, after it.
+func TestTheCountedThingComesFirst(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	r, err := st.QuoteRanker(context.Background(), "How many enterprise customers does Zhipu have?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := "智谱为企业客户新增了多种工具，又招聘了80名员工。"
+	for _, counts := range []string{"智谱的企业客户数量超过1.2万家。", "智谱的企业客户达1.2万家。"} {
+		if a, b := r.score(counts, nil), r.score(other, nil); a <= b {
+			t.Errorf("%q scores %.2f, %q %.2f: want the customers counted first", counts, a, other, b)
+		}
+	}
+}
+
 // TestTheNextSentenceGoesOn: a sentence that goes on about what the one
 // before names ("它"…, or nothing at all in Chinese) may be the answer:
 // half of what the sentence before holds counts for it.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/search/when"
@@ -240,8 +241,12 @@ func (r QuoteRanker) countsAsked(toks []string) bool {
 				if !slices.Equal(toks[j:min(j+len(alt), len(toks))], alt) {
 					continue
 				}
-				for i := max(j-countReach, 0); i < j; i++ {
-					if digits.MatchString(toks[i]) {
+				after := j
+				if r, _ := utf8.DecodeRuneInString(alt[0]); r >= 0x2E80 { // Chinese also counts after, in bigrams: 客户数量超过1.2万家
+					after = j + len(alt) + 2*countReach
+				}
+				for i := max(j-countReach, 0); i < min(after, len(toks)); i++ {
+					if (i < j || i >= j+len(alt)) && digits.MatchString(toks[i]) {
 						return true
 					}
 				}
@@ -256,7 +261,7 @@ func (r QuoteRanker) countsAsked(toks []string) bool {
 const carried = 0.5
 
 // countReach is how many tokens may stand between a number and what it
-// counts.
+// counts (twice as many after a Chinese word, whose tokens are bigrams).
 const countReach = 3
 
 // number matches a number: 42, 1,000, 3.5.
