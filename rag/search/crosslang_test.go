@@ -369,3 +369,18 @@ func TestNamesTranslateWordByWord(t *testing.T) {
 		t.Errorf("Spark V4.0 question found %q, want the iFlytek Spark 4.0 article", got)
 	}
 }
+
+// TestWhatFigureAsksHowMuch: "What <measure> did X report?" asks for an
+// amount as "how much" does: a passage about X that states none of that
+// measure does not answer.
+func TestWhatFigureAsksHowMuch(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	for _, q := range []string{"What headcount did Mistral AI report?", "What monthly active users did Baichuan report?"} {
+		if got := firstArticle(t, st, q, Options{}); got != "" {
+			t.Errorf("%q: a figure the pack never states for it found %s", q, got)
+		}
+	}
+	if got := firstArticle(t, st, "What capex does ByteDance plan for 2026?", Options{}); !strings.Contains(got, "capex") {
+		t.Errorf("ByteDance's 2026 capex plan: first %q", got)
+	}
+}
