@@ -177,7 +177,7 @@ func TestSearchReturnsDistinctArticles(t *testing.T) {
 	if _, err := store.Ingest(ctx, st.Store, []string{dir}, store.IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	ps, err := st.Search(ctx, "DeepSeek-V3 parameters", Options{Top: 5, PerArticle: 2})
+	ps, err := st.Search(ctx, "DeepSeek-V3 model", Options{Top: 5, PerArticle: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
