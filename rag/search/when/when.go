@@ -363,7 +363,7 @@ func periodNumber(s string) int {
 
 // What sentences say of periods (normalised).
 var (
-	quartersIn = regexp.MustCompile(`第?\s*([一二三四1-4])\s*季度|\bq([1-4])\b|\b(first|second|third|fourth)[\s-]quarter\b`)
+	quartersIn = regexp.MustCompile(`第\s*([一二三四1-4])\s*季|([一二三四1-4])\s*季度|\bq([1-4])\b|\b(first|second|third|fourth)[\s-]quarter\b`)
 	halvesIn   = regexp.MustCompile(`([上下])半年|\b(first|second) half\b|\bh([12])\b`)
 	yearsIn    = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
 )
