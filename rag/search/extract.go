@@ -114,9 +114,10 @@ func statesMeasure(concepts []concept, kind factKind, frame when.Frame, title, t
 	if slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "unit" }) && !tokenUnit.MatchString(corpus.Normalize(text)) {
 		return false // the unit may be another sentence's: "…$1.25 per million input tokens; GPT-5 mini costs $0.25"
 	}
+	normTitle := corpus.Normalize(title)
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
-		if frame.OtherPeriod(corpus.Normalize(sentence)) {
+		if frame.OtherPeriodIn(corpus.Normalize(sentence), normTitle) {
 			continue // "2025年营收" is not 2026年上半年's
 		}
 		toks := corpus.Tokens(sentence)

@@ -394,6 +394,18 @@ func (f Frame) OtherPeriod(norm string) bool {
 	return other(yearsIn, f.Year)
 }
 
+// OtherPeriodIn is OtherPeriod of a normalised sentence that, naming no
+// period itself, speaks of its article's: of the period its title names
+// ("快手二季度可灵AI收入达4.3亿元" over "可灵收入同比增长…").
+func (f Frame) OtherPeriodIn(sentence, title string) bool {
+	for _, re := range []*regexp.Regexp{quartersIn, halvesIn, yearsIn} {
+		if re.MatchString(sentence) {
+			return f.OtherPeriod(sentence)
+		}
+	}
+	return f.OtherPeriod(title)
+}
+
 // partStarts are the first months of the halves and seasons of a year
 // (winter begins in December).
 var partStarts = map[string]time.Month{

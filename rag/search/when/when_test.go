@@ -131,6 +131,20 @@ func TestPhrases(t *testing.T) {
 	}
 }
 
+func TestOtherPeriodIn(t *testing.T) {
+	f := Parse("How much revenue did Kling generate in the third quarter of 2026?", time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
+	title := corpus.Normalize("快手二季度可灵AI收入达4.3亿元")
+	for sentence, want := range map[string]bool{
+		"可灵ai收入达4.3亿元，同比增长超过90%。":                    true,  // of the title's quarter
+		"公司预计第三季度可灵收入将超过5亿元。":                        false, // of the asked one
+		"kling's revenue in the third quarter rose.": false,
+	} {
+		if got := f.OtherPeriodIn(sentence, title); got != want {
+			t.Errorf("OtherPeriodIn(%q, %q) = %v, want %v", sentence, title, got, want)
+		}
+	}
+}
+
 func TestOtherPeriod(t *testing.T) {
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
