@@ -384,3 +384,32 @@ func TestWhatFigureAsksHowMuch(t *testing.T) {
 		t.Errorf("ByteDance's 2026 capex plan: first %q", got)
 	}
 }
+
+// TestThePriceSideAsked: asked the output price, a sentence that states
+// only the input price does not state it; one that states both does.
+func TestThePriceSideAsked(t *testing.T) {
+	aliases, err := corpus.DefaultAliases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		"What does DeepSeek charge per million output tokens?": "output",
+		"DeepSeek-V3每百万输入tokens多少钱？":                           "input",
+		"DeepSeek-V3的输入和输出价格是多少？":                              "",
+		"How much does DeepSeek-V3 cost?":                      "",
+	} {
+		if got := askedSide((query{text: q, entities: aliases.Match(q)}).analyse()); got != want {
+			t.Errorf("askedSide(%q) = %q, want %q", q, got, want)
+		}
+	}
+	for sentence, want := range map[string]bool{
+		"定价为每百万输入tokens 1元。":                       true,
+		"定价为每百万输入tokens 1元、输出tokens 2元。":           false,
+		"It costs $0.27 per million input tokens.": true,
+		"It costs $0.27 per million tokens.":       false,
+	} {
+		if got := otherSideOnly(corpus.Tokens(sentence), "output"); got != want {
+			t.Errorf("otherSideOnly(%q, output) = %v, want %v", sentence, got, want)
+		}
+	}
+}

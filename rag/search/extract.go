@@ -115,12 +115,16 @@ func statesMeasure(concepts []concept, kind factKind, frame when.Frame, title, t
 		return false // the unit may be another sentence's: "…$1.25 per million input tokens; GPT-5 mini costs $0.25"
 	}
 	normTitle := corpus.Normalize(title)
+	side := askedSide(concepts)
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
 		if frame.OtherPeriodIn(corpus.Normalize(sentence), normTitle) {
 			continue // "2025年营收" is not 2026年上半年's
 		}
 		toks := corpus.Tokens(sentence)
+		if side != "" && otherSideOnly(toks, side) {
+			continue // asked the output price, a sentence of the input price alone
+		}
 		at := indexTokens(toks)
 		held := func(c concept) bool { return holdsAny(toks, at, c.alts) }
 		missing := func(c concept) bool { return !held(c) }
@@ -139,6 +143,48 @@ func statesMeasure(concepts []concept, kind factKind, frame when.Frame, title, t
 		}
 	}
 	return false
+}
+
+// The two sides of a price per token: a question asks one when it names
+// it and not the other, and a sentence that names only the other side
+// does not state it.
+var sides = map[string]string{
+	"input": "input", "inputs": "input", "prompt": "input", "输入": "input",
+	"output": "output", "outputs": "output", "completion": "output", "输出": "output",
+}
+
+// askedSide returns the side of a price the question's concepts ask
+// ("input" or "output"), "" for neither or both.
+func askedSide(concepts []concept) string {
+	side := ""
+	for _, c := range concepts {
+		for _, t := range c.asked[0] {
+			switch s := sides[t]; {
+			case s == "":
+			case side == "":
+				side = s
+			case side != s:
+				return ""
+			}
+		}
+	}
+	return side
+}
+
+// otherSideOnly reports whether tokens name a side of a price, none of
+// them the asked one.
+func otherSideOnly(toks []string, asked string) bool {
+	other := false
+	for _, t := range toks {
+		switch sides[t] {
+		case asked:
+			return false
+		case "":
+		default:
+			other = true
+		}
+	}
+	return other
 }
 
 // tokenUnit matches a figure stated per token (normalised).
