@@ -361,6 +361,13 @@ func TestNamesTranslateWordByWord(t *testing.T) {
 	if !slices.ContainsFunc(got, func(toks []string) bool { return slices.Equal(toks, []string{"星火", "v", "4.0"}) }) {
 		t.Errorf("bridge.Composed(spark v 4.0) = %v, want 星火 v 4.0 among them", got)
 	}
+	got = nil
+	for _, b := range bridge.Composed([]string{"ant", "group"}) { // 集团 is group's fifth sense
+		got = append(got, b.Toks)
+	}
+	if !slices.ContainsFunc(got, func(toks []string) bool { return slices.Equal(toks, corpus.Tokens("蚂蚁集团")) }) {
+		t.Errorf("bridge.Composed(ant group) = %v, want 蚂蚁集团 among them", got)
+	}
 	if c := bridge.Composed([]string{"gpt", "6"}); c != nil {
 		t.Errorf("bridge.Composed(gpt 6) = %v, want nothing: no word translates", c)
 	}

@@ -154,10 +154,11 @@ func ToChinese(phrase string) []Word {
 
 // Composed translates a name of several words word by word, as Chinese
 // writes it: "Spark V4.0" is 星火 V4.0. Words the dictionary lacks,
-// letters and numbers stay as they are; each word's first few senses are
-// tried, and the corpus decides whether any such name exists.
+// letters and numbers stay as they are; each word's first six senses are
+// tried (集团 is "group"'s fifth: Ant Group is 蚂蚁集团), and the corpus
+// decides whether any such name exists.
 func Composed(toks []string) []Word {
-	const senses = 3
+	const senses = 6
 	combos := []string{""}
 	translated := false
 	for _, t := range toks {
