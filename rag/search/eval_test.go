@@ -358,6 +358,12 @@ func TestFramingWordsAreNoConcepts(t *testing.T) {
 			}
 		}
 	}
+	if got := asked("When is DeepSeek's previous-generation V3.2 retired?"); got["generation v 3.2"] || !got["v 3.2"] {
+		t.Errorf("a plain word joined a lettered version: %v", got)
+	}
+	if got := asked("What did iFlytek say about Spark V4.0?"); !got["spark v 4.0"] {
+		t.Errorf("a capitalised name lost its version: %v", got)
+	}
 	if got := asked("Which model has a long context and a big vocabulary?"); !got["long context"] || !got["big"] {
 		t.Errorf("long and big asked about, not concepts: %v", got)
 	}

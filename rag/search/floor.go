@@ -129,7 +129,11 @@ func (q query) analyse() []concept {
 		}
 	}
 	for _, m := range compound.FindAllString(text, -1) {
-		if toks := corpus.Tokens(m); len(toks) > 1 && !questionWords[toks[0]] && !isYear(toks[len(toks)-1]) { // "GPT 4", not "year 2025" or "fiscal 2026"
+		toks := corpus.Tokens(m)
+		if len(toks) > 2 && !names[toks[0]] && bridge.IsLetters(toks[1]) && len(bridge.ToChinese(toks[0])) > 0 {
+			toks = toks[1:] // "previous-generation V3.2": a plain word before a lettered version is no part of its name
+		}
+		if len(toks) > 1 && !questionWords[toks[0]] && !isYear(toks[len(toks)-1]) { // "GPT 4", not "year 2025" or "fiscal 2026"
 			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: names[toks[0]], cands: bridge.Composed(toks)})
 			text = strings.Replace(text, m, " ", 1)
 		}
