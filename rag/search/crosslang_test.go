@@ -420,3 +420,26 @@ func TestThePriceSideAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestAskedInACurrency: a figure asked in so many won or dollars is
+// stated by an amount of money, not by a growth rate.
+func TestAskedInACurrency(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	q := "SK海力士2026年第一季度的营业利润是多少韩元？"
+	qs := []query{st.parseQuery(q, Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	m := measureAsked{qs[0].concepts, askedFor(q), qs[0].frame, currency.MatchString(corpus.Normalize(q))}
+	title := "SK hynix posts record first-quarter profit"
+	for text, want := range map[string]bool{
+		"SK hynix said first-quarter operating profit rose 97% from a year earlier.": false,
+		"SK hynix said first-quarter operating profit rose to 14.6 trillion won.":    true,
+		"SK hynix said second-quarter operating profit rose to 15.1 trillion won.":   false, // another quarter
+		"SK hynix expects operating profit in 2026 to reach 60 trillion won.":        false, // the year's
+	} {
+		if got := statesMeasure(m, title, text); got != want {
+			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -63,7 +63,7 @@ var (
 	amountRe = regexp.MustCompile(`[$¥€£]\s?\d|[一二两三四五六七八九十百千]+\s*(?:倍|亿|兆)|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|亿|兆|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b)`)
 	countRe  = regexp.MustCompile(`\d+\s*(?:个|家|款|种|位|名|项|张|次|块|台|场|人|条|章)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项|条|章)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
 	dateRe   = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:in|since|by|on)\s+(?:\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b`)
-	moneyRe  = regexp.MustCompile(`[$¥€£]\s?\d|\d[\d.,]*\s*(?:亿|万|千|百万)?\s*(?:元|美元|港元|欧元|美分|厘|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|cents?\b)`)
+	moneyRe  = regexp.MustCompile(`[$¥€£₩]\s?\d|\d[\d.,]*\s*(?:亿|万|千|百万|兆|trillion|billion|million|thousand)?\s*(?:元|美元|港元|欧元|韩元|日元|美分|厘|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|cents?\b|euros?\b|won\b|yen\b|krw\b)`)
 	// durationRe matches a span of time, also spelled: "six months", "122 days", 七个小时.
 	durationRe = regexp.MustCompile(`\b(?:\d[\d.,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few)[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b|(?:^|[^\d.])\d{1,3}\s*(?:个小时|小时|天|周|个星期|个月|年|分钟|秒)|[一二两三四五六七八九十几半]+\s*(?:个小时|小时|天|周|个星期|个月|年|分钟|秒)`)
 	latinRe    = regexp.MustCompile(`[A-Z][A-Za-z0-9]+(?:[- .][A-Z0-9][A-Za-z0-9.]*)*`)
@@ -98,17 +98,32 @@ func asksMeasure(kind factKind, concepts []concept) bool {
 // (not their unit).
 func (c concept) figure() bool { return c.measure == "figure" || c.measure == "money" }
 
+// measureAsked is what a question asks of a measure: its concepts, the
+// kind of fact, its period, and whether it asks the amount in a currency.
+type measureAsked struct {
+	concepts []concept
+	kind     factKind
+	frame    when.Frame
+	money    bool
+}
+
+// currency matches a (normalised) question that asks an amount of money
+// in so many words: "多少韩元", "新台币多少", "in dollars".
+var currency = regexp.MustCompile(`美元|人民币|新台币|港元|港币|韩元|日元|欧元|多少钱|\bdollars?\b|\byuan\b|\beuros?\b|\bwon\b|\byen\b|\busd\b|\brmb\b`)
+
 // statesMeasure reports whether a passage states the figure a question
 // asks for. One of its sentences must state it — the measure's word with
 // the kind of fact asked (an amount, a count), or for a price an amount
-// of money — and hold what the figure is of (subjects) unless the
+// of money (money alone when the question asks it in a currency) — and
+// hold what the figure is of (subjects) unless the
 // article's title names it; asked per token, the passage must speak of
 // tokens. "How many parameters does GPT-4o have?" is not answered by
 // Llama 4's parameters in an article that compares it with GPT-4o, nor
 // "寒武纪营收" by an article that names Cambricon but no revenue, nor
 // Gemini 2.5 Pro's price by the "compute cost of the full 1-million-token
 // window" of Gemini 1.5 Pro.
-func statesMeasure(concepts []concept, kind factKind, frame when.Frame, title, text string) bool {
+func statesMeasure(m measureAsked, title, text string) bool {
+	concepts, kind, frame := m.concepts, m.kind, m.frame
 	of, all := subjects(concepts)
 	titled := len(of) == 0 || slices.ContainsFunc(entitiesIn(of, title), func(in bool) bool { return in })
 	if slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "unit" }) && !tokenUnit.MatchString(corpus.Normalize(text)) {
@@ -136,6 +151,9 @@ func statesMeasure(concepts []concept, kind factKind, frame when.Frame, title, t
 			continue
 		}
 		money := moneyRe.MatchString(corpus.Normalize(sentence))
+		if m.money && !money {
+			continue // asked in won or dollars, a growth rate is no answer
+		}
 		if slices.ContainsFunc(concepts, func(c concept) bool {
 			return c.measure == "money" && money || c.figure() && held(c) && statesFact(kind, sentence, nil, nil)
 		}) {

@@ -227,7 +227,7 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 	}
 	trusted := s.trustedDense(dense)
 	kind, askedIDs := askedFor(question), map[string]bool{}
-	measured := kind
+	measured, money := kind, currency.MatchString(corpus.Normalize(question))
 	if measured == anyFact { // "What net loss did Mistral report?" asks how much
 		measured = amountFact
 	}
@@ -254,7 +254,7 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 		// Asked how much of a measure, a passage that states no such figure
 		// does not answer, whatever it covers.
 		if !trusted[p.ChunkID] && !slices.ContainsFunc(qs, func(q query) bool {
-			return !asksMeasure(measured, q.concepts) || statesMeasure(q.concepts, measured, asked, p.Title, p.Text)
+			return !asksMeasure(measured, q.concepts) || statesMeasure(measureAsked{q.concepts, measured, asked, money}, p.Title, p.Text)
 		}) {
 			continue
 		}

@@ -74,8 +74,11 @@ var (
 	// can only give as of its newest article.
 	// fiscal periods are companies' own ("fiscal 2026" is Nvidia's year to
 	// January 2026), not calendar dates.
-	fiscal    = regexp.MustCompile(`\b(?:(?:first|second|third|fourth|last|final)\s+quarter\s+of\s+)?fiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*季度?)?`)
-	latestish = regexp.MustCompile(`最新|最近(?:[^一二两三四五六七八九十半几\d个]|$)|目前|当前|现在|如今|眼下|当下|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|\bmost recent\b`)
+	// fiscalQuarter reads the quarter of a fiscal year: "the third quarter
+	// of fiscal 2026", "Q3 FY2026", "2026财年第三季度".
+	fiscalQuarter = regexp.MustCompile(`\b(first|second|third|fourth)\s+quarter\s+of\s+fiscal(?: year)?\s+\d{4}\b|\bq([1-4])\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal(?: year)?\s+(?:\d{4}\s+)?q([1-4])\b|\bq([1-4])\s*fy\s?\d{2,4}\b|\d{4}\s*财年\s*第?\s*([一二三四1-4])\s*季`)
+	fiscal        = regexp.MustCompile(`\b(?:(?:first|second|third|fourth|last|final)\s+quarter\s+of\s+)?fiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*季度?)?`)
+	latestish     = regexp.MustCompile(`最新|最近(?:[^一二两三四五六七八九十半几\d个]|$)|目前|当前|现在|如今|眼下|当下|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|\bmost recent\b`)
 )
 
 var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
@@ -207,8 +210,15 @@ const (
 // "近一个月", "this week", "recently", "最新", "latest". The most specific
 // absolute date wins; relative words are taken relative to now.
 func Parse(question string, now time.Time) Frame {
-	q := fiscal.ReplaceAllString(corpus.Normalize(question), " ")
+	norm := corpus.Normalize(question)
+	q := fiscal.ReplaceAllString(norm, " ")
 	f := Frame{Recent: recentish.MatchString(q), Latest: latestish.MatchString(q)}
+	if m := fiscalQuarter.FindStringSubmatch(norm); m != nil {
+		// A company's own quarter: no calendar dates, but sentences of its
+		// other quarters do not state this one's figures.
+		f.Quarter = periodNumber(strings.Join(m[1:], ""))
+		return f
+	}
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
 	validYear := func(y int) bool { return y >= 1990 && y <= 2100 }
 	monthFrom := func(y, mo int) bool {
@@ -391,7 +401,12 @@ func (f Frame) OtherPeriod(norm string) bool {
 	if f.Quarter != 0 && other(quartersIn, f.Quarter) || f.Half != 0 && other(halvesIn, f.Half) {
 		return true
 	}
-	return other(yearsIn, f.Year)
+	if f.Year != 0 && other(yearsIn, f.Year) { // (a fiscal quarter's year is the company's: not compared)
+		return true
+	}
+	// A sentence that names a year but no quarter or half states the
+	// year's figure ("2026年资本开支预计…"), not the quarter's.
+	return yearsIn.MatchString(norm) && !quartersIn.MatchString(norm) && !halvesIn.MatchString(norm)
 }
 
 // OtherPeriodIn is OtherPeriod of a normalised sentence that, naming no

@@ -56,15 +56,16 @@ func TestParseTimeFrame(t *testing.T) {
 		"2024年的大模型融资":                       {Since: d("2024-01-01"), Until: d("2025-01-01").Add(yearMargin), Year: 2024},
 		"funding in 2023":                   {Since: d("2023-01-01"), Until: d("2024-01-01").Add(yearMargin), Year: 2023},
 		// Fiscal years are companies' own, not calendar ones.
-		"Nvidia's revenue in fiscal 2025":                      {},
-		"英伟达2025财年第四季营收":                                       {},
-		"Blackwell revenue in the last quarter of fiscal 2025": {},
-		"2025年1月20日发布了什么":                                      {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
-		"上个月的新闻":                                               {Since: d("2026-10-01"), Until: d("2026-11-01")},
-		"news this week":                                       {Since: d("2026-11-23"), Until: d("2026-11-30")},
-		"最新的Qwen模型":                                            {Recent: true, Latest: true},
-		"What is the latest Llama?":                            {Recent: true, Latest: true},
-		"Qwen2.5有多少参数":                                         {},
+		"Nvidia's revenue in fiscal 2025":                                            {},
+		"英伟达2025财年第四季营收":                                                             {Quarter: 4}, // a company's quarter: no dates
+		"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?": {Quarter: 3},
+		"Blackwell revenue in the last quarter of fiscal 2025":                       {},
+		"2025年1月20日发布了什么":                                                            {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
+		"上个月的新闻":                                                                     {Since: d("2026-10-01"), Until: d("2026-11-01")},
+		"news this week":                                                             {Since: d("2026-11-23"), Until: d("2026-11-30")},
+		"最新的Qwen模型":                                                                  {Recent: true, Latest: true},
+		"What is the latest Llama?":                                                  {Recent: true, Latest: true},
+		"Qwen2.5有多少参数":                                                               {},
 	} {
 		if got := Parse(q, now); got != want {
 			t.Errorf("Parse(%q) = %+v, want %+v", q, got, want)
@@ -161,6 +162,9 @@ func TestOtherPeriod(t *testing.T) {
 		{"台積電2025年第一季的毛利率是多少？", "以美元計算，第四季營收為268.8億美元，毛利率59%。", true}, // 第四季, as Taiwan writes it
 		{"台積電2025年第一季的毛利率是多少？", "台積電預估第一季毛利率介於57%至59%。", false},
 		{"What was Nvidia's revenue in 2024?", "In 2023 revenue was $27 billion.", false}, // a year alone is no sub-period: not checked
+		{"Meta在2026年第二季度的资本开支是多少？", "Meta维持2026年资本开支1150亿至1350亿美元的指引。", true},             // the year's figure
+		{"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?", "For the second quarter of fiscal 2026, Nvidia expects revenue of $45 billion.", true},
+		{"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?", "On August 27, 2025, Nvidia guided third-quarter revenue to $54 billion.", false}, // a company's calendar
 	} {
 		f := Parse(tc.question, now)
 		if got := f.OtherPeriod(corpus.Normalize(tc.sentence)); got != tc.want {
