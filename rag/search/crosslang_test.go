@@ -443,3 +443,23 @@ func TestAskedInACurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestTheCachedPriceAsked: the cached-input price is a price of its own.
+func TestTheCachedPriceAsked(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	q := "GPT-4o mini的缓存输入价格是每百万tokens多少美元？"
+	qs := []query{st.parseQuery(q, Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	m := measureAsked{qs[0].concepts, askedFor(q), qs[0].frame, true}
+	title := "OpenAI launches GPT-4o mini"
+	for text, want := range map[string]bool{
+		"GPT-4o mini is priced at $0.15 per million input tokens.":           false,
+		"GPT-4o mini's cached input is priced at $0.075 per million tokens.": true,
+	} {
+		if got := statesMeasure(m, title, text); got != want {
+			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -130,15 +130,15 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		return false // the unit may be another sentence's: "…$1.25 per million input tokens; GPT-5 mini costs $0.25"
 	}
 	normTitle := corpus.Normalize(title)
-	side := askedSide(concepts)
+	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
 		if frame.OtherPeriodIn(corpus.Normalize(sentence), normTitle) {
 			continue // "2025年营收" is not 2026年上半年's
 		}
 		toks := corpus.Tokens(sentence)
-		if side != "" && otherSideOnly(toks, side) {
-			continue // asked the output price, a sentence of the input price alone
+		if side != "" && otherSideOnly(toks, side) || cached && !slices.ContainsFunc(toks, isCached) {
+			continue // asked the output (or cached) price, a sentence of the input price alone
 		}
 		at := indexTokens(toks)
 		held := func(c concept) bool { return holdsAny(toks, at, c.alts) }
@@ -170,6 +170,10 @@ var sides = map[string]string{
 	"input": "input", "inputs": "input", "prompt": "input", "输入": "input",
 	"output": "output", "outputs": "output", "completion": "output", "输出": "output",
 }
+
+// isCached reports whether a token names the cached-input price, a
+// third side: cached, 缓存 (cache hit), 命中.
+func isCached(t string) bool { return t == "cached" || t == "cache" || t == "缓存" }
 
 // askedSide returns the side of a price the question's concepts ask
 // ("input" or "output"), "" for neither or both.
