@@ -172,7 +172,7 @@ var sides = map[string]string{
 }
 
 // isCached reports whether a token names the cached-input price, a
-// third side: cached, 缓存 (cache hit), 命中.
+// third side: cached, cache, 缓存.
 func isCached(t string) bool { return t == "cached" || t == "cache" || t == "缓存" }
 
 // askedSide returns the side of a price the question's concepts ask
