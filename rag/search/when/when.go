@@ -25,7 +25,7 @@ type Frame struct {
 	Recent       bool      // it asks for recent news: the newest passages are favoured
 	Latest       bool      // it asks for the latest or current state of things
 	Year, Month  int       // the year (and month) of an absolute date it names; 0 for none, or a relative period
-	Quarter      int       // the quarter of Year it names (1–4); 0 for none
+	Quarter      int       // the quarter it names (1–4), of Year or, when Year is 0, of a company's fiscal year; 0 for none
 	Half         int       // the half of Year it names (1–2); 0 for none
 }
 
@@ -206,9 +206,11 @@ const (
 )
 
 // Parse reads dates and recency from a question: "2024年5月",
-// "May 2024", "in 2024", "2025-01", "2024年第四季度", "Q4 2024", "上个月",
-// "近一个月", "this week", "recently", "最新", "latest". The most specific
-// absolute date wins; relative words are taken relative to now.
+// "May 2024", "in 2024", "2025-01", "2024年第四季度", "Q4 2024", "the
+// third quarter of 2026", "上个月", "近一个月", "this week", "今年",
+// "recently", "最新", "latest"; a company's fiscal quarter gives the
+// quarter without dates. The most specific absolute date wins; relative
+// words are taken relative to now.
 func Parse(question string, now time.Time) Frame {
 	norm := corpus.Normalize(question)
 	q := fiscal.ReplaceAllString(norm, " ")
@@ -360,9 +362,10 @@ func halfOf(q string) int {
 }
 
 // periodNumbers number quarters and halves as questions and sentences
-// write them; periodNumber also reads digits, and years.
+// write them.
 var periodNumbers = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4, "上": 1, "下": 2, "first": 1, "second": 2, "third": 3, "fourth": 4}
 
+// periodNumber reads a quarter's or half's number, or digits (a year).
 func periodNumber(s string) int {
 	if n, ok := periodNumbers[s]; ok {
 		return n
@@ -379,11 +382,11 @@ var (
 )
 
 // OtherPeriod reports whether a normalised sentence speaks of another
-// period than the quarter or half of a year the frame names: of another
-// quarter or half and not its own, or of another year and not its own.
-// "2025年营收" does not state 2026年上半年's revenue, nor "second-quarter
-// revenue" the third quarter's. Frames of no quarter or half speak of no
-// other period.
+// period than the quarter or half the frame names: of another quarter or
+// half and not its own, of another year and not its own, or of a year
+// without a quarter or half (the year's figure). "2025年营收" does not
+// state 2026年上半年's revenue, nor "second-quarter revenue" the third
+// quarter's. Frames of no quarter or half speak of no other period.
 func (f Frame) OtherPeriod(norm string) bool {
 	if f.Quarter == 0 && f.Half == 0 {
 		return false
