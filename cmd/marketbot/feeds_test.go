@@ -19,13 +19,13 @@ func TestIngestURLAndBrief(t *testing.T) {
 		case "/feed.xml":
 			w.Header().Set("Content-Type", "application/rss+xml")
 			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>AI Wire</title>`+
-				feedItem("https://wire.example/ark", "火山方舟上线DeepSeek-R1", "2025年3月3日，火山引擎火山方舟上线DeepSeek-R1满血版，R1每百万输入tokens 4元。", "Mon, 03 Mar 2025 08:00:00 +0800")+
-				feedItem("https://wire.example/kimi", "Moonshot AI ships Kimi k1.6", "Moonshot AI shipped Kimi k1.6 with a longer context window on March 2, 2025.", "Sun, 02 Mar 2025 09:00:00 +0800")+
+				feedItem("https://wire.example/ark", "火山方舟上线DeepSeek-R1", "2026年3月3日，火山引擎火山方舟上线DeepSeek-R1满血版，R1每百万输入tokens 4元。", "Tue, 03 Mar 2026 08:00:00 +0800")+
+				feedItem("https://wire.example/kimi", "Moonshot AI ships Kimi k1.6", "Moonshot AI shipped Kimi k1.6 with a longer context window on March 2, 2026.", "Mon, 02 Mar 2026 09:00:00 +0800")+
 				`</channel></rss>`)
 		case "/page.html":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprint(w, `<html><head><title>Zhipu opens GLM-4-Flash for free</title><meta property="article:published_time" content="2025-03-01T10:00:00+08:00"></head>`+
-				`<body><nav>Home | News</nav><article><p>Zhipu AI made GLM-4-Flash free to call through its open platform on March 1, 2025.</p></article></body></html>`)
+			fmt.Fprint(w, `<html><head><title>Zhipu opens GLM-4-Flash for free</title><meta property="article:published_time" content="2026-03-01T10:00:00+08:00"></head>`+
+				`<body><nav>Home | News</nav><article><p>Zhipu AI made GLM-4-Flash free to call through its open platform on March 1, 2026.</p></article></body></html>`)
 		default:
 			http.NotFound(w, r)
 		}
@@ -64,7 +64,7 @@ func TestIngestURLAndBrief(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"DeepSeek-R1", "Kimi k1.6", "GLM-4-Flash", "2025-03-03", "https://wire.example/ark"} {
+	for _, want := range []string{"DeepSeek-R1", "Kimi k1.6", "GLM-4-Flash", "2026-03-03", "https://wire.example/ark"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("briefing lacks %q:\n%s", want, stdout)
 		}

@@ -35,7 +35,9 @@ func (e *environment) ingest(ctx context.Context, args []string) error {
 	if *dryRun {
 		return e.dryRun(ctx, paths, *builtin, *asJSON)
 	}
-	st, err := e.openStore(ctx, *dataDir, false)
+	// An empty store gets the built-in pack first, as ask and search give
+	// it: your articles are added to the pack, not put in its place.
+	st, err := e.openStore(ctx, *dataDir, !*builtin)
 	if err != nil {
 		return err
 	}

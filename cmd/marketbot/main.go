@@ -75,7 +75,7 @@ Usage:
 
 Every command takes --data-dir DIR (default $MARKETBOT_DATA_DIR, else the user's data directory)
 and --config FILE (default $MARKETBOT_CONFIG: feeds and briefings, see the README).
-When the store is empty, ask, chat, search and eval index the built-in knowledge pack first.
+When the store is empty, ask, chat, search, eval and ingest index the built-in knowledge pack first.
 Answers come from a language model when OPENAI_API_KEY, OPENAI_BASE_URL or MARKETBOT_LLM_PROVIDER
 (openai, ark, deepseek, qwen, moonshot, zhipu, ollama) is set (MARKETBOT_CHAT_MODEL; default the
 provider's, else gpt-4o-mini; MARKETBOT_LLM_THINKING=off|on|auto, default off), and are extractive

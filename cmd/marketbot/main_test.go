@@ -103,6 +103,14 @@ func TestIngestCommand(t *testing.T) {
 	if !strings.Contains(stderr, "skipped") || !strings.Contains(stderr, bad) {
 		t.Errorf("stderr does not report the bad file as it happens: %q", stderr)
 	}
+	// Your articles are added to the built-in pack, as ask and search give
+	// it to an empty store, not put in its place.
+	if !strings.Contains(stderr, "indexing the built-in knowledge pack first") {
+		t.Errorf("an ingest into an empty store did not index the pack first: %q", stderr)
+	}
+	if stdout, _, err := runCmd(t, dataDir, "search", "--json", "火山方舟接入了哪些模型？"); err != nil || !strings.Contains(stdout, "builtin:") {
+		t.Errorf("the pack is not searchable after the first ingest: %v\n%.300s", err, stdout)
+	}
 	stdout, _, err = runCmd(t, dataDir, "ingest", src)
 	if err != nil || !strings.Contains(stdout, "2 unchanged") {
 		t.Errorf("re-ingest: %v\n%s", err, stdout)
