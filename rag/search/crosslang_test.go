@@ -425,12 +425,7 @@ func TestThePriceSideAsked(t *testing.T) {
 // stated by an amount of money, not by a growth rate.
 func TestAskedInACurrency(t *testing.T) {
 	st := builtinStore(t, store.Options{})
-	q := "SK海力士2026年第一季度的营业利润是多少韩元？"
-	qs := []query{st.parseQuery(q, Options{})}
-	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
-		t.Fatal(err)
-	}
-	m := measureAsked{qs[0].concepts, askedFor(q), qs[0].frame, currency.MatchString(corpus.Normalize(q))}
+	m := st.measure(t, "SK海力士2026年第一季度的营业利润是多少韩元？")
 	title := "SK hynix posts record first-quarter profit"
 	for text, want := range map[string]bool{
 		"SK hynix said first-quarter operating profit rose 97% from a year earlier.": false,
@@ -447,12 +442,7 @@ func TestAskedInACurrency(t *testing.T) {
 // TestTheCachedPriceAsked: the cached-input price is a price of its own.
 func TestTheCachedPriceAsked(t *testing.T) {
 	st := builtinStore(t, store.Options{})
-	q := "GPT-4o mini的缓存输入价格是每百万tokens多少美元？"
-	qs := []query{st.parseQuery(q, Options{})}
-	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
-		t.Fatal(err)
-	}
-	m := measureAsked{qs[0].concepts, askedFor(q), qs[0].frame, true}
+	m := st.measure(t, "GPT-4o mini的缓存输入价格是每百万tokens多少美元？")
 	title := "OpenAI launches GPT-4o mini"
 	for text, want := range map[string]bool{
 		"GPT-4o mini is priced at $0.15 per million input tokens.":           false,
@@ -462,4 +452,14 @@ func TestTheCachedPriceAsked(t *testing.T) {
 			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, want)
 		}
 	}
+}
+
+// measure is what the question asks of a measure, read as search reads it.
+func (st testStore) measure(t *testing.T, question string) measureAsked {
+	t.Helper()
+	qs := []query{st.parseQuery(question, Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	return measureOf(question, qs[0].concepts, qs[0].frame)
 }

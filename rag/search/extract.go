@@ -107,6 +107,17 @@ type measureAsked struct {
 	money    bool
 }
 
+// measureOf reads what a question asks of a measure, with the concepts
+// of one reading of it: a question that asks for no other kind of fact
+// asks an amount ("What net loss did Mistral report?").
+func measureOf(question string, concepts []concept, frame when.Frame) measureAsked {
+	kind := askedFor(question)
+	if kind == anyFact {
+		kind = amountFact
+	}
+	return measureAsked{concepts, kind, frame, currency.MatchString(corpus.Normalize(question))}
+}
+
 // currency matches a (normalised) question that asks an amount of money
 // in so many words: "多少韩元", "新台币多少", "in dollars".
 var currency = regexp.MustCompile(`美元|人民币|新台币|港元|港币|韩元|日元|欧元|多少钱|\bdollars?\b|\byuan\b|\beuros?\b|\bwon\b|\byen\b|\busd\b|\brmb\b`)
@@ -135,7 +146,8 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
-		if frame.OtherPeriodIn(corpus.Normalize(sentence), normTitle) {
+		norm := corpus.Normalize(sentence)
+		if frame.OtherPeriodIn(norm, normTitle) {
 			continue // "2025年营收" is not 2026年上半年's
 		}
 		toks := corpus.Tokens(sentence)
@@ -152,7 +164,7 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		if !titled && !about {
 			continue
 		}
-		money := moneyRe.MatchString(corpus.Normalize(sentence))
+		money := moneyRe.MatchString(norm)
 		if m.money && !money {
 			continue // asked in won or dollars, a growth rate is no answer
 		}

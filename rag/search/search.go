@@ -227,9 +227,9 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 	}
 	trusted := s.trustedDense(dense)
 	kind, askedIDs := askedFor(question), map[string]bool{}
-	measured, money := kind, currency.MatchString(corpus.Normalize(question))
-	if measured == anyFact { // "What net loss did Mistral report?" asks how much
-		measured = amountFact
+	measures := make([]measureAsked, len(qs))
+	for i, q := range qs {
+		measures[i] = measureOf(question, q.concepts, asked)
 	}
 	for _, e := range qs[0].entities {
 		askedIDs[e.ID] = true
@@ -253,8 +253,8 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 		}
 		// Asked how much of a measure, a passage that states no such figure
 		// does not answer, whatever it covers.
-		if !trusted[p.ChunkID] && !slices.ContainsFunc(qs, func(q query) bool {
-			return !asksMeasure(measured, q.concepts) || statesMeasure(measureAsked{q.concepts, measured, asked, money}, p.Title, p.Text)
+		if !trusted[p.ChunkID] && !slices.ContainsFunc(measures, func(m measureAsked) bool {
+			return !asksMeasure(m.kind, m.concepts) || statesMeasure(m, p.Title, p.Text)
 		}) {
 			continue
 		}
