@@ -331,7 +331,7 @@ func TestMeasureDims(t *testing.T) {
 	}
 }
 
-// TestFramingWordsAreNoConcepts: "how big", "how long" and fillers such
+// TestFramingWordsAreNoConcepts: "how big", "how long", "the number of" and fillers such
 // as "actually" ask how, not what about; the same words elsewhere are
 // what is asked about.
 func TestFramingWordsAreNoConcepts(t *testing.T) {
@@ -350,6 +350,7 @@ func TestFramingWordsAreNoConcepts(t *testing.T) {
 		"How big was the H20 charge Nvidia actually booked?":     {"big", "actually"},
 		"How long is the context window of Llama 2?":             {"long"},
 		"Which banks has Moonshot AI reportedly approached?":     {"reportedly"},
+		"What is the number of GPUs Cohere's model runs on?":     {"number"},
 		"What revenue did Mistral disclose in late summer 2026?": {"summer", "2026"}, // the date filter's
 	} {
 		for _, w := range gone {

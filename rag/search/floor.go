@@ -75,9 +75,9 @@ var (
 		"really": true, "just": true, "ever": true, "even": true, "still": true, "already": true,
 		"reportedly": true, "allegedly": true, "supposedly": true, "apparently": true, "roughly": true, "approximately": true,
 	}
-	// howDimension is "how big", "how long"…: an amount asked for, as 多大
-	// and 多长 are, not what about.
-	howDimension = regexp.MustCompile(`\bhow\s+(?:big|large|small|long|high|fast|old|often|soon|far|tall|wide|deep|heavy)\b`)
+	// howDimension is "how big", "how long", "the number of"…: an amount
+	// or count asked for, as 多大 and 多长 are, not what about.
+	howDimension = regexp.MustCompile(`\bhow\s+(?:big|large|small|long|high|fast|old|often|soon|far|tall|wide|deep|heavy)\b|\bnumber\s+of\b`)
 	// chineseQuestionWords are content words by their part of speech that
 	// only frame a Chinese question.
 	chineseQuestionWords = map[string]bool{
