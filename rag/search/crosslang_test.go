@@ -454,6 +454,34 @@ func TestTheCachedPriceAsked(t *testing.T) {
 	}
 }
 
+// TestNamesInTheTitle: asked a figure of names the alias table lacks, a
+// sentence of an article whose title holds them all speaks of them ("The
+// company will raise…" under "Cursor … raises business prices"); asked a
+// valuation beside a funding round, any amount of money is no answer.
+func TestNamesInTheTitle(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	price := st.measure(t, "Cursor商业版（Business）每位用户每月收费多少？")
+	text := "The company will raise the price of its plans to $48 per user per month."
+	for title, want := range map[string]bool{
+		"Cursor paid subscribers pass 2.5 million as Anysphere raises Business prices": true,
+		"Cursor paid subscribers pass 2.5 million":                                     false, // Business named by neither
+	} {
+		if got := statesMeasure(price, title, text); got != want {
+			t.Errorf("statesMeasure(%q under %q) = %v, want %v", text, title, got, want)
+		}
+	}
+	valuation := st.measure(t, "Cursor最近一轮融资的投后估值是多少？")
+	title := "Cursor paid subscribers pass 2.5 million"
+	for text, want := range map[string]bool{
+		"Annualised recurring revenue reached $2.2 billion.": false,
+		"The round valued the company at $29.3 billion.":     true,
+	} {
+		if got := statesMeasure(valuation, title, text); got != want {
+			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
 // measure is what the question asks of a measure, read as search reads it.
 func (st testStore) measure(t *testing.T, question string) measureAsked {
 	t.Helper()

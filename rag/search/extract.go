@@ -127,7 +127,8 @@ var currency = regexp.MustCompile(`美元|人民币|新台币|港元|港币|韩�
 // the kind of fact asked (an amount, a count), or for a price or funding
 // an amount of money; an amount of money whatever the measure when the
 // question names a currency — and hold what the figure is of (subjects)
-// unless the article's title names it; asked per token, the passage must
+// unless the article's title names it (all the names, when the question
+// names no entity, as a sentence must hold them all); asked per token, the passage must
 // speak of tokens. The sentence must be of the asked period (when.Frame's
 // OtherPeriodIn) and of the asked side of a price (input, output,
 // cached). "How many parameters does GPT-4o have?" is not answered by
@@ -138,11 +139,15 @@ var currency = regexp.MustCompile(`美元|人民币|新台币|港元|港币|韩�
 func statesMeasure(m measureAsked, title, text string) bool {
 	concepts, kind, frame := m.concepts, m.kind, m.frame
 	of, all := subjects(concepts)
-	titled := len(of) == 0 || slices.ContainsFunc(entitiesIn(of, title), func(in bool) bool { return in })
+	inTitle := heldIn(of, title)
+	titled := len(of) == 0 || slices.Contains(inTitle, true) && (!all || !slices.Contains(inTitle, false))
 	if slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "unit" }) && !tokenUnit.MatchString(corpus.Normalize(text)) {
 		return false // the unit may be another sentence's: "…$1.25 per million input tokens; GPT-5 mini costs $0.25"
 	}
 	normTitle := corpus.Normalize(title)
+	// A figure named beside money (a funding round's valuation) is what is
+	// asked: any amount of money no longer states it.
+	named := slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "figure" })
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
@@ -169,7 +174,7 @@ func statesMeasure(m measureAsked, title, text string) bool {
 			continue // asked in won or dollars, a growth rate is no answer
 		}
 		if slices.ContainsFunc(concepts, func(c concept) bool {
-			return c.measure == "money" && money || c.figure() && held(c) && statesFact(kind, sentence, nil, nil)
+			return c.measure == "money" && money && !named || c.figure() && held(c) && statesFact(kind, sentence, nil, nil)
 		}) {
 			return true
 		}

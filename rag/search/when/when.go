@@ -48,7 +48,7 @@ func (f Frame) Mentioned(norm string, published time.Time) bool {
 	m := strings.ToLower(time.Month(f.Month).String()[:3])
 	withYear := y + `\s*年\s*0?` + strconv.Itoa(f.Month) + `\s*月|` + m + `[a-z]*\.?\s+(?:\d{1,2},?\s+)?` + y + `|` + y + `-` + fmt.Sprintf("%02d", f.Month)
 	if sameYear {
-		withYear += `|(?:^|[^\d.])0?` + strconv.Itoa(f.Month) + `\s*月|\b(?:in|since|by|from|until|through|of|early|late|mid|end of)\s+` + m + `[a-z]*\b`
+		withYear += `|(?:^|[^\d.])0?` + strconv.Itoa(f.Month) + `\s*月|\b(?:in|on|since|by|from|until|through|of|early|late|mid|end of)\s+` + m + `[a-z]*\b|\b` + m + `[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b`
 	}
 	return regexp.MustCompile(withYear).MatchString(norm)
 }

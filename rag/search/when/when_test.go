@@ -74,8 +74,8 @@ func TestParseTimeFrame(t *testing.T) {
 }
 
 // TestAMonthAloneNamesItsArticlesYear: an article of 2025 that says "in
-// March" names March 2025, for questions about that month; a 2024 article
-// does not, and "may" the verb is no month.
+// March" or "on March 1" names March 2025, for questions about that
+// month; a 2024 article does not, and "may" the verb is no month.
 func TestAMonthAloneNamesItsArticlesYear(t *testing.T) {
 	march, may := Frame{Year: 2025, Month: 3}, Frame{Year: 2025, Month: 5}
 	at := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
@@ -91,6 +91,9 @@ func TestAMonthAloneNamesItsArticlesYear(t *testing.T) {
 		{march, "13月", "2025-10-16", false},
 		{may, "the company may raise more.", "2025-10-16", false},
 		{may, "it shipped in may.", "2025-10-16", true},
+		{march, "the business plan rises to $48 on march 1.", "2025-02-10", true},
+		{march, "prices change mar. 15th for all users.", "2025-02-10", true},
+		{may, "the company may 2 times raise.", "2024-10-16", false},
 	} {
 		if got := tc.f.Mentioned(tc.norm, at(tc.pub)); got != tc.want {
 			t.Errorf("%d-%d mentioned(%q, %s) = %v, want %v", tc.f.Year, tc.f.Month, tc.norm, tc.pub, got, tc.want)
