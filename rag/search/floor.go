@@ -46,14 +46,16 @@ type concept struct {
 // crossWeight scales a plain word of one language that a passage in the
 // other lacks: the bridge's translations are candidates, and the passage
 // may say it otherwise ("public debut" is 公开亮相), so the miss should
-// not sink a passage that names what was asked. Names and Chinese words
-// the corpus never saw keep their weight: they mark what is absent.
+// not sink a passage that names what was asked. Names and words the
+// corpus never saw weigh more: they may mark what is absent.
 const crossWeight = 0.25
 
-// unknownCrossWeight scales a Chinese word of the bridge's dictionary that
-// neither the corpus nor its translations hold, missing from a passage in
-// the other language: perhaps the asker's wording (律师资格考试 is a "bar
-// exam"), perhaps a mark of what is absent (房地产).
+// unknownCrossWeight scales a Chinese word that neither the corpus nor its
+// translations hold, missing from a passage in the other language:
+// perhaps the asker's wording (律师资格考试 is a "bar exam"), perhaps a
+// name the passage writes in Latin letters (伊维尔德罗拉 for Iberdrola),
+// perhaps a mark of what is absent (房地产). The same holds for an English
+// word the dictionary translates into nothing the corpus holds.
 const unknownCrossWeight = 0.5
 
 var (
@@ -312,7 +314,7 @@ func coverage(concepts []concept, norm, lang string) float64 {
 			w *= unknownCrossWeight
 		case c.known || c.wording:
 			w *= crossWeight
-		case c.lang == "zh" && len(c.cands) > 0:
+		case c.lang == "zh":
 			w *= unknownCrossWeight
 		}
 		total += w

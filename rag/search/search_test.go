@@ -5,6 +5,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -284,6 +285,33 @@ func TestAmountsCrossLanguages(t *testing.T) {
 		if len(ps) == 0 || ps[0].Title != want {
 			t.Errorf("%s: %v, want %q first", q, titles(ps), want)
 		}
+	}
+}
+
+// TestUnknownChineseWordsAcrossLanguages: a Chinese word neither the
+// corpus nor the dictionary knows (美光, a name an English article writes
+// "Micron") weighs less against an English passage, as the dictionary's
+// words it cannot translate do; against a Chinese one it keeps its weight.
+func TestUnknownChineseWordsAcrossLanguages(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	for name, md := range map[string]string{
+		"a.md": article("Micron posts record quarter", "2026-09-24",
+			"Micron Technology reported revenue of $15.2 billion for its fiscal fourth quarter, up 46% from a year earlier."),
+		"b.md": article("存储芯片厂商营收创新高", "2026-09-25", "另一家存储芯片厂商第四季度营收达到120亿美元，同比增长30%。"),
+	} {
+		if _, err := st.Put(context.Background(), mustArticle(t, name, md)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps, err := st.Search(context.Background(), "美光2026财年第四季度的营收是多少？", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) == 0 || ps[0].Title != "Micron posts record quarter" {
+		t.Errorf("got %v, want the English article first", titles(ps))
+	}
+	if slices.Contains(titles(ps), "存储芯片厂商营收创新高") {
+		t.Errorf("got %v: the Chinese article lacks 美光", titles(ps))
 	}
 }
 
