@@ -27,8 +27,9 @@ type Entity struct {
 	// product; empty where the maker is unknown.
 	Vendor string `yaml:"vendor"`
 	// Measure marks a term that figures are stated for: "figure" (revenue,
-	// a valuation, monthly users) or "money" (a price: an amount of money
-	// states it without the word); asked how much of it, only a sentence
+	// a valuation), "count" (a figure that is a number of things: monthly
+	// users, parameters) or "money" (a price: an amount of money states it
+	// without the word); asked how much or how many of it, only a sentence
 	// that states one answers. "unit" marks the unit such a figure is
 	// stated in (tokens): asked in it, the sentence must state it too.
 	Measure string `yaml:"measure"`
@@ -79,8 +80,8 @@ func ParseAliases(data []byte) (*Aliases, error) {
 		if e.ID == "" || len(e.Names) == 0 {
 			return nil, fmt.Errorf("aliases: entry %d needs an id and names", i+1)
 		}
-		if e.Measure != "" && (e.Type != "term" || !slices.Contains([]string{"figure", "money", "unit"}, e.Measure)) {
-			return nil, fmt.Errorf("aliases: %s: measure %q: only a term is a measure: a figure, money or a unit", e.ID, e.Measure)
+		if e.Measure != "" && (e.Type != "term" || !slices.Contains([]string{"figure", "count", "money", "unit"}, e.Measure)) {
+			return nil, fmt.Errorf("aliases: %s: measure %q: only a term is a measure: a figure, a count, money or a unit", e.ID, e.Measure)
 		}
 		for _, name := range e.Names {
 			n := Normalize(strings.TrimSpace(name))

@@ -482,6 +482,22 @@ func TestNamesInTheTitle(t *testing.T) {
 	}
 }
 
+// TestCountsAskCountedMeasures: "how many" asks a measure that counts
+// things (users, parameters), not the revenue of a clause around it.
+func TestCountsAskCountedMeasures(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	for q, want := range map[string]bool{
+		"How many H200 chips did ByteDance plan to buy if sales to China were approved?": false,
+		"How many monthly active users did Doubao have?":                                 true,
+		"How much revenue did Nvidia report from sales to China?":                        true,
+	} {
+		m := st.measure(t, q)
+		if got := asksMeasure(m.kind, m.concepts); got != want {
+			t.Errorf("asksMeasure(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
 // measure is what the question asks of a measure, read as search reads it.
 func (st testStore) measure(t *testing.T, question string) measureAsked {
 	t.Helper()

@@ -88,15 +88,25 @@ func statesFact(kind factKind, sentence string, asked map[string]bool, aliases *
 	return false
 }
 
-// asksMeasure reports whether a question of that kind asks how much or
-// how many of a measure (a price, revenue, parameters…) its concepts name.
+// asksMeasure reports whether a question of that kind asks how much of a
+// measure (a price, revenue, parameters…) its concepts name, or how many
+// of one that counts things: "how many H200 chips … if sales to China
+// were approved" asks no revenue.
 func asksMeasure(kind factKind, concepts []concept) bool {
-	return (kind == amountFact || kind == countFact) && slices.ContainsFunc(concepts, concept.figure)
+	switch kind {
+	case amountFact:
+		return slices.ContainsFunc(concepts, concept.figure)
+	case countFact:
+		return slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "count" })
+	}
+	return false
 }
 
 // figure reports whether the concept is a measure figures are stated for
 // (not their unit).
-func (c concept) figure() bool { return c.measure == "figure" || c.measure == "money" }
+func (c concept) figure() bool {
+	return c.measure == "figure" || c.measure == "count" || c.measure == "money"
+}
 
 // measureAsked is what a question asks of a measure: its concepts, the
 // kind of fact, its period, and whether it asks the amount in a currency.
@@ -147,7 +157,7 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	normTitle := corpus.Normalize(title)
 	// A figure named beside money (a funding round's valuation) is what is
 	// asked: any amount of money no longer states it.
-	named := slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "figure" })
+	named := slices.ContainsFunc(concepts, func(c concept) bool { return c.figure() && c.measure != "money" })
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
