@@ -482,6 +482,23 @@ func TestNamesInTheTitle(t *testing.T) {
 	}
 }
 
+// TestAVersionedNameIsWhatAFigureIsOf: asked Ling-3-Lite's price, a name
+// with a version the alias table lacks, Ant Group's other model's price
+// does not answer, though the title names Ant Group.
+func TestAVersionedNameIsWhatAFigureIsOf(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	m := st.measure(t, "蚂蚁集团Ling-3-Lite通过API调用时每百万输出tokens收费多少？")
+	title := "蚂蚁集团发布百灵大模型Ling-3"
+	for text, want := range map[string]bool{
+		"开发者可调用Ling-3-Max，API价格为每百万输出tokens 6元。":  false,
+		"开发者可调用Ling-3-Lite，API价格为每百万输出tokens 2元。": true,
+	} {
+		if got := statesMeasure(m, title, text); got != want {
+			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
 // TestCountsAskCountedMeasures: "how many" asks a measure that counts
 // things (users, parameters), not the revenue of a clause around it.
 func TestCountsAskCountedMeasures(t *testing.T) {

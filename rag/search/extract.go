@@ -243,17 +243,20 @@ var tokenUnit = regexp.MustCompile(`\btokens?\b|词元`)
 
 // subjects returns what a question asks a figure of: the entities it
 // names, any of which a sentence must hold — its models and products if
-// it names any (asked Claude 3.5 Haiku's price, Anthropic is not what the
-// figure must be about), and a version rather than its family (asked
+// it names any, listed or a versioned name the table lacks (asked Claude
+// 3.5 Haiku's or Ling-3-Lite's price, Anthropic or Ant Group is not what
+// the figure must be about), and a version rather than its family (asked
 // "Gemini 2.5 Pro", not Gemini); without entities of the alias table, the
 // names it writes capitalised, all of which it must hold ("Cursor's Pro
 // plan").
 func subjects(concepts []concept) (out []concept, all bool) {
 	var names []concept
-	made := slices.ContainsFunc(concepts, concept.made)
+	made := slices.ContainsFunc(concepts, func(c concept) bool { return c.made() || c.versioned() })
 	for _, c := range concepts {
 		switch {
 		case c.entity && (c.made() || !made) && !slices.ContainsFunc(concepts, func(o concept) bool { return o.entity && narrows(o.asked, c.asked) }):
+			out = append(out, c)
+		case c.versioned():
 			out = append(out, c)
 		case c.longName():
 			names = append(names, c)
@@ -267,6 +270,12 @@ func subjects(concepts []concept) (out []concept, all bool) {
 
 // made reports whether the concept is a model or a product.
 func (c concept) made() bool { return c.typ == "model" || c.typ == "product" }
+
+// versioned reports whether the concept is a name with a version that the
+// alias table lacks, a model's or a product's: "Ling-3-Lite".
+func (c concept) versioned() bool {
+	return c.longName() && versionNumber.MatchString(strings.Join(c.asked[0], " "))
+}
 
 // narrows reports whether every name of b begins a versioned name of a:
 // "Gemini" and "Claude 3.5" of "Gemini 2.5 Pro" and "Claude 3.5 Sonnet",
