@@ -500,7 +500,8 @@ func TestAVersionedNameIsWhatAFigureIsOf(t *testing.T) {
 }
 
 // TestCountsAskCountedMeasures: "how many" asks a measure that counts
-// things (users, parameters), not the revenue of a clause around it.
+// things (users, parameters), not the revenue of a clause around it; and
+// no question asks a measure its subordinate clause names.
 func TestCountsAskCountedMeasures(t *testing.T) {
 	st := builtinStore(t, store.Options{})
 	for q, want := range map[string]bool{
@@ -513,6 +514,17 @@ func TestCountsAskCountedMeasures(t *testing.T) {
 			t.Errorf("asksMeasure(%q) = %v, want %v", q, got, want)
 		}
 	}
+	// A measure named only in a subordinate clause is not asked.
+	for q, want := range map[string]bool{
+		"How large a charge did AMD warn of because MI308 shipments to China need a licence?": false,
+		"How many MI308 shipments did AMD make to China?":                                     true,
+	} {
+		m := st.measure(t, q)
+		got := slices.ContainsFunc(m.concepts, func(c concept) bool { return c.measure == "count" })
+		if got != want {
+			t.Errorf("%q asks shipments: %v, want %v", q, got, want)
+		}
+	}
 }
 
 // measure is what the question asks of a measure, read as search reads it.
@@ -522,5 +534,5 @@ func (st testStore) measure(t *testing.T, question string) measureAsked {
 	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
 		t.Fatal(err)
 	}
-	return measureOf(question, qs[0].concepts, qs[0].frame)
+	return measureOf(question, qs[0], qs[0].frame)
 }

@@ -117,16 +117,35 @@ type measureAsked struct {
 	money    bool
 }
 
-// measureOf reads what a question asks of a measure, with the concepts
-// of one reading of it: a question that asks for no other kind of fact
-// asks an amount ("What net loss did Mistral report?").
-func measureOf(question string, concepts []concept, frame when.Frame) measureAsked {
+// measureOf reads what a question asks of a measure, with one reading of
+// it (q, the question or its translation): a question that asks for no
+// other kind of fact asks an amount ("What net loss did Mistral
+// report?"); a measure named only in a subordinate clause is not asked
+// ("How large a charge did AMD warn of because MI308 shipments need a
+// licence?").
+func measureOf(question string, q query, frame when.Frame) measureAsked {
 	kind := askedFor(question)
 	if kind == anyFact {
 		kind = amountFact
 	}
+	concepts := q.concepts
+	norm := corpus.Normalize(q.text)
+	if at := subordinate.FindStringIndex(norm); at != nil {
+		main := corpus.Tokens(norm[:at[0]])
+		index := indexTokens(main)
+		concepts = slices.Clone(concepts)
+		for i, c := range concepts {
+			if c.figure() && !holdsAny(main, index, c.asked) {
+				concepts[i].measure = ""
+			}
+		}
+	}
 	return measureAsked{concepts, kind, frame, currency.MatchString(corpus.Normalize(question))}
 }
+
+// subordinate matches the word that opens a (normalised) question's
+// subordinate clause.
+var subordinate = regexp.MustCompile(`\s(?:because|if|unless|although|though|whereas)\s|因为|由于|如果|假如|若是`)
 
 // currency matches a (normalised) question that asks an amount of money
 // in so many words: "多少韩元", "新台币多少", "in dollars".

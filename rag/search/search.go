@@ -229,7 +229,7 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 	kind, askedIDs := askedFor(question), map[string]bool{}
 	measures := make([]measureAsked, len(qs))
 	for i, q := range qs {
-		measures[i] = measureOf(question, q.concepts, asked)
+		measures[i] = measureOf(question, q, asked)
 	}
 	for _, e := range qs[0].entities {
 		askedIDs[e.ID] = true
