@@ -184,20 +184,22 @@ func keys[V any](m map[string]V) []string {
 
 func TestAskedFor(t *testing.T) {
 	for q, want := range map[string]factKind{
-		"豆包多少钱？":                                         amountFact,
-		"How much did OpenAI raise?":                     amountFact,
-		"火山方舟接入了多少个模型？":                                  countFact,
-		"How many experts?":                              countFact,
-		"什么时候发布的？":                                       dateFact,
-		"When did it launch?":                            dateFact,
-		"In 2024, when did it launch?":                   dateFact,
-		"What did it disclose when it closed the round?": anyFact, // "when" joins, it does not ask
-		"How long did Opus 4 work on its own?":           durationFact,
-		"它连续工作了多久？":                                      durationFact,
-		"How long is Kimi's context window?":             amountFact, // a length, not a time
-		"Who led the round?":                             nameFact,
-		"哪些厂商降价了？":                                       nameFact,
-		"介绍一下豆包":                                         anyFact,
+		"豆包多少钱？":                                          amountFact,
+		"How much did OpenAI raise?":                      amountFact,
+		"火山方舟接入了多少个模型？":                                   countFact,
+		"How many experts?":                               countFact,
+		"什么时候发布的？":                                        dateFact,
+		"When did it launch?":                             dateFact,
+		"In 2024, when did it launch?":                    dateFact,
+		"What did it disclose when it closed the round?":  anyFact, // "when" joins, it does not ask
+		"When Meta reported, what range did it guide to?": anyFact,
+		"When will GPT-6 ship?":                           dateFact,
+		"How long did Opus 4 work on its own?":            durationFact,
+		"它连续工作了多久？":                                       durationFact,
+		"How long is Kimi's context window?":              amountFact, // a length, not a time
+		"Who led the round?":                              nameFact,
+		"哪些厂商降价了？":                                        nameFact,
+		"介绍一下豆包":                                          anyFact,
 	} {
 		if got := askedFor(q); got != want {
 			t.Errorf("askedFor(%q) = %v, want %v", q, got, want)

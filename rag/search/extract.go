@@ -44,14 +44,15 @@ var asks = []struct {
 
 // firstWh finds a question's first question word: "when" asks a date
 // only if it is that word ("What did Anthropic disclose when it closed
-// its Series E?" asks what).
-var firstWh = regexp.MustCompile(`\b(?:what|how|which|who|whom|whose|where|when|why)\b`)
+// its Series E?" asks what) and an auxiliary follows it ("When Meta
+// reported its results, what…" asks what).
+var firstWh = regexp.MustCompile(`\b(?:what|how|which|who|whom|whose|where|when (?:did|does|do|is|was|are|were|will|would|has|have|had|can|could|should|might)|why)\b`)
 
 // askedFor reads the kind of fact a question asks for.
 func askedFor(question string) factKind {
 	q := corpus.Normalize(question)
 	for _, a := range asks {
-		if a.re.MatchString(q) || a.kind == dateFact && firstWh.FindString(q) == "when" {
+		if a.re.MatchString(q) || a.kind == dateFact && strings.HasPrefix(firstWh.FindString(q), "when") {
 			return a.kind
 		}
 	}
