@@ -173,6 +173,14 @@ func (q query) analyse() []concept {
 	return out
 }
 
+// descriptive reports whether a name is made of English words only, each
+// one the dictionary translates ("Asia Vital Components", "Productivity
+// Council"): Chinese articles may call it by a name of its own (奇鋐,
+// 生產力促進局), so that no passage's lacking it marks it absent.
+func descriptive(toks []string) bool {
+	return len(toks) > 1 && !slices.ContainsFunc(toks, func(t string) bool { return len(bridge.ToChinese(t)) == 0 })
+}
+
 // longName reports whether the concept is a name written capitalised of
 // three letters or more: two (UI, PR, EV) abbreviate a common word more
 // often than they name something.
@@ -210,6 +218,9 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 		c := &cs[i]
 		if c.name {
 			c.required = c.longName() && !heldAnywhere(c.alts, freq) && len(bridge.Present(c.cands, freq)) == 0
+			if c.required && descriptive(c.asked[0]) {
+				c.required, c.wording = false, true // weighs as the asker's unknown wording does
+			}
 			continue
 		}
 		if c.alias {

@@ -315,6 +315,30 @@ func TestUnknownChineseWordsAcrossLanguages(t *testing.T) {
 	}
 }
 
+// TestADescriptiveNameMayBeTranslated: a capitalised name made of
+// dictionary words ("External Trade Development Council") that no passage
+// holds may be one a Chinese article calls by its own name (外貿協會): it
+// weighs as unknown wording, and vetoes nothing; a coined name does.
+func TestADescriptiveNameMayBeTranslated(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	md := article("外貿協會：台灣AI伺服器出口前三季成長35%", "2026-10-20", "外貿協會表示，2026年前三季台灣AI伺服器出口金額達新台幣1.2兆元，年增35%。")
+	if _, err := st.Put(context.Background(), mustArticle(t, "taitra.md", md)); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]bool{
+		"By how much did Taiwan's AI server exports grow in 2026, according to the External Trade Development Council?": true,
+		"By how much did Taiwan's AI server exports grow in 2026, according to Taitronix?":                             false,
+	} {
+		ps, err := st.Search(context.Background(), q, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.Contains(titles(ps), "外貿協會：台灣AI伺服器出口前三季成長35%"); got != want {
+			t.Errorf("%q found the article: %v, want %v (%v)", q, got, want, titles(ps))
+		}
+	}
+}
+
 // TestTwoLettersAreNoName: a capitalised name no passage holds vetoes
 // every passage, but two capital letters (UI) abbreviate a common word.
 func TestTwoLettersAreNoName(t *testing.T) {
