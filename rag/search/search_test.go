@@ -327,7 +327,7 @@ func TestADescriptiveNameMayBeTranslated(t *testing.T) {
 	}
 	for q, want := range map[string]bool{
 		"By how much did Taiwan's AI server exports grow in 2026, according to the External Trade Development Council?": true,
-		"By how much did Taiwan's AI server exports grow in 2026, according to Taitronix?":                             false,
+		"By how much did Taiwan's AI server exports grow in 2026, according to Taitronix?":                              false,
 	} {
 		ps, err := st.Search(context.Background(), q, Options{})
 		if err != nil {
