@@ -240,6 +240,8 @@ func TestNameRuns(t *testing.T) {
 		"When do the new US AI chip rules take effect?":         {"US", "AI"},
 		"Is Scale AI part of the AMD MI300X deal?":              {"Scale AI", "AMD", "MI300X"},
 		"智元机器人最新一轮融资估值多少？":                                      nil,
+		"Reddit 2026年第三季度的数据授权收入是多少？":                           {"Reddit"},
+		"What did Upstage report for Solar 2026?":               {"Upstage", "Solar"},
 	} {
 		if d := cmp.Diff(want, nameRuns(q)); d != "" {
 			t.Errorf("nameRuns(%q) (-want +got):\n%s", q, d)

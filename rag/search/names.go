@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/search/bridge"
@@ -88,20 +89,25 @@ var nameRun = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*(?:(?:[ -]|\.\b)[A-Z0-9][A-
 // calendarWords are capitalised without being names.
 var calendarWords = regexp.MustCompile(`\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)
 
-// nameRuns returns the capitalised runs of a question, without its first
-// word, which is capitalised as the sentence begins.
+// nameRuns returns the capitalised runs of a question, without the first
+// word of an English one, which is capitalised as the sentence begins (a
+// Chinese question capitalises only names: "Reddit 2026年…").
 func nameRuns(question string) []string {
 	question = calendarWords.ReplaceAllString(question, " ")
 	var out []string
 	start := len(question) - len(strings.TrimLeft(question, " \t\"'“"))
+	chinese := strings.ContainsFunc(question, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 	for _, m := range nameRun.FindAllStringIndex(question, -1) {
 		run := question[m[0]:m[1]]
-		if m[0] == start {
+		if m[0] == start && !chinese {
 			_, run, _ = strings.Cut(run, " ")
 		}
 		// A name begins with a capital letter: "Doubao 1.5 Pro" asks no name "1".
 		for run != "" && (run[0] < 'A' || run[0] > 'Z') {
 			_, run, _ = strings.Cut(run, " ")
+		}
+		if f := strings.Fields(run); len(f) > 1 && isYear(f[len(f)-1]) { // "Reddit 2026年": a year, no version
+			run = strings.Join(f[:len(f)-1], " ")
 		}
 		out = append(out, splitAcronyms(run)...)
 	}
