@@ -302,6 +302,11 @@ func Parse(question string, now time.Time) Frame {
 			return f
 		}
 	}
+	if m := quartersIn.FindStringSubmatch(q); m != nil {
+		// A quarter of no year ("奇鋐第二季的毛利率"): no dates, but
+		// sentences of other quarters do not state its figures.
+		f.Quarter = periodNumber(strings.Join(m[1:], ""))
+	}
 	return f
 }
 

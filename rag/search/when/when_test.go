@@ -60,6 +60,8 @@ func TestParseTimeFrame(t *testing.T) {
 		"英伟达2025财年第四季营收":                                                             {Quarter: 4}, // a company's quarter: no dates
 		"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?": {Quarter: 3},
 		"Blackwell revenue in the last quarter of fiscal 2025":                       {},
+		"奇鋐第二季的毛利率是多少？":                                                              {Quarter: 2}, // a quarter of no year: no dates
+		"What did AVC earn in the third quarter?":                                    {Quarter: 3},
 		"2025年1月20日发布了什么":                                                            {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
 		"上个月的新闻":                                                                     {Since: d("2026-10-01"), Until: d("2026-11-01")},
 		"news this week":                                                             {Since: d("2026-11-23"), Until: d("2026-11-30")},
