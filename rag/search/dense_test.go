@@ -18,11 +18,12 @@ import (
 // question, which a semantic model ranks first with high similarity, is
 // not vetoed by the floor; with the local embedder, it is.
 func TestFloorTrustsTheDenseLeg(t *testing.T) {
-	// An embedder that knows 派息 and "dividend" mean the same.
+	// An embedder that knows 派发 (paid out) and "dividend" mean the same
+	// here; the alias table knows only 派息.
 	concept := func(text string) []float32 {
 		v := make([]float32, 8)
 		switch {
-		case strings.Contains(text, "派息"), strings.Contains(strings.ToLower(text), "dividend"):
+		case strings.Contains(text, "派发"), strings.Contains(strings.ToLower(text), "dividend"):
 			v[0] = 1
 		case strings.Contains(text, "Kimi"):
 			v[1] = 1
@@ -45,7 +46,7 @@ func TestFloorTrustsTheDenseLeg(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 	articles := []corpus.Article{
-		mustArticle(t, "payout.md", "---\ntitle: 某公司公告\nlang: zh\n---\n董事会决定每股派息0.5元，于下月发放。"),
+		mustArticle(t, "payout.md", "---\ntitle: 某公司公告\nlang: zh\n---\n董事会决定每股派发0.5元，于下月发放。"),
 	}
 	for i := range 12 {
 		articles = append(articles, mustArticle(t, fmt.Sprintf("other%d.md", i), fmt.Sprintf("---\ntitle: Note %d\n---\nKimi note number %d about long context windows.", i, i)))
