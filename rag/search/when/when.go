@@ -342,7 +342,7 @@ func cut(text string) (string, []string) {
 			return " "
 		})
 	}
-	for _, re := range []*regexp.Regexp{rollingZh, rollingEn, recentish, fiscal, partZh, partEn, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yEn, ymISO, monthNames, periods} {
+	for _, re := range []*regexp.Regexp{rollingZh, rollingEn, recentish, fiscal, partZh, partEn, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yqEnWords, yEn, ymISO, monthNames, periods} {
 		blank(re)
 	}
 	for _, r := range relative {

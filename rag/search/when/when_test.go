@@ -125,11 +125,12 @@ func TestPartStart(t *testing.T) {
 
 func TestPhrases(t *testing.T) {
 	for q, want := range map[string][]string{
-		"最近一个月有哪些融资？":                        {"最近一个月"},
-		"OpenAI最新的模型是什么？":                    {"最新"},
-		"What did Baidu launch in May 2024?": {"may 2024"},
-		"豆包的价格是多少？":                          nil,
-		"今年和去年相比呢？":                          {"今年", "去年"},
+		"最近一个月有哪些融资？":                                           {"最近一个月"},
+		"OpenAI最新的模型是什么？":                                       {"最新"},
+		"What did Baidu launch in May 2024?":                    {"may 2024"},
+		"豆包的价格是多少？":                                             nil,
+		"今年和去年相比呢？":                                             {"今年", "去年"},
+		"What did Meta guide to for the first quarter of 2025?": {"first quarter of 2025"},
 	} {
 		if got := Phrases(q); !slices.Equal(got, want) {
 			t.Errorf("Phrases(%q) = %q, want %q", q, got, want)
