@@ -93,6 +93,22 @@ func Chinese(phrase string) []string {
 	return out
 }
 
+// Inflections returns the other forms of an English word: those of every
+// base form it may be an inflection of ("draw" → draws, drawing, drew…;
+// "clusters" → cluster…), for matching English text, whose index does not
+// stem. Most are no words; the corpus tells which are.
+func Inflections(w string) []string {
+	var out []string
+	for _, b := range bases(w) {
+		for _, f := range Forms(b) {
+			if f != w && !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
 // bases returns w and the base forms it may be an inflection of.
 func bases(w string) []string {
 	out := []string{w}

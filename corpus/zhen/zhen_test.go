@@ -118,3 +118,23 @@ func BenchmarkLoad(b *testing.B) {
 		load()
 	}
 }
+
+// TestInflections: an English word's other forms, through every base it
+// may be an inflection of.
+func TestInflections(t *testing.T) {
+	for w, want := range map[string][]string{
+		"draw":     {"draws", "drawing"},
+		"clusters": {"cluster"},
+		"reported": {"report", "reports", "reporting"},
+	} {
+		got := Inflections(w)
+		for _, f := range want {
+			if !slices.Contains(got, f) {
+				t.Errorf("Inflections(%q) = %q, want %q among them", w, got, f)
+			}
+		}
+		if slices.Contains(got, w) {
+			t.Errorf("Inflections(%q) = %q holds the word itself", w, got)
+		}
+	}
+}

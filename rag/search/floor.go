@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/marketbot/marketbot/corpus"
+	"github.com/marketbot/marketbot/corpus/zhen"
 	"github.com/marketbot/marketbot/rag/search/bridge"
 	"github.com/marketbot/marketbot/rag/search/when"
 )
@@ -31,6 +32,7 @@ type concept struct {
 	asked    [][]string    // the alternatives the question itself uses
 	trans    []bridge.Word // the bridge's translations of a plain word that the corpus holds, most used first
 	cands    []bridge.Word // the bridge's candidates, before the corpus is consulted
+	forms    []string      // a plain English word's other inflections, before the corpus is consulted
 	alias    bool          // an entity or trade word of the alias table
 	entity   bool          // a named entity (not a trade word)
 	typ      string        // an entity's type in the alias table: company, model, product…
@@ -166,7 +168,7 @@ func (q query) analyse() []concept {
 		if t[0] >= '0' && t[0] <= '9' {
 			c.lang, c.wording, c.cands = "", false, units[t]
 		} else {
-			c.cands = bridge.ToChinese(t)
+			c.cands, c.forms = bridge.ToChinese(t), zhen.Inflections(t)
 		}
 		out = append(out, c)
 	}
@@ -201,6 +203,7 @@ func vocabulary(cs []concept) []string {
 		for _, b := range c.cands {
 			out = append(out, b.Toks...)
 		}
+		out = append(out, c.forms...)
 	}
 	return out
 }
@@ -234,6 +237,12 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 		} else {
 			c.trans = bridge.Present(c.cands, freq)
 			df := freq(c.asked[0])
+			for _, f := range c.forms { // "draws" for "draw": one word
+				if n := freq([]string{f}); n > 0 {
+					c.alts = append(c.alts, []string{f})
+					df += n
+				}
+			}
 			for _, t := range c.trans {
 				c.alts = append(c.alts, t.Toks)
 				df += t.DF

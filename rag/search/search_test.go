@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/store"
 	"github.com/marketbot/marketbot/rag/store/sqldb"
 	"github.com/marketbot/marketbot/rag/store/storetest"
@@ -335,6 +336,28 @@ func TestADescriptiveNameMayBeTranslated(t *testing.T) {
 		}
 		if got := slices.Contains(titles(ps), "外貿協會：台灣AI伺服器出口前三季成長35%"); got != want {
 			t.Errorf("%q found the article: %v, want %v (%v)", q, got, want, titles(ps))
+		}
+	}
+}
+
+// TestEnglishWordsMatchTheirInflections: the index does not stem, so a
+// question's "draw" and "clusters" are held by a passage's "draws" and
+// "cluster" — forms the corpus holds.
+func TestEnglishWordsMatchTheirInflections(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	text := "The Finnish cluster draws roughly 400 megawatts."
+	if _, err := st.Put(context.Background(), mustArticle(t, "nordic.md", article("Nordic operator expands", "2026-10-01", text))); err != nil {
+		t.Fatal(err)
+	}
+	qs := []query{st.parseQuery("How much power do the Finnish clusters draw?", Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	toks := corpus.Tokens(text)
+	at := indexTokens(toks)
+	for _, c := range qs[0].concepts {
+		if w := c.asked[0][0]; (w == "draw" || w == "clusters") && !holdsAny(toks, at, c.alts) {
+			t.Errorf("%q is not held by %q: alternatives %q", w, text, c.alts)
 		}
 	}
 }
