@@ -293,6 +293,21 @@ func TestTheCountedThingComesFirst(t *testing.T) {
 	}
 }
 
+// TestWhoIsAnsweredByAPerson: asked who, a sentence naming a person
+// beats one that lists companies.
+func TestWhoIsAnsweredByAPerson(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	r, err := st.QuoteRanker(context.Background(), "软银和OpenAI牵头的星际之门由谁出任董事长？")
+	if err != nil {
+		t.Fatal(err)
+	}
+	person := "SoftBank and OpenAI lead the venture, whose chairman is Masayoshi Son."
+	list := "SoftBank and OpenAI lead the venture, whose chairman comes from Oracle, Arm or MGX."
+	if a, b := r.score(person, nil), r.score(list, nil); a <= b {
+		t.Errorf("%q scores %.2f, %q %.2f: want the person first", person, a, list, b)
+	}
+}
+
 // TestTheNextSentenceGoesOn: a sentence that goes on about what the one
 // before names ("它"…, or nothing at all in Chinese) may be the answer:
 // half of what the sentence before holds counts for it.

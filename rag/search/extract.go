@@ -331,7 +331,11 @@ type QuoteRanker struct {
 	kind     factKind
 	asked    map[string]bool // ids of the entities the question names
 	aliases  *corpus.Aliases
+	person   bool // the question asks who: a person's name answers it best
 }
+
+// asksWho matches a (normalised) question that asks for a person.
+var asksWho = regexp.MustCompile(`\bwho(?:m)?\b|谁|\bwhich (?:executive|person|official|founder|chief)\b|哪位`)
 
 // QuoteRanker reads a question for ranking the sentences that answer it.
 func (s *Searcher) QuoteRanker(ctx context.Context, question string) (QuoteRanker, error) {
@@ -339,7 +343,8 @@ func (s *Searcher) QuoteRanker(ctx context.Context, question string) (QuoteRanke
 	if _, _, err := s.weighConcepts(ctx, qs); err != nil {
 		return QuoteRanker{}, err
 	}
-	r := QuoteRanker{concepts: qs[0].concepts, kind: askedFor(question), asked: map[string]bool{}, aliases: s.aliases}
+	r := QuoteRanker{concepts: qs[0].concepts, kind: askedFor(question), asked: map[string]bool{}, aliases: s.aliases,
+		person: asksWho.MatchString(corpus.Normalize(question))}
 	for _, e := range qs[0].entities {
 		r.asked[e.ID] = true
 	}
@@ -424,6 +429,9 @@ func (r QuoteRanker) score(sentence string, given []float64) float64 {
 	case r.kind == nameFact: // "which" is answered by a list: a point for each further name, up to two
 		if n := namesStated(sentence, r.asked, r.aliases); n > 0 {
 			score += factScore + float64(min(n-1, 2))
+		}
+		if r.person && slices.ContainsFunc(r.aliases.Match(sentence), func(e corpus.Entity) bool { return e.Type == "person" && !r.asked[e.ID] }) {
+			score += factScore // "who" is answered by a person
 		}
 	case r.kind != anyFact && statesFact(r.kind, sentence, r.asked, r.aliases):
 		score += factScore
