@@ -197,6 +197,7 @@ func TestAskedFor(t *testing.T) {
 		"How long did Opus 4 work on its own?":            durationFact,
 		"它连续工作了多久？":                                       durationFact,
 		"How long is Kimi's context window?":              amountFact, // a length, not a time
+		"How long was the beta meant to run?":             durationFact,
 		"Who led the round?":                              nameFact,
 		"哪些厂商降价了？":                                        nameFact,
 		"介绍一下豆包":                                          anyFact,

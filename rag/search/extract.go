@@ -35,7 +35,7 @@ var asks = []struct {
 	kind factKind
 	re   *regexp.Regexp
 }{
-	{durationFact, regexp.MustCompile(`多久|多长时间|多少天|多少年|几天|几周|几个月|几年|\bhow long (?:did|does|do|will|would|has|have|had)\b[^?]*\b(?:take|last|run|work|spend|wait|stay|keep)|\bhow many (?:days|weeks|months|years|hours)\b|\bfor how long\b`)},
+	{durationFact, regexp.MustCompile(`多久|多长时间|多少天|多少年|几天|几周|几个月|几年|\bhow long (?:did|does|do|will|would|has|have|had|is|was|are|were)\b[^?]*\b(?:take|last|run|work|spend|wait|stay|keep)|\bhow many (?:days|weeks|months|years|hours)\b|\bfor how long\b`)},
 	{countFact, regexp.MustCompile(`\bhow many\b|\bnumber of\b|几个|几家|几款|几种|几位|几名|几次|多少个|多少家|多少款|多少种|多少位|多少名|多少人|多少张|多少块|数量`)},
 	{dateFact, regexp.MustCompile(`\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|什么时间|日期`)},
 	{amountFact, regexp.MustCompile(`\bhow (?:much|big|large|fast|long)\b|\bprice[sd]?\b|\bpricing\b|\bcosts?\b|\bcharge[sd]?\b|\bvalu(?:ed|ation)\b|\brevenue\b|\bhow much\b|\braised?\b|\bshare\b|多少|多大|多快|多长|多高|价格|定价|价钱|售价|收费|费用|估值|营收|收入|融资|金额|份额|几块|多少钱`)},
