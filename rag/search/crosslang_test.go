@@ -294,8 +294,9 @@ func TestTheCountedThingComesFirst(t *testing.T) {
 	}
 }
 
-// TestWhoIsAnsweredByAPerson: asked who, a sentence naming a person
-// beats one that lists companies.
+// TestWhoIsAnsweredByAPerson: asked who (or which executive), a sentence
+// naming a person — of the alias table, or after a title — beats one that
+// lists companies.
 func TestWhoIsAnsweredByAPerson(t *testing.T) {
 	st := builtinStore(t, store.Options{})
 	r, err := st.QuoteRanker(context.Background(), "软银和OpenAI牵头的星际之门由谁出任董事长？")
@@ -304,6 +305,16 @@ func TestWhoIsAnsweredByAPerson(t *testing.T) {
 	}
 	person := "SoftBank and OpenAI lead the venture, whose chairman is Masayoshi Son."
 	list := "SoftBank and OpenAI lead the venture, whose chairman comes from Oracle, Arm or MGX."
+	if a, b := r.score(person, nil), r.score(list, nil); a <= b {
+		t.Errorf("%q scores %.2f, %q %.2f: want the person first", person, a, list, b)
+	}
+	// A person the alias table lacks, named after a title.
+	r, err = st.QuoteRanker(context.Background(), "Which Alibaba Cloud executive announced the MCP service on Bailian?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	person = "阿里云公共云事业部总裁刘伟光宣布，百炼上线MCP服务。"
+	list = "阿里云宣布，百炼上线的MCP服务包括高德、无影、Fetch和Notion。"
 	if a, b := r.score(person, nil), r.score(list, nil); a <= b {
 		t.Errorf("%q scores %.2f, %q %.2f: want the person first", person, a, list, b)
 	}

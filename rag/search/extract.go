@@ -334,8 +334,13 @@ type QuoteRanker struct {
 	person   bool // the question asks who: a person's name answers it best
 }
 
+// titledPerson matches a person named after a title, as the press writes
+// people the alias table does not list: "公共云事业部总裁刘伟光", "chief
+// executive Michael Truell".
+var titledPerson = regexp.MustCompile(`(?:总裁|總裁|董事长|董事長|首席执行官|首席執行官|执行长|執行長|总经理|總經理|创始人|創始人|负责人|負責人|主席|CEO)\p{Han}{2,3}(?:在|表示|称|稱|说|說|宣布|指出|，|、)|(?:[Cc]hief [Ee]xecutive|CEO|[Cc]hairman|[Pp]resident|[Ff]ounder|[Cc]hief [A-Za-z]+ [Oo]fficer) [A-Z][a-z]+ [A-Z][a-z]+`)
+
 // asksWho matches a (normalised) question that asks for a person.
-var asksWho = regexp.MustCompile(`\bwho(?:m)?\b|谁|\bwhich (?:executive|person|official|founder|chief)\b|哪位`)
+var asksWho = regexp.MustCompile(`\bwho(?:m)?\b|谁|\bwhich\b[^?]{0,40}?\b(?:executive|person|official|founder|chief|chairman|president)s?\b|哪位`)
 
 // QuoteRanker reads a question for ranking the sentences that answer it.
 func (s *Searcher) QuoteRanker(ctx context.Context, question string) (QuoteRanker, error) {
@@ -430,7 +435,7 @@ func (r QuoteRanker) score(sentence string, given []float64) float64 {
 		if n := namesStated(sentence, r.asked, r.aliases); n > 0 {
 			score += factScore + float64(min(n-1, 2))
 		}
-		if r.person && slices.ContainsFunc(r.aliases.Match(sentence), func(e corpus.Entity) bool { return e.Type == "person" && !r.asked[e.ID] }) {
+		if r.person && (titledPerson.MatchString(sentence) || slices.ContainsFunc(r.aliases.Match(sentence), func(e corpus.Entity) bool { return e.Type == "person" && !r.asked[e.ID] })) {
 			score += factScore // "who" is answered by a person
 		}
 	case r.kind != anyFact && statesFact(r.kind, sentence, r.asked, r.aliases):
