@@ -155,13 +155,14 @@ var currency = regexp.MustCompile(`美元|人民币|新台币|港元|港币|韩�
 // statesMeasure reports whether a passage states the figure a question
 // asks for. One of its sentences must state it — the measure's word with
 // the kind of fact asked (an amount, a count), or for a price or funding
-// an amount of money; an amount of money whatever the measure when the
-// question names a currency — and hold what the figure is of (subjects)
-// unless the article's title names it (all the names, when the question
-// names no entity, as a sentence must hold them all); asked per token, the passage must
-// speak of tokens. The sentence must be of the asked period (when.Frame's
-// OtherPeriodIn) and of the asked side of a price (input, output,
-// cached). "How many parameters does GPT-4o have?" is not answered by
+// an amount of money unless another measure is named beside it; an
+// amount of money whatever the measure when the question names a
+// currency — and hold what the figure is of (subjects) unless the
+// article's title names it (all the names, when the question names no
+// entity, as a sentence must hold them all); asked per token, the passage
+// must speak of tokens. The sentence must be of the asked period
+// (when.Frame's OtherPeriodIn) and of the asked side of a price (input,
+// output, cached). "How many parameters does GPT-4o have?" is not answered by
 // Llama 4's parameters in an article that compares it with GPT-4o, nor
 // "寒武纪营收" by an article that names Cambricon but no revenue, nor
 // Gemini 2.5 Pro's price by the "compute cost of the full 1-million-token
