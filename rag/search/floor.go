@@ -224,6 +224,10 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			if c.required && descriptive(c.asked[0]) {
 				c.required, c.wording = false, true // weighs as the asker's unknown wording does
 			}
+			if toks := c.asked[0]; c.required && len(toks) > 1 && toks[len(toks)-1] == "ai" && freq(toks[:len(toks)-1]) > 0 {
+				// "Johor AI data-centre": AI qualifies what follows; the name is Johor.
+				c.alts, c.asked, c.required = [][]string{toks[:len(toks)-1]}, [][]string{toks[:len(toks)-1]}, false
+			}
 			continue
 		}
 		if c.alias {

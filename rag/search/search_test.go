@@ -362,6 +362,20 @@ func TestEnglishWordsMatchTheirInflections(t *testing.T) {
 	}
 }
 
+// TestAITrailsAName: "AI" after a name the corpus holds qualifies what
+// follows ("Johor AI data-centre"): the name is Johor, not "Johor AI".
+func TestAITrailsAName(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	md := article("Penang utility signs data-centre lease", "2026-07-22", "The utility leased 300 megawatts at its Johor campus to a cloud provider for 15 years.")
+	if _, err := st.Put(context.Background(), mustArticle(t, "lease.md", md)); err != nil {
+		t.Fatal(err)
+	}
+	q := "How long does the Johor AI data-centre lease run?"
+	if got := firstArticle(t, st, q, Options{}); got != "lease.md" {
+		t.Errorf("%q: first %q, want lease.md", q, got)
+	}
+}
+
 // TestTwoLettersAreNoName: a capitalised name no passage holds vetoes
 // every passage, but two capital letters (UI) abbreviate a common word.
 func TestTwoLettersAreNoName(t *testing.T) {
