@@ -458,16 +458,12 @@ func TestAskedInACurrency(t *testing.T) {
 	st := builtinStore(t, store.Options{})
 	m := st.measure(t, "SK海力士2026年第一季度的营业利润是多少韩元？")
 	title := "SK hynix posts record first-quarter profit"
-	for text, want := range map[string]bool{
+	statesEach(t, m, title, map[string]bool{
 		"SK hynix said first-quarter operating profit rose 97% from a year earlier.": false,
 		"SK hynix said first-quarter operating profit rose to 14.6 trillion won.":    true,
 		"SK hynix said second-quarter operating profit rose to 15.1 trillion won.":   false, // another quarter
 		"SK hynix expects operating profit in 2026 to reach 60 trillion won.":        false, // the year's
-	} {
-		if got := statesMeasure(m, title, text); got != want {
-			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, want)
-		}
-	}
+	})
 }
 
 // TestTheCachedPriceAsked: the cached-input price is a price of its own.
@@ -475,14 +471,10 @@ func TestTheCachedPriceAsked(t *testing.T) {
 	st := builtinStore(t, store.Options{})
 	m := st.measure(t, "GPT-4o mini的缓存输入价格是每百万tokens多少美元？")
 	title := "OpenAI launches GPT-4o mini"
-	for text, want := range map[string]bool{
+	statesEach(t, m, title, map[string]bool{
 		"GPT-4o mini is priced at $0.15 per million input tokens.":           false,
 		"GPT-4o mini's cached input is priced at $0.075 per million tokens.": true,
-	} {
-		if got := statesMeasure(m, title, text); got != want {
-			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, want)
-		}
-	}
+	})
 }
 
 // TestNamesInTheTitle: asked a figure of names the alias table lacks, a
@@ -503,14 +495,10 @@ func TestNamesInTheTitle(t *testing.T) {
 	}
 	valuation := st.measure(t, "Cursor最近一轮融资的投后估值是多少？")
 	title := "Cursor paid subscribers pass 2.5 million"
-	for text, want := range map[string]bool{
+	statesEach(t, valuation, title, map[string]bool{
 		"Annualised recurring revenue reached $2.2 billion.": false,
 		"The round valued the company at $29.3 billion.":     true,
-	} {
-		if got := statesMeasure(valuation, title, text); got != want {
-			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, want)
-		}
-	}
+	})
 }
 
 // TestAVersionedNameIsWhatAFigureIsOf: asked Ling-3-Lite's price, a name
@@ -520,14 +508,10 @@ func TestAVersionedNameIsWhatAFigureIsOf(t *testing.T) {
 	st := builtinStore(t, store.Options{})
 	m := st.measure(t, "蚂蚁集团Ling-3-Lite通过API调用时每百万输出tokens收费多少？")
 	title := "蚂蚁集团发布百灵大模型Ling-3"
-	for text, want := range map[string]bool{
+	statesEach(t, m, title, map[string]bool{
 		"开发者可调用Ling-3-Max，API价格为每百万输出tokens 6元。":  false,
 		"开发者可调用Ling-3-Lite，API价格为每百万输出tokens 2元。": true,
-	} {
-		if got := statesMeasure(m, title, text); got != want {
-			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, want)
-		}
-	}
+	})
 }
 
 // TestCountsAskCountedMeasures: "how many" asks a measure that counts
@@ -554,6 +538,16 @@ func TestCountsAskCountedMeasures(t *testing.T) {
 		got := slices.ContainsFunc(m.concepts, func(c concept) bool { return c.measure == "count" })
 		if got != want {
 			t.Errorf("%q asks shipments: %v, want %v", q, got, want)
+		}
+	}
+}
+
+// statesEach checks statesMeasure on each sentence under a title.
+func statesEach(t *testing.T, m measureAsked, title string, want map[string]bool) {
+	t.Helper()
+	for text, w := range want {
+		if got := statesMeasure(m, title, text); got != w {
+			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, w)
 		}
 	}
 }

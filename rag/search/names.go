@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/search/bridge"
@@ -96,7 +95,7 @@ func nameRuns(question string) []string {
 	question = calendarWords.ReplaceAllString(question, " ")
 	var out []string
 	start := len(question) - len(strings.TrimLeft(question, " \t\"'“"))
-	chinese := strings.ContainsFunc(question, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	chinese := corpus.HasHan(question)
 	for _, m := range nameRun.FindAllStringIndex(question, -1) {
 		run := question[m[0]:m[1]]
 		if m[0] == start && !chinese {
