@@ -44,6 +44,8 @@ func TestChinese(t *testing.T) {
 		"market share":  "市场份额",
 		"valuation":     "估值",
 		"consecutively": "连续", // adverb → adjective
+		"anhui":         "安徽", // a place without "Province", through "see 安徽省"
+		"hsinchu":       "新竹", // "Xinzhu or Hsinchu city in northern Taiwan"
 	} {
 		if got := Chinese(phrase); !slices.Contains(got, want) {
 			t.Errorf("Chinese(%q) = %q, want it to hold %q", phrase, got, want)
@@ -53,6 +55,11 @@ func TestChinese(t *testing.T) {
 	got := Chinese("price")
 	if len(got) == 0 || got[0] != "价格" && got[0] != "价钱" {
 		t.Errorf("Chinese(price) = %q, want a word whose main sense is price first", got)
+	}
+	// Only a place in pinyin loses its administrative word: "Forbidden
+	// City" is no "forbidden".
+	if got := Chinese("forbidden"); slices.Contains(got, "紫禁城") {
+		t.Errorf("Chinese(forbidden) = %q, want no 紫禁城", got)
 	}
 	if got := Chinese("xyzzy"); got != nil {
 		t.Errorf("Chinese(xyzzy) = %q", got)

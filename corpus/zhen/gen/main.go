@@ -81,6 +81,9 @@ func run(in, out string) error {
 			if m := variantOf.FindStringSubmatch(s); m != nil && m[1] != simp {
 				variants[simp] = append(variants[simp], m[1])
 			}
+			if m := seeDivision.FindStringSubmatch(s); proper && m != nil && m[1] == simp {
+				variants[simp] = append(variants[simp], m[1]+m[2]) // 安徽: "see 安徽省"
+			}
 			for _, g := range glosses(s, proper) {
 				if !contains(table[simp], g) {
 					table[simp] = append(table[simp], g)
@@ -136,7 +139,15 @@ var (
 	remark   = regexp.MustCompile(`\([^()]*\)|\[[^\[\]]*\]|\S*[\p{Han}]\S*`)
 	plain    = regexp.MustCompile(`^[a-z0-9][a-z0-9 '.-]*[a-z0-9]$`)
 	articles = regexp.MustCompile(`^(?:to|a|an|the|one's|sb's|sth's) `)
-	function = map[string]bool{"it": true, "is": true, "be": true, "of": true, "in": true, "on": true, "at": true, "and": true, "or": true, "one": true, "etc": true, "sb": true, "sth": true}
+	// seeDivision reads a place name's pointer to its administrative
+	// division, which carries the glosses: "see 安徽省[An1 hui1 Sheng3]".
+	seeDivision = regexp.MustCompile(`^see (?:\p{Han}+\|)?(\p{Han}+)([省市县区州])\[`)
+	// division is a place name's administrative word, which English
+	// mostly leaves out: "Anhui Province" is "Anhui".
+	division = regexp.MustCompile(`^(.+) (?:province|city|county|district|prefecture|municipality)$`)
+	// pinyinWord is a word of toneless pinyin syllables: "anhui", "xi'an".
+	pinyinWord = regexp.MustCompile(`^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ao|an|ei|en|er|ia|ie|in|iu|ou|ua|ue|ui|un|uo|a|e|i|o|u|v|ü)'?)+$`)
+	function   = map[string]bool{"it": true, "is": true, "be": true, "of": true, "in": true, "on": true, "at": true, "and": true, "or": true, "one": true, "etc": true, "sb": true, "sth": true}
 )
 
 // glosses returns the short English glosses of one sense. A proper noun's
@@ -154,7 +165,7 @@ func glosses(sense string, proper bool) []string {
 		}
 		pieces := strings.Split(part, ",")
 		if proper {
-			pieces = pieces[:1]
+			pieces = placeNames(pieces[0])
 		}
 		for _, p := range pieces {
 			p = strings.Join(strings.Fields(p), " ")
@@ -166,6 +177,23 @@ func glosses(sense string, proper bool) []string {
 			}
 			out = append(out, p)
 		}
+	}
+	return out
+}
+
+// placeNames returns a proper noun's names in its lower-cased name part:
+// the part itself; a place in pinyin without its administrative word
+// ("anhui province": also "anhui", but "forbidden city" stays whole); and
+// the alternatives of "xinzhu or hsinchu city in northern taiwan".
+func placeNames(p string) []string {
+	out := []string{p}
+	if a, b, ok := strings.Cut(p, " or "); ok && !strings.Contains(a, " ") {
+		if f := strings.Fields(b); len(f) == 1 || len(f) > 1 && division.MatchString("x "+f[1]) {
+			out = append(out, a, f[0])
+		}
+	}
+	if m := division.FindStringSubmatch(p); m != nil && pinyinWord.MatchString(m[1]) {
+		out = append(out, m[1])
 	}
 	return out
 }
