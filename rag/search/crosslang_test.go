@@ -66,6 +66,12 @@ func TestAnalyseBridges(t *testing.T) {
 	if _, ok := asked["fiscal"]; ok {
 		t.Errorf("concepts %v: \"fiscal\" read alone", keys(asked))
 	}
+	// The asker's pronouns are no concepts.
+	for _, c := range st.parseQuery("I'm told they gave them to you: how many?", Options{}).analyse() {
+		if w := strings.Join(c.asked[0], " "); w == "i" || w == "m" || w == "them" || w == "you" {
+			t.Errorf("pronoun %q read as a concept", w)
+		}
+	}
 	// A translation is kept only where the corpus holds it.
 	for _, c := range qs[0].concepts {
 		for _, tr := range c.trans {

@@ -78,6 +78,9 @@ var (
 		"day": true, "days": true, "happened": true, "happen": true, "new": true, "actually": true,
 		"really": true, "just": true, "ever": true, "even": true, "still": true, "already": true,
 		"reportedly": true, "allegedly": true, "supposedly": true, "apparently": true, "roughly": true, "approximately": true,
+		// pronouns and what is left of contractions ("I'm", "we've"): the asker's, not what is asked about
+		"i": true, "m": true, "ve": true, "ll": true, "re": true, "my": true, "we": true, "our": true, "you": true,
+		"your": true, "he": true, "him": true, "his": true, "she": true, "her": true, "them": true,
 	}
 	// howDimension is "how big", "how long", "the number of"…: an amount
 	// or count asked for, as 多大 and 多长 are, not what about.
