@@ -477,3 +477,13 @@ func TestAskedFigureMustBeStated(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundLettersCrossLanguages: "Series C" is C轮, which Chinese news
+// writes "C轮融资" — index tokens c, 轮融, 融资, with no 轮 alone.
+func TestRoundLettersCrossLanguages(t *testing.T) {
+	st := storeWith(t, map[string]string{"round.md": article("芯片初创公司完成新一轮融资", "2026-11-02",
+		"这家芯片初创公司去年完成2600亿韩元C轮融资，由韩国产业银行领投。")})
+	if got := firstArticle(t, st, "Who led the chip start-up's Series C?", Options{}); got != "round.md" {
+		t.Errorf("first %q, want round.md", got)
+	}
+}
