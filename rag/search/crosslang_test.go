@@ -140,6 +140,10 @@ func TestModelAndFamilyAreBothAsked(t *testing.T) {
 	if slices.Contains(asked, "claude 3") || !slices.Contains(asked, "claude 3.5 sonnet") {
 		t.Errorf("concepts %q: want claude 3.5 sonnet and no claude 3", asked)
 	}
+	// A plain word before an amount is no versioned name: "government-backed 7B".
+	if asked = askedIn("How much compute did the government-backed 7B model use?"); slices.Contains(asked, "backed 7 b") {
+		t.Errorf("concepts %q: \"backed 7B\" read as a name", asked)
+	}
 }
 
 // TestAVersionIsNotItsFamily: the alias table lists Grok 2, 3 and 4 as

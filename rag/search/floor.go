@@ -137,6 +137,9 @@ func (q query) analyse() []concept {
 	}
 	for _, m := range compound.FindAllString(text, -1) {
 		toks := corpus.Tokens(m)
+		if plainWord := !names[toks[0]] && len(bridge.ToChinese(toks[0])) > 0; plainWord && magnitude.MatchString(strings.Join(toks[1:], "")) {
+			continue // "government-backed 7B": a word and an amount, no name
+		}
 		if len(toks) > 2 && !names[toks[0]] && bridge.IsLetters(toks[1]) && len(bridge.ToChinese(toks[0])) > 0 {
 			toks = toks[1:] // "previous-generation V3.2": a plain word before a lettered version is no part of its name
 		}
