@@ -75,7 +75,8 @@ func English(word string) []string { return load().english[word] }
 // Chinese returns the Simplified Chinese words that an English word or
 // phrase (lower case, words separated by single spaces) translates, the
 // words it is the main sense of first. An inflected last word also finds
-// its base form ("users" → 用户, "launched" → 推出).
+// its base form ("users" → 用户, "launched" → 推出), a demonym its country
+// ("Indonesian" → 印尼).
 func Chinese(phrase string) []string {
 	t := load()
 	head, last := "", phrase
@@ -117,6 +118,9 @@ func bases(w string) []string {
 			out = append(out, s)
 		}
 	}
+	if country, ok := demonyms[w]; ok {
+		add(country)
+	}
 	switch {
 	case strings.HasSuffix(w, "ies"):
 		add(w[:len(w)-3] + "y")
@@ -141,6 +145,22 @@ func bases(w string) []string {
 		add(w[:len(w)-2])
 	}
 	return out
+}
+
+// demonyms name a country's people, language or things by the country,
+// which the dictionary glosses only as a people or a language, if at all:
+// "an Indonesian start-up" is one of 印尼 (Indonesia).
+var demonyms = map[string]string{
+	"american": "america", "argentine": "argentina", "australian": "australia", "austrian": "austria",
+	"belgian": "belgium", "brazilian": "brazil", "british": "britain", "canadian": "canada", "chilean": "chile",
+	"chinese": "china", "danish": "denmark", "dutch": "netherlands", "egyptian": "egypt", "emirati": "united arab emirates",
+	"european": "europe", "filipino": "philippines", "finnish": "finland", "french": "france", "german": "germany",
+	"greek": "greece", "hungarian": "hungary", "indian": "india", "indonesian": "indonesia", "irish": "ireland",
+	"israeli": "israel", "italian": "italy", "japanese": "japan", "kazakh": "kazakhstan", "kenyan": "kenya",
+	"korean": "south korea", "malaysian": "malaysia", "mexican": "mexico", "nigerian": "nigeria", "norwegian": "norway",
+	"pakistani": "pakistan", "polish": "poland", "portuguese": "portugal", "qatari": "qatar", "russian": "russia",
+	"saudi": "saudi arabia", "singaporean": "singapore", "spanish": "spain", "swedish": "sweden", "swiss": "switzerland",
+	"taiwanese": "taiwan", "thai": "thailand", "turkish": "turkey", "ukrainian": "ukraine", "vietnamese": "vietnam",
 }
 
 // Forms returns a gloss with its last word as written and inflected
