@@ -140,6 +140,7 @@ func TestEmbeddedDataIsAttributed(t *testing.T) {
 		{"corpus/zhconv/opencc", "TSCharacters.txt", regexp.MustCompile(`Apache License`), "OpenCC"},
 		{"corpus/zhseg", "dict.txt.gz", regexp.MustCompile(`jieba[\s\S]*Permission is hereby granted`), "jieba"},
 		{"corpus/zhen", "cedict.tsv.gz", regexp.MustCompile(`CC-CEDICT[\s\S]*MDBG[\s\S]*Attribution-ShareAlike 4\.0[\s\S]*creativecommons\.org/licenses/by-sa/4\.0`), "CC-CEDICT"},
+		{"corpus/zhen", "readings.tsv.gz", regexp.MustCompile(`readings\.tsv\.gz[\s\S]*CC-CEDICT[\s\S]*Attribution-ShareAlike 4\.0`), "readings.tsv.gz"},
 	} {
 		dir := filepath.Join("../..", d.dir)
 		if _, err := os.Stat(filepath.Join(dir, d.data)); err != nil {

@@ -15,10 +15,13 @@ import (
 	"sync"
 )
 
-//go:generate go run ./gen -src=${CEDICT_PACKAGE} -out cedict.tsv.gz
+//go:generate go run ./gen -src=${CEDICT_PACKAGE} -out cedict.tsv.gz -readings readings.tsv.gz
 
 //go:embed cedict.tsv.gz
 var tableGz []byte
+
+//go:embed readings.tsv.gz
+var readingsGz []byte
 
 // MaxWords is the length of the longest English gloss, in words.
 const MaxWords = 3
@@ -34,15 +37,7 @@ var load = onceTable()
 func onceTable() func() *table { return sync.OnceValue(readTable) }
 
 func readTable() *table {
-	zr, err := gzip.NewReader(bytes.NewReader(tableGz))
-	if err != nil {
-		panic("zhen: the embedded table is corrupt: " + err.Error()) // caught by the package's tests
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		panic("zhen: the embedded table is corrupt: " + err.Error())
-	}
-	data := string(raw) // one string: words and glosses below are slices of it
+	data := gunzip(tableGz) // one string: words and glosses below are slices of it
 	t := &table{english: make(map[string][]string, 90000), chinese: make(map[string][]string, 130000)}
 	for line := range strings.Lines(data) {
 		word, rest, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
@@ -66,6 +61,67 @@ func readTable() *table {
 		}
 	}
 	return t
+}
+
+// gunzip returns the text of an embedded gzipped table.
+func gunzip(gz []byte) string {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		panic("zhen: an embedded table is corrupt: " + err.Error()) // caught by the package's tests
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		panic("zhen: an embedded table is corrupt: " + err.Error())
+	}
+	return string(raw)
+}
+
+// readings maps a toneless pinyin syllable to its characters, those in
+// most of the dictionary's words first; read once, on first use.
+var readings = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
+	for line := range strings.Lines(gunzip(readingsGz)) {
+		syl, chars, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
+		out[syl] = strings.Split(chars, "")
+	}
+	return out
+})
+
+// Characters returns the Simplified characters read as a toneless pinyin
+// syllable ("hong": 红, 洪, 宏…), those in most of the dictionary's words
+// first; nil for no syllable.
+func Characters(syllable string) []string { return readings()[syllable] }
+
+// maxSpellings bounds how many ways Syllables splits a word.
+const maxSpellings = 4
+
+// Syllables returns the ways a word of lower-case Latin letters splits
+// into toneless pinyin syllables ("hongleng": hong leng; "xian": xian, xi
+// an), at most maxSpellings, fewest syllables first; nil when it is no
+// pinyin. A syllable of one vowel ("a", "e") only starts a word.
+func Syllables(word string) [][]string {
+	r := readings()
+	var out [][]string
+	var split func(rest string, got []string)
+	split = func(rest string, got []string) {
+		if len(out) >= maxSpellings*4 {
+			return
+		}
+		if rest == "" {
+			out = append(out, slices.Clone(got))
+			return
+		}
+		for n := min(6, len(rest)); n >= 1; n-- {
+			syl := rest[:n]
+			if r[syl] == nil || n == 1 && len(got) > 0 {
+				continue
+			}
+			split(rest[n:], append(got, syl))
+		}
+	}
+	split(word, nil)
+	slices.SortStableFunc(out, func(a, b []string) int { return len(a) - len(b) })
+	return out[:min(maxSpellings, len(out))]
 }
 
 // English returns the English glosses of a Simplified Chinese word, in

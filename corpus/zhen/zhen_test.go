@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestEnglish(t *testing.T) {
@@ -143,5 +144,21 @@ func TestInflections(t *testing.T) {
 		if slices.Contains(got, w) {
 			t.Errorf("Inflections(%q) = %q holds the word itself", w, got)
 		}
+	}
+}
+
+func TestSyllables(t *testing.T) {
+	for word, want := range map[string][][]string{
+		"hongleng":  {{"hong", "leng"}},
+		"zuoyebang": {{"zuo", "ye", "bang"}},
+		"xian":      {{"xian"}, {"xi", "an"}},
+		"klarna":    nil, // no pinyin
+	} {
+		if got := Syllables(word); !cmp.Equal(got, want, cmpopts.EquateEmpty()) {
+			t.Errorf("Syllables(%q) = %q, want %q", word, got, want)
+		}
+	}
+	if got := Characters("hong"); !slices.Contains(got, "宏") || !slices.Contains(got, "红") {
+		t.Errorf("Characters(hong) = %q, want 宏 and 红 among them", got)
 	}
 }

@@ -43,6 +43,7 @@ type concept struct {
 	name     bool          // a name written capitalised (not one of the alias table): weighs nothing, but…
 	coined   bool          // a capitalised name with a version (GPT-6)…
 	required bool          // …when no passage's text holds it, only a passage whose title does can answer
+	pinyin   string        // a capitalised Latin word that may be a Chinese name in pinyin (Zuoyebang: 作业帮)
 }
 
 // crossWeight scales a plain word of one language that a passage in the
@@ -120,6 +121,9 @@ func (q query) analyse() []concept {
 	for _, run := range nameRuns(q.text) {
 		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
 			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(bridge.ToChinese(strings.Join(toks, " ")), bridge.Composed(toks)...)}
+			if len(toks) == 1 && bridge.IsLetters(toks[0]) {
+				c.pinyin = toks[0]
+			}
 			if n := len(toks); n > 1 && toks[n-1] == "s" { // H100s are H100
 				c.alts = append(c.alts, toks[:n-1])
 			}
@@ -175,6 +179,9 @@ func (q query) analyse() []concept {
 			c.lang, c.wording, c.cands = "", false, units[t]
 		} else {
 			c.cands, c.forms = bridge.ToChinese(t), zhen.Inflections(t)
+			if names[t] {
+				c.pinyin = t
+			}
 		}
 		out = append(out, c)
 	}
@@ -225,8 +232,15 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 	var known int
 	for i := range cs {
 		c := &cs[i]
+		if c.pinyin != "" && freq(c.asked[0]) == 0 { // pinyin bigrams were looked up: see spelledBigrams
+			c.cands = append(c.cands, bridge.FromPinyin(c.pinyin, func(b string) bool { return freq([]string{b}) > 0 })...)
+		}
 		if c.name {
-			c.required = c.longName() && !heldAnywhere(c.alts, freq) && len(bridge.Present(c.cands, freq)) == 0
+			c.trans = bridge.Present(c.cands, freq)
+			c.required = c.longName() && !heldAnywhere(c.alts, freq) && len(c.trans) == 0
+			for _, t := range c.trans { // 宏冷 for Hongleng names what was asked
+				c.alts = append(c.alts, t.Toks)
+			}
 			if c.required && descriptive(c.asked[0]) {
 				c.required, c.wording = false, true // weighs as the asker's unknown wording does
 			}
@@ -270,6 +284,19 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			cs[i].weight = sum / float64(known)
 		}
 	}
+}
+
+// spelledBigrams returns the Han bigrams of the pinyin readings of the
+// capitalised words that no passage holds (df: their frequencies), for
+// the corpus to say which names in characters they may be.
+func spelledBigrams(cs []concept, df map[string]int) []string {
+	var out []string
+	for _, c := range cs {
+		if c.pinyin != "" && df[c.pinyin] == 0 {
+			out = append(out, bridge.PinyinBigrams(c.pinyin)...)
+		}
+	}
+	return out
 }
 
 // heldAnywhere reports whether any passage holds one of the alternatives.

@@ -10,6 +10,7 @@ package search
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -293,6 +294,17 @@ func (s *Searcher) weighConcepts(ctx context.Context, qs []query) (map[string]in
 	df, n, err := s.r.DocFreq(ctx, vocab)
 	if err != nil {
 		return nil, 0, err
+	}
+	var spelled []string
+	for i := range qs {
+		spelled = append(spelled, spelledBigrams(qs[i].concepts, df)...)
+	}
+	if len(spelled) > 0 {
+		more, _, err := s.r.DocFreq(ctx, spelled)
+		if err != nil {
+			return nil, 0, err
+		}
+		maps.Copy(df, more)
 	}
 	freq := s.phraseFreq(ctx, df)
 	for _, q := range qs {

@@ -487,3 +487,20 @@ func TestRoundLettersCrossLanguages(t *testing.T) {
 		t.Errorf("first %q, want round.md", got)
 	}
 }
+
+// TestPinyinNamesCrossLanguages: a Latin name the corpus lacks may be
+// pinyin for one a Chinese article writes in characters no dictionary
+// lists (Ruixiang: 瑞翔); one whose readings the corpus holds in no
+// characters (Ruixin: 瑞新…) still finds nothing.
+func TestPinyinNamesCrossLanguages(t *testing.T) {
+	st := storeWith(t, map[string]string{"rx.md": article("液冷模组厂8月营收创新高", "2026-09-06",
+		"液冷模组厂瑞翔科技5日公布8月营收为新台币30.2亿元，同比增长85%。")})
+	for q, want := range map[string]string{
+		"What was Ruixiang's revenue in August 2026?": "rx.md",
+		"What was Ruixin's revenue in August 2026?":   "",
+	} {
+		if got := firstArticle(t, st, q, Options{}); got != want {
+			t.Errorf("%q: first %q, want %q", q, got, want)
+		}
+	}
+}

@@ -148,6 +148,14 @@ var benchQuestions = []string{
 	"How much did Amazon invest in Anthropic?", "最新的Qwen开源模型是哪个", "輝達市值蒸發多少", "2024年5月哪些厂商降价",
 }
 
+// benchPinyinQuestions name what no passage holds, in Latin letters that
+// read as pinyin: each costs the search a lookup of the names in
+// characters those readings could be.
+var benchPinyinQuestions = []string{
+	"How much revenue did Haoxiang report in July?", "What does Ruiyun charge per million tokens?",
+	"Who led the Zhongkeyuan round?", "How many users does Tianqiao have?",
+}
+
 // BenchmarkSearch compares, on the same store, the hybrid search with its
 // two baselines: the vector index queried alone (chromem over the same
 // vectors) and a plain FTS5 BM25 query.
@@ -197,6 +205,15 @@ func BenchmarkSearch(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				if _, err := searcher.Search(ctx, benchQuestions[i%len(benchQuestions)], search.Options{}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+		b.Run(fmt.Sprintf("chunks=%d/hybrid-pinyin-name", n), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				if _, err := searcher.Search(ctx, benchPinyinQuestions[i%len(benchPinyinQuestions)], search.Options{}); err != nil {
 					b.Fatal(err)
 				}
 				i++

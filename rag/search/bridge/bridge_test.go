@@ -1,0 +1,42 @@
+package bridge
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// TestFromPinyin: a Latin name read as pinyin becomes the names in
+// characters whose every bigram the corpus holds, dictionary words aside.
+func TestFromPinyin(t *testing.T) {
+	holds := func(bigrams ...string) func(string) bool {
+		return func(b string) bool { return strings.Contains(strings.Join(bigrams, " "), b) }
+	}
+	names := func(ws []Word) []string {
+		var out []string
+		for _, w := range ws {
+			out = append(out, strings.Join(w.Toks, " "))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		word string
+		has  func(string) bool
+		want []string
+	}{
+		{"hongleng", holds("宏冷"), []string{"宏冷"}},
+		{"zuoyebang", holds("作业", "业帮"), []string{"作业 业帮"}},
+		{"zuoyebang", holds("作业"), nil},  // 业帮 is in no passage
+		{"dali", holds("大理", "大力"), nil}, // dictionary words: "dali" would have been translated
+		{"klarna", func(string) bool { return true }, nil},
+	} {
+		if got := names(FromPinyin(c.word, c.has)); !cmp.Equal(got, c.want, cmpopts.EquateEmpty()) {
+			t.Errorf("FromPinyin(%q) = %q, want %q", c.word, got, c.want)
+		}
+	}
+	if got := PinyinBigrams("hongleng"); !strings.Contains(strings.Join(got, " "), "宏冷") {
+		t.Errorf("PinyinBigrams(hongleng) lacks 宏冷: %q", got)
+	}
+}
