@@ -396,6 +396,10 @@ func (f Frame) OtherPeriod(norm string) bool {
 	if f.Quarter == 0 && f.Half == 0 {
 		return false
 	}
+	// A half is no quarter, nor a quarter a half: H1's revenue is not Q3's.
+	if f.Quarter != 0 && !quartersIn.MatchString(norm) && halvesIn.MatchString(norm) || f.Half != 0 && !halvesIn.MatchString(norm) && quartersIn.MatchString(norm) {
+		return true
+	}
 	other := func(re *regexp.Regexp, own int) bool {
 		named := false
 		for _, m := range re.FindAllStringSubmatch(norm, -1) {

@@ -165,6 +165,8 @@ func TestOtherPeriod(t *testing.T) {
 		{"智谱2026年上半年的营收是多少？", "智谱2026年上半年营收约为12亿元，高于2025年同期。", false},
 		{"2024年第四季度营收", "第四季度营收为393亿美元。", false},
 		{"2024年第四季度营收", "第三季度营收为351亿美元。", true},
+		{"摩爾線程第三季營收是多少？", "上半年公司实现营业收入18.7亿元。", true}, // a half is no quarter
+		{"2026年上半年营收", "第二季度营收为9.5亿元。", true},
 		{"台積電2025年第一季的毛利率是多少？", "以美元計算，第四季營收為268.8億美元，毛利率59%。", true}, // 第四季, as Taiwan writes it
 		{"台積電2025年第一季的毛利率是多少？", "台積電預估第一季毛利率介於57%至59%。", false},
 		{"What was Nvidia's revenue in 2024?", "In 2023 revenue was $27 billion.", false}, // a year alone is no sub-period: not checked
