@@ -140,6 +140,10 @@ func TestModelAndFamilyAreBothAsked(t *testing.T) {
 	if slices.Contains(asked, "claude 3") || !slices.Contains(asked, "claude 3.5 sonnet") {
 		t.Errorf("concepts %q: want claude 3.5 sonnet and no claude 3", asked)
 	}
+	// A number before a date's unit is no version: "Kimi 3月份" is March.
+	if asked = askedIn("Kimi 3月份月活多少"); slices.Contains(asked, "kimi 3") || !slices.Contains(asked, "kimi") {
+		t.Errorf("concepts %q: want kimi and no \"kimi 3\"", asked)
+	}
 	// A plain word before an amount is no versioned name: "government-backed 7B".
 	if asked = askedIn("How much compute did the government-backed 7B model use?"); slices.Contains(asked, "backed 7 b") {
 		t.Errorf("concepts %q: \"backed 7B\" read as a name", asked)

@@ -97,6 +97,8 @@ var (
 		"多长": true, "多久": true, "多快": true, "多高": true, "几成": true, "多少": true, "什么": true,
 	}
 	capitalised = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*`)
+	// dateUnit follows the number of a date: 3月, 2025年, 15日.
+	dateUnit = regexp.MustCompile(`^\s*(?:月|年|日|号|季)`)
 )
 
 // phraseFreq reports in how many of the corpus's passages a sequence of
@@ -139,7 +141,7 @@ func (q query) analyse() []concept {
 			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "zh", cands: bridge.ToEnglish(w.Text)})
 		}
 	}
-	for _, m := range compound.FindAllString(text, -1) {
+	for _, m := range compounds(text) {
 		toks := corpus.Tokens(m)
 		if plainWord := !names[toks[0]] && len(bridge.ToChinese(toks[0])) > 0; plainWord && magnitude.MatchString(strings.Join(toks[1:], "")) {
 			continue // "government-backed 7B": a word and an amount, no name
@@ -184,6 +186,18 @@ func (q query) analyse() []concept {
 			}
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// compounds returns the model-and-version compounds of normalised text,
+// but not a name before a date's number ("Kimi 3月份": March).
+func compounds(text string) []string {
+	var out []string
+	for _, at := range compound.FindAllStringIndex(text, -1) {
+		if !dateUnit.MatchString(text[at[1]:]) {
+			out = append(out, text[at[0]:at[1]])
+		}
 	}
 	return out
 }

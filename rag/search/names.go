@@ -19,7 +19,7 @@ import (
 // for it.
 func unlistedVersions(text string, es []corpus.Entity) []concept {
 	var out []concept
-	for _, m := range compound.FindAllString(text, -1) {
+	for _, m := range compounds(text) {
 		toks := corpus.Tokens(m)
 		e, n := versionOf(es, toks)
 		v := version(toks[n:])
