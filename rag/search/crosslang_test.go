@@ -554,6 +554,12 @@ func TestCountsAskCountedMeasures(t *testing.T) {
 			t.Errorf("%q asks shipments: %v, want %v", q, got, want)
 		}
 	}
+	// A count is stated by a number beside its measure, without a unit.
+	statesEach(t, st.measure(t, "OpenAI员工总数是多少？"), "OpenAI trims its workforce", map[string]bool{
+		"OpenAI's headcount fell to 2,850 at the end of September.": true,
+		"OpenAI expects to expand headcount from 190 to 400.":       true,
+		"OpenAI's headcount grew in 2025, the company said.":        false,
+	})
 }
 
 // statesEach checks statesMeasure on each sentence under a title.

@@ -205,9 +205,31 @@ func statesMeasure(m measureAsked, title, text string) bool {
 			continue // asked in won or dollars, a growth rate is no answer
 		}
 		if slices.ContainsFunc(concepts, func(c concept) bool {
-			return c.measure == "money" && money && !named || c.figure() && held(c) && statesFact(kind, sentence, nil, nil)
+			return c.measure == "money" && money && !named || c.figure() && held(c) && statesFact(kind, sentence, nil, nil) ||
+				c.measure == "count" && numberBeside(toks, c.alts)
 		}) {
 			return true
+		}
+	}
+	return false
+}
+
+// numberBeside reports whether a number comes right after one of the
+// alternatives, or a few words on ("headcount fell to 2,850", "expanding
+// headcount from 190 to 400"): a count is stated without a unit.
+func numberBeside(toks []string, alts [][]string) bool {
+	const within = 4
+	at := indexTokens(toks)
+	for _, alt := range alts {
+		for _, i := range at[alt[0]] {
+			if i+len(alt) > len(toks) || !slices.Equal(toks[i:i+len(alt)], alt) {
+				continue
+			}
+			for _, t := range toks[i+len(alt) : min(len(toks), i+len(alt)+within)] {
+				if t[0] >= '0' && t[0] <= '9' && !isYear(t) {
+					return true
+				}
+			}
 		}
 	}
 	return false
