@@ -96,7 +96,7 @@ var (
 		"名字": true, "哪家": true, "哪个": true, "一些": true, "回事": true, "有多": true, "多大": true,
 		"多长": true, "多久": true, "多快": true, "多高": true, "几成": true, "多少": true, "什么": true,
 	}
-	capitalised = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*`)
+	capitalised = regexp.MustCompile(`\b[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ɏ]*`) // Latin letters with their accents: Sabiá, Øresund
 	// dateUnit follows the number of a date: 3月, 2025年, 15日.
 	dateUnit = regexp.MustCompile(`^\s*(?:月|年|日|号|季)`)
 )

@@ -83,7 +83,7 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 
 // nameRun matches names written capitalised: "Safe Superintelligence",
 // "HBM", "Scale AI", "Character.AI".
-var nameRun = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*(?:(?:[ -]|\.\b)[A-Z0-9][A-Za-z0-9]*)*`)
+var nameRun = regexp.MustCompile(`\b[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ɏ]*(?:(?:[ -]|\.\b)[A-Z0-9À-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ɏ]*)*`)
 
 // calendarWords are capitalised without being names.
 var calendarWords = regexp.MustCompile(`\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)

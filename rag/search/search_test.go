@@ -504,3 +504,13 @@ func TestPinyinNamesCrossLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestAccentedNamesAreWhole: a name with an accented letter (Sabiá-4) is
+// read whole, not cut at the accent into a name no passage holds.
+func TestAccentedNamesAreWhole(t *testing.T) {
+	st := storeWith(t, map[string]string{"sabia.md": article("Maritaca launches a new model", "2026-06-10",
+		"Maritaca launched its Sabiá-4 model in June, with 87.3% on Brazil's bar examination.")})
+	if got := firstArticle(t, st, "Sabiá-4在巴西律师考试中得了多少分？", Options{}); got != "sabia.md" {
+		t.Errorf("first %q, want sabia.md", got)
+	}
+}
