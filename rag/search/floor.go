@@ -43,7 +43,7 @@ type concept struct {
 	name     bool          // a name written capitalised (not one of the alias table): weighs nothing, but…
 	coined   bool          // a capitalised name with a version (GPT-6)…
 	required bool          // …when no passage's text holds it, only a passage whose title does can answer
-	pinyin   string        // a capitalised Latin word that may be a Chinese name in pinyin (Zuoyebang: 作业帮)
+	pinyin   string        // a capitalised Latin word, alone or before a version, that may be a Chinese name in pinyin (Zuoyebang: 作业帮)
 }
 
 // crossWeight scales a plain word of one language that a passage in the
@@ -123,8 +123,8 @@ func (q query) analyse() []concept {
 	for _, run := range nameRuns(q.text) {
 		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
 			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(bridge.ToChinese(strings.Join(toks, " ")), bridge.Composed(toks)...)}
-			if len(toks) == 1 && bridge.IsLetters(toks[0]) {
-				c.pinyin = toks[0]
+			if bridge.IsLetters(toks[0]) && !slices.ContainsFunc(toks[1:], bridge.IsLetters) {
+				c.pinyin = toks[0] // Zuoyebang; Siyuan 690
 			}
 			if n := len(toks); n > 1 && toks[n-1] == "s" { // H100s are H100
 				c.alts = append(c.alts, toks[:n-1])
@@ -150,7 +150,11 @@ func (q query) analyse() []concept {
 			toks = toks[1:] // "previous-generation V3.2": a plain word before a lettered version is no part of its name
 		}
 		if len(toks) > 1 && !questionWords[toks[0]] && !isYear(toks[len(toks)-1]) { // "GPT 4", not "year 2025" or "fiscal 2026"
-			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: names[toks[0]], cands: bridge.Composed(toks)})
+			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: names[toks[0]], cands: bridge.Composed(toks)}
+			if c.coined && bridge.IsLetters(toks[0]) {
+				c.pinyin = toks[0] // "Siyuan 690": 思元690
+			}
+			out = append(out, c)
 			text = strings.Replace(text, m, " ", 1)
 		}
 	}
@@ -247,7 +251,10 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 	for i := range cs {
 		c := &cs[i]
 		if c.pinyin != "" && freq(c.asked[0]) == 0 { // pinyin bigrams were looked up: see spelledBigrams
-			c.cands = append(c.cands, bridge.FromPinyin(c.pinyin, func(b string) bool { return freq([]string{b}) > 0 })...)
+			for _, w := range bridge.FromPinyin(c.pinyin, func(b string) bool { return freq([]string{b}) > 0 }) {
+				w.Toks = append(w.Toks, c.asked[0][1:]...) // a version goes with the name
+				c.cands = append(c.cands, w)
+			}
 		}
 		if c.name {
 			c.trans = bridge.Present(c.cands, freq)

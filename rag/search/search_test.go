@@ -493,11 +493,14 @@ func TestRoundLettersCrossLanguages(t *testing.T) {
 // lists (Ruixiang: 瑞翔); one whose readings the corpus holds in no
 // characters (Ruixin: 瑞新…) still finds nothing.
 func TestPinyinNamesCrossLanguages(t *testing.T) {
-	st := storeWith(t, map[string]string{"rx.md": article("液冷模组厂8月营收创新高", "2026-09-06",
-		"液冷模组厂瑞翔科技5日公布8月营收为新台币30.2亿元，同比增长85%。")})
+	st := storeWith(t, map[string]string{
+		"rx.md":   article("液冷模组厂8月营收创新高", "2026-09-06", "液冷模组厂瑞翔科技5日公布8月营收为新台币30.2亿元，同比增长85%。"),
+		"card.md": article("新一代加速卡发布", "2026-10-12", "新发布的思元690加速卡单卡配备96GB高带宽内存。"),
+	})
 	for q, want := range map[string]string{
 		"What was Ruixiang's revenue in August 2026?": "rx.md",
 		"What was Ruixin's revenue in August 2026?":   "",
+		"Siyuan 690单卡配备多少内存？":                         "card.md", // a version goes with the name
 	} {
 		if got := firstArticle(t, st, q, Options{}); got != want {
 			t.Errorf("%q: first %q, want %q", q, got, want)
