@@ -78,14 +78,18 @@ func gunzip(gz []byte) string {
 
 // readings maps a toneless pinyin syllable to its characters, those in
 // most of the dictionary's words first; read once, on first use.
-var readings = sync.OnceValue(func() map[string][]string {
+var readings = onceReadings()
+
+func onceReadings() func() map[string][]string { return sync.OnceValue(readReadings) }
+
+func readReadings() map[string][]string {
 	out := map[string][]string{}
 	for line := range strings.Lines(gunzip(readingsGz)) {
 		syl, chars, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
 		out[syl] = strings.Split(chars, "")
 	}
 	return out
-})
+}
 
 // Characters returns the Simplified characters read as a toneless pinyin
 // syllable ("hong": 红, 洪, 宏…), those in most of the dictionary's words

@@ -127,6 +127,14 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
+func BenchmarkLoadReadings(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		readings = onceReadings()
+		readings()
+	}
+}
+
 // TestInflections: an English word's other forms, through every base it
 // may be an inflection of.
 func TestInflections(t *testing.T) {
