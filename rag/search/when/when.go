@@ -10,6 +10,7 @@ package when
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -394,7 +395,10 @@ var (
 // quarter's. Frames of no quarter or half speak of no other period.
 func (f Frame) OtherPeriod(norm string) bool {
 	if f.Quarter == 0 && f.Half == 0 {
-		return false
+		// A calendar year asked: a sentence naming only other calendar
+		// years states theirs ("In 2023 revenue was…"); a fiscal year is
+		// the company's own and is not compared.
+		return f.Year != 0 && !fiscal.MatchString(norm) && otherYearsOnly(norm, f.Year)
 	}
 	// A half is no quarter, nor a quarter a half: H1's revenue is not Q3's.
 	if f.Quarter != 0 && !quartersIn.MatchString(norm) && halvesIn.MatchString(norm) || f.Half != 0 && !halvesIn.MatchString(norm) && quartersIn.MatchString(norm) {
@@ -419,6 +423,13 @@ func (f Frame) OtherPeriod(norm string) bool {
 	// A sentence that names a year but no quarter or half states the
 	// year's figure ("2026年资本开支预计…"), not the quarter's.
 	return yearsIn.MatchString(norm) && !quartersIn.MatchString(norm) && !halvesIn.MatchString(norm)
+}
+
+// otherYearsOnly reports whether normalised text names years, none of
+// them year.
+func otherYearsOnly(norm string, year int) bool {
+	ys := yearsIn.FindAllString(norm, -1)
+	return len(ys) > 0 && !slices.Contains(ys, strconv.Itoa(year))
 }
 
 // OtherPeriodIn is OtherPeriod of a normalised sentence that, naming no

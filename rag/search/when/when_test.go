@@ -169,8 +169,10 @@ func TestOtherPeriod(t *testing.T) {
 		{"2026年上半年营收", "第二季度营收为9.5亿元。", true},
 		{"台積電2025年第一季的毛利率是多少？", "以美元計算，第四季營收為268.8億美元，毛利率59%。", true}, // 第四季, as Taiwan writes it
 		{"台積電2025年第一季的毛利率是多少？", "台積電預估第一季毛利率介於57%至59%。", false},
-		{"What was Nvidia's revenue in 2024?", "In 2023 revenue was $27 billion.", false}, // a year alone is no sub-period: not checked
-		{"Meta在2026年第二季度的资本开支是多少？", "Meta维持2026年资本开支1150亿至1350亿美元的指引。", true},             // the year's figure
+		{"What was Nvidia's revenue in 2024?", "In 2023 revenue was $27 billion.", true},                  // another year's figure
+		{"What was Nvidia's revenue in 2024?", "Revenue for fiscal 2025 was $130.5 billion.", false},      // a fiscal year is the company's
+		{"What was Nvidia's revenue in 2024?", "Revenue rose to $60.9 billion in 2024 from 2023.", false}, // the asked year is named
+		{"Meta在2026年第二季度的资本开支是多少？", "Meta维持2026年资本开支1150亿至1350亿美元的指引。", true},                             // the year's figure
 		{"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?", "For the second quarter of fiscal 2026, Nvidia expects revenue of $45 billion.", true},
 		{"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?", "On August 27, 2025, Nvidia guided third-quarter revenue to $54 billion.", false}, // a company's calendar
 	} {
