@@ -581,3 +581,13 @@ func (st testStore) measure(t *testing.T, question string) measureAsked {
 	}
 	return measureOf(question, qs[0], qs[0].frame)
 }
+
+// TestActualIsNoForecast: asked the figure as reported (实际, actual), a
+// sentence giving guidance does not state it.
+func TestActualIsNoForecast(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	statesEach(t, st.measure(t, "Meta 2025年第一季實際公布的營收是多少？"), "Meta公布业绩", map[string]bool{
+		"Meta预计2025年第一季度营收为395亿至418亿美元。":   false,
+		"Meta 2025年第一季度营收为423亿美元，同比增长16%。": true,
+	})
+}

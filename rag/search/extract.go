@@ -110,12 +110,14 @@ func (c concept) figure() bool {
 }
 
 // measureAsked is what a question asks of a measure: its concepts, the
-// kind of fact, its period, and whether it asks the amount in a currency.
+// kind of fact, its period, whether it asks the amount in a currency, and
+// whether it asks the actual figure, not a forecast.
 type measureAsked struct {
 	concepts []concept
 	kind     factKind
 	frame    when.Frame
 	money    bool
+	actual   bool
 }
 
 // measureOf reads what a question asks of a measure, with one reading of
@@ -141,8 +143,17 @@ func measureOf(question string, q query, frame when.Frame) measureAsked {
 			}
 		}
 	}
-	return measureAsked{concepts, kind, frame, currency.MatchString(corpus.Normalize(question))}
+	normQ := corpus.Normalize(question)
+	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ)}
 }
+
+// actual matches a (normalised) question that asks the figure as reported,
+// not as forecast: "实际公布的营收", "the actual revenue".
+var actual = regexp.MustCompile(`实际|actual|actually reported`)
+
+// forecast matches a (normalised) sentence that gives a figure to come:
+// guidance, an outlook, an expectation.
+var forecast = regexp.MustCompile(`预计|预期|预估|指引|财测|展望|guidance|outlook|expects?|expected|forecasts?|projects?|projected|guided`)
 
 // subordinate matches the word that opens a (normalised) question's
 // subordinate clause.
@@ -185,6 +196,9 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		norm := corpus.Normalize(sentence)
 		if frame.OtherPeriodIn(norm, normTitle) {
 			continue // "2025年营收" is not 2026年上半年's
+		}
+		if m.actual && forecast.MatchString(norm) {
+			continue // asked what was reported, a guidance is no answer
 		}
 		toks := corpus.Tokens(sentence)
 		if side != "" && otherSideOnly(toks, side) || cached && !slices.ContainsFunc(toks, isCached) {
