@@ -140,6 +140,10 @@ func TestModelAndFamilyAreBothAsked(t *testing.T) {
 	if slices.Contains(asked, "claude 3") || !slices.Contains(asked, "claude 3.5 sonnet") {
 		t.Errorf("concepts %q: want claude 3.5 sonnet and no claude 3", asked)
 	}
+	// "$40bn" is an amount, no product code no passage holds.
+	if asked = askedIn("How much did SoftBank put into OpenAI's $40bn round?"); slices.Contains(asked, "40 bn") || slices.Contains(asked, "bn") {
+		t.Errorf("concepts %q: \"40bn\" read as a name or \"bn\" as a word", asked)
+	}
 	// A number before a date's unit is no version: "Kimi 3月份" is March.
 	if asked = askedIn("Kimi 3月份月活多少"); slices.Contains(asked, "kimi 3") || !slices.Contains(asked, "kimi") {
 		t.Errorf("concepts %q: want kimi and no \"kimi 3\"", asked)

@@ -65,7 +65,7 @@ var (
 	// productCode matches a code that begins with digits: 910C, 5090D.
 	productCode = regexp.MustCompile(`\b\d+[a-z][a-z0-9]*\b`)
 	// magnitude matches a number with a unit or an ordinal: 1m, 128k, 70b, 10x, 3rd.
-	magnitude = regexp.MustCompile(`^\d+(?:[kmbtxgwsp]|gb|tb|mb|ms|st|nd|rd|th)$`)
+	magnitude = regexp.MustCompile(`^\d+(?:[kmbtxgwsp]|bn|mn|tn|gb|tb|mb|ms|st|nd|rd|th)$`)
 	// compound matches a name with a version: GPT-6, DeepSeek-R2, Qwen 2.5.
 	compound = regexp.MustCompile(`[a-z][a-z0-9]+(?:[- ]?[a-z]?\d+(?:\.\d+)?[a-z]*)+`)
 	// questionWords say how something is asked, not what about.
@@ -82,6 +82,7 @@ var (
 		// pronouns and what is left of contractions ("I'm", "we've"): the asker's, not what is asked about
 		"i": true, "m": true, "ve": true, "ll": true, "re": true, "my": true, "we": true, "our": true, "you": true,
 		"your": true, "he": true, "him": true, "his": true, "she": true, "her": true, "them": true,
+		"bn": true, "mn": true, // of "$40bn": the number's concept carries its unit
 	}
 	// howDimension is "how big", "how long", "the number of"…: an amount
 	// or count asked for, as 多大 and 多长 are, not what about.
