@@ -594,4 +594,8 @@ func TestActualIsNoForecast(t *testing.T) {
 		"Meta预计2025年第一季度营收为395亿至418亿美元。":   false,
 		"Meta 2025年第一季度营收为423亿美元，同比增长16%。": true,
 	})
+	statesEach(t, st.measure(t, "What was Meta's actual revenue in the first quarter of 2025?"), "Meta reports results", map[string]bool{
+		"Meta expects first-quarter 2025 revenue of $39.5 billion to $41.8 billion.": false,
+		"Meta's first-quarter 2025 revenue was $42.3 billion, up 16%.":               true,
+	})
 }

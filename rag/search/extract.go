@@ -149,11 +149,11 @@ func measureOf(question string, q query, frame when.Frame) measureAsked {
 
 // actual matches a (normalised) question that asks the figure as reported,
 // not as forecast: "实际公布的营收", "the actual revenue".
-var actual = regexp.MustCompile(`实际|actual|actually reported`)
+var actual = regexp.MustCompile(`实际|\bactual\b|\bactually reported\b`)
 
 // forecast matches a (normalised) sentence that gives a figure to come:
 // guidance, an outlook, an expectation.
-var forecast = regexp.MustCompile(`预计|预期|预估|指引|财测|展望|guidance|outlook|expects?|expected|forecasts?|projects?|projected|guided`)
+var forecast = regexp.MustCompile(`预计|预期|预估|指引|财测|展望|\bguidance\b|\boutlook\b|\bexpects?\b|\bexpected\b|\bforecasts?\b|\bprojects?\b|\bprojected\b|\bguided\b`)
 
 // subordinate matches the word that opens a (normalised) question's
 // subordinate clause.
