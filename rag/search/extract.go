@@ -220,7 +220,7 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		}
 		if slices.ContainsFunc(concepts, func(c concept) bool {
 			return c.measure == "money" && money && !named || c.figure() && held(c) && statesFact(kind, sentence, nil, nil) ||
-				c.measure == "count" && numberBeside(toks, c.alts)
+				c.measure == "count" && numberBeside(toks, at, c.alts)
 		}) {
 			return true
 		}
@@ -231,14 +231,10 @@ func statesMeasure(m measureAsked, title, text string) bool {
 // numberBeside reports whether a number comes right after one of the
 // alternatives, or a few words on ("headcount fell to 2,850", "expanding
 // headcount from 190 to 400"): a count is stated without a unit.
-func numberBeside(toks []string, alts [][]string) bool {
+func numberBeside(toks []string, at map[string][]int, alts [][]string) bool {
 	const within = 4
-	at := indexTokens(toks)
 	for _, alt := range alts {
-		for _, i := range at[alt[0]] {
-			if i+len(alt) > len(toks) || !slices.Equal(toks[i:i+len(alt)], alt) {
-				continue
-			}
+		for _, i := range seqStarts(toks, at, alt) {
 			for _, t := range toks[i+len(alt) : min(len(toks), i+len(alt)+within)] {
 				if t[0] >= '0' && t[0] <= '9' && !isYear(t) {
 					return true

@@ -1,6 +1,10 @@
 package search
 
-import "github.com/marketbot/marketbot/corpus"
+import (
+	"slices"
+
+	"github.com/marketbot/marketbot/corpus"
+)
 
 // What a text holds of a question's concepts: each concept is held when
 // the text's tokens hold one of its alternatives, in order.
@@ -27,25 +31,22 @@ func holdsAny(toks []string, at map[string][]int, alts [][]string) bool {
 // containsSeq reports whether seq occurs contiguously in toks; at indexes
 // toks by token.
 func containsSeq(toks []string, at map[string][]int, seq []string) bool {
+	return len(seqStarts(toks, at, seq)) > 0
+}
+
+// seqStarts returns where seq occurs contiguously in toks; at indexes toks
+// by token.
+func seqStarts(toks []string, at map[string][]int, seq []string) []int {
 	if len(seq) == 0 {
-		return false
+		return nil
 	}
+	var out []int
 	for _, i := range at[seq[0]] {
-		if i+len(seq) > len(toks) {
-			break
-		}
-		match := true
-		for k := 1; k < len(seq); k++ {
-			if toks[i+k] != seq[k] {
-				match = false
-				break
-			}
-		}
-		if match {
-			return true
+		if i+len(seq) <= len(toks) && slices.Equal(toks[i:i+len(seq)], seq) {
+			out = append(out, i)
 		}
 	}
-	return false
+	return out
 }
 
 // entitiesIn reports which of the concepts are entities a title names.
