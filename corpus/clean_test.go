@@ -64,6 +64,8 @@ func TestTokens(t *testing.T) {
 		{"Qwen2.5 costs 0.0008元", []string{"qwen", "2.5", "costs", "0.0008", "元"}},
 		{"What is the price of Kimi?", []string{"price", "kimi"}},
 		{"「豆」包", []string{"豆", "包"}},
+		{"a Series A round, a pre-A one", []string{"series", "a", "round", "pre", "a", "one"}},
+		{"A轮融资 and A100, not B轮", []string{"a", "轮融", "融资", "a", "100", "not", "b", "轮"}},
 	} {
 		if d := cmp.Diff(tc.want, Tokens(tc.in)); d != "" {
 			t.Errorf("Tokens(%q) (-want +got):\n%s", tc.in, d)

@@ -31,11 +31,27 @@ var stopwords = map[string]bool{
 	"when": true, "which": true, "who": true, "with": true,
 }
 
+// TokensVersion names the rules of Tokens. A store indexed under another
+// version has its passages tokenized again when it is opened.
+const TokensVersion = 2
+
+// gradeA reports whether the "a" at s[i:j] is a grade, not the article: a
+// funding round ("Series A", "pre-A", "A轮") or part of a name ("A100",
+// "A股").
+func gradeA(s string, i, j int) bool {
+	if r, _ := utf8.DecodeRuneInString(s[j:]); j < len(s) && (unicode.Is(unicode.Han, r) || unicode.IsDigit(r)) {
+		return true
+	}
+	before := strings.TrimRight(s[:i], " -")
+	return strings.HasSuffix(before, "series") || strings.HasSuffix(before, "pre")
+}
+
 // Tokens returns the index terms of text, after Normalize: character
 // bigrams for runs of Han characters (the character itself for a run of
 // one), and words for runs of letters and digits, split where letters meet
 // digits so that "GPT4o", "GPT-4o" and "gpt 4o" agree. A decimal point
-// inside a number is kept ("2.5"). English stopwords are dropped.
+// inside a number is kept ("2.5"). English stopwords are dropped, but for
+// "a" as a grade ("Series A", "A轮", "A100").
 func Tokens(text string) []string {
 	return NormalizedTokens(Normalize(text))
 }
@@ -82,7 +98,7 @@ func NormalizedTokens(s string) []string {
 				}
 				j += size
 			}
-			if w := s[i:j]; !stopwords[w] {
+			if w := s[i:j]; !stopwords[w] || w == "a" && gradeA(s, i, j) {
 				out = append(out, w)
 			}
 			i = j

@@ -121,7 +121,16 @@ func setUp(ctx context.Context, s *Store, reindex bool) error {
 	if err := s.b.Migrate(ctx); err != nil {
 		return err
 	}
-	stale, err := factsStale(ctx, s.db, s.aliases)
+	stale, err := tokensStale(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("index tokens: %w", err)
+	}
+	if stale {
+		if err := retokenize(ctx, s); err != nil {
+			return err
+		}
+	}
+	stale, err = factsStale(ctx, s.db, s.aliases)
 	if err != nil {
 		return fmt.Errorf("price facts: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/marketbot/marketbot/rag/search"
 	"github.com/marketbot/marketbot/rag/store"
 	"github.com/marketbot/marketbot/rag/store/ledger"
+	"github.com/marketbot/marketbot/rag/store/sqldb"
 )
 
 func openTestStore(t testing.TB) *store.Store {
@@ -411,5 +412,64 @@ func TestDocFreqScansBigramsOfOneCharacter(t *testing.T) {
 	}
 	if want["宏冷"] != 2 || want["宏观"] != 1 || want["宏大"] != 0 {
 		t.Errorf("lookups %v: want 宏冷 in 2 passages, 宏观 in 1, 宏大 in none", want)
+	}
+}
+
+// TestRetokenizeAnOlderStore: a store whose lexical index (and local
+// vectors) were built under older tokenizing rules is indexed again when
+// it opens, as a store built today would be: "A轮" is found by its "a".
+func TestRetokenizeAnOlderStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []corpus.Article{
+		mustArticle(t, "/a.md", "---\ntitle: 甲公司\npublished: 2025-08-07\n---\n甲公司完成A轮融资，金额1亿元。"),
+		mustArticle(t, "/b.md", "---\ntitle: 乙公司\npublished: 2025-08-07\n---\n乙公司完成B轮融资，金额2亿元。"),
+	} {
+		if _, err := st.Put(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vectorsOf := func() [][]byte {
+		var out [][]byte
+		rows, err := st.DB().QueryContext(ctx, `SELECT embedding FROM chunks ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var b []byte
+			if err := rows.Scan(&b); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, b)
+		}
+		return out
+	}
+	want := vectorsOf()
+	// What an older binary left: no "a" in the index, other vectors, no
+	// record of the rules.
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO chunks_fts (chunks_fts) VALUES ('delete-all');
+		UPDATE chunks SET embedding = zeroblob(length(embedding));
+		DELETE FROM meta WHERE key = 'index_tokens'`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if st, err = store.Open(ctx, dir, store.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got, err := st.BM25(ctx, []string{"a", "轮融"}, sqldb.Period{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Article >= got[1].Article {
+		t.Errorf("BM25(a 轮融) = %+v, want both articles, the Series A one first", got)
+	}
+	if d := cmp.Diff(want, vectorsOf()); d != "" {
+		t.Errorf("local vectors after reopening differ from a fresh store's (-want +got):\n%s", d)
 	}
 }
