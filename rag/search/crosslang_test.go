@@ -152,6 +152,10 @@ func TestModelAndFamilyAreBothAsked(t *testing.T) {
 	if asked = askedIn("How much compute did the government-backed 7B model use?"); slices.Contains(asked, "backed 7 b") {
 		t.Errorf("concepts %q: \"backed 7B\" read as a name", asked)
 	}
+	// A year after a name is no version: "bytedance 2026" is a year of ByteDance's.
+	if asked = askedIn("bytedance 2026 budget for AI processors"); slices.Contains(asked, "bytedance 2026") || !slices.Contains(asked, "bytedance") {
+		t.Errorf("concepts %q: want bytedance and no \"bytedance 2026\"", asked)
+	}
 }
 
 // TestAVersionIsNotItsFamily: the alias table lists Grok 2, 3 and 4 as

@@ -23,7 +23,7 @@ func unlistedVersions(text string, es []corpus.Entity) []concept {
 		toks := corpus.Tokens(m)
 		e, n := versionOf(es, toks)
 		v := version(toks[n:])
-		if n == 0 || len(v) == 0 {
+		if n == 0 || len(v) == 0 || len(v) == 1 && isYear(v[0]) { // "ByteDance 2026" is a year of ByteDance's
 			continue
 		}
 		asked := toks[:n+len(v)]
