@@ -124,8 +124,11 @@ func (q query) analyse() []concept {
 	for _, run := range nameRuns(q.text) {
 		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
 			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(bridge.ToChinese(strings.Join(toks, " ")), bridge.Composed(toks)...)}
-			if bridge.IsLetters(toks[0]) && !slices.ContainsFunc(toks[1:], bridge.IsLetters) {
-				c.pinyin = toks[0] // Zuoyebang; Siyuan 690
+			if bridge.IsLetters(toks[0]) {
+				c.pinyin = toks[0] // Zuoyebang; Siyuan 690; Kaiwu-VLA 2.0
+				if whole := strings.Join(toks, ""); len(toks) > 1 && bridge.IsPinyin(whole) {
+					c.pinyin = whole // a person: Chen Tianshi, 陈天石
+				}
 			}
 			if n := len(toks); n > 1 && toks[n-1] == "s" { // H100s are H100
 				c.alts = append(c.alts, toks[:n-1])
@@ -253,7 +256,9 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 		c := &cs[i]
 		if c.pinyin != "" && freq(c.asked[0]) == 0 { // pinyin bigrams were looked up: see spelledBigrams
 			for _, w := range bridge.FromPinyin(c.pinyin, func(b string) bool { return freq([]string{b}) > 0 }) {
-				w.Toks = append(w.Toks, c.asked[0][1:]...) // a version goes with the name
+				if c.pinyin == c.asked[0][0] {
+					w.Toks = append(w.Toks, c.asked[0][1:]...) // a version goes with the name
+				}
 				c.cands = append(c.cands, w)
 			}
 		}

@@ -490,17 +490,22 @@ func TestRoundLettersCrossLanguages(t *testing.T) {
 
 // TestPinyinNamesCrossLanguages: a Latin name the corpus lacks may be
 // pinyin for one a Chinese article writes in characters no dictionary
-// lists (Ruixiang: 瑞翔); one whose readings the corpus holds in no
-// characters (Ruixin: 瑞新…) still finds nothing.
+// lists (Ruixiang: 瑞翔; a person, Chen Tianshi: 陈天石); one whose readings
+// the corpus holds in no characters (Ruixin: 瑞新…) still finds nothing.
 func TestPinyinNamesCrossLanguages(t *testing.T) {
 	st := storeWith(t, map[string]string{
 		"rx.md":   article("液冷模组厂8月营收创新高", "2026-09-06", "液冷模组厂瑞翔科技5日公布8月营收为新台币30.2亿元，同比增长85%。"),
 		"card.md": article("新一代加速卡发布", "2026-10-12", "新发布的思元690加速卡单卡配备96GB高带宽内存。"),
+		"ceo.md":  article("芯片公司发布一季报", "2026-04-28", "公司董事长陈天石在业绩说明会上表示，2026年全年营收预计为80亿至95亿元。"),
+		"vla.md":  article("创新中心开源具身模型", "2026-05-17", "创新中心开源开物-VLA 2.0模型，同时发布含120万条轨迹的真机数据集。"),
 	})
 	for q, want := range map[string]string{
-		"What was Ruixiang's revenue in August 2026?": "rx.md",
-		"What was Ruixin's revenue in August 2026?":   "",
-		"Siyuan 690单卡配备多少内存？":                         "card.md", // a version goes with the name
+		"What was Ruixiang's revenue in August 2026?":                           "rx.md",
+		"What was Ruixin's revenue in August 2026?":                             "",
+		"Siyuan 690单卡配备多少内存？":                                                   "card.md", // a version goes with the name
+		"What revenue range did chairman Chen Tianshi guide to for 2026?":       "ceo.md",  // a person's name in two words
+		"What revenue range did chairman Chen Tiansheng guide to for 2026?":     "",
+		"How many trajectories are in the dataset released with Kaiwu-VLA 2.0?": "vla.md", // a lettered name after it
 	} {
 		if got := firstArticle(t, st, q, Options{}); got != want {
 			t.Errorf("%q: first %q, want %q", q, got, want)

@@ -274,6 +274,10 @@ func spellings(word string) [][]string {
 	return out
 }
 
+// IsPinyin reports whether a Latin word reads as pinyin of two to four
+// syllables.
+func IsPinyin(word string) bool { return len(spellings(word)) > 0 }
+
 func chars(syllable string) []string {
 	cs := zhen.Characters(syllable)
 	return cs[:min(pinyinChars, len(cs))]
