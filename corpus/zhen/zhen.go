@@ -204,7 +204,35 @@ func bases(w string) []string {
 	case strings.HasSuffix(w, "ly") && len(w) > 5:
 		add(w[:len(w)-2])
 	}
+	for _, b := range slices.Clone(out) {
+		add(american(b))
+	}
 	return out
+}
+
+// american returns the American spelling of a British one, which the
+// dictionary's glosses use ("centre" → center, "licence" → license,
+// "organisation" → organization, "labour" → labor, "programme" →
+// program), or "". Where the rule misfires ("enterprise" → enterprize)
+// it makes no word, and looking that up finds nothing.
+func american(w string) string {
+	switch {
+	case w == "programme" || w == "programmes":
+		return "program" + w[len("programme"):]
+	case strings.HasSuffix(w, "tre") || strings.HasSuffix(w, "bre"): // centre, fibre
+		return w[:len(w)-2] + "er"
+	case strings.HasSuffix(w, "ence") && (strings.HasSuffix(w, "licence") || strings.HasSuffix(w, "fence")): // licence, defence, offence
+		return w[:len(w)-2] + "se"
+	case strings.HasSuffix(w, "isation"):
+		return w[:len(w)-6] + "zation"
+	case strings.HasSuffix(w, "ise") || strings.HasSuffix(w, "yse"): // organise, analyse
+		return w[:len(w)-2] + "ze"
+	case strings.HasSuffix(w, "our") && len(w) > 5: // labour, behaviour; not four, hour
+		return w[:len(w)-2] + "r"
+	case strings.HasSuffix(w, "ogue"): // catalogue, dialogue
+		return w[:len(w)-2]
+	}
+	return ""
 }
 
 // demonyms name a country's people, language or things by the country,

@@ -47,6 +47,10 @@ func TestChinese(t *testing.T) {
 		"consecutively": "连续", // adverb → adjective
 		"anhui":         "安徽", // a place without "Province", through "see 安徽省"
 		"hsinchu":       "新竹", // "Xinzhu or Hsinchu city in northern Taiwan"
+		"centre":        "中心", // British spellings: the glosses are American
+		"licences":      "许可证",
+		"organisation":  "组织",
+		"labour":        "劳工",
 	} {
 		if got := Chinese(phrase); !slices.Contains(got, want) {
 			t.Errorf("Chinese(%q) = %q, want it to hold %q", phrase, got, want)
