@@ -221,6 +221,9 @@ func TestAskedFor(t *testing.T) {
 		"How long is Kimi's context window?":              amountFact, // a length, not a time
 		"How long was the beta meant to run?":             durationFact,
 		"Who led the round?":                              nameFact,
+		"who led Anthropic's $3.5bn raise?":               nameFact, // asks who, though it names the amount
+		"谁领投了这轮融资？":                                       nameFact,
+		"谁的估值最高，多少？":                                      amountFact,
 		"哪些厂商降价了？":                                        nameFact,
 		"介绍一下豆包":                                          anyFact,
 	} {
@@ -599,6 +602,10 @@ func TestActualIsNoForecast(t *testing.T) {
 		"Meta 2025年第一季度营收为423亿美元，同比增长16%。": true,
 	})
 	statesEach(t, st.measure(t, "What was Meta's actual revenue in the first quarter of 2025?"), "Meta reports results", map[string]bool{
+		"Meta expects first-quarter 2025 revenue of $39.5 billion to $41.8 billion.": false,
+		"Meta's first-quarter 2025 revenue was $42.3 billion, up 16%.":               true,
+	})
+	statesEach(t, st.measure(t, "What revenue did Meta actually book in the first quarter of 2025?"), "Meta reports results", map[string]bool{
 		"Meta expects first-quarter 2025 revenue of $39.5 billion to $41.8 billion.": false,
 		"Meta's first-quarter 2025 revenue was $42.3 billion, up 16%.":               true,
 	})

@@ -51,8 +51,12 @@ var firstWh = regexp.MustCompile(`\b(?:what|how|which|who|whom|whose|where|when 
 // askedFor reads the kind of fact a question asks for.
 func askedFor(question string) factKind {
 	q := corpus.Normalize(question)
+	wh := firstWh.FindString(q)
 	for _, a := range asks {
-		if a.re.MatchString(q) || a.kind == dateFact && strings.HasPrefix(firstWh.FindString(q), "when") {
+		if a.kind == amountFact && (strings.HasPrefix(wh, "who") || strings.Contains(q, "谁") && !strings.Contains(q, "多少")) {
+			return nameFact // "Who led the $3.5bn raise?" asks who, though it names the amount
+		}
+		if a.re.MatchString(q) || a.kind == dateFact && strings.HasPrefix(wh, "when") {
 			return a.kind
 		}
 	}
@@ -148,8 +152,9 @@ func measureOf(question string, q query, frame when.Frame) measureAsked {
 }
 
 // actual matches a (normalised) question that asks the figure as reported,
-// not as forecast: "实际公布的营收", "the actual revenue".
-var actual = regexp.MustCompile(`实际|\bactual\b|\bactually reported\b`)
+// not as forecast: "实际公布的营收", "the actual revenue", "what did it
+// actually book".
+var actual = regexp.MustCompile(`实际|\bactual(?:ly)?\b`)
 
 // forecast matches a (normalised) sentence that gives a figure to come:
 // guidance, an outlook, an expectation.
