@@ -69,6 +69,10 @@ var (
 	yqEn      = regexp.MustCompile(`\bq([1-4])\s*(?:of\s+)?(\d{4})\b|\b(\d{4})\s*q([1-4])\b`)
 	yqEnWords = regexp.MustCompile(`\b(first|second|third|fourth)[\s-]quarter\s+(?:of\s+)?(\d{4})\b`)
 	yEn       = regexp.MustCompile(`\b(?:in|during|of|throughout)\s+(\d{4})\b`)
+	// yFor names the year a plan or a forecast is for ("capex guided to
+	// for 2026"): a frame, but its year stays in the question's words, as
+	// the passages that answer (written before it) name it.
+	yFor      = regexp.MustCompile(`\bfor\s+(\d{4})\b`)
 	ymISO     = regexp.MustCompile(`\b(\d{4})-(\d{2})\b`)
 	recentish = regexp.MustCompile(`最新|最近|近期|近来|目前|当前|现在|如今|\blatest\b|\bmost recent\b|\brecent(ly)?\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|眼下|当下`)
 	// latestish asks for the newest state of things, which a stale corpus
@@ -277,7 +281,7 @@ func Parse(question string, now time.Time) Frame {
 	if m := yqEnWords.FindStringSubmatch(q); m != nil && quarterFrom(atoi(m[2]), periodNumber(m[1])) {
 		return f
 	}
-	for _, re := range []*regexp.Regexp{yZh, yEn} {
+	for _, re := range []*regexp.Regexp{yZh, yEn, yFor} {
 		if m := re.FindStringSubmatch(q); m != nil {
 			if y := atoi(m[1]); validYear(y) {
 				f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y

@@ -51,10 +51,11 @@ func TestParseTimeFrame(t *testing.T) {
 	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
 	for q, want := range map[string]Frame{
-		"2024年5月哪些厂商降价":                     {Since: d("2024-05-01"), Until: d("2024-06-01").Add(monthMargin), Year: 2024, Month: 5},
-		"Which model launched in May 2024?": {Since: d("2024-05-01"), Until: d("2024-06-01").Add(monthMargin), Year: 2024, Month: 5},
-		"2024年的大模型融资":                       {Since: d("2024-01-01"), Until: d("2025-01-01").Add(yearMargin), Year: 2024},
-		"funding in 2023":                   {Since: d("2023-01-01"), Until: d("2024-01-01").Add(yearMargin), Year: 2023},
+		"2024年5月哪些厂商降价":                           {Since: d("2024-05-01"), Until: d("2024-06-01").Add(monthMargin), Year: 2024, Month: 5},
+		"Which model launched in May 2024?":       {Since: d("2024-05-01"), Until: d("2024-06-01").Add(monthMargin), Year: 2024, Month: 5},
+		"2024年的大模型融资":                             {Since: d("2024-01-01"), Until: d("2025-01-01").Add(yearMargin), Year: 2024},
+		"funding in 2023":                         {Since: d("2023-01-01"), Until: d("2024-01-01").Add(yearMargin), Year: 2023},
+		"what capex has Meta guided to for 2026?": {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026},
 		// Fiscal years are companies' own, not calendar ones.
 		"Nvidia's revenue in fiscal 2025":                                            {},
 		"英伟达2025财年第四季营收":                                                             {Quarter: 4}, // a company's quarter: no dates
@@ -131,6 +132,7 @@ func TestPhrases(t *testing.T) {
 		"豆包的价格是多少？":                                             nil,
 		"今年和去年相比呢？":                                             {"今年", "去年"},
 		"What did Meta guide to for the first quarter of 2025?": {"first quarter of 2025"},
+		"What capex has Meta guided to for 2026?":               nil, // a frame, but the year stays a word of the question
 	} {
 		if got := Phrases(q); !slices.Equal(got, want) {
 			t.Errorf("Phrases(%q) = %q, want %q", q, got, want)
