@@ -610,3 +610,39 @@ func TestActualIsNoForecast(t *testing.T) {
 		"Meta's first-quarter 2025 revenue was $42.3 billion, up 16%.":               true,
 	})
 }
+
+// TestTranslatedNameNamesTheAsked: a passage that names what was asked
+// only through the bridge's translation of a name (Toyota: 丰田), not the
+// alias table's entity beside it (Hunyuan), still names what was asked.
+func TestTranslatedNameNamesTheAsked(t *testing.T) {
+	st := storeWith(t, map[string]string{"cockpit.md": article("座舱合作", "2026-08-25",
+		"丰田与腾讯联合开发的混元大模型语音助手将于10月推送。\n\n丰田表示，用户可免费使用三年，此后每年订阅费为198元。")})
+	qs := []query{st.parseQuery("What will Toyota owners pay per year for the Hunyuan voice assistant?", Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	if cov := coverage(qs[0].concepts, corpus.Normalize("丰田表示，用户可免费使用三年，此后每年订阅费为198元。"), "zh"); cov == 0 {
+		t.Error("a passage naming 丰田 (Toyota) but not 混元 covers nothing")
+	}
+	if cov := coverage(qs[0].concepts, corpus.Normalize("用户可免费使用三年，此后每年订阅费为198元。"), "zh"); cov != 0 {
+		t.Errorf("a passage naming neither covers %.2f, want 0", cov)
+	}
+}
+
+// TestUnheldPhraseIsItsWords: a phrase of the dictionary that the corpus
+// holds in no language ("customer base": 客户群) is asked as its words
+// (customer: 客户), which it holds.
+func TestUnheldPhraseIsItsWords(t *testing.T) {
+	st := storeWith(t, map[string]string{"q1.md": article("一季报", "2026-04-28", "一季度前五大客户销售额合计占比为81.3%。")})
+	qs := []query{st.parseQuery("How concentrated was the customer base?", Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	for _, c := range qs[0].concepts {
+		asked = append(asked, strings.Join(c.asked[0], " "))
+	}
+	if !slices.Contains(asked, "customer") || slices.Contains(asked, "customer base") {
+		t.Errorf("concepts %q: want customer, not customer base", asked)
+	}
+}

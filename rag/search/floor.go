@@ -44,6 +44,8 @@ type concept struct {
 	coined   bool          // a capitalised name with a version (GPT-6)…
 	required bool          // …when no passage's text holds it, only a passage whose title does can answer
 	pinyin   string        // a capitalised Latin word, alone or before a version, that may be a Chinese name in pinyin (Zuoyebang: 作业帮)
+	parts    []concept     // a phrase's words, should the corpus hold it in no language
+	share    int           // a phrase's word, one of share: together they weigh as one concept
 }
 
 // crossWeight scales a plain word of one language that a passage in the
@@ -175,23 +177,52 @@ func (q query) analyse() []concept {
 	for i := 0; i < len(words); {
 		if phrase, cands := bridge.EnglishPhrase(words[i:], func(w string) bool { return questionWords[w] }); phrase > 0 {
 			toks := words[i : i+phrase]
-			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "en", cands: cands, wording: !names[toks[0]]})
+			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "en", cands: cands, wording: !names[toks[0]]}
+			for _, t := range toks {
+				if !questionWords[t] {
+					c.parts = append(c.parts, wordConcept(t, names, units))
+				}
+			}
+			out = append(out, c)
 			i += phrase
 			continue
 		}
 		t := words[i]
 		i++
-		if questionWords[t] {
-			continue
+		if !questionWords[t] {
+			out = append(out, wordConcept(t, names, units))
 		}
-		c := concept{alts: [][]string{{t}}, asked: [][]string{{t}}, lang: "en", wording: !names[t]}
-		if t[0] >= '0' && t[0] <= '9' {
-			c.lang, c.wording, c.cands = "", false, units[t]
-		} else {
-			c.cands, c.forms = bridge.ToChinese(t), zhen.Inflections(t)
-			if names[t] {
-				c.pinyin = t
+	}
+	return out
+}
+
+// wordConcept is the concept of one English word or number of a question
+// (names: its capitalised words; units: the other units of its numbers).
+func wordConcept(t string, names map[string]bool, units map[string][]bridge.Word) concept {
+	c := concept{alts: [][]string{{t}}, asked: [][]string{{t}}, lang: "en", wording: !names[t]}
+	if t[0] >= '0' && t[0] <= '9' {
+		c.lang, c.wording, c.cands = "", false, units[t]
+	} else {
+		c.cands, c.forms = bridge.ToChinese(t), zhen.Inflections(t)
+		if names[t] {
+			c.pinyin = t
+		}
+	}
+	return c
+}
+
+// splitUnheld replaces a phrase of the dictionary that the corpus holds
+// neither as asked nor in any translation by its words: "customer base"
+// (客户群) is then customer (客户) and base, which weigh as one concept.
+func splitUnheld(cs []concept, freq phraseFreq) []concept {
+	var out []concept
+	for _, c := range cs {
+		if len(c.parts) > 0 && freq(c.asked[0]) == 0 && len(bridge.Present(c.cands, freq)) == 0 {
+			for _, p := range c.parts {
+				p.share = len(c.parts)
+				out = append(out, p)
 			}
+			continue
 		}
 		out = append(out, c)
 	}
@@ -239,6 +270,7 @@ func vocabulary(cs []concept) []string {
 			out = append(out, b.Toks...)
 		}
 		out = append(out, c.forms...)
+		out = append(out, vocabulary(c.parts)...)
 	}
 	return out
 }
@@ -309,6 +341,9 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 	for i := range cs {
 		if !cs[i].known && cs[i].wording && known > 0 {
 			cs[i].weight = sum / float64(known)
+		}
+		if cs[i].share > 1 {
+			cs[i].weight /= float64(cs[i].share)
 		}
 	}
 }
@@ -403,7 +438,7 @@ func coverage(concepts []concept, norm, lang string) float64 {
 		}
 		total += w
 		entities = entities || c.entity
-		entityHit = entityHit || (c.entity && hit)
+		entityHit = entityHit || hit && (c.entity || c.name && len(c.cands) == 1 && len(c.trans) == 1) // a name the dictionary translates one way (Toyota: 丰田) names what was asked too
 	}
 	if total == 0 || (entities && !entityHit) {
 		return 0

@@ -307,8 +307,9 @@ func (s *Searcher) weighConcepts(ctx context.Context, qs []query) (map[string]in
 		maps.Copy(df, more)
 	}
 	freq := s.phraseFreq(ctx, df)
-	for _, q := range qs {
-		weigh(q.concepts, freq, n)
+	for i := range qs {
+		qs[i].concepts = splitUnheld(qs[i].concepts, freq)
+		weigh(qs[i].concepts, freq, n)
 	}
 	return df, n, nil
 }

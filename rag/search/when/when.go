@@ -389,6 +389,10 @@ var (
 	quartersIn = regexp.MustCompile(`第\s*([一二三四1-4])\s*季|([一二三四1-4])\s*季度|\bq([1-4])\b|\b(first|second|third|fourth)[\s-]quarter\b`)
 	halvesIn   = regexp.MustCompile(`([上下])半年|\b(first|second) half\b|\bh([12])\b`)
 	yearsIn    = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
+	// compared matches a year a sentence measures a change from ("较2025年
+	// 全年的94.6%", "up from 2023"): the base of the comparison, not the
+	// period its figure is of.
+	compared = regexp.MustCompile(`(?:较|比|相比|同比|环比|\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s*(?:the\s+|in\s+)?(?:19|20)\d{2}\b`)
 )
 
 // OtherPeriod reports whether a normalised sentence speaks of another
@@ -398,6 +402,7 @@ var (
 // state 2026年上半年's revenue, nor "second-quarter revenue" the third
 // quarter's. Frames of no quarter or half speak of no other period.
 func (f Frame) OtherPeriod(norm string) bool {
+	norm = compared.ReplaceAllString(norm, " ")
 	if f.Quarter == 0 && f.Half == 0 {
 		// A calendar year asked: a sentence naming only other calendar
 		// years states theirs ("In 2023 revenue was…"); a fiscal year is
