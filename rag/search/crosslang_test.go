@@ -84,10 +84,11 @@ func TestAnalyseBridges(t *testing.T) {
 
 func TestChineseWordsJoinWhatTheDictionaryKnows(t *testing.T) {
 	for text, want := range map[string]string{
-		"比特币现在多少钱": "比特币",    // jieba splits 比特 and 币
-		"哪家华尔街投行":  "投行",     // 投 is a verbal noun, 行 a morpheme
-		"美光的营收是多少": "美光",     // a name neither dictionary has
-		"史嘉蕾·乔韩森":  "史嘉蕾乔韩森", // a transliterated name is one
+		"比特币现在多少钱":     "比特币",    // jieba splits 比特 and 币
+		"哪家华尔街投行":      "投行",     // 投 is a verbal noun, 行 a morpheme
+		"美光的营收是多少":     "美光",     // a name neither dictionary has
+		"史嘉蕾·乔韩森":      "史嘉蕾乔韩森", // a transliterated name is one
+		"API单次最多能输入多少": "单次",     // a run of single characters stops before a word of the dictionary (最多)
 	} {
 		var got []string
 		for _, w := range bridge.ChineseWords(text) {

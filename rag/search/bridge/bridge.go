@@ -69,8 +69,8 @@ func joinWords(segs []zhseg.Word) []zhseg.Word {
 			continue
 		}
 		k := 0
-		for i+k < len(segs) && utf8.RuneCountInString(segs[i+k].Text) == 1 && !functionWord(segs[i+k]) {
-			k++
+		for i+k < len(segs) && utf8.RuneCountInString(segs[i+k].Text) == 1 && !functionWord(segs[i+k]) && (k < 2 || !startsWord(segs[i+k:])) {
+			k++ // a word of the dictionary starting within ends the run: 单次|最多能
 		}
 		if k >= 2 && slices.ContainsFunc(segs[i:i+k], meaningful) {
 			out = append(out, zhseg.Word{Text: joined(segs[i : i+k])}) // no part of speech: unknown to both dictionaries
@@ -94,6 +94,17 @@ func dictionaryWord(segs []zhseg.Word) int {
 		}
 	}
 	return 0
+}
+
+// startsWord reports whether the first two or three segments make a word
+// of the bridge's dictionary.
+func startsWord(segs []zhseg.Word) bool {
+	for k := 2; k <= min(3, len(segs)); k++ {
+		if zhen.English(joined(segs[:k])) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func joined(ws []zhseg.Word) string {
