@@ -427,6 +427,10 @@ func coverage(concepts []concept, norm, lang string) float64 {
 		case hit:
 			covered += w
 		case c.lang == "" || c.lang == passageLang:
+		case c.lang == "en" && !c.wording && len(c.trans) > 0:
+			// A capitalised word whose translation the corpus holds is a
+			// name the passage could write (Berlin: 柏林): missing, it
+			// weighs fully.
 		case c.lang == "en" && len(c.cands) > 0 && len(c.trans) == 0:
 			// The dictionary translates it, but into nothing the corpus
 			// holds: the passage's language has no word for it here.
