@@ -522,3 +522,15 @@ func TestAccentedNamesAreWhole(t *testing.T) {
 		t.Errorf("first %q, want sabia.md", got)
 	}
 }
+
+// TestCurrencyCodeIsNoName: "RMB" is the currency a Chinese passage
+// writes as 人民币 or 元, not a name the corpus lacks.
+func TestCurrencyCodeIsNoName(t *testing.T) {
+	st := storeWith(t, map[string]string{
+		"vision.md": article("视觉理解模型降价", "2024-12-20", "火山引擎宣布，视觉理解模型1元钱可以处理284张720P的图片。"),
+		"yuan.md":   article("人民币汇率", "2024-12-20", "人民币兑美元汇率小幅走高。"),
+	})
+	if got := firstArticle(t, st, "How many 720p pictures can the image-understanding model process for one RMB?", Options{}); got != "vision.md" {
+		t.Errorf("first %q, want vision.md", got)
+	}
+}
