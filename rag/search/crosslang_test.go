@@ -647,3 +647,24 @@ func TestUnheldPhraseIsItsWords(t *testing.T) {
 		t.Errorf("concepts %q: want customer, not customer base", asked)
 	}
 }
+
+// TestChineseVerbsAreWording: a Chinese verb the corpus never saw, in no
+// translation either (卸任 "leave office", 审批 "approve"), is how the
+// asker puts it and weighs as an average concept; a noun (房地产) may be
+// what the corpus lacks and weighs as a rare word.
+func TestChineseVerbsAreWording(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	qs := []query{st.parseQuery("拜登卸任前的房地产审批规则", Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	weight := map[string]float64{}
+	for _, c := range qs[0].concepts {
+		weight[strings.Join(c.asked[0], " ")] = c.weight
+	}
+	for _, w := range []string{"卸任", "审批"} {
+		if weight[w] == 0 || weight[w] >= weight["房地 地产"] {
+			t.Errorf("%s weighs %.2f, 房地产 %.2f: want the verb lighter", w, weight[w], weight["房地 地产"])
+		}
+	}
+}

@@ -39,7 +39,7 @@ type concept struct {
 	measure  string        // for a trade word figures are stated for: corpus.Entity.Measure
 	lang     string        // "zh" or "en" for plain words of one language; "" for names, numbers and versions
 	known    bool          // the corpus has seen it
-	wording  bool          // a lower-case English word: when unknown, the asker's own wording, not a name
+	wording  bool          // a lower-case English word or a Chinese verb, adjective or adverb: when unknown, the asker's own wording, not a name
 	name     bool          // a name written capitalised (not one of the alias table): weighs nothing, but…
 	coined   bool          // a capitalised name with a version (GPT-6)…
 	required bool          // …when no passage's text holds it, only a passage whose title does can answer
@@ -47,6 +47,10 @@ type concept struct {
 	parts    []concept     // a phrase's words, should the corpus hold it in no language
 	share    int           // a phrase's word, one of share: together they weigh as one concept
 }
+
+// verbal are jieba's parts of speech of verbs, adjectives and adverbs,
+// not their nominal uses (进展 "progress" is vn).
+var verbal = map[string]bool{"v": true, "vd": true, "a": true, "ad": true, "d": true}
 
 // crossWeight scales a plain word of one language that a passage in the
 // other lacks: the bridge's translations are candidates, and the passage
@@ -144,7 +148,12 @@ func (q query) analyse() []concept {
 	for _, w := range bridge.ChineseWords(text) {
 		if w.Content() && !chineseQuestionWords[w.Text] {
 			toks := corpus.Tokens(w.Text)
-			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "zh", cands: bridge.ToEnglish(w.Text)})
+			// A verb, adjective or adverb of the dictionary is how the asker
+			// puts it (卸任, 出台, 审批); a noun may be what the corpus lacks
+			// (房地产, 量子).
+			cands := bridge.ToEnglish(w.Text)
+			wording := len(cands) > 0 && verbal[w.POS]
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "zh", cands: cands, wording: wording})
 		}
 	}
 	for _, m := range compounds(text) {
