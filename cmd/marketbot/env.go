@@ -139,7 +139,7 @@ func (e *environment) storeOptions() (store.Options, error) {
 	if err != nil {
 		return store.Options{}, err
 	}
-	opt := store.Options{Embedder: emb, Now: e.now, DatabaseURL: e.getenv("MARKETBOT_DATABASE_URL")}
+	opt := store.Options{Embedder: emb, Now: e.now, DatabaseURL: e.getenv("MARKETBOT_DATABASE_URL"), Log: e.logger()}
 	if opt.Pool.MaxConns, err = e.intEnv("MARKETBOT_DB_MAX_CONNS", 10); err != nil {
 		return opt, err
 	}

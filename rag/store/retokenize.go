@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/store/vectors"
@@ -33,7 +35,8 @@ func indexTokensVersion(row *sql.Row) (string, error) {
 // retokenize indexes every passage again under today's tokenizing rules,
 // in one transaction, and records them. The local embedder's vectors are
 // made of the same tokens, so the passages it embedded are embedded again.
-func retokenize(ctx context.Context, s *Store) error {
+func retokenize(ctx context.Context, s *Store, log *slog.Logger) error {
+	start := time.Now()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("index tokens: %w", err)
@@ -58,6 +61,7 @@ func retokenize(ctx context.Context, s *Store) error {
 	if cur := s.embedder.Info(); cur.Name == "local" && rec == cur {
 		local = embedderID(cur)
 	}
+	n := 0
 	for last := int64(0); ; {
 		batch, err := passagesAfter(ctx, tx, last, 500)
 		if err != nil {
@@ -66,16 +70,25 @@ func retokenize(ctx context.Context, s *Store) error {
 		if len(batch) == 0 {
 			break
 		}
+		if n == 0 {
+			log.Info("store: indexing every passage again under new tokenizing rules (once, after an upgrade)", "store", s.path)
+		}
 		if err := reindexBatch(ctx, s, tx, batch, local); err != nil {
 			return fmt.Errorf("index tokens: %w", err)
 		}
-		last = batch[len(batch)-1].id
+		last, n = batch[len(batch)-1].id, n+len(batch)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('index_tokens', $1)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, want); err != nil {
 		return fmt.Errorf("index tokens: %w", err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("index tokens: %w", err)
+	}
+	if n > 0 {
+		log.Info("store: passages indexed again", "passages", n, "took", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
 }
 
 // storedPassage is what retokenize reads of a passage.

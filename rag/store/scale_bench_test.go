@@ -104,6 +104,35 @@ func BenchmarkOpen(b *testing.B) {
 	}
 }
 
+// BenchmarkRetokenize measures opening a store whose lexical index was
+// built under older tokenizing rules (corpus.TokensVersion): every passage
+// is indexed again, and its local vector made again, before the store is
+// ready. BenchmarkOpen is the same open without that work.
+func BenchmarkRetokenize(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range scaleSizes {
+		b.Run(fmt.Sprintf("chunks=%d", n), func(b *testing.B) {
+			dir := scaleStore(b, n)
+			for b.Loop() {
+				b.StopTimer()
+				st, err := store.Open(ctx, dir, store.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := st.DB().ExecContext(ctx, `DELETE FROM meta WHERE key = 'index_tokens'`); err != nil {
+					b.Fatal(err)
+				}
+				st.Close()
+				b.StartTimer()
+				if st, err = store.Open(ctx, dir, store.Options{}); err != nil {
+					b.Fatal(err)
+				}
+				st.Close()
+			}
+		})
+	}
+}
+
 // BenchmarkOpenPostgres is BenchmarkOpen on PostgreSQL (vectors loaded
 // over the connection). Each size's store is built anew: about 25,000
 // articles for 100k passages.

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
@@ -56,6 +57,9 @@ type Options struct {
 	DatabaseURL string
 	// Pool sizes and times the PostgreSQL connection pool.
 	Pool sqldb.PoolOptions
+	// Log hears of long work on opening (indexing every passage again
+	// after an upgrade); default: nowhere.
+	Log *slog.Logger
 }
 
 // Store is the durable store — articles, their passages, the BM25 index
@@ -107,7 +111,11 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	if err := setUp(ctx, s, opt.Reindex); err != nil {
+	log := opt.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := setUp(ctx, s, opt.Reindex, log); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("open store %s: %w", s.path, err)
 	}
@@ -117,7 +125,7 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 // setUp brings s's schema up to date, checks that its passages were
 // embedded by the configured embedder (unless it is opened to reindex) and
 // loads their vectors into the in-memory index.
-func setUp(ctx context.Context, s *Store, reindex bool) error {
+func setUp(ctx context.Context, s *Store, reindex bool, log *slog.Logger) error {
 	if err := s.b.Migrate(ctx); err != nil {
 		return err
 	}
@@ -126,7 +134,7 @@ func setUp(ctx context.Context, s *Store, reindex bool) error {
 		return fmt.Errorf("index tokens: %w", err)
 	}
 	if stale {
-		if err := retokenize(ctx, s); err != nil {
+		if err := retokenize(ctx, s, log); err != nil {
 			return err
 		}
 	}

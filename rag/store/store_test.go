@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -458,10 +460,14 @@ func TestRetokenizeAnOlderStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	if st, err = store.Open(ctx, dir, store.Options{}); err != nil {
+	var logged bytes.Buffer
+	if st, err = store.Open(ctx, dir, store.Options{Log: slog.New(slog.NewTextHandler(&logged, nil))}); err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	if !strings.Contains(logged.String(), "passages=2") {
+		t.Errorf("log %q: want the passages indexed again counted", logged.String())
+	}
 	got, err := st.BM25(ctx, []string{"a", "轮融"}, sqldb.Period{}, 10)
 	if err != nil {
 		t.Fatal(err)
