@@ -392,6 +392,9 @@ var (
 	// compared matches a year a sentence measures a change from ("较2025年
 	// 全年的94.6%", "up from 2023"): the base of the comparison, not the
 	// period its figure is of.
+	// founded matches the year a company was founded in ("who co-founded
+	// the company in 2023", "成立于2019年"): no period of a figure.
+	founded  = regexp.MustCompile(`(?:\bfounded|\bestablished|成立|创立|创办)[^,.;，。；]{0,40}?(?:19|20)\d{2}\b`)
 	compared = regexp.MustCompile(`(?:较|比|相比|同比|环比|\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s*(?:the\s+|in\s+)?(?:19|20)\d{2}\b`)
 )
 
@@ -402,7 +405,7 @@ var (
 // state 2026年上半年's revenue, nor "second-quarter revenue" the third
 // quarter's. Frames of no quarter or half speak of no other period.
 func (f Frame) OtherPeriod(norm string) bool {
-	norm = compared.ReplaceAllString(norm, " ")
+	norm = founded.ReplaceAllString(compared.ReplaceAllString(norm, " "), " ")
 	if f.Quarter == 0 && f.Half == 0 {
 		// A calendar year asked: a sentence naming only other calendar
 		// years states theirs ("In 2023 revenue was…"); a fiscal year is

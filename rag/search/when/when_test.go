@@ -176,7 +176,8 @@ func TestOtherPeriod(t *testing.T) {
 		{"What was Nvidia's revenue in 2024?", "Revenue rose to $60.9 billion in 2024 from 2023.", false}, // the asked year is named
 		{"寒武纪2026年第一季度前五大客户占比是多少？", "一季度前五大客户销售额合计占比为81.3%，较2025年全年的94.6%有所下降。", false},                   // 2025 is the comparison's base
 		{"What was Nvidia's revenue in the second quarter of 2026?", "Second-quarter revenue rose 33% from 2025.", false},
-		{"Meta在2026年第二季度的资本开支是多少？", "Meta维持2026年资本开支1150亿至1350亿美元的指引。", true}, // the year's figure
+		{"Codewright在2026年的ARR是多少？", "Raman, who co-founded the company in 2023, said annual recurring revenue crossed $310 million.", false}, // the year it was founded
+		{"Meta在2026年第二季度的资本开支是多少？", "Meta维持2026年资本开支1150亿至1350亿美元的指引。", true},                                                                 // the year's figure
 		{"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?", "For the second quarter of fiscal 2026, Nvidia expects revenue of $45 billion.", true},
 		{"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?", "On August 27, 2025, Nvidia guided third-quarter revenue to $54 billion.", false}, // a company's calendar
 	} {
