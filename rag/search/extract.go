@@ -52,8 +52,9 @@ var firstWh = regexp.MustCompile(`\b(?:what|how|which|who|whom|whose|where|when 
 func askedFor(question string) factKind {
 	q := corpus.Normalize(question)
 	wh := firstWh.FindString(q)
+	who := strings.HasPrefix(wh, "who") || strings.Contains(q, "谁") && !strings.Contains(q, "多少")
 	for _, a := range asks {
-		if a.kind == amountFact && (strings.HasPrefix(wh, "who") || strings.Contains(q, "谁") && !strings.Contains(q, "多少")) {
+		if a.kind == amountFact && who {
 			return nameFact // "Who led the $3.5bn raise?" asks who, though it names the amount
 		}
 		if a.re.MatchString(q) || a.kind == dateFact && strings.HasPrefix(wh, "when") {

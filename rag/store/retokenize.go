@@ -93,8 +93,8 @@ func retokenize(ctx context.Context, s *Store, log *slog.Logger) error {
 
 // storedPassage is what retokenize reads of a passage.
 type storedPassage struct {
-	id                      int64
-	title, text, norm, embd string
+	id                          int64
+	title, text, norm, embedder string
 }
 
 // passagesAfter reads up to n passages with ids above last, in id order.
@@ -110,7 +110,7 @@ func passagesAfter(ctx context.Context, tx *sql.Tx, last int64, n int) ([]stored
 	var out []storedPassage
 	for rows.Next() {
 		var p storedPassage
-		if err := rows.Scan(&p.id, &p.title, &p.text, &p.norm, &p.embd); err != nil {
+		if err := rows.Scan(&p.id, &p.title, &p.text, &p.norm, &p.embedder); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -133,7 +133,7 @@ func reindexBatch(ctx context.Context, s *Store, tx *sql.Tx, batch []storedPassa
 		if err := s.b.Index(ctx, tx, p.id, strings.Join(corpus.Tokens(p.title), " "), strings.Join(corpus.NormalizedTokens(p.norm), " ")); err != nil {
 			return err
 		}
-		if local != "" && p.embd == local {
+		if local != "" && p.embedder == local {
 			again = append(again, p)
 		}
 	}
