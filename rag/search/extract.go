@@ -317,7 +317,7 @@ func subjects(concepts []concept) (out []concept, all bool) {
 			out = append(out, c)
 		case c.versioned():
 			out = append(out, c)
-		case c.longName():
+		case c.longName() && !c.wording: // a descriptive name no passage holds (External Trade Development Council) is no subject a sentence must name
 			names = append(names, c)
 		}
 	}
