@@ -668,3 +668,18 @@ func TestChineseVerbsAreWording(t *testing.T) {
 		}
 	}
 }
+
+// TestWhoLedIsTheLeadInvestor: asked who led a round, the sentence naming
+// its lead investor (领投) beats one that names its other investors.
+func TestWhoLedIsTheLeadInvestor(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	r, err := st.QuoteRanker(context.Background(), "Who led Anthropic's $3.5bn round in March 2025?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := "本轮由Lightspeed Venture Partners领投，Bessemer和Cisco Investments参投。"
+	others := "亚马逊已累计投资80亿美元，谷歌则在本轮公布前向Anthropic追加了10亿美元。"
+	if a, b := r.score(lead, nil), r.score(others, nil); a <= b {
+		t.Errorf("%q scores %.2f, %q %.2f: want the lead investor first", lead, a, others, b)
+	}
+}
