@@ -540,9 +540,7 @@ func TestCurrencyCodeIsNoName(t *testing.T) {
 // ("sales" use cases) that the sentence does not state.
 func TestGrowthIsAFigure(t *testing.T) {
 	st := builtinStore(t, store.Options{})
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "calls.md"), article("豆包调用量", "2024-12-20", "过去三个月，豆包大模型在客服与销售场景的调用量增长了16倍。"))
-	if _, err := store.Ingest(context.Background(), st.Store, []string{dir}, store.IngestOptions{}); err != nil {
+	if _, err := st.Put(context.Background(), mustArticle(t, "calls.md", article("豆包调用量", "2024-12-20", "过去三个月，豆包大模型在客服与销售场景的调用量增长了16倍。"))); err != nil {
 		t.Fatal(err)
 	}
 	if got := firstArticle(t, st, "How much did Doubao call volume grow in customer service and sales use cases?", Options{}); got != "calls.md" {
