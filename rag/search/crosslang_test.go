@@ -683,3 +683,26 @@ func TestWhoLedIsTheLeadInvestor(t *testing.T) {
 		t.Errorf("%q scores %.2f, %q %.2f: want the lead investor first", lead, a, others, b)
 	}
 }
+
+// TestPhasesAndBritishSpellingsCross: a phase of a project (第一期, "first
+// phase") and a "data centre" in British spelling are trade words that
+// cross languages: a question in Traditional Chinese about a data centre's
+// first phase finds both in an English article's sentences.
+func TestPhasesAndBritishSpellingsCross(t *testing.T) {
+	deal := "Microsoft will lease capacity from Norwegian data centre developer Nordhav Compute under a 10-year contract."
+	phase := "The first phase of 60 megawatts is due to come online in March 2027."
+	st := storeWith(t, map[string]string{"nordhav.md": article("Microsoft signs capacity deal with Nordhav Compute", "2026-09-15", deal+"\n\n"+phase)})
+	qs := []query{st.parseQuery("Nordhav Compute資料中心第一期何時啟用？", Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	for asked, sentence := range map[string]string{"数据中心": deal, "第一期": phase} {
+		toks := corpus.Tokens(sentence)
+		at := indexTokens(toks)
+		if !slices.ContainsFunc(qs[0].concepts, func(c concept) bool {
+			return slices.ContainsFunc(c.asked, func(a []string) bool { return slices.Equal(a, corpus.Tokens(asked)) }) && holdsAny(toks, at, c.alts)
+		}) {
+			t.Errorf("no concept asked as %s is held by %q", asked, sentence)
+		}
+	}
+}
