@@ -258,6 +258,10 @@ func TestStatesFact(t *testing.T) {
 }
 
 func TestNameRuns(t *testing.T) {
+	aliases, err := corpus.DefaultAliases()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for q, want := range map[string][]string{
 		"How much did Safe Superintelligence raise?":            {"Safe Superintelligence"},
 		"What did Google pay to license Character.AI's models?": {"Google", "Character.AI"},
@@ -269,8 +273,10 @@ func TestNameRuns(t *testing.T) {
 		"智元机器人最新一轮融资估值多少？":                                      nil,
 		"Reddit 2026年第三季度的数据授权收入是多少？":                           {"Reddit"},
 		"What did Upstage report for Solar 2026?":               {"Upstage", "Solar"},
+		"Kestrel Dynamics C轮融资后估值多少":                            {"Kestrel Dynamics"},
+		"Chengguan Medical lung nodule detection sensitivity":   {"Chengguan Medical"},
 	} {
-		if d := cmp.Diff(want, nameRuns(q)); d != "" {
+		if d := cmp.Diff(want, nameRuns(q, aliases.Match(q))); d != "" {
 			t.Errorf("nameRuns(%q) (-want +got):\n%s", q, d)
 		}
 	}
@@ -704,5 +710,47 @@ func TestPhasesAndBritishSpellingsCross(t *testing.T) {
 		}) {
 			t.Errorf("no concept asked as %s is held by %q", asked, sentence)
 		}
+	}
+}
+
+// TestPinyinCompanyNames: a company asked by the pinyin of its Chinese
+// name and a word its name adds is found in the Chinese article that
+// writes it in characters: also when the name begins the question
+// ("Chengguan", a place the dictionary knows as 城关), when the added
+// word is an acronym ("Huisi AI": 汇思智能, not one pinyin word
+// "huisiai") and when a syllable is written with a rarer character
+// (屿 of 恒屿).
+func TestPinyinCompanyNames(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	for name, md := range map[string]string{
+		"chengguan.md": article("澄观医疗完成B轮融资", "2026-04-09", "澄观医疗的肺结节辅助诊断系统在临床试验中的检出敏感度达到97.3%。"),
+		"huisi.md":     article("汇思智能完成A轮融资", "2026-10-28", "汇思智能与恒生银行合作开发的反洗钱模型把误报率降低43%。"),
+		"hengyu.md":    article("恒屿电器引入财务智能体", "2026-10-14", "恒屿电器引入财务结账智能体后，月度结账周期从8天缩短到3天。"),
+	} {
+		if _, err := st.Put(context.Background(), mustArticle(t, name, md)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for q, want := range map[string]string{
+		"Chengguan Medical lung nodule detection sensitivity in clinical trials": "chengguan.md",
+		"How much did Huisi AI's anti-money-laundering model cut false alerts?":  "huisi.md",
+		"How long does Hengyu Appliances' month-end close take now?":             "hengyu.md",
+	} {
+		if got := firstArticle(t, st, q, Options{}); got != want {
+			t.Errorf("%q: first %q, want %s", q, got, want)
+		}
+	}
+}
+
+// TestAcronymOfACompound: an acronym a question asks by (OTA) is held by
+// a compound the passage spells out (over-the-air).
+func TestAcronymOfACompound(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	md := article("Xiaomi brings its assistant to older phones", "2026-03-03", "Xiaomi said an over-the-air update will bring a smaller version of the model to about 12 million older HyperOS devices.")
+	if _, err := st.Put(context.Background(), mustArticle(t, "ota.md", md)); err != nil {
+		t.Fatal(err)
+	}
+	if got := firstArticle(t, st, "小米会通过OTA把精简版模型推送给多少台旧款HyperOS设备？", Options{}); got != "ota.md" {
+		t.Errorf("first %q, want ota.md", got)
 	}
 }

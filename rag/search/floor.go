@@ -127,13 +127,14 @@ func (q query) analyse() []concept {
 	}
 	text := howDimension.ReplaceAllString(when.Strip(corpus.Normalize(q.text)), " ")
 	var out []concept
-	for _, run := range nameRuns(q.text) {
+	for _, run := range nameRuns(q.text, q.entities) {
 		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
 			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(bridge.ToChinese(strings.Join(toks, " ")), bridge.Composed(toks)...)}
 			if bridge.IsLetters(toks[0]) {
 				c.pinyin = toks[0] // Zuoyebang; Siyuan 690; Kaiwu-VLA 2.0
-				if whole := strings.Join(toks, ""); len(toks) > 1 && bridge.IsPinyin(whole) {
-					c.pinyin = whole // a person: Chen Tianshi, 陈天石
+				// A person: Chen Tianshi, 陈天石; not "Huisi AI".
+				if whole := strings.Join(toks, ""); len(toks) > 1 && bridge.IsPinyin(whole) && !slices.ContainsFunc(strings.Fields(run), acronym.MatchString) {
+					c.pinyin = whole
 				}
 			}
 			if n := len(toks); n > 1 && toks[n-1] == "s" { // H100s are H100
@@ -255,8 +256,25 @@ func compounds(text string) []string {
 // Council"): Chinese articles may call it by a name of its own (奇鋐,
 // 生產力促進局), so that no passage's lacking it marks it absent.
 func descriptive(toks []string) bool {
-	return len(toks) > 1 && !slices.ContainsFunc(toks, func(t string) bool { return len(bridge.ToChinese(t)) == 0 })
+	return len(toks) > 1 && translatable(toks)
 }
+
+// translatable reports whether every token is an English word the
+// dictionary translates (none for no tokens).
+func translatable(toks []string) bool {
+	return len(toks) > 0 && !slices.ContainsFunc(toks, func(t string) bool { return len(bridge.ToChinese(t)) == 0 })
+}
+
+// descriptiveTail reports whether the words after a name's first are
+// words a company's name adds to it, which its Chinese name may write
+// otherwise or not at all: "Hengyu Appliances" (恒屿电器), "Huisi AI"
+// (汇思智能), "Kaiwu Labs" — not a version (Kaiwu-VLA 2.0).
+func descriptiveTail(toks []string) bool {
+	return len(toks) > 0 && !slices.ContainsFunc(toks, func(t string) bool { return !nameSuffixes[t] && len(bridge.ToChinese(t)) == 0 })
+}
+
+// nameSuffixes are words of companies' names the dictionary lacks.
+var nameSuffixes = map[string]bool{"ai": true, "tech": true, "lab": true, "labs": true, "holdings": true, "inc": true, "ltd": true, "corp": true, "co": true}
 
 // longName reports whether the concept is a name written capitalised of
 // three letters or more: two (UI, PR, EV) abbreviate a common word more
@@ -297,8 +315,8 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 		c := &cs[i]
 		if c.pinyin != "" && freq(c.asked[0]) == 0 { // pinyin bigrams were looked up: see spelledBigrams
 			for _, w := range bridge.FromPinyin(c.pinyin, func(b string) bool { return freq([]string{b}) > 0 }) {
-				if c.pinyin == c.asked[0][0] {
-					w.Toks = append(w.Toks, c.asked[0][1:]...) // a version goes with the name
+				if rest := c.asked[0][1:]; c.pinyin == c.asked[0][0] && !descriptiveTail(rest) {
+					w.Toks = append(w.Toks, rest...) // a version goes with the name; words the dictionary translates ("Hengyu Appliances": 恒屿电器) may be written otherwise
 				}
 				c.cands = append(c.cands, w)
 			}

@@ -90,16 +90,19 @@ var calendarWords = regexp.MustCompile(`\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|
 
 // nameRuns returns the capitalised runs of a question, without the first
 // word of an English one, which is capitalised as the sentence begins (a
-// Chinese question capitalises only names: "Reddit 2026年…").
-func nameRuns(question string) []string {
+// Chinese question capitalises only names: "Reddit 2026年…"), unless it
+// reads as pinyin and names no entity of the table (entities: those the
+// question names): "Chengguan Medical …" is one name. A letter before
+// Chinese is no part of a name: "Kestrel Dynamics C轮".
+func nameRuns(question string, entities []corpus.Entity) []string {
 	question = calendarWords.ReplaceAllString(question, " ")
 	var out []string
 	start := len(question) - len(strings.TrimLeft(question, " \t\"'“"))
 	chinese := corpus.HasHan(question)
 	for _, m := range nameRun.FindAllStringIndex(question, -1) {
 		run := question[m[0]:m[1]]
-		if m[0] == start && !chinese {
-			_, run, _ = strings.Cut(run, " ")
+		if first, rest, _ := strings.Cut(run, " "); m[0] == start && !chinese && (plainWord(first) || namesEntity(entities, corpus.Normalize(first))) {
+			run = rest
 		}
 		// A name begins with a capital letter: "Doubao 1.5 Pro" asks no name "1".
 		for run != "" && (run[0] < 'A' || run[0] > 'Z') {
@@ -108,9 +111,21 @@ func nameRuns(question string) []string {
 		if f := strings.Fields(run); len(f) > 1 && isYear(f[len(f)-1]) { // "Reddit 2026年": a year, no version
 			run = strings.Join(f[:len(f)-1], " ")
 		}
+		if f := strings.Fields(run); len(f) > 1 && len(f[len(f)-1]) == 1 && corpus.HasHan(question[m[1]:min(len(question), m[1]+3)]) {
+			run = strings.Join(f[:len(f)-1], " ") // "Kestrel Dynamics C轮": a grade of the round, no part of the name
+		}
 		out = append(out, splitAcronyms(run)...)
 	}
 	return out
+}
+
+// plainWord reports whether a question's first word, capitalised as the
+// sentence begins, is a word of the language ("What", "Tencent") and not
+// a name in pinyin ("Chengguan Medical …", which the dictionary knows
+// only as a place, 城关).
+func plainWord(w string) bool {
+	w = strings.ToLower(w)
+	return questionWords[w] || len(corpus.Tokens(w)) == 0 || !bridge.IsPinyin(w)
 }
 
 // acronym matches a word of capitals: US, AI, AMD.
@@ -262,10 +277,21 @@ func version(toks []string) []string {
 // Technology".
 var spelledOut = regexp.MustCompile(`\b[A-Z][a-z]+(?:(?:\s+(?:of|and|for|on|in|&))?\s+[A-Z][a-z]+)+`)
 
+// hyphenated matches a compound of three or four words: "over-the-air"
+// (OTA), "state-of-the-art" (SOTA).
+var hyphenated = regexp.MustCompile(`\b[A-Za-z]+(?:-[A-Za-z]+){2,3}\b`)
+
 // acronymsOf returns, one per line, the acronyms of the names a text
-// spells out (NIST, IMO, BIS): a question may ask by either.
+// spells out (NIST, IMO, BIS) and of its compounds of three or four
+// words (OTA): a question may ask by either.
 func acronymsOf(text string) string {
 	var b strings.Builder
+	for _, compound := range hyphenated.FindAllString(text, -1) {
+		for w := range strings.SplitSeq(compound, "-") {
+			b.WriteByte(w[0])
+		}
+		b.WriteByte('\n')
+	}
 	for _, name := range spelledOut.FindAllString(text, -1) {
 		var initials []byte
 		for i, w := range strings.Fields(name) {

@@ -153,7 +153,7 @@ func run(in, out, readingsOut string) error {
 }
 
 // maxReadings is how many characters of one reading the readings table keeps.
-const maxReadings = 32
+const maxReadings = 48
 
 // writeTable writes lines to a gzipped file.
 func writeTable(path string, lines []string) error {

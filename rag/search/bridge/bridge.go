@@ -267,7 +267,7 @@ next:
 // bigrams the corpus is asked for; the names whose every bigram it holds
 // are the candidates.
 const (
-	pinyinChars    = 24 // characters tried for each syllable
+	pinyinChars    = 48 // characters tried for each syllable
 	pinyinNames    = 8  // candidates kept
 	pinyinMinSyls  = 2  // a name of one syllable ("Wu") is too easily anything
 	pinyinMaxSyls  = 4
