@@ -28,6 +28,7 @@ type Frame struct {
 	Year, Month  int       // the year (and month) of an absolute date it names; 0 for none, or a relative period
 	Quarter      int       // the quarter it names (1–4), of Year or, when Year is 0, of a company's fiscal year; 0 for none
 	Half         int       // the half of Year it names (1–2); 0 for none
+	FullYear     bool      // it asks for a whole year's figure (全年, full-year, annual), no part of it
 }
 
 // Period is the frame's dates, for the store's reads.
@@ -72,7 +73,9 @@ var (
 	// yFor names the year a plan or a forecast is for ("capex guided to
 	// for 2026"): a frame, but its year stays in the question's words, as
 	// the passages that answer (written before it) name it.
-	yFor      = regexp.MustCompile(`\bfor\s+(\d{4})\b`)
+	yFor = regexp.MustCompile(`\bfor\s+(\d{4})\b`)
+	// yFull names a whole calendar year: "full-year 2025", "2025 full year".
+	yFull     = regexp.MustCompile(`\bfull[\s-]year\s+(?:of\s+)?(\d{4})\b|\b(\d{4})\s+full[\s-]year\b`)
 	ymISO     = regexp.MustCompile(`\b(\d{4})-(\d{2})\b`)
 	recentish = regexp.MustCompile(`最新|最近|近期|近来|目前|当前|现在|如今|\blatest\b|\bmost recent\b|\brecent(ly)?\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|眼下|当下`)
 	// latestish asks for the newest state of things, which a stale corpus
@@ -219,7 +222,7 @@ const (
 func Parse(question string, now time.Time) Frame {
 	norm := corpus.Normalize(question)
 	q := fiscal.ReplaceAllString(norm, " ")
-	f := Frame{Recent: recentish.MatchString(q), Latest: latestish.MatchString(q)}
+	f := Frame{Recent: recentish.MatchString(q), Latest: latestish.MatchString(q), FullYear: fullYear.MatchString(q)}
 	if m := fiscalQuarter.FindStringSubmatch(norm); m != nil {
 		// A company's own quarter: no calendar dates, but sentences of its
 		// other quarters do not state this one's figures.
@@ -281,9 +284,9 @@ func Parse(question string, now time.Time) Frame {
 	if m := yqEnWords.FindStringSubmatch(q); m != nil && quarterFrom(atoi(m[2]), periodNumber(m[1])) {
 		return f
 	}
-	for _, re := range []*regexp.Regexp{yZh, yEn, yFor} {
+	for _, re := range []*regexp.Regexp{yZh, yFull, yEn, yFor} {
 		if m := re.FindStringSubmatch(q); m != nil {
-			if y := atoi(m[1]); validYear(y) {
+			if y := atoi(strings.Join(m[1:], "")); validYear(y) { // (one group matches)
 				f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y
 				f.Half = halfOf(q)
 				return f
@@ -347,7 +350,7 @@ func cut(text string) (string, []string) {
 			return " "
 		})
 	}
-	for _, re := range []*regexp.Regexp{rollingZh, rollingEn, recentish, fiscal, partZh, partEn, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yqEnWords, yEn, ymISO, monthNames, periods} {
+	for _, re := range []*regexp.Regexp{rollingZh, rollingEn, recentish, fiscal, partZh, partEn, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yqEnWords, yFull, yEn, ymISO, monthNames, periods} {
 		blank(re)
 	}
 	for _, r := range relative {
@@ -386,6 +389,11 @@ func periodNumber(s string) int {
 
 // What sentences say of periods (normalised).
 var (
+	// fullYear marks a whole year's figure, asked or stated.
+	fullYear = regexp.MustCompile(`全年|年度|\bfull[\s-]year\b|\bwhole year\b|\bentire year\b|\bannual\b|\bfor the year\b`)
+	// partOfYear names months of a year, not all of it: 前三季度, "the
+	// first nine months".
+	partOfYear = regexp.MustCompile(`前[两三]季|\b(?:first )?(?:three|six|nine) months\b`)
 	quartersIn = regexp.MustCompile(`第\s*([一二三四1-4])\s*季|([一二三四1-4])\s*季度|\bq([1-4])\b|\b(first|second|third|fourth)[\s-]quarter\b`)
 	halvesIn   = regexp.MustCompile(`([上下])半年|\b(first|second) half\b|\bh([12])\b`)
 	yearsIn    = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
@@ -409,7 +417,13 @@ func (f Frame) OtherPeriod(norm string) bool {
 	if f.Quarter == 0 && f.Half == 0 {
 		// A calendar year asked: a sentence naming only other calendar
 		// years states theirs ("In 2023 revenue was…"); a fiscal year is
-		// the company's own and is not compared.
+		// the company's own and is not compared. Asked a whole year's
+		// figure, one of a part of a year that names neither the whole
+		// nor the year states the part's ("前三季度净利润…").
+		if f.FullYear && f.Month == 0 && (quartersIn.MatchString(norm) || halvesIn.MatchString(norm) || partOfYear.MatchString(norm)) &&
+			!fullYear.MatchString(norm) && (f.Year == 0 || !strings.Contains(norm, strconv.Itoa(f.Year))) {
+			return true
+		}
 		return f.Year != 0 && !fiscal.MatchString(norm) && otherYearsOnly(norm, f.Year)
 	}
 	// A half is no quarter, nor a quarter a half: H1's revenue is not Q3's.

@@ -56,6 +56,9 @@ func TestParseTimeFrame(t *testing.T) {
 		"2024年的大模型融资":                             {Since: d("2024-01-01"), Until: d("2025-01-01").Add(yearMargin), Year: 2024},
 		"funding in 2023":                         {Since: d("2023-01-01"), Until: d("2024-01-01").Add(yearMargin), Year: 2023},
 		"what capex has Meta guided to for 2026?": {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026},
+		"Inspur's net profit for full-year 2025":  {Since: d("2025-01-01"), Until: d("2026-01-01").Add(yearMargin), Year: 2025, FullYear: true},
+		"2025 full year revenue of Baidu":         {Since: d("2025-01-01"), Until: d("2026-01-01").Add(yearMargin), Year: 2025, FullYear: true},
+		"浪潮信息2025年全年净利润":                          {Since: d("2025-01-01"), Until: d("2026-01-01").Add(yearMargin), Year: 2025, FullYear: true},
 		// Fiscal years are companies' own, not calendar ones.
 		"Nvidia's revenue in fiscal 2025":                                            {},
 		"英伟达2025财年第四季营收":                                                             {Quarter: 4}, // a company's quarter: no dates
@@ -180,6 +183,12 @@ func TestOtherPeriod(t *testing.T) {
 		{"Meta在2026年第二季度的资本开支是多少？", "Meta维持2026年资本开支1150亿至1350亿美元的指引。", true},                                                                 // the year's figure
 		{"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?", "For the second quarter of fiscal 2026, Nvidia expects revenue of $45 billion.", true},
 		{"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?", "On August 27, 2025, Nvidia guided third-quarter revenue to $54 billion.", false}, // a company's calendar
+		// A whole year's figure is no part's, unless the sentence names the whole or the year.
+		{"What was Inspur's net profit for full-year 2025?", "公司前三季度归属于上市公司股东的净利润为31.7亿元。", true},
+		{"浪潮信息2025年全年净利润是多少？", "上半年净利润为19.4亿元。", true},
+		{"浪潮信息2025年全年净利润是多少？", "第四季度净利润为9亿元，全年净利润为40.7亿元。", false},
+		{"浪潮信息2025年全年净利润是多少？", "公司2025年净利润为40.7亿元，其中第四季度为9亿元。", false},
+		{"浪潮信息2025年净利润是多少？", "上半年净利润为19.4亿元。", false}, // a year asked, any part may answer
 	} {
 		f := Parse(tc.question, now)
 		if got := f.OtherPeriod(corpus.Normalize(tc.sentence)); got != tc.want {
