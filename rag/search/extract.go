@@ -197,10 +197,15 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	// asked: any amount of money no longer states it.
 	named := slices.ContainsFunc(concepts, func(c concept) bool { return c.figure() && c.measure != "money" })
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
+	context := "" // the last sentence before that names a period
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
 		norm := corpus.Normalize(sentence)
-		if frame.OtherPeriodIn(norm, normTitle) {
+		before := context
+		if when.NamesPeriod(norm) {
+			context = norm
+		}
+		if frame.OtherPeriodIn(norm, normTitle, before) {
 			continue // "2025年营收" is not 2026年上半年's
 		}
 		if m.actual && forecast.MatchString(norm) {

@@ -84,8 +84,8 @@ var (
 	// January 2026), not calendar dates.
 	// fiscalQuarter reads the quarter of a fiscal year: "the third quarter
 	// of fiscal 2026", "Q3 FY2026", "2026财年第三季度".
-	fiscalQuarter = regexp.MustCompile(`\b(first|second|third|fourth)\s+quarter\s+of\s+fiscal(?: year)?\s+\d{4}\b|\bq([1-4])\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal(?: year)?\s+(?:\d{4}\s+)?q([1-4])\b|\bq([1-4])\s*fy\s?\d{2,4}\b|\d{4}\s*财年\s*第?\s*([一二三四1-4])\s*季`)
-	fiscal        = regexp.MustCompile(`\b(?:(?:first|second|third|fourth|last|final)\s+quarter\s+of\s+)?fiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*季度?)?`)
+	fiscalQuarter = regexp.MustCompile(`\b(first|second|third|fourth)\s+quarter\s+of\s+fiscal(?: year)?\s+\d{4}\b|\bq([1-4])\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal(?: year)?\s+(?:\d{4}\s+)?q([1-4])\b|\bq([1-4])\s*fy\s?\d{2,4}\b|\d{4}\s*财年\s*第?\s*([一二三四1-4])\s*财?季`)
+	fiscal        = regexp.MustCompile(`\b(?:(?:first|second|third|fourth|last|final)\s+quarter\s+of\s+)?fiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*财?季度?)?`)
 	latestish     = regexp.MustCompile(`最新|最近(?:[^一二两三四五六七八九十半几\d个]|$)|目前|当前|现在|如今|眼下|当下|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|\bmost recent\b`)
 )
 
@@ -394,7 +394,7 @@ var (
 	// partOfYear names months of a year, not all of it: 前三季度, "the
 	// first nine months".
 	partOfYear = regexp.MustCompile(`前[两三]季|\b(?:first )?(?:three|six|nine) months\b`)
-	quartersIn = regexp.MustCompile(`第\s*([一二三四1-4])\s*季|([一二三四1-4])\s*季度|\bq([1-4])\b|\b(first|second|third|fourth)[\s-]quarter\b`)
+	quartersIn = regexp.MustCompile(`第\s*([一二三四1-4])\s*财?季|([一二三四1-4])\s*季度|\bq([1-4])\b|\b(first|second|third|fourth)[\s-]quarter\b`)
 	halvesIn   = regexp.MustCompile(`([上下])半年|\b(first|second) half\b|\bh([12])\b`)
 	yearsIn    = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
 	// compared matches a year a sentence measures a change from ("较2025年
@@ -460,14 +460,24 @@ func otherYearsOnly(norm string, year int) bool {
 
 // OtherPeriodIn is OtherPeriod of a normalised sentence that, naming no
 // period itself, speaks of its article's: of the period its title names
-// ("快手二季度可灵AI收入达4.3亿元" over "可灵收入同比增长…").
-func (f Frame) OtherPeriodIn(sentence, title string) bool {
-	for _, re := range []*regexp.Regexp{quartersIn, halvesIn, yearsIn} {
-		if re.MatchString(sentence) {
-			return f.OtherPeriod(sentence)
-		}
+// ("快手二季度可灵AI收入达4.3亿元" over "可灵收入同比增长…"), else of the
+// quarter or half named last before it (context: "公布2026财年第三财季业绩"
+// before "本季度收入为438亿元"; a year named before is more often
+// background: "首次公开…自2019年").
+func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
+	switch {
+	case NamesPeriod(sentence):
+		return f.OtherPeriod(sentence)
+	case !NamesPeriod(title) && (quartersIn.MatchString(context) || halvesIn.MatchString(context)):
+		return f.OtherPeriod(context)
 	}
 	return f.OtherPeriod(title)
+}
+
+// NamesPeriod reports whether normalised text names a quarter, a half or
+// a year.
+func NamesPeriod(text string) bool {
+	return quartersIn.MatchString(text) || halvesIn.MatchString(text) || yearsIn.MatchString(text)
 }
 
 // partStarts are the first months of the halves and seasons of a year

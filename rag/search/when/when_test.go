@@ -62,6 +62,7 @@ func TestParseTimeFrame(t *testing.T) {
 		// Fiscal years are companies' own, not calendar ones.
 		"Nvidia's revenue in fiscal 2025":                                            {},
 		"英伟达2025财年第四季营收":                                                             {Quarter: 4}, // a company's quarter: no dates
+		"阿里云2026财年第四财季收入":                                                            {Quarter: 4},
 		"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?": {Quarter: 3},
 		"Blackwell revenue in the last quarter of fiscal 2025":                       {},
 		"奇鋐第二季的毛利率是多少？":                                                              {Quarter: 2}, // a quarter of no year: no dates
@@ -151,8 +152,22 @@ func TestOtherPeriodIn(t *testing.T) {
 		"公司预计第三季度可灵收入将超过5亿元。":                        false, // of the asked one
 		"kling's revenue in the third quarter rose.": false,
 	} {
-		if got := f.OtherPeriodIn(sentence, title); got != want {
+		if got := f.OtherPeriodIn(sentence, title, ""); got != want {
 			t.Errorf("OtherPeriodIn(%q, %q) = %v, want %v", sentence, title, got, want)
+		}
+	}
+	// Of no title's period, a sentence speaks of the quarter named before
+	// it, not of a year named before it (background).
+	f = Parse("阿里云2026财年第四财季收入是多少？", time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
+	title, sentence := corpus.Normalize("阿里云季度收入增长34%"), corpus.Normalize("阿里云智能集团本季度收入为438亿元。")
+	for context, want := range map[string]bool{
+		"阿里巴巴集团公布2026财年第三财季业绩。": true,
+		"阿里巴巴集团公布2026财年第四财季业绩。": false,
+		"这是阿里云自2019年以来最快的增速。":   false,
+		"": false,
+	} {
+		if got := f.OtherPeriodIn(sentence, title, corpus.Normalize(context)); got != want {
+			t.Errorf("OtherPeriodIn(%q, %q, %q) = %v, want %v", sentence, title, context, got, want)
 		}
 	}
 }
