@@ -7,6 +7,7 @@ import (
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/search/bridge"
+	"github.com/marketbot/marketbot/rag/search/when"
 )
 
 // What a question names: capitalised runs, the alias table's entities, and
@@ -86,7 +87,7 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 var nameRun = regexp.MustCompile(`\b[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ɏ]*(?:(?:[ -]|\.\b)[A-Z0-9À-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ɏ]*)*`)
 
 // calendarWords are capitalised without being names.
-var calendarWords = regexp.MustCompile(`\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)
+var calendarWords = regexp.MustCompile(`\b(?:(?i:` + when.MonthName + `)\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)
 
 // nameRuns returns the capitalised runs of a question, without the first
 // word of an English one, which is capitalised as the sentence begins (a

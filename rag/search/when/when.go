@@ -47,10 +47,10 @@ func (f Frame) Mentioned(norm string, published time.Time) bool {
 	if f.Month == 0 {
 		return true
 	}
-	m := strings.ToLower(time.Month(f.Month).String()[:3])
-	withYear := y + `\s*年\s*0?` + strconv.Itoa(f.Month) + `\s*月|` + m + `[a-z]*\.?\s+(?:\d{1,2},?\s+)?` + y + `|` + y + `-` + fmt.Sprintf("%02d", f.Month)
+	m := monthForms(time.Month(f.Month))
+	withYear := y + `\s*年\s*0?` + strconv.Itoa(f.Month) + `\s*月|` + m + `\.?\s+(?:\d{1,2},?\s+)?` + y + `|` + y + `-` + fmt.Sprintf("%02d", f.Month)
 	if sameYear {
-		withYear += `|(?:^|[^\d.])0?` + strconv.Itoa(f.Month) + `\s*月|\b(?:in|on|since|by|from|until|through|of|early|late|mid|end of)\s+` + m + `[a-z]*\b|\b` + m + `[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b`
+		withYear += `|(?:^|[^\d.])0?` + strconv.Itoa(f.Month) + `\s*月|\b(?:in|on|since|by|from|until|through|of|early|late|mid|end of)\s+` + m + `\b|\b` + m + `\.?\s+\d{1,2}(?:st|nd|rd|th)?\b`
 	}
 	return regexp.MustCompile(withYear).MatchString(norm)
 }
@@ -62,7 +62,7 @@ var (
 	ymZh  = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月`)
 	yqZh  = regexp.MustCompile(`(\d{4})\s*(?:年|财年)?\s*(?:第)?\s*([一二三四1-4])\s*季(?:度)?`)
 	yZh   = regexp.MustCompile(`(\d{4})\s*年`)
-	ymEn  = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b`)
+	ymEn  = regexp.MustCompile(`\b(` + MonthName + `)\.?\s+(\d{4})\b`)
 	// Halves and seasons (of the northern hemisphere): 2026年上半年,
 	// 2025年冬季, H2 2025, the first half of 2026, spring 2026.
 	partZh    = regexp.MustCompile(`(\d{4})\s*年?\s*(上半年|下半年|春季|春天|夏季|夏天|秋季|秋天|冬季|冬天)`)
@@ -88,6 +88,19 @@ var (
 	fiscal        = regexp.MustCompile(`\b(?:(?:first|second|third|fourth|last|final)\s+quarter\s+of\s+)?fiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*财?季度?)?`)
 	latestish     = regexp.MustCompile(`最新|最近(?:[^一二两三四五六七八九十半几\d个]|$)|目前|当前|现在|如今|眼下|当下|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|\bmost recent\b`)
 )
+
+// MonthName matches a month's name or its abbreviation, in lower case:
+// "mar", "march", not "market" or "margin".
+const MonthName = `(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
+
+// monthForms matches one month's name or abbreviation, in lower case.
+func monthForms(m time.Month) string {
+	full := strings.ToLower(m.String())
+	if m == time.September {
+		return `(?:sept?|september)`
+	}
+	return `(?:` + full[:3] + `|` + full + `)`
+}
 
 var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 
@@ -321,7 +334,7 @@ func Parse(question string, now time.Time) Frame {
 // Quarters, halves and month names, in normalised text.
 var (
 	periods    = regexp.MustCompile(`\b(?:q[1-4]|h[12]|fy\d*)\b`) // quarters and halves, in normalised text
-	monthNames = regexp.MustCompile(`(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b`)
+	monthNames = regexp.MustCompile(`(?i)\b` + MonthName + `\b`)
 )
 
 // Strip blanks out what a normalised question says about time,

@@ -3,6 +3,7 @@ package when
 import (
 	"github.com/marketbot/marketbot/corpus"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -208,6 +209,28 @@ func TestOtherPeriod(t *testing.T) {
 		f := Parse(tc.question, now)
 		if got := f.OtherPeriod(corpus.Normalize(tc.sentence)); got != tc.want {
 			t.Errorf("%q: OtherPeriod(%q) = %v, want %v", tc.question, tc.sentence, got, tc.want)
+		}
+	}
+}
+
+// TestMonthNamesAreWhole: a word that begins as a month does ("margin",
+// "market", "decline") is no month: questions keep it, and a text that
+// says "in market" names no March.
+func TestMonthNamesAreWhole(t *testing.T) {
+	for q, want := range map[string]string{
+		"Kestrel Silicon gross margin":         "kestrel silicon gross margin",
+		"market share of Doubao in March 2025": "market share of doubao in",
+		"decline in sept. orders":              "decline in . orders",
+	} {
+		if got := strings.Join(strings.Fields(Strip(corpus.Normalize(q))), " "); got != want {
+			t.Errorf("Strip(%q) = %q, want %q", q, got, want)
+		}
+	}
+	f := Parse("What happened in March 2025?", time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
+	published := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	for text, want := range map[string]bool{"the company grew in market share": false, "it launched in march": true, "on mar. 5 it said": true} {
+		if got := f.Mentioned(text, published); got != want {
+			t.Errorf("Mentioned(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
