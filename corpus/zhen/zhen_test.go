@@ -38,19 +38,20 @@ func TestEnglish(t *testing.T) {
 
 func TestChinese(t *testing.T) {
 	for phrase, want := range map[string]string{
-		"fiscal year":   "财年",
-		"context":       "上下文",
-		"users":         "用户", // plural → base form
-		"subscription":  "订阅",
-		"market share":  "市场份额",
-		"valuation":     "估值",
-		"consecutively": "连续", // adverb → adjective
-		"anhui":         "安徽", // a place without "Province", through "see 安徽省"
-		"hsinchu":       "新竹", // "Xinzhu or Hsinchu city in northern Taiwan"
-		"centre":        "中心", // British spellings: the glosses are American
-		"licences":      "许可证",
-		"organisation":  "组织",
-		"labour":        "劳工",
+		"fiscal year":       "财年",
+		"context":           "上下文",
+		"users":             "用户", // plural → base form
+		"subscription":      "订阅",
+		"market share":      "市场份额",
+		"valuation":         "估值",
+		"consecutively":     "连续", // adverb → adjective
+		"anhui":             "安徽", // a place without "Province", through "see 安徽省"
+		"hsinchu":           "新竹", // "Xinzhu or Hsinchu city in northern Taiwan"
+		"centre":            "中心", // British spellings: the glosses are American
+		"licences":          "许可证",
+		"organisation":      "组织",
+		"labour":            "劳工",
+		"south chungcheong": "忠清南道", // a place in another romanisation, without "Province"
 	} {
 		if got := Chinese(phrase); !slices.Contains(got, want) {
 			t.Errorf("Chinese(%q) = %q, want it to hold %q", phrase, got, want)
@@ -61,10 +62,13 @@ func TestChinese(t *testing.T) {
 	if len(got) == 0 || got[0] != "价格" && got[0] != "价钱" {
 		t.Errorf("Chinese(price) = %q, want a word whose main sense is price first", got)
 	}
-	// Only a place in pinyin loses its administrative word: "Forbidden
-	// City" is no "forbidden".
-	if got := Chinese("forbidden"); slices.Contains(got, "紫禁城") {
-		t.Errorf("Chinese(forbidden) = %q, want no 紫禁城", got)
+	// Only a place in pinyin or another romanisation loses its
+	// administrative word: "Forbidden City" is no "forbidden", nor a
+	// "besieged city" "besieged".
+	for word, not := range map[string]string{"forbidden": "紫禁城", "besieged": "围城", "red-light": "黄泛区"} {
+		if got := Chinese(word); slices.Contains(got, not) {
+			t.Errorf("Chinese(%s) = %q, want no %s", word, got, not)
+		}
 	}
 	if got := Chinese("xyzzy"); got != nil {
 		t.Errorf("Chinese(xyzzy) = %q", got)

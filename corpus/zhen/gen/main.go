@@ -58,6 +58,7 @@ func run(in, out, readingsOut string) error {
 		return fmt.Errorf("%s: %w", in, err)
 	}
 	table, variants, readings := map[string][]string{}, map[string][]string{}, map[string][]string{}
+	places := map[string]bool{} // proper nouns
 	for i, e := range dict.All {
 		if len(e) < 4 {
 			return fmt.Errorf("%s: entry %d has %d fields, want traditional, simplified, pinyin, english…", in, i, len(e))
@@ -83,6 +84,9 @@ func run(in, out, readingsOut string) error {
 			continue
 		}
 		proper := pinyin != "" && unicode.IsUpper([]rune(pinyin)[0])
+		if proper {
+			places[simp] = true
+		}
 		for _, s := range senses {
 			if m := variantOf.FindStringSubmatch(s); m != nil && m[1] != simp {
 				variants[simp] = append(variants[simp], m[1])
@@ -94,6 +98,24 @@ func run(in, out, readingsOut string) error {
 				if !contains(table[simp], g) {
 					table[simp] = append(table[simp], g)
 				}
+			}
+		}
+	}
+	// A place outside China is named without its administrative word as
+	// well when that ends in a word no sense glosses, a name in another
+	// romanisation: "south chungcheong province" is also "south
+	// chungcheong" ("forbidden city" stays whole; pinyin places were
+	// named so above).
+	glossed := map[string]bool{}
+	for _, gs := range table {
+		for _, g := range gs {
+			glossed[g] = true
+		}
+	}
+	for w := range places {
+		for _, g := range table[w] {
+			if m := division.FindStringSubmatch(g); m != nil && foreign(m[1], glossed) {
+				table[w] = append(table[w], m[1])
 			}
 		}
 	}
@@ -247,6 +269,15 @@ func placeNames(p string) []string {
 		out = append(out, m[1])
 	}
 	return out
+}
+
+// foreign reports whether a place's name ends in a word that reads as no
+// English one: no sense glosses it, nor its stem ("besieged", "heavenly"),
+// and it joins no words with a hyphen ("red-light").
+func foreign(name string, glossed map[string]bool) bool {
+	last := name[strings.LastIndexByte(name, ' ')+1:]
+	stem := strings.TrimSuffix(strings.TrimSuffix(last, "ed"), "ly")
+	return !glossed[name] && !glossed[last] && !glossed[stem] && stem == last && !strings.Contains(name, "-") && !strings.HasPrefix(name, "former ")
 }
 
 // maxWord is the longest word kept, in characters: questions are read in
