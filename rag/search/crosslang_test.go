@@ -754,3 +754,16 @@ func TestAcronymOfACompound(t *testing.T) {
 		t.Errorf("first %q, want ota.md", got)
 	}
 }
+
+// TestCapitalNamesItsCountry: a headline that names a government by its
+// capital ("Seoul names…") names the country a question asks about (韩国).
+func TestCapitalNamesItsCountry(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	md := article("Seoul sets aside AI compliance money for small firms", "2026-06-30", "The government has set aside a budget of 45 billion won this year for AI compliance subsidies to small and medium-sized enterprises.")
+	if _, err := st.Put(context.Background(), mustArticle(t, "seoul.md", md)); err != nil {
+		t.Fatal(err)
+	}
+	if got := firstArticle(t, st, "韩国政府给中小企业的AI合规补助预算是多少？", Options{}); got != "seoul.md" {
+		t.Errorf("first %q, want seoul.md", got)
+	}
+}
