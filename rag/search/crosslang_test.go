@@ -767,3 +767,13 @@ func TestCapitalNamesItsCountry(t *testing.T) {
 		t.Errorf("first %q, want seoul.md", got)
 	}
 }
+
+// TestInvestmentIsAnAmount: asked how much was invested, a sentence must
+// state an investment in money, not only name it.
+func TestInvestmentIsAnAmount(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	statesEach(t, st.measure(t, "台积电在亚利桑那的先进封装厂投资了多少钱？"), "TSMC's Arizona packaging plant", map[string]bool{
+		"TSMC will invest $7.5 billion in an advanced packaging plant in Arizona.":                     true,
+		"TSMC said the investment in Arizona would make it the largest foreign investor in the state.": false,
+	})
+}
