@@ -91,6 +91,45 @@ func readReadings() map[string][]string {
 	return out
 }
 
+// syllablesOf maps a Simplified character to its toneless readings in the
+// readings table; built once, on first use.
+var syllablesOf = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
+	for syl, chars := range readings() {
+		for _, c := range chars {
+			out[c] = append(out[c], syl)
+		}
+	}
+	for _, syls := range out {
+		slices.Sort(syls) // the same spellings whatever the map's order
+	}
+	return out
+})
+
+// Spell returns the ways a Chinese word of the readings table's characters
+// is written in toneless pinyin, its syllables joined ("青云": qingyun; a
+// character of several readings gives several), at most maxSpellings;
+// nil when a character has no reading.
+func Spell(word string) []string {
+	out := []string{""}
+	for _, r := range word {
+		syls := syllablesOf()[string(r)]
+		if len(syls) == 0 {
+			return nil
+		}
+		var next []string
+		for _, o := range out {
+			for _, syl := range syls {
+				if len(next) < maxSpellings {
+					next = append(next, o+syl)
+				}
+			}
+		}
+		out = next
+	}
+	return out
+}
+
 // Characters returns the Simplified characters read as a toneless pinyin
 // syllable ("hong": 红, 洪, 宏…), those in most of the dictionary's words
 // first; nil for no syllable.

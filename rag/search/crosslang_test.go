@@ -777,3 +777,21 @@ func TestInvestmentIsAnAmount(t *testing.T) {
 		"TSMC said the investment in Arizona would make it the largest foreign investor in the state.": false,
 	})
 }
+
+// TestChineseNameInPinyin: a Chinese name the corpus holds only as an
+// English article writes it, in pinyin (青云: Qingyun), is held there.
+func TestChineseNameInPinyin(t *testing.T) {
+	sentence := "Revenue more than doubled to 1.46 billion yuan in 2025, but Qingyun's net loss widened to 2.31 billion yuan."
+	st := storeWith(t, map[string]string{"qingyun.md": article("Qingyun Intelligence files for Hong Kong listing", "2026-06-11", sentence)})
+	qs := []query{st.parseQuery("青云智能2025年亏了多少钱？", Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	toks := corpus.Tokens(sentence)
+	at := indexTokens(toks)
+	if !slices.ContainsFunc(qs[0].concepts, func(c concept) bool {
+		return slices.ContainsFunc(c.asked, func(a []string) bool { return slices.Equal(a, []string{"青云"}) }) && holdsAny(toks, at, c.alts)
+	}) {
+		t.Errorf("no concept asked as 青云 is held by %q", sentence)
+	}
+}

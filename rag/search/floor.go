@@ -154,6 +154,11 @@ func (q query) analyse() []concept {
 			// (房地产, 量子).
 			cands := bridge.ToEnglish(w.Text)
 			wording := len(cands) > 0 && verbal[w.POS]
+			for _, p := range bridge.ToPinyin(w.Text) { // a name English text writes in pinyin: 青云, Qingyun
+				if !slices.ContainsFunc(cands, func(c bridge.Word) bool { return slices.Equal(c.Toks, p.Toks) }) {
+					cands = append(cands, p)
+				}
+			}
 			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "zh", cands: cands, wording: wording})
 		}
 	}

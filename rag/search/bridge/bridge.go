@@ -197,6 +197,21 @@ func Composed(toks []string) []Word {
 	return out
 }
 
+// ToPinyin returns a Chinese name as English text may write it, in
+// pinyin ("青云智能" → Qingyun: qingyun), for the corpus to say whether any
+// passage does; nil for a word of fewer than two characters or one the
+// readings do not cover.
+func ToPinyin(word string) []Word {
+	if utf8.RuneCountInString(word) < pinyinMinSyls {
+		return nil
+	}
+	var out []Word
+	for i, sp := range zhen.Spell(word) {
+		out = append(out, Word{Toks: []string{sp}, Sense: maxSenses + i})
+	}
+	return out
+}
+
 // EnglishPhrase finds the longest dictionary phrase of two or more words
 // at the start of words ("fiscal year", "context window", "market share")
 // and returns its length and its translations; 0 when there is none.

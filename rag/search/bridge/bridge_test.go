@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,5 +39,16 @@ func TestFromPinyin(t *testing.T) {
 	}
 	if got := PinyinBigrams("hongleng"); !strings.Contains(strings.Join(got, " "), "宏冷") {
 		t.Errorf("PinyinBigrams(hongleng) lacks 宏冷: %q", got)
+	}
+}
+
+func TestToPinyin(t *testing.T) {
+	for word, want := range map[string]string{"青云": "qingyun", "星衡": "xingheng", "杭州": "hangzhou"} {
+		if !slices.ContainsFunc(ToPinyin(word), func(w Word) bool { return slices.Equal(w.Toks, []string{want}) }) {
+			t.Errorf("ToPinyin(%s) = %v, want it to hold %s", word, ToPinyin(word), want)
+		}
+	}
+	if got := ToPinyin("云"); got != nil {
+		t.Errorf("ToPinyin(云) = %v, want nil: one syllable is too easily anything", got)
 	}
 }
