@@ -154,11 +154,6 @@ func (q query) analyse() []concept {
 			// (房地产, 量子).
 			cands := bridge.ToEnglish(w.Text)
 			wording := len(cands) > 0 && verbal[w.POS]
-			for _, p := range bridge.ToPinyin(w.Text) { // a name English text writes in pinyin: 青云, Qingyun
-				if !slices.ContainsFunc(cands, func(c bridge.Word) bool { return slices.Equal(c.Toks, p.Toks) }) {
-					cands = append(cands, p)
-				}
-			}
 			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "zh", cands: cands, wording: wording})
 		}
 	}
@@ -261,13 +256,7 @@ func compounds(text string) []string {
 // Council"): Chinese articles may call it by a name of its own (奇鋐,
 // 生產力促進局), so that no passage's lacking it marks it absent.
 func descriptive(toks []string) bool {
-	return len(toks) > 1 && translatable(toks)
-}
-
-// translatable reports whether every token is an English word the
-// dictionary translates (none for no tokens).
-func translatable(toks []string) bool {
-	return len(toks) > 0 && !slices.ContainsFunc(toks, func(t string) bool { return len(bridge.ToChinese(t)) == 0 })
+	return len(toks) > 1 && !slices.ContainsFunc(toks, func(t string) bool { return len(bridge.ToChinese(t)) == 0 })
 }
 
 // descriptiveTail reports whether the words after a name's first are
@@ -391,6 +380,42 @@ func spelledBigrams(cs []concept, df map[string]int) []string {
 		}
 	}
 	return out
+}
+
+// spelledPinyin adds to each Chinese word of the concepts that no passage
+// holds (df: their tokens' frequencies) its spellings in pinyin, as an
+// English article may write a Chinese name (青云: Qingyun), and returns
+// them for the corpus to say which it holds.
+func spelledPinyin(cs []concept, df map[string]int) []string {
+	var out []string
+	for i := range cs {
+		c := &cs[i]
+		if c.lang != "zh" || !slices.ContainsFunc(c.asked[0], func(t string) bool { return df[t] == 0 }) {
+			continue
+		}
+		for _, w := range bridge.ToPinyin(bigramsWord(c.asked[0])) {
+			if !slices.ContainsFunc(c.cands, func(d bridge.Word) bool { return slices.Equal(d.Toks, w.Toks) }) { // 贵州: guizhou already
+				c.cands = append(c.cands, w)
+				out = append(out, w.Toks...)
+			}
+		}
+	}
+	return out
+}
+
+// bigramsWord is the Chinese word whose index tokens (overlapping bigrams)
+// toks are: [星衡 衡云] is 星衡云.
+func bigramsWord(toks []string) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i == 0 {
+			b.WriteString(t)
+			continue
+		}
+		_, size := utf8.DecodeLastRuneInString(t)
+		b.WriteString(t[len(t)-size:])
+	}
+	return b.String()
 }
 
 // heldAnywhere reports whether any passage holds one of the alternatives.

@@ -297,7 +297,7 @@ func (s *Searcher) weighConcepts(ctx context.Context, qs []query) (map[string]in
 	}
 	var spelled []string
 	for i := range qs {
-		spelled = append(spelled, spelledBigrams(qs[i].concepts, df)...)
+		spelled = append(append(spelled, spelledBigrams(qs[i].concepts, df)...), spelledPinyin(qs[i].concepts, df)...)
 	}
 	if len(spelled) > 0 {
 		more, _, err := s.r.DocFreq(ctx, spelled)
