@@ -795,3 +795,17 @@ func TestChineseNameInPinyin(t *testing.T) {
 		t.Errorf("no concept asked as 青云 is held by %q", sentence)
 	}
 }
+
+// TestFigureInTheMeasuresClause: in a Chinese sentence, the figure of the
+// measure asked is stated in the measure's clause or the next, not
+// anywhere in the sentence; an English sentence's commas part no clauses.
+func TestFigureInTheMeasuresClause(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	statesEach(t, st.measure(t, "澄观医疗2025年的净亏损是多少？"), "澄观医疗完成B轮融资", map[string]bool{
+		"公司2025年营业收入约2.3亿元，同比增长65%，目前仍处于亏损状态，预计2027年实现盈亏平衡。": false,
+		"公司2025年营业收入约2.3亿元，净亏损为1.1亿元。":                       true,
+	})
+	statesEach(t, st.measure(t, "What was Kestrel Silicon's revenue for fiscal 2026?"), "Kestrel Silicon raises $410 million", map[string]bool{
+		"Revenue for the fiscal year ended June 30, 2026, was $86 million, compared with $19 million a year earlier.": true,
+	})
+}

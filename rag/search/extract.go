@@ -230,13 +230,34 @@ func statesMeasure(m measureAsked, title, text string) bool {
 			continue // asked in won or dollars, a growth rate is no answer
 		}
 		if slices.ContainsFunc(concepts, func(c concept) bool {
-			return c.measure == "money" && money && !named || c.figure() && held(c) && statesFact(kind, sentence, nil, nil) ||
+			return c.measure == "money" && money && !named || c.figure() && held(c) && statesFact(kind, nearMeasure(sentence, c.alts), nil, nil) ||
 				c.measure == "count" && numberBeside(toks, at, c.alts)
 		}) {
 			return true
 		}
 	}
 	return false
+}
+
+// clauseBreak ends a Chinese clause: an English sentence's commas also
+// part dates and relative clauses ("Revenue for the fiscal year ended June
+// 30, 2026, was $86 million"), which Chinese punctuation does not.
+var clauseBreak = regexp.MustCompile(`[，；]`)
+
+// nearMeasure returns the Chinese clauses of a sentence that hold one of a
+// measure's alternatives, each with the clause after it: the figure stated
+// for the measure is there ("营收约2.3亿元，…，目前仍处于亏损状态" states no
+// loss). An English sentence is one clause.
+func nearMeasure(sentence string, alts [][]string) string {
+	clauses := clauseBreak.Split(sentence, -1)
+	var out []string
+	for i, c := range clauses {
+		toks := corpus.Tokens(c)
+		if holdsAny(toks, indexTokens(toks), alts) {
+			out = append(out, clauses[i:min(i+2, len(clauses))]...)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // numberBeside reports whether a number comes right after one of the
