@@ -197,15 +197,19 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	// asked: any amount of money no longer states it.
 	named := slices.ContainsFunc(concepts, func(c concept) bool { return c.figure() && c.measure != "money" })
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
-	context := "" // the last sentence before that names a period
+	periodTitle := "" // the title, when it names a period
+	if when.NamesPeriod(normTitle) {
+		periodTitle = normTitle
+	}
+	context := "" // the last sentence before that names a quarter or half
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		sentence := text[sp.Start:sp.End]
 		norm := corpus.Normalize(sentence)
 		before := context
-		if when.NamesPeriod(norm) {
+		if when.NamesPart(norm) {
 			context = norm
 		}
-		if frame.OtherPeriodIn(norm, normTitle, before) {
+		if frame.OtherPeriodIn(norm, periodTitle, before) {
 			continue // "2025年营收" is not 2026年上半年's
 		}
 		if m.actual && forecast.MatchString(norm) {
@@ -250,6 +254,9 @@ var clauseBreak = regexp.MustCompile(`[，；]`)
 // loss). An English sentence is one clause.
 func nearMeasure(sentence string, alts [][]string) string {
 	clauses := clauseBreak.Split(sentence, -1)
+	if len(clauses) == 1 {
+		return sentence
+	}
 	var out []string
 	for i, c := range clauses {
 		toks := corpus.Tokens(c)

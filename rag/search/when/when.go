@@ -473,25 +473,29 @@ func otherYearsOnly(norm string, year int) bool {
 
 // OtherPeriodIn is OtherPeriod of a normalised sentence that, naming no
 // period itself, speaks of its article's: of the period its title names
-// ("快手二季度可灵AI收入达4.3亿元" over "可灵收入同比增长…"), else of the
-// quarter or half named last before it (context: "公布2026财年第三财季业绩"
-// before "本季度收入为438亿元"; a year named before is more often
-// background: "首次公开…自2019年").
+// ("快手二季度可灵AI收入达4.3亿元" over "可灵收入同比增长…"; title is "" when
+// it names none), else of the quarter or half named last before it in the
+// passage (context, "" for none: "公布2026财年第三财季业绩" before
+// "本季度收入为438亿元"; a year named before is more often background:
+// "首次公开…自2019年").
 func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 	switch {
 	case NamesPeriod(sentence):
 		return f.OtherPeriod(sentence)
-	case !NamesPeriod(title) && (quartersIn.MatchString(context) || halvesIn.MatchString(context)):
+	case title != "":
+		return f.OtherPeriod(title)
+	case context != "":
 		return f.OtherPeriod(context)
 	}
-	return f.OtherPeriod(title)
+	return false // no period named: of the asked one, for all we know
 }
 
 // NamesPeriod reports whether normalised text names a quarter, a half or
 // a year.
-func NamesPeriod(text string) bool {
-	return quartersIn.MatchString(text) || halvesIn.MatchString(text) || yearsIn.MatchString(text)
-}
+func NamesPeriod(text string) bool { return NamesPart(text) || yearsIn.MatchString(text) }
+
+// NamesPart reports whether normalised text names a quarter or a half.
+func NamesPart(text string) bool { return quartersIn.MatchString(text) || halvesIn.MatchString(text) }
 
 // partStarts are the first months of the halves and seasons of a year
 // (winter begins in December).

@@ -158,15 +158,17 @@ func TestOtherPeriodIn(t *testing.T) {
 		}
 	}
 	// Of no title's period, a sentence speaks of the quarter named before
-	// it, not of a year named before it (background).
+	// it (context: the last sentence naming a quarter or half).
 	f = Parse("阿里云2026财年第四财季收入是多少？", time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
-	title, sentence := corpus.Normalize("阿里云季度收入增长34%"), corpus.Normalize("阿里云智能集团本季度收入为438亿元。")
+	title, sentence := "", corpus.Normalize("阿里云智能集团本季度收入为438亿元。")
 	for context, want := range map[string]bool{
 		"阿里巴巴集团公布2026财年第三财季业绩。": true,
 		"阿里巴巴集团公布2026财年第四财季业绩。": false,
-		"这是阿里云自2019年以来最快的增速。":   false,
 		"": false,
 	} {
+		if NamesPart(corpus.Normalize(context)) != (context != "") {
+			t.Errorf("NamesPart(%q) = %v", context, !(context != ""))
+		}
 		if got := f.OtherPeriodIn(sentence, title, corpus.Normalize(context)); got != want {
 			t.Errorf("OtherPeriodIn(%q, %q, %q) = %v, want %v", sentence, title, context, got, want)
 		}
@@ -232,5 +234,13 @@ func TestMonthNamesAreWhole(t *testing.T) {
 		if got := f.Mentioned(text, published); got != want {
 			t.Errorf("Mentioned(%q) = %v, want %v", text, got, want)
 		}
+	}
+}
+
+// TestAYearIsNoPart: a year named before a sentence is background, no
+// quarter or half its figure is of.
+func TestAYearIsNoPart(t *testing.T) {
+	if NamesPart(corpus.Normalize("这是阿里云自2019年以来最快的增速。")) {
+		t.Error("a year counts as a quarter or half")
 	}
 }
