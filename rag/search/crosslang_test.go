@@ -698,19 +698,40 @@ func TestPhasesAndBritishSpellingsCross(t *testing.T) {
 	deal := "Microsoft will lease capacity from Norwegian data centre developer Nordhav Compute under a 10-year contract."
 	phase := "The first phase of 60 megawatts is due to come online in March 2027."
 	st := storeWith(t, map[string]string{"nordhav.md": article("Microsoft signs capacity deal with Nordhav Compute", "2026-09-15", deal+"\n\n"+phase)})
-	qs := []query{st.parseQuery("Nordhav Compute資料中心第一期何時啟用？", Options{})}
-	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
-		t.Fatal(err)
-	}
+	question := "Nordhav Compute資料中心第一期何時啟用？"
 	for asked, sentence := range map[string]string{"数据中心": deal, "第一期": phase} {
-		toks := corpus.Tokens(sentence)
-		at := indexTokens(toks)
-		if !slices.ContainsFunc(qs[0].concepts, func(c concept) bool {
-			return slices.ContainsFunc(c.asked, func(a []string) bool { return slices.Equal(a, corpus.Tokens(asked)) }) && holdsAny(toks, at, c.alts)
-		}) {
+		if !st.holdsAsked(t, question, asked, sentence) {
 			t.Errorf("no concept asked as %s is held by %q", asked, sentence)
 		}
 	}
+}
+
+// holdsAsked reports whether a concept of the question, asked as the
+// word asked, is held by the sentence.
+func (st testStore) holdsAsked(t *testing.T, question, asked, sentence string) bool {
+	t.Helper()
+	qs := []query{st.parseQuery(question, Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	toks := corpus.Tokens(sentence)
+	at := indexTokens(toks)
+	return slices.ContainsFunc(qs[0].concepts, func(c concept) bool {
+		return slices.ContainsFunc(c.asked, func(a []string) bool { return slices.Equal(a, corpus.Tokens(asked)) }) && holdsAny(toks, at, c.alts)
+	})
+}
+
+// packWith is the built-in pack's store with the articles (name →
+// Markdown) put in it.
+func packWith(t *testing.T, articles map[string]string) testStore {
+	t.Helper()
+	st := builtinStore(t, store.Options{})
+	for name, md := range articles {
+		if _, err := st.Put(context.Background(), mustArticle(t, name, md)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
 }
 
 // TestPinyinCompanyNames: a company asked by the pinyin of its Chinese
@@ -721,16 +742,11 @@ func TestPhasesAndBritishSpellingsCross(t *testing.T) {
 // "huisiai") and when a syllable is written with a rarer character
 // (屿 of 恒屿).
 func TestPinyinCompanyNames(t *testing.T) {
-	st := builtinStore(t, store.Options{})
-	for name, md := range map[string]string{
+	st := packWith(t, map[string]string{
 		"chengguan.md": article("澄观医疗完成B轮融资", "2026-04-09", "澄观医疗的肺结节辅助诊断系统在临床试验中的检出敏感度达到97.3%。"),
 		"huisi.md":     article("汇思智能完成A轮融资", "2026-10-28", "汇思智能与恒生银行合作开发的反洗钱模型把误报率降低43%。"),
 		"hengyu.md":    article("恒屿电器引入财务智能体", "2026-10-14", "恒屿电器引入财务结账智能体后，月度结账周期从8天缩短到3天。"),
-	} {
-		if _, err := st.Put(context.Background(), mustArticle(t, name, md)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	for q, want := range map[string]string{
 		"Chengguan Medical lung nodule detection sensitivity in clinical trials": "chengguan.md",
 		"How much did Huisi AI's anti-money-laundering model cut false alerts?":  "huisi.md",
@@ -745,11 +761,7 @@ func TestPinyinCompanyNames(t *testing.T) {
 // TestAcronymOfACompound: an acronym a question asks by (OTA) is held by
 // a compound the passage spells out (over-the-air).
 func TestAcronymOfACompound(t *testing.T) {
-	st := builtinStore(t, store.Options{})
-	md := article("Xiaomi brings its assistant to older phones", "2026-03-03", "Xiaomi said an over-the-air update will bring a smaller version of the model to about 12 million older HyperOS devices.")
-	if _, err := st.Put(context.Background(), mustArticle(t, "ota.md", md)); err != nil {
-		t.Fatal(err)
-	}
+	st := packWith(t, map[string]string{"ota.md": article("Xiaomi brings its assistant to older phones", "2026-03-03", "Xiaomi said an over-the-air update will bring a smaller version of the model to about 12 million older HyperOS devices.")})
 	if got := firstArticle(t, st, "小米会通过OTA把精简版模型推送给多少台旧款HyperOS设备？", Options{}); got != "ota.md" {
 		t.Errorf("first %q, want ota.md", got)
 	}
@@ -758,11 +770,7 @@ func TestAcronymOfACompound(t *testing.T) {
 // TestCapitalNamesItsCountry: a headline that names a government by its
 // capital ("Seoul names…") names the country a question asks about (韩国).
 func TestCapitalNamesItsCountry(t *testing.T) {
-	st := builtinStore(t, store.Options{})
-	md := article("Seoul sets aside AI compliance money for small firms", "2026-06-30", "The government has set aside a budget of 45 billion won this year for AI compliance subsidies to small and medium-sized enterprises.")
-	if _, err := st.Put(context.Background(), mustArticle(t, "seoul.md", md)); err != nil {
-		t.Fatal(err)
-	}
+	st := packWith(t, map[string]string{"seoul.md": article("Seoul sets aside AI compliance money for small firms", "2026-06-30", "The government has set aside a budget of 45 billion won this year for AI compliance subsidies to small and medium-sized enterprises.")})
 	if got := firstArticle(t, st, "韩国政府给中小企业的AI合规补助预算是多少？", Options{}); got != "seoul.md" {
 		t.Errorf("first %q, want seoul.md", got)
 	}
@@ -783,15 +791,7 @@ func TestInvestmentIsAnAmount(t *testing.T) {
 func TestChineseNameInPinyin(t *testing.T) {
 	sentence := "Revenue more than doubled to 1.46 billion yuan in 2025, but Qingyun's net loss widened to 2.31 billion yuan."
 	st := storeWith(t, map[string]string{"qingyun.md": article("Qingyun Intelligence files for Hong Kong listing", "2026-06-11", sentence)})
-	qs := []query{st.parseQuery("青云智能2025年亏了多少钱？", Options{})}
-	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
-		t.Fatal(err)
-	}
-	toks := corpus.Tokens(sentence)
-	at := indexTokens(toks)
-	if !slices.ContainsFunc(qs[0].concepts, func(c concept) bool {
-		return slices.ContainsFunc(c.asked, func(a []string) bool { return slices.Equal(a, []string{"青云"}) }) && holdsAny(toks, at, c.alts)
-	}) {
+	if !st.holdsAsked(t, "青云智能2025年亏了多少钱？", "青云", sentence) {
 		t.Errorf("no concept asked as 青云 is held by %q", sentence)
 	}
 }
