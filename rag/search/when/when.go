@@ -417,6 +417,10 @@ var (
 	// the company in 2023", "成立于2019年"): no period of a figure.
 	founded  = regexp.MustCompile(`(?:\bfounded|\bestablished|成立|创立|创办)[^,.;，。；]{0,40}?(?:19|20)\d{2}\b`)
 	compared = regexp.MustCompile(`(?:较|比|相比|同比|环比|\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s*(?:the\s+|in\s+)?(?:19|20)\d{2}\b`)
+	// comparedPart matches a quarter or half a figure changed from ("narrowed
+	// to 0.6 trillion won from 1.9 trillion won in the first quarter", "较一
+	// 季度"): the base, not the sentence's period.
+	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\bin (?:the )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12])\b|(?:较|相比|环比|比)(?:第?[一二三四1-4上]季度|[上下]半年)`)
 )
 
 // OtherPeriod reports whether a normalised sentence speaks of another
@@ -426,7 +430,7 @@ var (
 // state 2026年上半年's revenue, nor "second-quarter revenue" the third
 // quarter's. Frames of no quarter or half speak of no other period.
 func (f Frame) OtherPeriod(norm string) bool {
-	norm = founded.ReplaceAllString(compared.ReplaceAllString(norm, " "), " ")
+	norm = founded.ReplaceAllString(compared.ReplaceAllString(comparedPart.ReplaceAllString(norm, " "), " "), " ")
 	if f.Quarter == 0 && f.Half == 0 {
 		// A calendar year asked: a sentence naming only other calendar
 		// years states theirs ("In 2023 revenue was…"); a fiscal year is

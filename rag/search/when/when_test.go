@@ -207,6 +207,10 @@ func TestOtherPeriod(t *testing.T) {
 		{"浪潮信息2025年全年净利润是多少？", "第四季度净利润为9亿元，全年净利润为40.7亿元。", false},
 		{"浪潮信息2025年全年净利润是多少？", "公司2025年净利润为40.7亿元，其中第四季度为9亿元。", false},
 		{"浪潮信息2025年净利润是多少？", "上半年净利润为19.4亿元。", false}, // a year asked, any part may answer
+		// A quarter a figure changed from is the base, not the sentence's period.
+		{"三星二季度晶圆代工亏了多少？", "The foundry business narrowed its operating loss to 0.6 trillion won from 1.9 trillion won in the first quarter.", false},
+		{"三星二季度晶圆代工亏了多少？", "晶圆代工业务亏损0.6万亿韩元，较一季度的1.9万亿韩元收窄。", false},
+		{"三星二季度晶圆代工亏了多少？", "The foundry business lost 1.9 trillion won in the first quarter.", true},
 	} {
 		f := Parse(tc.question, now)
 		if got := f.OtherPeriod(corpus.Normalize(tc.sentence)); got != tc.want {
