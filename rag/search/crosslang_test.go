@@ -809,3 +809,48 @@ func TestFigureInTheMeasuresClause(t *testing.T) {
 		"Revenue for the fiscal year ended June 30, 2026, was $86 million, compared with $19 million a year earlier.": true,
 	})
 }
+
+// TestUnitsCross: a number with a unit of measure (2nm, 350MW) is held
+// where the other language writes it (2纳米, 350兆瓦), and the other way.
+func TestUnitsCross(t *testing.T) {
+	zh := "公司已将2纳米量产时间提前至2027年第二季度。"
+	en := "The plant will draw up to 350 megawatts from the grid."
+	st := storeWith(t, map[string]string{"rapidus.md": article("Rapidus的2纳米量产提前", "2026-02-17", zh), "grid.md": article("Grid deal for a data centre campus", "2026-05-02", en)})
+	for _, tc := range []struct{ question, asked, sentence string }{
+		{"When does Rapidus expect volume production of 2nm chips?", "2nm", zh},
+		{"When does Rapidus expect volume production of 2nm chips?", "volume production", zh},
+		{"那座园区最多能从电网获得350兆瓦电力吗？", "350兆瓦", en},
+	} {
+		if !st.holdsAsked(t, tc.question, tc.asked, tc.sentence) {
+			t.Errorf("%q: no concept asked as %s is held by %q", tc.question, tc.asked, tc.sentence)
+		}
+	}
+}
+
+// TestNameBesidePlace: a company asked by the name the passage writes,
+// beside a place the passage names otherwise ("Hong Kong IPO": 港元,
+// 港交所), is what a figure is stated of; a name does not stand in for an
+// entity that is no place (GPT-5).
+func TestNameBesidePlace(t *testing.T) {
+	ipo := "深圳AI推理晶片設計商星衍科技（Starvine Technology）今日起至11月25日招股，計劃發行1.2億股H股，每股招股價介乎22.8港元至26港元，最多集資31.2億港元，預計12月1日以《上市規則》第18C章特專科技公司身份在港交所主板掛牌，股份代號3917。"
+	st := packWith(t, map[string]string{"starvine.md": article("星衍科技今起招股最多集資31.2億港元 12月1日掛牌", "2026-11-20", ipo)})
+	if got := firstArticle(t, st, "What is the price range for Starvine Technology's Hong Kong IPO?", Options{}); got != "starvine.md" {
+		t.Errorf("Starvine: first %q, want starvine.md", got)
+	}
+	if got := firstArticle(t, st, "GPT-5在SWE-bench Verified上得了多少分？", Options{}); got != "" {
+		t.Errorf("GPT-5 on SWE-bench Verified: first %q, want nothing", got)
+	}
+}
+
+// TestConjunctionsAskNothing: "if", "whether" and "each" say how a
+// question is put, not what it asks about.
+func TestConjunctionsAskNothing(t *testing.T) {
+	st := openTestStore(t)
+	for _, question := range []string{"If H200 sales to China get approved, would ByteDance buy them, and at what price each?", "Did ByteDance say whether it would buy H200s?"} {
+		for _, c := range st.parseQuery(question, Options{}).analyse() {
+			if w := strings.Join(c.asked[0], " "); w == "if" || w == "whether" || w == "each" {
+				t.Errorf("%q: a concept asked as %q", question, w)
+			}
+		}
+	}
+}

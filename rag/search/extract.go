@@ -340,12 +340,15 @@ var tokenUnit = regexp.MustCompile(`\btokens?\b|词元`)
 // the figure must be about), and a version rather than its family (asked
 // "Gemini 2.5 Pro", not Gemini); without entities of the alias table, the
 // names it writes capitalised, all of which it must hold ("Cursor's Pro
-// plan").
+// plan"); only without either, the places it names (asked "Starvine
+// Technology's Hong Kong IPO", the sentence may say 港元 and 港交所).
 func subjects(concepts []concept) (out []concept, all bool) {
-	var names []concept
+	var names, places []concept
 	made := slices.ContainsFunc(concepts, func(c concept) bool { return c.made() || c.versioned() })
 	for _, c := range concepts {
 		switch {
+		case c.entity && c.typ == "place":
+			places = append(places, c)
 		case c.entity && (c.made() || !made) && !slices.ContainsFunc(concepts, func(o concept) bool { return o.entity && narrows(o.asked, c.asked) }):
 			out = append(out, c)
 		case c.versioned():
@@ -354,10 +357,13 @@ func subjects(concepts []concept) (out []concept, all bool) {
 			names = append(names, c)
 		}
 	}
-	if len(out) == 0 {
+	switch {
+	case len(out) > 0:
+		return out, false
+	case len(names) > 0:
 		return names, true
 	}
-	return out, false
+	return places, false
 }
 
 // made reports whether the concept is a model or a product.

@@ -84,6 +84,7 @@ var (
 		"one": true, "two": true, "first": true, "last": true, "year": true, "month": true, "week": true,
 		"day": true, "days": true, "happened": true, "happen": true, "new": true, "actually": true,
 		"really": true, "just": true, "ever": true, "even": true, "still": true, "already": true,
+		"if": true, "whether": true, "each": true, "but": true, "because": true, "while": true,
 		"reportedly": true, "allegedly": true, "supposedly": true, "apparently": true, "roughly": true, "approximately": true,
 		// pronouns and what is left of contractions ("I'm", "we've"): the asker's, not what is asked about
 		"i": true, "m": true, "ve": true, "ll": true, "re": true, "my": true, "we": true, "our": true, "you": true,
@@ -146,6 +147,12 @@ func (q query) analyse() []concept {
 	out = append(out, unlistedVersions(text, q.entities)...)
 	entities, text := askedEntities(text, q.entities)
 	out = append(out, entities...)
+	for _, m := range bridge.ChineseMeasure.FindAllString(text, -1) { // 350兆瓦
+		if c, ok := measured(corpus.Tokens(m)); ok {
+			out = append(out, c)
+			text = strings.Replace(text, m, " ", 1)
+		}
+	}
 	for _, w := range bridge.ChineseWords(text) {
 		if w.Content() && !chineseQuestionWords[w.Text] {
 			toks := corpus.Tokens(w.Text)
@@ -165,6 +172,11 @@ func (q query) analyse() []concept {
 		if len(toks) > 2 && !names[toks[0]] && bridge.IsLetters(toks[1]) && len(bridge.ToChinese(toks[0])) > 0 {
 			toks = toks[1:] // "previous-generation V3.2": a plain word before a lettered version is no part of its name
 		}
+		if c, ok := measured(toks); ok { // "of 2nm"
+			out = append(out, c)
+			text = strings.Replace(text, m, " ", 1)
+			continue
+		}
 		if len(toks) > 1 && !questionWords[toks[0]] && !isYear(toks[len(toks)-1]) { // "GPT 4", not "year 2025" or "fiscal 2026"
 			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: names[toks[0]], cands: bridge.Composed(toks)}
 			if c.coined && bridge.IsLetters(toks[0]) {
@@ -180,6 +192,11 @@ func (q query) analyse() []concept {
 			continue // 1M tokens, 128K, 70B, 10x: an amount, not a name
 		}
 		toks := corpus.Tokens(m)
+		if c, ok := measured(toks); ok {
+			out = append(out, c)
+			text = strings.Replace(text, m, " ", 1)
+			continue
+		}
 		out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, coined: true})
 		text = strings.Replace(text, m, " ", 1)
 	}
@@ -219,6 +236,21 @@ func wordConcept(t string, names map[string]bool, units map[string][]bridge.Word
 		}
 	}
 	return c
+}
+
+// measured is the concept of a number and its unit of measure (2nm),
+// written as either language writes it (2纳米), if toks are one.
+func measured(toks []string) (concept, bool) {
+	if len(toks) != 2 || toks[0][0] < '0' || toks[0][0] > '9' {
+		return concept{}, false
+	}
+	c := concept{alts: [][]string{toks}, asked: [][]string{toks}}
+	for _, o := range bridge.UnitNames(toks[1]) {
+		w := append([]string{toks[0]}, o.Toks...)
+		c.alts = append(c.alts, w) // held in a title too ("800MW AI campus")
+		c.cands = append(c.cands, bridge.Word{Toks: w})
+	}
+	return c, len(c.cands) > 0
 }
 
 // splitUnheld replaces a phrase of the dictionary that the corpus holds
@@ -474,6 +506,7 @@ func coverage(concepts []concept, norm, lang string) float64 {
 	}
 	var total, covered float64
 	entities, entityHit := false, false
+	placesOnly := !slices.ContainsFunc(concepts, func(c concept) bool { return c.entity && c.typ != "place" })
 	for _, c := range concepts {
 		hit := holdsAny(toks, at, c.alts)
 		if c.required && !hit {
@@ -499,7 +532,12 @@ func coverage(concepts []concept, norm, lang string) float64 {
 		}
 		total += w
 		entities = entities || c.entity
-		entityHit = entityHit || hit && (c.entity || c.name && len(c.cands) == 1 && len(c.trans) == 1) // a name the dictionary translates one way (Toyota: 丰田) names what was asked too
+		// A name the dictionary translates one way (Toyota: 丰田) names what
+		// was asked too, and so does a name the passage writes as asked
+		// when the question's entities are places ("Starvine Technology's
+		// Hong Kong IPO" is answered by 港元 and 港交所).
+		entityHit = entityHit || hit && (c.entity || c.name && len(c.cands) == 1 && len(c.trans) == 1 ||
+			placesOnly && c.longName() && containsSeq(toks, at, c.asked[0]))
 	}
 	if total == 0 || (entities && !entityHit) {
 		return 0

@@ -3,7 +3,9 @@ package bridge
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/marketbot/marketbot/corpus"
 )
@@ -72,4 +74,46 @@ func amountForms(v float64) (en, zh []string) {
 		}
 	}
 	return en, zh
+}
+
+// units are units of measure by their names in both languages, as
+// normalised (Taiwan's 奈米 is 纳米): a process node of 2nm is 2纳米, a
+// power plant of 350MW is 350兆瓦.
+var units = [][]string{
+	{"nm", "纳米", "nanometer", "nanometre", "nanometers", "nanometres"},
+	{"mw", "兆瓦", "megawatt", "megawatts"},
+	{"gw", "吉瓦", "gigawatt", "gigawatts"},
+}
+
+// ChineseMeasure matches a number with a Chinese unit of units: 2纳米,
+// 350兆瓦.
+var ChineseMeasure = regexp.MustCompile(`\d+(?:\.\d+)?\s*(?:` + strings.Join(hanUnits(), "|") + `)`)
+
+func hanUnits() []string {
+	var out []string
+	for _, names := range units {
+		for _, n := range names {
+			if n[0] >= 0x80 {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// UnitNames returns the other names of a unit of measure (normalised:
+// "nm", "纳米", "megawatts"), as candidate translations.
+func UnitNames(unit string) []Word {
+	for _, names := range units {
+		if slices.Contains(names, unit) {
+			var out []Word
+			for _, n := range names {
+				if n != unit {
+					out = append(out, Word{Toks: corpus.Tokens(n)})
+				}
+			}
+			return out
+		}
+	}
+	return nil
 }

@@ -15,3 +15,13 @@ func TestAmountForms(t *testing.T) {
 		t.Errorf("amountForms(4e10) Chinese (-want +got):\n%s", d)
 	}
 }
+
+func TestUnitNames(t *testing.T) {
+	want := []Word{{Toks: []string{"纳米"}}, {Toks: []string{"nanometer"}}, {Toks: []string{"nanometre"}}, {Toks: []string{"nanometers"}}, {Toks: []string{"nanometres"}}}
+	if d := cmp.Diff(want, UnitNames("nm")); d != "" {
+		t.Errorf("UnitNames(nm) (-want +got):\n%s", d)
+	}
+	if got := UnitNames("tokens"); got != nil {
+		t.Errorf("UnitNames(tokens) = %v, want none", got)
+	}
+}
