@@ -249,7 +249,10 @@ func TestStatesFact(t *testing.T) {
 		{durationFact, "模型连续运行了七个小时。", true},
 		{durationFact, "OpenAI spent 6 months making GPT-4 safer.", true},
 		{durationFact, "It refactored code for hours.", false},
-		{durationFact, "该办法于2023年8月15日施行。", false}, // dates are no spans
+		{durationFact, "该办法于2023年8月15日施行。", false},                        // dates are no spans
+		{amountFact, "The book was subscribed 38.6 times overall.", true}, // a multiple is an amount
+		{amountFact, "Yotta priced its initial public offering at ₹612 per share.", true},
+		{amountFact, "Yotta priced its initial public offering at the top of its range.", false},
 	} {
 		if got := statesFact(tc.kind, tc.sentence, nil, nil); got != tc.want {
 			t.Errorf("statesFact(%v, %q) = %v, want %v", tc.kind, tc.sentence, got, tc.want)
