@@ -631,10 +631,10 @@ func TestTranslatedNameNamesTheAsked(t *testing.T) {
 	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
 		t.Fatal(err)
 	}
-	if cov := coverage(qs[0].concepts, corpus.Normalize("丰田表示，用户可免费使用三年，此后每年订阅费为198元。"), "zh"); cov == 0 {
+	if cov := coverage(qs[0].concepts, corpus.Normalize("丰田表示，用户可免费使用三年，此后每年订阅费为198元。"), "zh", false); cov == 0 {
 		t.Error("a passage naming 丰田 (Toyota) but not 混元 covers nothing")
 	}
-	if cov := coverage(qs[0].concepts, corpus.Normalize("用户可免费使用三年，此后每年订阅费为198元。"), "zh"); cov != 0 {
+	if cov := coverage(qs[0].concepts, corpus.Normalize("用户可免费使用三年，此后每年订阅费为198元。"), "zh", false); cov != 0 {
 		t.Errorf("a passage naming neither covers %.2f, want 0", cov)
 	}
 }
@@ -854,6 +854,31 @@ func TestConjunctionsAskNothing(t *testing.T) {
 			if w := strings.Join(c.asked[0], " "); w == "if" || w == "whether" || w == "each" {
 				t.Errorf("%q: a concept asked as %q", question, w)
 			}
+		}
+	}
+}
+
+// TestUnglossedNameMayBeTheAsked: a Latin name no passage holds (ASPEED)
+// may be the one a Chinese article writes in characters no dictionary
+// renders (信驊); a title whose words are all known, or known to the alias
+// table, names nothing that could be it.
+func TestUnglossedNameMayBeTheAsked(t *testing.T) {
+	st := packWith(t, map[string]string{"aspeed.md": article("信驊10月營收48.7億元創新高 AI伺服器帶動BMC晶片出貨", "2026-11-06",
+		"伺服器遠端管理晶片（BMC）大廠信驊（5274）5日公布10月合併營收新台幣48.7億元，月增9.4%、年增52.3%，創單月歷史新高。")})
+	if got := firstArticle(t, st, "What were ASPEED's consolidated sales for October 2026?", Options{}); got != "aspeed.md" {
+		t.Errorf("ASPEED: first %q, want aspeed.md", got)
+	}
+	if got := firstArticle(t, st, "When did Amazon launch its Nova foundation models on Bedrock?", Options{}); got != "" {
+		t.Errorf("Nova: first %q, want nothing", got)
+	}
+	for title, want := range map[string]bool{
+		"信驊10月營收48.7億元創新高":                true,
+		"金管局罰款東昇銀行2,800萬元":                true,
+		"Anthropic完成35亿美元E轮融资，投后估值615亿美元": false, // 投后 is the alias table's
+		"阶跃星辰开源Step-4":                    false, // StepFun's
+	} {
+		if got := unglossedName(title, st.aliases); got != want {
+			t.Errorf("unglossedName(%q) = %v, want %v", title, got, want)
 		}
 	}
 }

@@ -43,6 +43,7 @@ type concept struct {
 	name     bool          // a name written capitalised (not one of the alias table): weighs nothing, but…
 	coined   bool          // a capitalised name with a version (GPT-6)…
 	required bool          // …when no passage's text holds it, only a passage whose title does can answer
+	rendered bool          // a name the dictionary translates as a whole (Bitcoin: 比特币), not one it may lack
 	pinyin   string        // a capitalised Latin word, alone or before a version, that may be a Chinese name in pinyin (Zuoyebang: 作业帮)
 	parts    []concept     // a phrase's words, should the corpus hold it in no language
 	share    int           // a phrase's word, one of share: together they weigh as one concept
@@ -130,7 +131,8 @@ func (q query) analyse() []concept {
 	var out []concept
 	for _, run := range nameRuns(q.text, q.entities) {
 		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
-			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, cands: append(bridge.ToChinese(strings.Join(toks, " ")), bridge.Composed(toks)...)}
+			whole := bridge.ToChinese(strings.Join(toks, " "))
+			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, rendered: len(whole) > 0, cands: append(whole, bridge.Composed(toks)...)}
 			if bridge.IsLetters(toks[0]) {
 				c.pinyin = toks[0] // Zuoyebang; Siyuan 690; Kaiwu-VLA 2.0
 				// A person: Chen Tianshi, 陈天石; not "Huisi AI".
@@ -496,8 +498,10 @@ func latinOnly(s string) string {
 // coverage is the share of the concepts' weight that a passage (its
 // normalised title and text, in language lang) covers. A passage that
 // names none of the question's entities covers nothing: "Anthropic's
-// latest model" is not answered by a passage about OpenAI's.
-func coverage(concepts []concept, norm, lang string) float64 {
+// latest model" is not answered by a passage about OpenAI's; nor does one
+// that lacks a name no passage holds, unless its title names something no
+// dictionary renders (unglossed: 信驊, which may be the ASPEED asked).
+func coverage(concepts []concept, norm, lang string, unglossed bool) float64 {
 	toks := corpus.NormalizedTokens(norm)
 	at := indexTokens(toks)
 	passageLang := "en"
@@ -509,7 +513,7 @@ func coverage(concepts []concept, norm, lang string) float64 {
 	placesOnly := !slices.ContainsFunc(concepts, func(c concept) bool { return c.entity && c.typ != "place" })
 	for _, c := range concepts {
 		hit := holdsAny(toks, at, c.alts)
-		if c.required && !hit {
+		if c.required && !hit && !(c.name && !c.rendered && unglossed) {
 			return 0
 		}
 		w := c.weight
@@ -527,7 +531,9 @@ func coverage(concepts []concept, norm, lang string) float64 {
 			w *= unknownCrossWeight
 		case c.known || c.wording:
 			w *= crossWeight
-		case c.lang == "zh":
+		case c.lang == "zh" || unglossed:
+			// A capitalised word no passage holds may be the name the
+			// passage writes in characters no dictionary renders.
 			w *= unknownCrossWeight
 		}
 		total += w
@@ -569,4 +575,26 @@ func (c concept) best() []string {
 		out = append(out, t.Toks...)
 	}
 	return out
+}
+
+// unglossedName reports whether a Chinese title names something in
+// characters that neither dictionary nor the alias table knows: a name a
+// question may write in Latin letters that no passage holds (信驊 for
+// ASPEED, 東昇銀行 for Tung Shing Bank).
+func unglossedName(title string, aliases *corpus.Aliases) bool {
+	norm := corpus.Normalize(title)
+	for _, e := range aliases.Match(norm) {
+		for _, name := range e.Names {
+			spans := nameSpans(name, norm)
+			for i := len(spans) - 1; i >= 0; i-- {
+				norm = norm[:spans[i][0]] + " " + norm[spans[i][1]:]
+			}
+		}
+	}
+	for _, w := range bridge.ChineseWords(norm) {
+		if utf8.RuneCountInString(w.Text) >= 2 && (w.POS == "" || strings.HasPrefix(w.POS, "nr") || w.POS == "nz" || w.POS == "nt") && len(zhen.English(w.Text)) == 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -237,7 +237,8 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 	}
 	// A name the corpus lacks may be an acronym a passage spells out
 	// ("NIST"): only then are the passages read for them.
-	if slices.ContainsFunc(qs, func(q query) bool { return slices.ContainsFunc(q.concepts, func(c concept) bool { return c.required }) }) {
+	required := slices.ContainsFunc(qs, func(q query) bool { return slices.ContainsFunc(q.concepts, func(c concept) bool { return c.required }) })
+	if required {
 		for i, p := range passages {
 			norms[i] += "\n" + corpus.Normalize(acronymsOf(p.Title+"\n"+p.Text))
 		}
@@ -246,8 +247,9 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 	var aboutTitle []bool
 	for i, p := range passages {
 		best := 0.0
+		unglossed := required && strings.HasPrefix(p.Lang, "zh") && unglossedName(p.Title, s.aliases)
 		for _, q := range qs {
-			best = max(best, coverage(q.concepts, norms[i], p.Lang))
+			best = max(best, coverage(q.concepts, norms[i], p.Lang, unglossed))
 		}
 		if opt.background && !asked.Mentioned(norms[i], p.Published) {
 			continue
