@@ -46,9 +46,19 @@ func TestNormalize(t *testing.T) {
 		{"ＧＰＴ－４ｏ", "gpt-4o"},
 		{"字節跳動", "字节跳动"},
 		{"DeepSeek", "deepseek"},
+		{"América Móvil", "america movil"}, // typed without accents
+		{"Itaú Unibanco", "itau unibanco"},
 	} {
 		if Normalize(tc.a) != Normalize(tc.b) {
 			t.Errorf("Normalize(%q) = %q, Normalize(%q) = %q; want equal", tc.a, Normalize(tc.a), tc.b, Normalize(tc.b))
+		}
+	}
+}
+
+func TestNormalizeKeepsOtherScriptsMarks(t *testing.T) {
+	for _, s := range []string{"ガバナンス", "ソフトバンク", "Høyanger"} {
+		if got := Normalize(s); got != strings.ToLower(s) {
+			t.Errorf("Normalize(%q) = %q", s, got)
 		}
 	}
 }

@@ -11,14 +11,35 @@ import (
 )
 
 // Normalize folds text for indexing and matching: compatibility forms and
-// full-width characters to their plain forms (NFKC), Traditional Chinese to
-// Simplified, and case to lower. Pinyin glosses are removed first, since
+// full-width characters to their plain forms (NFKC), Latin letters to
+// their unaccented forms, Traditional Chinese to Simplified, and case to
+// lower. Pinyin glosses are removed first, since
 // the script converter would otherwise split them from their character.
 func Normalize(s string) string {
 	s = stripPinyin(s)
 	s = norm.NFKC.String(s)
+	s = foldAccents(s)
 	s = zhconv.ToSimplified(s)
 	return strings.ToLower(s)
+}
+
+// foldAccents drops the accents of Latin letters, as people type names
+// without them: "América Móvil" is "America Movil", "Sabiá" "Sabia".
+// Other scripts' marks (Japanese kana's) are kept.
+func foldAccents(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0xC0 && r <= 0x24F }) {
+		return s
+	}
+	var b strings.Builder
+	var base rune
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) && unicode.Is(unicode.Latin, base) {
+			continue
+		}
+		base = r
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
 }
 
 // stopwords are English function words left out of the index and of
@@ -33,7 +54,7 @@ var stopwords = map[string]bool{
 
 // TokensVersion names the rules of Tokens. A store indexed under another
 // version has its passages tokenized again when it is opened.
-const TokensVersion = 2
+const TokensVersion = 3
 
 // gradeA reports whether the "a" at s[i:j] is a grade, not the article: a
 // funding round ("Series A", "pre-A", "A轮") or part of a name ("A100",
