@@ -872,13 +872,25 @@ func TestUnglossedNameMayBeTheAsked(t *testing.T) {
 		t.Errorf("Nova: first %q, want nothing", got)
 	}
 	for title, want := range map[string]bool{
-		"信驊10月營收48.7億元創新高":                true,
-		"金管局罰款東昇銀行2,800萬元":                true,
-		"Anthropic完成35亿美元E轮融资，投后估值615亿美元": false, // 投后 is the alias table's
-		"阶跃星辰开源Step-4":                    false, // StepFun's
+		"信驊10月營收48.7億元創新高":           true,
+		"金管局罰款東昇銀行2,800萬元":           true,
+		"完成35亿美元E轮融资，投后估值615亿美元":     false, // 投后 is the alias table's
+		"DeepSeek推出夜间错峰优惠：R1降至原价25%": false, // DeepSeek's, not asked
+		"阶跃星辰开源Step-4":               false, // StepFun's
 	} {
-		if got := unglossedName(title, st.aliases); got != want {
+		if got := unglossedName(title, st.aliases, map[string]bool{"hkma": true}); got != want {
 			t.Errorf("unglossedName(%q) = %v, want %v", title, got, want)
+		}
+	}
+}
+
+// TestCurrencyCodesAreNoNames: "EUR 600 million" asks an amount in euros,
+// not about something named EUR that no passage holds.
+func TestCurrencyCodesAreNoNames(t *testing.T) {
+	st := openTestStore(t)
+	for _, c := range st.parseQuery("How much of Mistral AI's EUR 600 million round was debt?", Options{}).analyse() {
+		if slices.Contains(c.asked[0], "eur") {
+			t.Errorf("a concept asked as %v", c.asked[0])
 		}
 	}
 }

@@ -105,7 +105,10 @@ var (
 		"名字": true, "哪家": true, "哪个": true, "一些": true, "回事": true, "有多": true, "多大": true,
 		"多长": true, "多久": true, "多快": true, "多高": true, "几成": true, "多少": true, "什么": true,
 	}
-	capitalised = regexp.MustCompile(`\b[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ɏ]*`) // Latin letters with their accents: Sabiá, Øresund
+	// currencyCode matches the code of a currency the alias table does not
+	// list (it has RMB): an amount's unit, not a name.
+	currencyCode = regexp.MustCompile(`\b(?:EUR|USD|HKD|JPY|KRW|GBP|INR|TWD|NTD|SGD|AUD|CAD|CHF)\b`)
+	capitalised  = regexp.MustCompile(`\b[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ɏ]*`) // Latin letters with their accents: Sabiá, Øresund
 	// dateUnit follows the number of a date: 3月, 2025年, 15日.
 	dateUnit = regexp.MustCompile(`^\s*(?:月|年|日|号|季)`)
 )
@@ -123,13 +126,14 @@ func (q query) analyse() []concept {
 	// Capitalised words unknown to the corpus are names of what it lacks
 	// ("Tesla", "HBM"); lower-case unknown words are more likely the asker's
 	// own wording ("spoken") and weigh like an average concept.
+	asked := currencyCode.ReplaceAllString(q.text, " ") // "EUR 600 million" names no EUR
 	names := map[string]bool{}
-	for _, w := range capitalised.FindAllString(q.text, -1) {
+	for _, w := range capitalised.FindAllString(asked, -1) {
 		names[strings.ToLower(w)] = true
 	}
-	text := howDimension.ReplaceAllString(when.Strip(corpus.Normalize(q.text)), " ")
+	text := howDimension.ReplaceAllString(when.Strip(corpus.Normalize(asked)), " ")
 	var out []concept
-	for _, run := range nameRuns(q.text, q.entities) {
+	for _, run := range nameRuns(asked, q.entities) {
 		if toks := corpus.Tokens(run); len(toks) > 0 && !namesEntity(q.entities, corpus.Normalize(run)) { // "A" of "A-share" is no token
 			whole := bridge.ToChinese(strings.Join(toks, " "))
 			c := concept{alts: [][]string{toks}, asked: [][]string{toks}, name: true, rendered: len(whole) > 0, cands: append(whole, bridge.Composed(toks)...)}
@@ -580,10 +584,15 @@ func (c concept) best() []string {
 // unglossedName reports whether a Chinese title names something in
 // characters that neither dictionary nor the alias table knows: a name a
 // question may write in Latin letters that no passage holds (信驊 for
-// ASPEED, 東昇銀行 for Tung Shing Bank).
-func unglossedName(title string, aliases *corpus.Aliases) bool {
+// ASPEED, 東昇銀行 for Tung Shing Bank). A title that names a company,
+// organisation or product the question does not ask (asked: the ids of
+// those it names) is about that one.
+func unglossedName(title string, aliases *corpus.Aliases, asked map[string]bool) bool {
 	norm := corpus.Normalize(title)
 	for _, e := range aliases.Match(norm) {
+		if e.Type != "term" && e.Type != "place" && !asked[e.ID] {
+			return false
+		}
 		for _, name := range e.Names {
 			spans := nameSpans(name, norm)
 			for i := len(spans) - 1; i >= 0; i-- {

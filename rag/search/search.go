@@ -247,7 +247,7 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 	var aboutTitle []bool
 	for i, p := range passages {
 		best := 0.0
-		unglossed := required && strings.HasPrefix(p.Lang, "zh") && unglossedName(p.Title, s.aliases)
+		unglossed := required && strings.HasPrefix(p.Lang, "zh") && unglossedName(p.Title, s.aliases, askedIDs)
 		for _, q := range qs {
 			best = max(best, coverage(q.concepts, norms[i], p.Lang, unglossed))
 		}
