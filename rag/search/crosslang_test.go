@@ -269,7 +269,7 @@ func TestNameRuns(t *testing.T) {
 		"How much did Safe Superintelligence raise?":            {"Safe Superintelligence"},
 		"What did Google pay to license Character.AI's models?": {"Google", "Character.AI"},
 		"Which HBM suppliers did Nvidia pick in January 2025?":  {"HBM", "Nvidia"},
-		"Doubao 1.5 Pro: what does it cost per million tokens?": {"Pro"},
+		"Doubao 1.5 Pro: what does it cost per million tokens?": {"Doubao 1.5 Pro"}, // the table's, as a whole
 		"What was xAI's valuation in Q4?":                       nil,
 		"When do the new US AI chip rules take effect?":         {"US", "AI"},
 		"Is Scale AI part of the AMD MI300X deal?":              {"Scale AI", "AMD", "MI300X"},
@@ -278,6 +278,7 @@ func TestNameRuns(t *testing.T) {
 		"What did Upstage report for Solar 2026?":               {"Upstage", "Solar"},
 		"Kestrel Dynamics C轮融资后估值多少":                            {"Kestrel Dynamics"},
 		"Chengguan Medical lung nodule detection sensitivity":   {"Chengguan Medical"},
+		"Moore Threads R&D spend in the September quarter":      {"Moore Threads"}, // the table's, as a whole; R&D is no name
 	} {
 		if d := cmp.Diff(want, nameRuns(q, aliases.Match(q))); d != "" {
 			t.Errorf("nameRuns(%q) (-want +got):\n%s", q, d)
@@ -892,5 +893,22 @@ func TestCurrencyCodesAreNoNames(t *testing.T) {
 		if slices.Contains(c.asked[0], "eur") {
 			t.Errorf("a concept asked as %v", c.asked[0])
 		}
+	}
+}
+
+// TestNameOfWordsHeldApart: a run of capitalised words no passage holds
+// together, each of which some passage holds ("Khazna Ajban": a company
+// and the place of its campus), weighs by its words instead of making the
+// question unanswerable.
+func TestNameOfWordsHeldApart(t *testing.T) {
+	st := storeWith(t, map[string]string{"khazna.md": article("Khazna signs power agreement for Abu Dhabi AI campus", "2026-03-04",
+		"Khazna Data Centers signed a 25-year power purchase agreement for a new AI campus at Ajban, north-east of Abu Dhabi.\n\n"+
+			"The campus targets a power usage effectiveness (PUE) of 1.25, Khazna said.")})
+	ps, err := st.Search(context.Background(), "Khazna Ajban园区的PUE目标是多少？", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) == 0 || !strings.Contains(ps[0].Text, "1.25") {
+		t.Errorf("first passages %q, want the one that states the PUE", titles(ps))
 	}
 }

@@ -353,7 +353,7 @@ func subjects(concepts []concept) (out []concept, all bool) {
 			out = append(out, c)
 		case c.versioned():
 			out = append(out, c)
-		case c.longName() && !c.wording && !c.required: // a name no passage holds (External Trade Development Council; ASPEED, which a passage may write 信驊) is no subject a sentence must name
+		case c.longName() && !c.wording && !c.required && !c.apart: // a name no passage holds (External Trade Development Council; ASPEED, which a passage may write 信驊) is no subject a sentence must name
 			names = append(names, c)
 		}
 	}

@@ -44,6 +44,7 @@ type concept struct {
 	coined   bool          // a capitalised name with a version (GPT-6)…
 	required bool          // …when no passage's text holds it, only a passage whose title does can answer
 	rendered bool          // a name the dictionary translates as a whole (Bitcoin: 比特币), not one it may lack
+	apart    bool          // a name of several words no passage holds together, each of which some passage holds
 	pinyin   string        // a capitalised Latin word, alone or before a version, that may be a Chinese name in pinyin (Zuoyebang: 作业帮)
 	parts    []concept     // a phrase's words, should the corpus hold it in no language
 	share    int           // a phrase's word, one of share: together they weigh as one concept
@@ -361,6 +362,9 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			}
 			if c.required && descriptive(c.asked[0]) {
 				c.required, c.wording = false, true // weighs as the asker's unknown wording does
+			}
+			if toks := c.asked[0]; c.required && len(toks) > 1 && !slices.ContainsFunc(toks, func(t string) bool { return freq([]string{t}) == 0 }) {
+				c.required, c.apart = false, true // "Khazna Ajban园区": a name and a place the passages name apart; its words weigh
 			}
 			if toks := c.asked[0]; c.required && len(toks) > 1 && toks[len(toks)-1] == "ai" && freq(toks[:len(toks)-1]) > 0 {
 				// "Johor AI data-centre": AI qualifies what follows; the name is Johor.

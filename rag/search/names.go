@@ -86,6 +86,10 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 // "HBM", "Scale AI", "Character.AI".
 var nameRun = regexp.MustCompile(`\b[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ɏ]*(?:(?:[ -]|\.\b)[A-Z0-9À-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ɏ]*)*`)
 
+// ampersand matches a pair of letters joined by "&": R&D, M&A, P&L, a
+// word of their own.
+var ampersand = regexp.MustCompile(`\b[A-Z]&[A-Z]\b`)
+
 // calendarWords are capitalised without being names.
 var calendarWords = regexp.MustCompile(`\b(?:(?i:` + when.MonthName + `)\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)
 
@@ -96,13 +100,13 @@ var calendarWords = regexp.MustCompile(`\b(?:(?i:` + when.MonthName + `)\.?|(?:M
 // question names): "Chengguan Medical …" is one name. A letter before
 // Chinese is no part of a name: "Kestrel Dynamics C轮".
 func nameRuns(question string, entities []corpus.Entity) []string {
-	question = calendarWords.ReplaceAllString(question, " ")
+	question = ampersand.ReplaceAllString(calendarWords.ReplaceAllString(question, " "), " ")
 	var out []string
 	start := len(question) - len(strings.TrimLeft(question, " \t\"'“"))
 	chinese := corpus.HasHan(question)
 	for _, m := range nameRun.FindAllStringIndex(question, -1) {
 		run := question[m[0]:m[1]]
-		if first, rest, _ := strings.Cut(run, " "); m[0] == start && !chinese && (plainWord(first) || namesEntity(entities, corpus.Normalize(first))) {
+		if first, rest, _ := strings.Cut(run, " "); m[0] == start && !chinese && !isEntityName(entities, corpus.Normalize(run)) && (plainWord(first) || namesEntity(entities, corpus.Normalize(first))) {
 			run = rest
 		}
 		// A name begins with a capital letter: "Doubao 1.5 Pro" asks no name "1".
@@ -173,6 +177,14 @@ func namesEntity(es []corpus.Entity, run string) bool {
 		}
 	}
 	return false
+}
+
+// isEntityName reports whether a normalised run is a name of one of the
+// entities: "Moore Threads", as a whole.
+func isEntityName(es []corpus.Entity, run string) bool {
+	return slices.ContainsFunc(es, func(e corpus.Entity) bool {
+		return slices.ContainsFunc(e.Names, func(name string) bool { return corpus.Normalize(name) == run })
+	})
 }
 
 // versionNumber matches the numbers of a version: 4 of Grok 4, 910 of
