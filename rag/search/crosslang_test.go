@@ -911,4 +911,10 @@ func TestNameOfWordsHeldApart(t *testing.T) {
 	if len(ps) == 0 || !strings.Contains(ps[0].Text, "1.25") {
 		t.Errorf("first passages %q, want the one that states the PUE", titles(ps))
 	}
+	// A word held only in translation is held: "Irish DPC" is 爱尔兰…DPC.
+	st = storeWith(t, map[string]string{"dpc.md": article("爱尔兰数据保护委员会就Grok训练数据对X开出罚单", "2026-08-27",
+		"8月26日，爱尔兰数据保护委员会（DPC）宣布对X处以2.4亿欧元罚款。")})
+	if got := firstArticle(t, st, "How big was the Irish DPC's fine on X?", Options{}); got != "dpc.md" {
+		t.Errorf("Irish DPC: first %q, want dpc.md", got)
+	}
 }

@@ -363,8 +363,11 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			if c.required && descriptive(c.asked[0]) {
 				c.required, c.wording = false, true // weighs as the asker's unknown wording does
 			}
-			if toks := c.asked[0]; c.required && len(toks) > 1 && !slices.ContainsFunc(toks, func(t string) bool { return freq([]string{t}) == 0 }) {
-				c.required, c.apart = false, true // "Khazna Ajban园区": a name and a place the passages name apart; its words weigh
+			unheld := func(t string) bool { // in no language: "Irish" is held as 爱尔兰
+				return freq([]string{t}) == 0 && len(bridge.Present(bridge.ToChinese(t), freq)) == 0
+			}
+			if toks := c.asked[0]; c.required && len(toks) > 1 && !slices.ContainsFunc(toks, unheld) {
+				c.required, c.apart = false, true // "Khazna Ajban园区": a name and a place the passages name apart; "Irish DPC": 爱尔兰…DPC; its words weigh
 			}
 			if toks := c.asked[0]; c.required && len(toks) > 1 && toks[len(toks)-1] == "ai" && freq(toks[:len(toks)-1]) > 0 {
 				// "Johor AI data-centre": AI qualifies what follows; the name is Johor.
