@@ -918,3 +918,29 @@ func TestNameOfWordsHeldApart(t *testing.T) {
 		t.Errorf("Irish DPC: first %q, want dpc.md", got)
 	}
 }
+
+// TestSubjectInTheSentenceBefore: the figure asked of a campus (JB7) is
+// stated in a sentence that names its owner (Teraco), the campus named in
+// the sentence before; a sentence that names nothing the question asks by
+// name does not state it so. In rand, it is an amount of money.
+func TestSubjectInTheSentenceBefore(t *testing.T) {
+	campus := "The campus, called JB7, will have 60 megawatts of critical IT load when fully built."
+	st := storeWith(t, map[string]string{"teraco.md": article("Teraco signs solar deal to power Johannesburg AI campus", "2026-03-10",
+		campus+" Teraco put the total investment at 9.8 billion rand.")})
+	statesEach(t, st.measure(t, "Teraco的JB7資料中心園區總投資金額是多少？"), "Teraco signs solar deal to power Johannesburg AI campus", map[string]bool{
+		campus + " Teraco put the total investment at 9.8 billion rand.":        true,
+		campus + " A rival operator put its investment at 2 billion rand.":      false,
+		"Teraco put the total investment at 9.8 billion rand for its new site.": false, // JB7 named nowhere near
+	})
+}
+
+// TestProcessNodeIsNoVersion: "TSMC 3nm" asks TSMC's 3-nanometre process
+// (3奈米), not a version "TSMC 3" no passage names.
+func TestProcessNodeIsNoVersion(t *testing.T) {
+	st := openTestStore(t)
+	for _, c := range st.parseQuery("TSMC 3nm share of wafer revenue in Q4 2024", Options{}).analyse() {
+		if slices.Equal(c.asked[0], []string{"tsmc", "3"}) {
+			t.Errorf("a concept asked as %v", c.asked[0])
+		}
+	}
+}

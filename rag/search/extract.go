@@ -66,10 +66,10 @@ func askedFor(question string) factKind {
 
 // What each kind of fact looks like in a sentence (normalised).
 var (
-	amountRe = regexp.MustCompile(`[$¥€£₩₹]\s?\d|[一二两三四五六七八九十百千]+\s*(?:倍|亿|兆)|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|亿|兆|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b|times\b|x\b|crores?\b|rupees?\b)`)
+	amountRe = regexp.MustCompile(`[$¥€£₩₹]\s?\d|[一二两三四五六七八九十百千]+\s*(?:倍|亿|兆)|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|亿|兆|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b|times\b|x\b|crores?\b|rupees?\b|rand\b|ringgit\b|baht\b|rupiah\b|dirhams?\b|riyals?\b|reais\b|pesos?\b|francs?\b|pounds?\b)|\brm\s?\d`)
 	countRe  = regexp.MustCompile(`\d+\s*(?:个|家|款|种|位|名|项|张|次|块|台|场|人|条|章)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项|条|章)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
 	dateRe   = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\b` + when.MonthName + `\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:in|since|by|on)\s+(?:\d{4}|` + when.MonthName + `)\b`)
-	moneyRe  = regexp.MustCompile(`[$¥€£₩₹]\s?\d|\d[\d.,]*\s*(?:亿|万|千|百万|兆|trillion|billion|million|thousand|crore)?\s*(?:元|美元|港元|欧元|韩元|日元|卢比|美分|厘|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|cents?\b|euros?\b|won\b|yen\b|krw\b|rupees?\b|inr\b)`)
+	moneyRe  = regexp.MustCompile(`[$¥€£₩₹]\s?\d|\d[\d.,]*\s*(?:亿|万|千|百万|兆|trillion|billion|million|thousand|crore)?\s*(?:元|美元|港元|欧元|韩元|日元|卢比|美分|厘|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|cents?\b|euros?\b|won\b|yen\b|krw\b|rupees?\b|inr\b|rand\b|ringgit\b|baht\b|rupiah\b|dirhams?\b|riyals?\b|reais\b|pesos?\b|francs?\b|pounds?\b)|\brm\s?\d`)
 	// durationRe matches a span of time, also spelled: "six months", "122 days", 七个小时.
 	durationRe = regexp.MustCompile(`\b(?:\d[\d.,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few)[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b|(?:^|[^\d.])\d{1,3}\s*(?:个小时|小时|天|周|个星期|个月|年|分钟|秒)|[一二两三四五六七八九十几半]+\s*(?:个小时|小时|天|周|个星期|个月|年|分钟|秒)`)
 	latinRe    = regexp.MustCompile(`[A-Z][A-Za-z0-9]+(?:[- .][A-Z0-9][A-Za-z0-9.]*)*`)
@@ -202,8 +202,9 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		periodTitle = normTitle
 	}
 	context := "" // the last sentence before that names a quarter or half
+	var previous, sentence string
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
-		sentence := text[sp.Start:sp.End]
+		previous, sentence = sentence, text[sp.Start:sp.End]
 		norm := corpus.Normalize(sentence)
 		before := context
 		if when.NamesPart(norm) {
@@ -225,6 +226,18 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		about := slices.ContainsFunc(of, held)
 		if all {
 			about = !slices.ContainsFunc(of, missing)
+		}
+		if !about && previous != "" && slices.ContainsFunc(concepts, func(c concept) bool { return (c.entity || c.longName()) && held(c) }) {
+			// The sentence before may name what the figure is of, when this
+			// one names something the question asks by name: "The campus,
+			// called JB7, will… Teraco put the total investment at…"
+			before := corpus.Tokens(previous)
+			at := indexTokens(before)
+			near := func(c concept) bool { return held(c) || holdsAny(before, at, c.alts) }
+			about = slices.ContainsFunc(of, near)
+			if all {
+				about = !slices.ContainsFunc(of, func(c concept) bool { return !near(c) })
+			}
 		}
 		if !titled && !about {
 			continue

@@ -278,6 +278,9 @@ func version(toks []string) []string {
 	if i == len(toks) || !digits.MatchString(toks[i]) {
 		return nil
 	}
+	if i+1 < len(toks) && len(bridge.UnitNames(toks[i+1])) > 0 {
+		return nil // "TSMC 3nm": a process node, no version of TSMC
+	}
 	i++
 	if i < len(toks) && len(toks[i]) == 1 && bridge.IsLetters(toks[i]) && toks[i] != "s" {
 		i++
