@@ -601,10 +601,7 @@ func unglossedName(title string, aliases *corpus.Aliases, asked map[string]bool)
 			return false
 		}
 		for _, name := range e.Names {
-			spans := nameSpans(name, norm)
-			for i := len(spans) - 1; i >= 0; i-- {
-				norm = norm[:spans[i][0]] + " " + norm[spans[i][1]:]
-			}
+			norm = blankName(norm, name)
 		}
 	}
 	for _, w := range bridge.ChineseWords(norm) {

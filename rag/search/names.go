@@ -65,10 +65,7 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 	for _, n := range byLength {
 		if len(nameSpans(n.name, asked)) > 0 {
 			entities[n.entity].asked = append(entities[n.entity].asked, corpus.Tokens(n.name))
-			spans := nameSpans(n.name, text)
-			for i := len(spans) - 1; i >= 0; i-- {
-				text = text[:spans[i][0]] + " " + text[spans[i][1]:]
-			}
+			text = blankName(text, n.name)
 		}
 	}
 	var out []concept
@@ -80,6 +77,16 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 		}
 	}
 	return out, text
+}
+
+// blankName returns normalised text with each occurrence of a name
+// blanked out.
+func blankName(text, name string) string {
+	spans := nameSpans(name, text)
+	for i := len(spans) - 1; i >= 0; i-- {
+		text = text[:spans[i][0]] + " " + text[spans[i][1]:]
+	}
+	return text
 }
 
 // nameRun matches names written capitalised: "Safe Superintelligence",
