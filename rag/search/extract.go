@@ -197,8 +197,9 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	// asked: any amount of money no longer states it.
 	named := slices.ContainsFunc(concepts, func(c concept) bool { return c.figure() && c.measure != "money" })
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
-	periodTitle := "" // the title, when it names a period
-	if when.NamesPeriod(normTitle) {
+	periods := frame.Periodic() // else no sentence speaks of another period: its regexps need not run
+	periodTitle := ""           // the title, when it names a period
+	if periods && when.NamesPeriod(normTitle) {
 		periodTitle = normTitle
 	}
 	context := "" // the last sentence before that names a quarter or half
@@ -206,12 +207,14 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		previous, sentence = sentence, text[sp.Start:sp.End]
 		norm := corpus.Normalize(sentence)
-		before := context
-		if when.NamesPart(norm) {
-			context = norm
-		}
-		if frame.OtherPeriodIn(norm, periodTitle, before) {
-			continue // "2025年营收" is not 2026年上半年's
+		if periods {
+			before := context
+			if when.NamesPart(norm) {
+				context = norm
+			}
+			if frame.OtherPeriodIn(norm, periodTitle, before) {
+				continue // "2025年营收" is not 2026年上半年's
+			}
 		}
 		if m.actual && forecast.MatchString(norm) {
 			continue // asked what was reported, a guidance is no answer

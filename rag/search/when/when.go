@@ -475,6 +475,11 @@ func otherYearsOnly(norm string, year int) bool {
 	return len(ys) > 0 && !slices.Contains(ys, strconv.Itoa(year))
 }
 
+// Periodic reports whether the frame names a year, a quarter or a half, or
+// asks a whole year's figure: only then may a sentence speak of another
+// period than the asked one (OtherPeriod).
+func (f Frame) Periodic() bool { return f.Year != 0 || f.Quarter != 0 || f.Half != 0 || f.FullYear }
+
 // OtherPeriodIn is OtherPeriod of a normalised sentence that, naming no
 // period itself, speaks of its article's: of the period its title names
 // ("快手二季度可灵AI收入达4.3亿元" over "可灵收入同比增长…"; title is "" when

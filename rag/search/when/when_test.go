@@ -248,3 +248,29 @@ func TestAYearIsNoPart(t *testing.T) {
 		t.Error("a year counts as a quarter or half")
 	}
 }
+
+// TestPeriodicFrames: only a frame that names a period, or asks a whole
+// year's figure, can find a sentence speaking of another period; the
+// figure check skips the period regexps for the others.
+func TestPeriodicFrames(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	for q, want := range map[string]bool{
+		"豆包的价格是多少？":                                        false,
+		"What does Doubao cost?":                           false,
+		"智谱2026年上半年的营收是多少？":                                true,
+		"What was Inspur's net profit for full-year 2025?": true,
+		"Nvidia revenue in Q3 2025":                        true,
+	} {
+		f := Parse(q, now)
+		if got := f.Periodic(); got != want {
+			t.Errorf("Parse(%q).Periodic() = %v, want %v", q, got, want)
+		}
+		if !f.Periodic() {
+			for _, s := range []string{"2025年营收为10亿元。", "Third-quarter revenue rose 40% in 2024."} {
+				if f.OtherPeriod(corpus.Normalize(s)) {
+					t.Errorf("%q: OtherPeriod(%q) = true for a frame of no period", q, s)
+				}
+			}
+		}
+	}
+}
