@@ -872,6 +872,13 @@ func TestUnglossedNameMayBeTheAsked(t *testing.T) {
 	if got := firstArticle(t, st, "When did Amazon launch its Nova foundation models on Bedrock?", Options{}); got != "" {
 		t.Errorf("Nova: first %q, want nothing", got)
 	}
+	// Asked of a company the question names, the unknown name is a metric's
+	// or a product's, not the company's name in characters.
+	telecom := packWith(t, map[string]string{"telecom.md": article("中国电信前三季度业绩稳健，天翼云智算业务成增长引擎", "2026-10-22",
+		"用户规模方面，公司移动用户数达到4.34亿户，前三季度净增1,120万户。")})
+	if got := firstArticle(t, telecom, "中国电信第三季度的移动用户ARPU是多少？", Options{}); got != "" {
+		t.Errorf("China Telecom's ARPU: first %q, want nothing", got)
+	}
 	for title, want := range map[string]bool{
 		"信驊10月營收48.7億元創新高":           true,
 		"金管局罰款東昇銀行2,800萬元":           true,

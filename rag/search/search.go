@@ -238,6 +238,10 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 	// A name the corpus lacks may be an acronym a passage spells out
 	// ("NIST"): only then are the passages read for them.
 	required := slices.ContainsFunc(qs, func(q query) bool { return slices.ContainsFunc(q.concepts, func(c concept) bool { return c.required }) })
+	// A Latin name no passage holds may be a company's that a Chinese title
+	// writes in characters, unless the question names the company (then
+	// the name is a metric's or a product's: China Telecom's ARPU).
+	nameless := required && !slices.ContainsFunc(qs[0].entities, func(e corpus.Entity) bool { return e.Type == "company" })
 	if required {
 		for i, p := range passages {
 			norms[i] += "\n" + corpus.Normalize(acronymsOf(p.Title+"\n"+p.Text))
@@ -247,7 +251,7 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 	var aboutTitle []bool
 	for i, p := range passages {
 		best := 0.0
-		unglossed := required && strings.HasPrefix(p.Lang, "zh") && unglossedName(p.Title, s.aliases, askedIDs)
+		unglossed := nameless && strings.HasPrefix(p.Lang, "zh") && unglossedName(p.Title, s.aliases, askedIDs)
 		for _, q := range qs {
 			best = max(best, coverage(q.concepts, norms[i], p.Lang, unglossed))
 		}
