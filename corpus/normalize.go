@@ -27,7 +27,7 @@ func Normalize(s string) string {
 // without them: "América Móvil" is "America Movil", "Sabiá" "Sabia".
 // Other scripts' marks (Japanese kana's) are kept.
 func foldAccents(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0xC0 && r <= 0x24F }) {
+	if !hasLatinAccents(s) {
 		return s
 	}
 	var b strings.Builder
@@ -40,6 +40,18 @@ func foldAccents(s string) string {
 		b.WriteRune(r)
 	}
 	return norm.NFC.String(b.String())
+}
+
+// hasLatinAccents reports whether s may hold a Latin letter with an accent
+// (U+00C0–U+024F, whose UTF-8 lead bytes are 0xC3–0xC9): a byte scan, as
+// every text indexed or asked passes here.
+func hasLatinAccents(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= 0xC3 && b <= 0xC9 {
+			return true
+		}
+	}
+	return false
 }
 
 // stopwords are English function words left out of the index and of
