@@ -199,7 +199,7 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
 	periods := frame.Periodic() // else no sentence speaks of another period: its regexps need not run
 	periodTitle := ""           // the title, when it names a period
-	if periods && when.NamesPeriod(normTitle) {
+	if periods && frame.NamesPeriod(normTitle) {
 		periodTitle = normTitle
 	}
 	context := "" // the last sentence before that names a quarter or half

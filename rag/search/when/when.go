@@ -25,7 +25,7 @@ type Frame struct {
 	Since, Until time.Time // Until is exclusive
 	Recent       bool      // it asks for recent news: the newest passages are favoured
 	Latest       bool      // it asks for the latest or current state of things
-	Year, Month  int       // the year (and month) of an absolute date it names; 0 for none, or a relative period
+	Year, Month  int       // the year and month of a date it names; 0 for none, or a relative period (a month of no year: 廣達11月營收)
 	Quarter      int       // the quarter it names (1–4), of Year or, when Year is 0, of a company's fiscal year; 0 for none
 	Half         int       // the half of Year it names (1–2); 0 for none
 	FullYear     bool      // it asks for a whole year's figure (全年, full-year, annual), no part of it
@@ -316,12 +316,25 @@ func Parse(question string, now time.Time) Frame {
 			return f
 		}
 	}
+	// A month named without its year ("廣達11月合併營收", "今年10月"): no
+	// dates of its own, but sentences of other months do not state its
+	// figures. Not months that bound a quarter ("October–December", "the
+	// quarter to end-April"), nor a month beside a year, which dates an
+	// event rather than a figure ("at the October investor conference,
+	// its 2026 capex").
+	if ms := monthsNamed(q); len(ms) > 0 && !slices.ContainsFunc(ms, func(m int) bool { return m != ms[0] }) &&
+		!yearsIn.MatchString(q) && !partWords.MatchString(q) {
+		f.Month = ms[0]
+	}
 	for _, r := range relativeYears {
 		if r.re.MatchString(q) {
 			y := now.Year() + r.offset
 			f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y
 			return f
 		}
+	}
+	if f.Month != 0 {
+		return f
 	}
 	if m := quartersIn.FindStringSubmatch(q); m != nil {
 		// A quarter of no year ("奇鋐第二季的毛利率"): no dates, but
@@ -406,10 +419,13 @@ var (
 	fullYear = regexp.MustCompile(`全年|年度|\bfull[\s-]year\b|\bwhole year\b|\bentire year\b|\bannual\b|\bfor the year\b`)
 	// partOfYear names months of a year, not all of it: 前三季度, "the
 	// first nine months".
-	partOfYear = regexp.MustCompile(`前[两三]季|\b(?:first )?(?:three|six|nine) months\b`)
+	partOfYear = regexp.MustCompile(`前[两三]季|前\s*\d{1,2}\s*个?月|\b(?:first )?(?:three|six|nine|\d{1,2}|ten|eleven) months\b`)
 	quartersIn = regexp.MustCompile(`第\s*([一二三四1-4])\s*财?季|([一二三四1-4])\s*季度|\bq([1-4])\b|\b(first|second|third|fourth)[\s-]quarter\b`)
-	halvesIn   = regexp.MustCompile(`([上下])半年|\b(first|second) half\b|\bh([12])\b`)
-	yearsIn    = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
+	// partWords name a quarter or a half, numbered or not ("the quarter
+	// to end-April").
+	partWords = regexp.MustCompile(`季|半年|\bquarters?\b|\bhalf\b|\bq[1-4]\b|\bh[12]\b`)
+	halvesIn  = regexp.MustCompile(`([上下])半年|\b(first|second) half\b|\bh([12])\b`)
+	yearsIn   = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
 	// compared matches a year a sentence measures a change from ("较2025年
 	// 全年的94.6%", "up from 2023"): the base of the comparison, not the
 	// period its figure is of.
@@ -417,11 +433,40 @@ var (
 	// the company in 2023", "成立于2019年"): no period of a figure.
 	founded  = regexp.MustCompile(`(?:\bfounded|\bestablished|成立|创立|创办)[^,.;，。；]{0,40}?(?:19|20)\d{2}\b`)
 	compared = regexp.MustCompile(`(?:较|比|相比|同比|环比|\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s*(?:the\s+|in\s+)?(?:19|20)\d{2}\b`)
-	// comparedPart matches a quarter or half a figure changed from ("narrowed
-	// to 0.6 trillion won from 1.9 trillion won in the first quarter", "较一
-	// 季度"): the base, not the sentence's period.
-	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\bin (?:the )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12])\b|(?:较|相比|环比|比)(?:第?[一二三四1-4上]季度|[上下]半年)`)
+	// comparedPart matches a quarter, half or month a figure changed from
+	// ("narrowed to 0.6 trillion won from 1.9 trillion won in the first
+	// quarter", "较一季度", "较9月", "up 5% from September"): the base, not
+	// the sentence's period.
+	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\bin (?:the )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12])\b|(?:较|相比|环比|比)(?:第?[一二三四1-4上]季度|[上下]半年|\d{1,2}\s*月)|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s+(?:in\s+)?` + MonthName + `\b`)
 )
+
+// Months named in normalised text: "11月", "10月份", "october", "in may"
+// (the modal verb "may" is no month).
+var (
+	monthZh = regexp.MustCompile(`(\d{1,2})\s*月`)
+	monthEn = regexp.MustCompile(`\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\b(?:in|since|by|of|early|late|mid|end of)\s+(may)\b|\b(may)\s+\d{1,2}\b`)
+)
+
+// monthsNamed returns the months normalised text names, of whatever year,
+// but not the end of a run of months ("前10月", "1-10月": a part of a
+// year).
+func monthsNamed(norm string) []int {
+	var ms []int
+	for _, m := range monthZh.FindAllStringSubmatchIndex(norm, -1) {
+		before := norm[:m[0]]
+		if strings.HasSuffix(before, "前") || strings.HasSuffix(before, "至") || strings.HasSuffix(before, "到") ||
+			strings.HasSuffix(before, "-") || strings.HasSuffix(before, "~") || before != "" && before[len(before)-1] >= '0' && before[len(before)-1] <= '9' {
+			continue
+		}
+		if n, _ := strconv.Atoi(norm[m[2]:m[3]]); n >= 1 && n <= 12 {
+			ms = append(ms, n)
+		}
+	}
+	for _, m := range monthEn.FindAllStringSubmatch(norm, -1) {
+		ms = append(ms, int(months[strings.Join(m[1:], "")[:3]]))
+	}
+	return ms
+}
 
 // OtherPeriod reports whether a normalised sentence speaks of another
 // period than the quarter or half the frame names: of another quarter or
@@ -431,6 +476,17 @@ var (
 // quarter's. Frames of no quarter or half speak of no other period.
 func (f Frame) OtherPeriod(norm string) bool {
 	norm = founded.ReplaceAllString(compared.ReplaceAllString(comparedPart.ReplaceAllString(norm, " "), " "), " ")
+	if f.Month != 0 {
+		// A month asked: a sentence of other months states theirs, and,
+		// when no year is asked, one of a quarter, a half or a year
+		// states that period's figure ("單季合併營收" is no month's).
+		if ms := monthsNamed(norm); len(ms) > 0 {
+			return !slices.Contains(ms, f.Month) || f.Year != 0 && otherYearsOnly(norm, f.Year)
+		}
+		if f.Year == 0 {
+			return NamesPart(norm) || yearsIn.MatchString(norm) || partOfYear.MatchString(norm)
+		}
+	}
 	if f.Quarter == 0 && f.Half == 0 {
 		// A calendar year asked: a sentence naming only other calendar
 		// years states theirs ("In 2023 revenue was…"); a fiscal year is
@@ -475,10 +531,12 @@ func otherYearsOnly(norm string, year int) bool {
 	return len(ys) > 0 && !slices.Contains(ys, strconv.Itoa(year))
 }
 
-// Periodic reports whether the frame names a year, a quarter or a half, or
+// Periodic reports whether the frame names a year, a month, a quarter or a half, or
 // asks a whole year's figure: only then may a sentence speak of another
 // period than the asked one (OtherPeriod).
-func (f Frame) Periodic() bool { return f.Year != 0 || f.Quarter != 0 || f.Half != 0 || f.FullYear }
+func (f Frame) Periodic() bool {
+	return f.Year != 0 || f.Month != 0 || f.Quarter != 0 || f.Half != 0 || f.FullYear
+}
 
 // OtherPeriodIn is OtherPeriod of a normalised sentence that, naming no
 // period itself, speaks of its article's: of the period its title names
@@ -489,7 +547,7 @@ func (f Frame) Periodic() bool { return f.Year != 0 || f.Quarter != 0 || f.Half 
 // "首次公开…自2019年").
 func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 	switch {
-	case NamesPeriod(sentence):
+	case f.NamesPeriod(sentence):
 		return f.OtherPeriod(sentence)
 	case title != "":
 		return f.OtherPeriod(title)
@@ -500,8 +558,10 @@ func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 }
 
 // NamesPeriod reports whether normalised text names a quarter, a half or
-// a year.
-func NamesPeriod(text string) bool { return NamesPart(text) || yearsIn.MatchString(text) }
+// a year, or, when the frame names a month, a month.
+func (f Frame) NamesPeriod(text string) bool {
+	return NamesPart(text) || yearsIn.MatchString(text) || f.Month != 0 && len(monthsNamed(text)) > 0
+}
 
 // NamesPart reports whether normalised text names a quarter or a half.
 func NamesPart(text string) bool { return quartersIn.MatchString(text) || halvesIn.MatchString(text) }

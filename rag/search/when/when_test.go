@@ -67,6 +67,11 @@ func TestParseTimeFrame(t *testing.T) {
 		"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?": {Quarter: 3},
 		"Blackwell revenue in the last quarter of fiscal 2025":                       {},
 		"奇鋐第二季的毛利率是多少？":                                                              {Quarter: 2}, // a quarter of no year: no dates
+		"廣達11月合併營收是多少？":                                                              {Month: 11},  // a month of no year: no dates
+		"What was Quanta's revenue in October?":                                      {Month: 10},
+		"今年10月的营收":                                                                   {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026, Month: 10},
+		"前10月累计营收":                                                                   {},
+		"How much may Quanta earn?":                                                  {},
 		"What did AVC earn in the third quarter?":                                    {Quarter: 3},
 		"2025年1月20日发布了什么":                                                            {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
 		"上个月的新闻":                                                                     {Since: d("2026-10-01"), Until: d("2026-11-01")},
@@ -211,6 +216,19 @@ func TestOtherPeriod(t *testing.T) {
 		{"三星二季度晶圆代工亏了多少？", "The foundry business narrowed its operating loss to 0.6 trillion won from 1.9 trillion won in the first quarter.", false},
 		{"三星二季度晶圆代工亏了多少？", "晶圆代工业务亏损0.6万亿韩元，较一季度的1.9万亿韩元收窄。", false},
 		{"三星二季度晶圆代工亏了多少？", "The foundry business lost 1.9 trillion won in the first quarter.", true},
+		// A month asked: other months' figures, and a quarter's, half's or
+		// year's, are not its own; nor is a run of months to it.
+		{"廣達11月合併營收是多少？", "廣達10日公布10月合併營收為新台幣2,186億元，月增9.4%。", true},
+		{"廣達11月合併營收是多少？", "11月合併營收為新台幣2,300億元，較10月成長5%。", false},
+		{"廣達11月合併營收是多少？", "合併營收為新台幣2,300億元，較10月成長5%。", false}, // October is the base
+		{"鸿海10月份的营收是多少？", "鴻海第三季獲利創同期新高", true},
+		{"鸿海10月份的营收是多少？", "累計今年前10月營收達新台幣1兆8,420億元。", true},
+		{"鸿海10月份的营收是多少？", "鴻海2025年營收為新臺幣6.86兆元。", true},
+		{"What was Quanta's revenue in October?", "October revenue rose 41% to NT$218.6 billion.", false},
+		{"What was Quanta's revenue in November?", "Revenue rose 9% from October to NT$238 billion.", false},
+		{"What was Quanta's revenue in November?", "October revenue rose 41% to NT$218.6 billion.", true},
+		{"2024年5月豆包的价格是多少？", "8月，豆包再次降价。", true},
+		{"2024年5月豆包的价格是多少？", "豆包主力模型在企业市场的定价只有0.0008元/千tokens。", false},
 	} {
 		f := Parse(tc.question, now)
 		if got := f.OtherPeriod(corpus.Normalize(tc.sentence)); got != tc.want {
@@ -260,6 +278,7 @@ func TestPeriodicFrames(t *testing.T) {
 		"智谱2026年上半年的营收是多少？":                                true,
 		"What was Inspur's net profit for full-year 2025?": true,
 		"Nvidia revenue in Q3 2025":                        true,
+		"廣達11月合併營收是多少？":                                    true,
 	} {
 		f := Parse(q, now)
 		if got := f.Periodic(); got != want {
