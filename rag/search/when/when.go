@@ -242,7 +242,6 @@ func Parse(question string, now time.Time) Frame {
 		f.Quarter = periodNumber(strings.Join(m[1:], ""))
 		return f
 	}
-	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
 	validYear := func(y int) bool { return y >= 1990 && y <= 2100 }
 	monthFrom := func(y, mo int) bool {
 		if !validYear(y) || mo < 1 || mo > 12 {
@@ -270,6 +269,20 @@ func Parse(question string, now time.Time) Frame {
 			f.Since, f.Until, f.Year, f.Month = t.AddDate(0, 0, -1), t.AddDate(0, 0, 8), y, mo
 			return f
 		}
+	}
+	if y, from, to, ok := monthRange(q); ok {
+		// A run of months ("Jan-Sep 2026", "2026年7-9月") is its quarter
+		// or half when it is one, else its year.
+		switch {
+		case from%3 == 1 && to == from+2:
+			quarterFrom(y, to/3)
+		default:
+			f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y
+			if from == 1 && to == 6 || from == 7 && to == 12 {
+				f.Half = to / 6
+			}
+		}
+		return f
 	}
 	if m := ymZh.FindStringSubmatch(q); m != nil && monthFrom(atoi(m[1]), atoi(m[2])) {
 		return f
@@ -328,21 +341,66 @@ func Parse(question string, now time.Time) Frame {
 	}
 	for _, r := range relativeYears {
 		if r.re.MatchString(q) {
+			// "今年第三季度" is that year's quarter, "今年上半年" its half.
 			y := now.Year() + r.offset
+			if quarterFrom(y, quarterNamed(q)) {
+				return f
+			}
 			f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y
+			if m := halvesIn.FindStringSubmatch(q); m != nil {
+				f.Half = periodNumber(strings.Join(m[1:], ""))
+			}
 			return f
 		}
 	}
-	if f.Month != 0 {
-		return f
-	}
-	if m := quartersIn.FindStringSubmatch(q); m != nil {
+	if f.Month == 0 {
 		// A quarter of no year ("奇鋐第二季的毛利率"): no dates, but
 		// sentences of other quarters do not state its figures.
-		f.Quarter = periodNumber(strings.Join(m[1:], ""))
+		f.Quarter = quarterNamed(q)
 	}
 	return f
 }
+
+// quarterNamed returns the quarter normalised text names, 0 for none: not
+// the last of a run ("前三季度" is three quarters).
+func quarterNamed(q string) int {
+	for _, m := range quartersIn.FindAllStringSubmatchIndex(q, -1) {
+		if strings.HasSuffix(q[:m[0]], "前") {
+			continue
+		}
+		var n []string
+		for g := 2; g < len(m); g += 2 {
+			if m[g] >= 0 {
+				n = append(n, q[m[g]:m[g+1]])
+			}
+		}
+		return periodNumber(strings.Join(n, ""))
+	}
+	return 0
+}
+
+// Runs of months of a year: "jan-sep 2026", "july to september 2026",
+// "2026年1-9月".
+var (
+	rangeEn = regexp.MustCompile(`\b(` + MonthName + `)\.?\s*(?:-|–|—|to|through)\s*(` + MonthName + `)\.?,?\s+(\d{4})\b`)
+	rangeZh = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*(?:-|–|—|~|至|到)\s*(\d{1,2})\s*月`)
+	// monthRun is a run of months of any year, as a question writes it:
+	// "7-9月", "July-September".
+	monthRun = regexp.MustCompile(`\d{1,2}\s*(?:-|–|—|~|至|到)\s*\d{1,2}\s*月份?|\b` + MonthName + `\.?\s*(?:-|–|—|to|through)\s*` + MonthName + `\b(?:\.?,?\s+\d{4}\b)?`)
+)
+
+// monthRange returns the year and the first and last months of a run of
+// months normalised text names; ok is false for none.
+func monthRange(q string) (y, from, to int, ok bool) {
+	if m := rangeEn.FindStringSubmatch(q); m != nil {
+		y, from, to = atoi(m[3]), int(months[m[1][:3]]), int(months[m[2][:3]])
+	} else if m := rangeZh.FindStringSubmatch(q); m != nil {
+		y, from, to = atoi(m[1]), atoi(m[2]), atoi(m[3])
+	}
+	return y, from, to, y >= 1990 && y <= 2100 && from >= 1 && from < to && to <= 12
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // Quarters, halves and month names, in normalised text.
 var (
@@ -376,7 +434,7 @@ func cut(text string) (string, []string) {
 			return " "
 		})
 	}
-	for _, re := range []*regexp.Regexp{rollingZh, rollingEn, recentish, fiscal, partZh, partEn, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yqEnWords, yFull, yEn, ymISO, monthNames, periods} {
+	for _, re := range []*regexp.Regexp{rollingZh, rollingEn, recentish, fiscal, monthRun, partZh, partEn, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yqEnWords, yFull, yEn, ymISO, monthNames, periods} {
 		blank(re)
 	}
 	for _, r := range relative {
@@ -435,9 +493,9 @@ var (
 	compared = regexp.MustCompile(`(?:较|比|相比|同比|环比|\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s*(?:the\s+|in\s+)?(?:19|20)\d{2}\b`)
 	// comparedPart matches a quarter, half or month a figure changed from
 	// ("narrowed to 0.6 trillion won from 1.9 trillion won in the first
-	// quarter", "较一季度", "较9月", "up 5% from September"): the base, not
-	// the sentence's period.
-	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\bin (?:the )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12])\b|(?:较|相比|环比|比)(?:第?[一二三四1-4上]季度|[上下]半年|\d{1,2}\s*月)|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s+(?:in\s+)?` + MonthName + `\b`)
+	// quarter", "较一季度", "由第二季的22.8%跳升至41.3%", "较9月", "up 5%
+	// from September"): the base, not the sentence's period.
+	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\bin (?:the )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12])\b|(?:较|相比|环比|比|由)(?:第?[一二三四1-4上]季度?|[上下]半年|\d{1,2}\s*月)|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s+(?:in\s+)?` + MonthName + `\b`)
 )
 
 // Months named in normalised text: "11月", "10月份", "october", "in may"
@@ -581,7 +639,6 @@ var partStarts = map[string]time.Month{
 // only tells a question about a time after the corpus.
 func PartStart(question string) (start time.Time, ok bool) {
 	q := corpus.Normalize(question)
-	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
 	var y int
 	var part string
 	if m := partZh.FindStringSubmatch(q); m != nil {

@@ -143,6 +143,9 @@ func TestPhrases(t *testing.T) {
 		"今年和去年相比呢？":                                             {"今年", "去年"},
 		"What did Meta guide to for the first quarter of 2025?": {"first quarter of 2025"},
 		"What capex has Meta guided to for 2026?":               nil, // a frame, but the year stays a word of the question
+		"爱德万 7-9月 存储测试机销售额":                                     {"7-9月"},
+		"Advantest July-September orders":                       {"july-september"},
+		"MetaX shipments Jan-Sep 2026":                          {"jan-sep 2026"},
 	} {
 		if got := Phrases(q); !slices.Equal(got, want) {
 			t.Errorf("Phrases(%q) = %q, want %q", q, got, want)
@@ -216,6 +219,8 @@ func TestOtherPeriod(t *testing.T) {
 		{"三星二季度晶圆代工亏了多少？", "The foundry business narrowed its operating loss to 0.6 trillion won from 1.9 trillion won in the first quarter.", false},
 		{"三星二季度晶圆代工亏了多少？", "晶圆代工业务亏损0.6万亿韩元，较一季度的1.9万亿韩元收窄。", false},
 		{"三星二季度晶圆代工亏了多少？", "The foundry business lost 1.9 trillion won in the first quarter.", true},
+		{"How did Nanya's gross margin move in Q3 2026?", "受惠DRAM平均售價大幅上揚，毛利率由第二季的22.8%跳升至41.3%。", false},
+		{"How did Nanya's gross margin move in Q3 2026?", "毛利率較上季提升5個百分點。", false},
 		// A month asked: other months' figures, and a quarter's, half's or
 		// year's, are not its own; nor is a run of months to it.
 		{"廣達11月合併營收是多少？", "廣達10日公布10月合併營收為新台幣2,186億元，月增9.4%。", true},
