@@ -750,11 +750,13 @@ func TestPinyinCompanyNames(t *testing.T) {
 		"chengguan.md": article("澄观医疗完成B轮融资", "2026-04-09", "澄观医疗的肺结节辅助诊断系统在临床试验中的检出敏感度达到97.3%。"),
 		"huisi.md":     article("汇思智能完成A轮融资", "2026-10-28", "汇思智能与恒生银行合作开发的反洗钱模型把误报率降低43%。"),
 		"hengyu.md":    article("恒屿电器引入财务智能体", "2026-10-14", "恒屿电器引入财务结账智能体后，月度结账周期从8天缩短到3天。"),
+		"nanya.md":     article("南亞科第三季獲利大增", "2026-10-15", "南亞科第三季毛利率跳升至41.3%，營業利益58.7億元。"),
 	})
 	for q, want := range map[string]string{
 		"Chengguan Medical lung nodule detection sensitivity in clinical trials": "chengguan.md",
 		"How much did Huisi AI's anti-money-laundering model cut false alerts?":  "huisi.md",
 		"How long does Hengyu Appliances' month-end close take now?":             "hengyu.md",
+		"What was Nanya Technology's gross margin in Q3?":                        "nanya.md", // 南亚 is a word (South Asia), but a company's name may be one
 	} {
 		if got := firstArticle(t, st, q, Options{}); got != want {
 			t.Errorf("%q: first %q, want %s", q, got, want)
@@ -824,6 +826,8 @@ func TestUnitsCross(t *testing.T) {
 		{"When does Rapidus expect volume production of 2nm chips?", "2nm", zh},
 		{"When does Rapidus expect volume production of 2nm chips?", "volume production", zh},
 		{"那座园区最多能从电网获得350兆瓦电力吗？", "350兆瓦", en},
+		{"台达电800V HVDC电源系统预计什么时候放量", "800 v", "明年在800伏特HVDC產品放量帶動下，獲利有望再成長兩成。"},
+		{"Max cooling capacity of a single 2.5MW CDU?", "2.5 mw", "單台最大冷卻能力達2.5百萬瓦。"},
 	} {
 		if !st.holdsAsked(t, tc.question, tc.asked, tc.sentence) {
 			t.Errorf("%q: no concept asked as %s is held by %q", tc.question, tc.asked, tc.sentence)

@@ -176,8 +176,10 @@ func (q query) analyse() []concept {
 		if plainWord := !names[toks[0]] && len(bridge.ToChinese(toks[0])) > 0; plainWord && magnitude.MatchString(strings.Join(toks[1:], "")) {
 			continue // "government-backed 7B": a word and an amount, no name
 		}
-		if len(toks) > 2 && !names[toks[0]] && bridge.IsLetters(toks[1]) && len(bridge.ToChinese(toks[0])) > 0 {
-			toks = toks[1:] // "previous-generation V3.2": a plain word before a lettered version is no part of its name
+		if plainWord := !names[toks[0]] && len(bridge.ToChinese(toks[0])) > 0; plainWord && len(toks) > 2 {
+			if _, ok := measured(toks[1:]); ok || bridge.IsLetters(toks[1]) {
+				toks = toks[1:] // "previous-generation V3.2", "single 2MW": a plain word before a lettered version or a measure is no part of it
+			}
 		}
 		if c, ok := measured(toks); ok { // "of 2nm"
 			out = append(out, c)
@@ -344,10 +346,16 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 	idf := func(df int) float64 { return math.Log(1 + float64(n)/math.Max(float64(df), 0.5)) }
 	var sum float64
 	var known int
+	companies := map[string]bool{} // pinyin that begins a company's name ("Nanya Technology"), which may be a word (南亚)
+	for _, c := range cs {
+		if c.name && c.pinyin == c.asked[0][0] && descriptiveTail(c.asked[0][1:]) {
+			companies[c.pinyin] = true
+		}
+	}
 	for i := range cs {
 		c := &cs[i]
 		if c.pinyin != "" && freq(c.asked[0]) == 0 { // pinyin bigrams were looked up: see spelledBigrams
-			for _, w := range bridge.FromPinyin(c.pinyin, func(b string) bool { return freq([]string{b}) > 0 }) {
+			for _, w := range bridge.FromPinyin(c.pinyin, companies[c.pinyin], func(b string) bool { return freq([]string{b}) > 0 }) {
 				if rest := c.asked[0][1:]; c.pinyin == c.asked[0][0] && !descriptiveTail(rest) {
 					w.Toks = append(w.Toks, rest...) // a version goes with the name; words the dictionary translates ("Hengyu Appliances": 恒屿电器) may be written otherwise
 				}

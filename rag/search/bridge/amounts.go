@@ -78,11 +78,15 @@ func amountForms(v float64) (en, zh []string) {
 
 // units are units of measure by their names in both languages, as
 // normalised (Taiwan's 奈米 is 纳米): a process node of 2nm is 2纳米, a
-// power plant of 350MW is 350兆瓦.
+// power plant of 350MW is 350兆瓦 (Taiwan also writes 百萬瓦), a power
+// system of 800V 800伏特.
 var units = [][]string{
 	{"nm", "纳米", "nanometer", "nanometre", "nanometers", "nanometres"},
-	{"mw", "兆瓦", "megawatt", "megawatts"},
+	{"kw", "千瓦", "kilowatt", "kilowatts"},
+	{"mw", "兆瓦", "百万瓦", "megawatt", "megawatts"},
 	{"gw", "吉瓦", "gigawatt", "gigawatts"},
+	{"v", "伏特", "volt", "volts"},
+	{"kv", "千伏", "kilovolt", "kilovolts"},
 }
 
 // ChineseMeasure matches a number with a Chinese unit of units: 2纳米,

@@ -328,9 +328,11 @@ func PinyinBigrams(word string) []string {
 
 // FromPinyin returns the Chinese names that a Latin name read as pinyin
 // may be, of those whose every bigram has (the corpus) holds: "hongleng"
-// → 宏冷. Words of the dictionary are left out: a name that were one
-// would have been translated, and "Dali" is no 大理 of a common word.
-func FromPinyin(word string, has func(bigram string) bool) []Word {
+// → 宏冷. Words of the dictionary are left out, unless words is set: a
+// name that were one would have been translated, and "Dali" is no 大理 of
+// a common word; but a company's name ("Nanya Technology") may be one
+// (南亚科).
+func FromPinyin(word string, words bool, has func(bigram string) bool) []Word {
 	var out []Word
 	for _, s := range spellings(word) {
 		names := chars(s[0])
@@ -347,7 +349,7 @@ func FromPinyin(word string, has func(bigram string) bool) []Word {
 			names = next
 		}
 		for _, n := range names {
-			if zhen.English(n) == nil && len(out) < pinyinNames {
+			if (words || zhen.English(n) == nil) && len(out) < pinyinNames {
 				out = append(out, Word{Toks: corpus.Tokens(n)})
 			}
 		}

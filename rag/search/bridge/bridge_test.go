@@ -23,17 +23,19 @@ func TestFromPinyin(t *testing.T) {
 		return out
 	}
 	for _, c := range []struct {
-		word string
-		has  func(string) bool
-		want []string
+		word  string
+		words bool
+		has   func(string) bool
+		want  []string
 	}{
-		{"hongleng", holds("宏冷"), []string{"宏冷"}},
-		{"zuoyebang", holds("作业", "业帮"), []string{"作业 业帮"}},
-		{"zuoyebang", holds("作业"), nil},  // 业帮 is in no passage
-		{"dali", holds("大理", "大力"), nil}, // dictionary words: "dali" would have been translated
-		{"klarna", func(string) bool { return true }, nil},
+		{"hongleng", false, holds("宏冷"), []string{"宏冷"}},
+		{"zuoyebang", false, holds("作业", "业帮"), []string{"作业 业帮"}},
+		{"zuoyebang", false, holds("作业"), nil},       // 业帮 is in no passage
+		{"dali", false, holds("大理", "大力"), nil},      // dictionary words: "dali" would have been translated
+		{"nanya", true, holds("南亚"), []string{"南亚"}}, // unless a company's name: Nanya Technology
+		{"klarna", true, func(string) bool { return true }, nil},
 	} {
-		if got := names(FromPinyin(c.word, c.has)); !cmp.Equal(got, c.want, cmpopts.EquateEmpty()) {
+		if got := names(FromPinyin(c.word, c.words, c.has)); !cmp.Equal(got, c.want, cmpopts.EquateEmpty()) {
 			t.Errorf("FromPinyin(%q) = %q, want %q", c.word, got, c.want)
 		}
 	}
