@@ -955,3 +955,21 @@ func TestProcessNodeIsNoVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestALossOfItsKind: a net loss is no operating loss, nor R&D spending
+// a quarter's revenue; a loss asked of neither kind is held by both.
+func TestALossOfItsKind(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	statesEach(t, st.measure(t, "Rebellions 2026年上半年净亏损多少？"), "Rebellions files for IPO", map[string]bool{
+		"Its operating loss widened to 138.6 billion won in the first half of 2026.": false,
+		"Its net loss widened to 141.2 billion won in the first half of 2026.":       true,
+	})
+	statesEach(t, st.measure(t, "三星晶圆代工二季度合计亏了多少？"), "Samsung earnings", map[string]bool{
+		"The foundry business narrowed its operating loss to 0.6 trillion won in the second quarter.": true,
+	})
+	statesEach(t, st.measure(t, "长鑫科技第三季度研发投入是多少？"), "长鑫科技三季报", map[string]bool{
+		"第三季度单季营收238.7亿元，单季净利润48.9亿元。": false,
+		"前三季度研发投入52.8亿元。":              false,
+		"第三季度研发投入19.6亿元，同比增长41%。":      true,
+	})
+}

@@ -63,7 +63,14 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 	slices.SortStableFunc(byLength, func(a, b entityName) int { return len(corpus.Normalize(b.name)) - len(corpus.Normalize(a.name)) })
 	asked := text
 	for _, n := range byLength {
-		if len(nameSpans(n.name, asked)) > 0 {
+		// A model's family is asked with it (Qwen2.5-Max is Qwen's), but a
+		// measure within a longer name is not ("亏损" of "净亏损", "价格" of
+		// "价格战").
+		in := asked
+		if entities[n.entity].measure != "" {
+			in = text
+		}
+		if len(nameSpans(n.name, in)) > 0 {
 			entities[n.entity].asked = append(entities[n.entity].asked, corpus.Tokens(n.name))
 			text = blankName(text, n.name)
 		}

@@ -557,6 +557,16 @@ func (f Frame) OtherPeriod(norm string) bool {
 		}
 		return f.Year != 0 && !fiscal.MatchString(norm) && otherYearsOnly(norm, f.Year)
 	}
+	if f.Quarter != 0 {
+		// A run of quarters or months (前三季度, the first nine months) is
+		// no quarter of it.
+		if rest := partOfYear.ReplaceAllString(norm, " "); rest != norm {
+			if !NamesPart(rest) {
+				return true
+			}
+			norm = rest
+		}
+	}
 	// A half is no quarter, nor a quarter a half: H1's revenue is not Q3's.
 	if f.Quarter != 0 && !quartersIn.MatchString(norm) && halvesIn.MatchString(norm) || f.Half != 0 && !halvesIn.MatchString(norm) && quartersIn.MatchString(norm) {
 		return true

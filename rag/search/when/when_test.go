@@ -220,6 +220,9 @@ func TestOtherPeriod(t *testing.T) {
 		{"三星二季度晶圆代工亏了多少？", "晶圆代工业务亏损0.6万亿韩元，较一季度的1.9万亿韩元收窄。", false},
 		{"三星二季度晶圆代工亏了多少？", "The foundry business lost 1.9 trillion won in the first quarter.", true},
 		{"How did Nanya's gross margin move in Q3 2026?", "受惠DRAM平均售價大幅上揚，毛利率由第二季的22.8%跳升至41.3%。", false},
+		{"长鑫科技今年第三季度单季研发投入是多少？", "前三季度研发投入52.8亿元，同比增长41%。", true},
+		{"长鑫科技今年第三季度单季营收是多少？", "前三季度营收612.4亿元，其中第三季度单季营收238.7亿元。", false},
+		{"What was CXMT's revenue in Q3 2026?", "Revenue for the first nine months rose 78.6%.", true},
 		{"How did Nanya's gross margin move in Q3 2026?", "毛利率較上季提升5個百分點。", false},
 		// A month asked: other months' figures, and a quarter's, half's or
 		// year's, are not its own; nor is a run of months to it.
