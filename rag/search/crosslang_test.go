@@ -816,8 +816,9 @@ func TestFigureInTheMeasuresClause(t *testing.T) {
 	})
 }
 
-// TestUnitsCross: a number with a unit of measure (2nm, 350MW) is held
-// where the other language writes it (2纳米, 350兆瓦), and the other way.
+// TestUnitsCross: a number with a unit of measure (2nm, 350MW, 800V) is
+// held where the other language writes it (2纳米, 350兆瓦, 800伏特), and
+// the other way; so is a rate per day (日均).
 func TestUnitsCross(t *testing.T) {
 	zh := "公司已将2纳米量产时间提前至2027年第二季度。"
 	en := "The plant will draw up to 350 megawatts from the grid."
@@ -828,6 +829,8 @@ func TestUnitsCross(t *testing.T) {
 		{"那座园区最多能从电网获得350兆瓦电力吗？", "350兆瓦", en},
 		{"台达电800V HVDC电源系统预计什么时候放量", "800 v", "明年在800伏特HVDC產品放量帶動下，獲利有望再成長兩成。"},
 		{"Max cooling capacity of a single 2.5MW CDU?", "2.5 mw", "單台最大冷卻能力達2.5百萬瓦。"},
+		{"How many tokens per day was JoyAI serving?", "per day", "JoyAI日均Token调用量已超过4500亿。"},
+		{"豆包大模型的日均token调用量是多少？", "日均", "Doubao's average daily token usage had passed 30 trillion."},
 	} {
 		if !st.holdsAsked(t, tc.question, tc.asked, tc.sentence) {
 			t.Errorf("%q: no concept asked as %s is held by %q", tc.question, tc.asked, tc.sentence)
