@@ -548,6 +548,23 @@ func TestAVersionedNameIsWhatAFigureIsOf(t *testing.T) {
 		"开发者可调用Ling-3-Max，API价格为每百万输出tokens 6元。":  false,
 		"开发者可调用Ling-3-Lite，API价格为每百万输出tokens 2元。": true,
 	})
+	// A version's variant (Flash-Lite) is what the figure is of, whether
+	// the question begins with it or not, and the table lists the version
+	// or not.
+	title = "Google Cloud cuts Gemini prices for India"
+	for _, q := range []string{"Gemini 3 Flash-Lite price per million tokens in Mumbai", "What does Gemini 3 Flash-Lite cost per million tokens in Mumbai?"} {
+		statesEach(t, st.measure(t, q), title, map[string]bool{
+			"Gemini 3 Flash will cost $0.25 per million input tokens.":      false,
+			"Gemini 3 Flash-Lite will cost $0.10 per million input tokens.": true,
+		})
+	}
+	statesEach(t, st.measure(t, "What does Gemini 3 Flash cost per million tokens in Mumbai?"), title, map[string]bool{
+		"Gemini 3 Pro costs $1.75 per million input tokens.":       false,
+		"Gemini 3 Flash will cost $0.25 per million input tokens.": true,
+	})
+	statesEach(t, st.measure(t, "Gemini 1.5 Flash的输入价格是多少？"), "Google发布Gemini 1.5", map[string]bool{ // listed: Gemini 1.5's name
+		"Gemini 1.5 Flash的输入价格为每百万tokens 0.35美元。": true,
+	})
 }
 
 // TestCountsAskCountedMeasures: "how many" asks a measure that counts

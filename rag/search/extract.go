@@ -360,14 +360,14 @@ var tokenUnit = regexp.MustCompile(`\btokens?\b|词元`)
 // Technology's Hong Kong IPO", the sentence may say 港元 and 港交所).
 func subjects(concepts []concept) (out []concept, all bool) {
 	var names, places []concept
-	made := slices.ContainsFunc(concepts, func(c concept) bool { return c.made() || c.versioned() })
+	made := slices.ContainsFunc(concepts, func(c concept) bool { return c.made() || c.versioned() || c.variant })
 	for _, c := range concepts {
 		switch {
 		case c.entity && c.typ == "place":
 			places = append(places, c)
-		case c.entity && (c.made() || !made) && !slices.ContainsFunc(concepts, func(o concept) bool { return o.entity && narrows(o.asked, c.asked) }):
+		case c.entity && (c.made() || !made) && !slices.ContainsFunc(concepts, func(o concept) bool { return (o.entity || o.variant) && narrows(o.asked, c.asked) }):
 			out = append(out, c)
-		case c.versioned():
+		case c.versioned() || c.variant:
 			out = append(out, c)
 		case c.longName() && !c.wording && !c.required && !c.apart: // a name no passage holds (External Trade Development Council; ASPEED, which a passage may write 信驊) is no subject a sentence must name
 			names = append(names, c)

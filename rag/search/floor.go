@@ -42,6 +42,7 @@ type concept struct {
 	wording  bool          // a lower-case English word or a Chinese verb, adjective or adverb: when unknown, the asker's own wording, not a name
 	name     bool          // a name written capitalised (not one of the alias table): weighs nothing, but…
 	coined   bool          // a capitalised name with a version (GPT-6)…
+	variant  bool          // a version of a family with a variant's words (Gemini 3 Flash-Lite): what a figure is of
 	required bool          // …when no passage's text holds it, only a passage whose title does can answer
 	rendered bool          // a name the dictionary translates as a whole (Bitcoin: 比特币), not one it may lack
 	apart    bool          // a name of several words no passage holds together, each of which some passage holds
@@ -284,13 +285,26 @@ func splitUnheld(cs []concept, freq phraseFreq) []concept {
 // but not a name before a date's number ("Kimi 3月份": March).
 func compounds(text string) []string {
 	var out []string
+	for _, at := range compoundSpans(text) {
+		out = append(out, text[at[0]:at[1]])
+	}
+	return out
+}
+
+// compoundSpans returns where the compounds of compounds are.
+func compoundSpans(text string) [][]int {
+	var out [][]int
 	for _, at := range compound.FindAllStringIndex(text, -1) {
 		if !dateUnit.MatchString(text[at[1]:]) {
-			out = append(out, text[at[0]:at[1]])
+			out = append(out, at)
 		}
 	}
 	return out
 }
+
+// variantTail matches the words of a model's variant after its version,
+// in normalised text: "-flash-lite" of "gemini 3 flash-lite", " pro".
+var variantTail = regexp.MustCompile(`^(?:[- ](?:flash|lite|pro|max|mini|turbo|air|nano|plus|ultra|long|thinking|instant)\b)+`)
 
 // descriptive reports whether a name is made of English words only, each
 // one the dictionary translates ("Asia Vital Components", "Productivity

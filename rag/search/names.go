@@ -18,20 +18,37 @@ import (
 // alias table does not list (DeepSeek-R2), a name the corpus must hold in
 // one of the family's names: the family's other versions do not answer
 // for it.
+//
+// A version, listed or not, with a variant's words after it (Gemini 3
+// Flash-Lite, Step-4-Flash) is a variant: what a figure is of, not the
+// family nor the version without them.
 func unlistedVersions(text string, es []corpus.Entity) []concept {
 	var out []concept
-	for _, m := range compounds(text) {
-		toks := corpus.Tokens(m)
+	for _, at := range compoundSpans(text) {
+		toks := corpus.Tokens(text[at[0]:at[1]])
+		tail := corpus.Tokens(variantTail.FindString(text[at[1]:]))
+		if isEntityName(es, strings.Join(append(slices.Clone(toks), tail...), " ")) {
+			tail = nil // the table lists the variant: Gemini 1.5 Pro
+		}
 		e, n := versionOf(es, toks)
+		if n == 0 && len(tail) > 0 && isEntityName(es, strings.Join(toks, " ")) {
+			asked := append(slices.Clone(toks), tail...) // a listed version's variant
+			out = append(out, concept{alts: [][]string{asked}, asked: [][]string{asked}, coined: true, variant: true})
+			continue
+		}
 		v := version(toks[n:])
 		if n == 0 || len(v) == 0 || len(v) == 1 && isYear(v[0]) { // "ByteDance 2026" is a year of ByteDance's
 			continue
 		}
-		asked := toks[:n+len(v)]
-		c := concept{alts: [][]string{asked}, asked: [][]string{asked}, coined: true}
+		if len(v) < len(toks)-n {
+			tail = nil // "GPT 5 mini": the compound goes on after its version
+		}
+		version := append(slices.Clone(v), tail...)
+		asked := append(slices.Clone(toks[:n]), version...)
+		c := concept{alts: [][]string{asked}, asked: [][]string{asked}, coined: true, variant: len(tail) > 0}
 		for _, name := range e.Names {
 			if nt := corpus.Tokens(name); len(nt) > 0 && !versionNumber.MatchString(name) && !slices.Equal(nt, toks[:n]) {
-				c.cands = append(c.cands, bridge.Word{Toks: append(slices.Clone(nt), v...)})
+				c.cands = append(c.cands, bridge.Word{Toks: append(slices.Clone(nt), version...)})
 			}
 		}
 		out = append(out, c)
