@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/search/bridge"
@@ -152,8 +154,25 @@ func nameRuns(question string, entities []corpus.Entity) []string {
 		}
 		out = append(out, splitAcronyms(run)...)
 	}
+	if chinese {
+		// A Chinese question writes Latin letters only for names, lower
+		// case or not: "stc集团" names stc.
+		for _, at := range lowerWord.FindAllStringIndex(question, -1) {
+			before, _ := utf8.DecodeLastRuneInString(question[:at[0]])
+			after, _ := utf8.DecodeRuneInString(question[at[1]:])
+			if unicode.Is(unicode.Latin, before) || unicode.Is(unicode.Latin, after) {
+				continue // part of a word with an accent: "Høyanger", "América"
+			}
+			if w := question[at[0]:at[1]]; !questionWords[w] && len(bridge.ToChinese(w)) == 0 && !namesEntity(entities, w) {
+				out = append(out, w)
+			}
+		}
+	}
 	return out
 }
+
+// lowerWord matches a word of three or more lower-case Latin letters.
+var lowerWord = regexp.MustCompile(`\b[a-z][a-z0-9]{2,}\b`)
 
 // plainWord reports whether a question's first word, capitalised as the
 // sentence begins, is a word of the language ("What", "Tencent") and not
