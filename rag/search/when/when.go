@@ -65,8 +65,11 @@ var (
 	ymEn  = regexp.MustCompile(`\b(` + MonthName + `)\.?\s+(\d{4})\b`)
 	// Halves and seasons (of the northern hemisphere): 2026年上半年,
 	// 2025年冬季, H2 2025, the first half of 2026, spring 2026.
-	partZh    = regexp.MustCompile(`(\d{4})\s*年?\s*(上半年|下半年|春季|春天|夏季|夏天|秋季|秋天|冬季|冬天)`)
-	partEn    = regexp.MustCompile(`\b(?:(first|second) half of|h([12])|(spring|summer|autumn|fall|winter)(?: of)?)\s+(\d{4})\b|\b(\d{4})\s*h([12])\b`)
+	partZh = regexp.MustCompile(`(\d{4})\s*年?\s*(上半年|下半年|春季|春天|夏季|夏天|秋季|秋天|冬季|冬天)`)
+	partEn = regexp.MustCompile(`\b(?:(first|second) half of|h([12])|(spring|summer|autumn|fall|winter)(?: of)?)\s+(\d{4})\b|\b(\d{4})\s*h([12])\b`)
+	// partYear reads the year of a half or season written before it: "H1
+	// 2026", "spring 2026" (partEn's years).
+	partYear  = regexp.MustCompile(`\b(?:h[12]|spring|summer|autumn|fall|winter)\s+(\d{4})\b|\b(\d{4})\s*h[12]\b`)
 	yqEn      = regexp.MustCompile(`\bq([1-4])\s*(?:of\s+)?(\d{4})\b|\b(\d{4})\s*q([1-4])\b`)
 	yqEnWords = regexp.MustCompile(`\b(first|second|third|fourth)[\s-]quarter\s+(?:of\s+)?(\d{4})\b`)
 	yEn       = regexp.MustCompile(`\b(?:in|during|of|throughout)\s+(\d{4})\b`)
@@ -310,7 +313,7 @@ func Parse(question string, now time.Time) Frame {
 	if m := yqEnWords.FindStringSubmatch(q); m != nil && quarterFrom(atoi(m[2]), periodNumber(m[1])) {
 		return f
 	}
-	for _, re := range []*regexp.Regexp{yZh, yFull, yEn, yFor} {
+	for _, re := range []*regexp.Regexp{yZh, yFull, yEn, yFor, partYear} {
 		if m := re.FindStringSubmatch(q); m != nil {
 			if y := atoi(strings.Join(m[1:], "")); validYear(y) { // (one group matches)
 				f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y

@@ -72,13 +72,15 @@ func TestParseTimeFrame(t *testing.T) {
 		"今年10月的营收":                                                                   {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026, Month: 10},
 		"前10月累计营收":                                                                   {},
 		"How much may Quanta earn?":                                                  {},
-		"What did AVC earn in the third quarter?":                                    {Quarter: 3},
-		"2025年1月20日发布了什么":                                                            {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
-		"上个月的新闻":                                                                     {Since: d("2026-10-01"), Until: d("2026-11-01")},
-		"news this week":                                                             {Since: d("2026-11-23"), Until: d("2026-11-30")},
-		"最新的Qwen模型":                                                                  {Recent: true, Latest: true},
-		"What is the latest Llama?":                                                  {Recent: true, Latest: true},
-		"Qwen2.5有多少参数":                                                               {},
+		"Horizon Robotics H1 2026 revenue and growth":                                {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026, Half: 1},
+		"2025H2 capex": {Since: d("2025-01-01"), Until: d("2026-01-01").Add(yearMargin), Year: 2025, Half: 2},
+		"What did AVC earn in the third quarter?": {Quarter: 3},
+		"2025年1月20日发布了什么":                         {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
+		"上个月的新闻":                                  {Since: d("2026-10-01"), Until: d("2026-11-01")},
+		"news this week":                          {Since: d("2026-11-23"), Until: d("2026-11-30")},
+		"最新的Qwen模型":                               {Recent: true, Latest: true},
+		"What is the latest Llama?":               {Recent: true, Latest: true},
+		"Qwen2.5有多少参数":                            {},
 	} {
 		if got := Parse(q, now); got != want {
 			t.Errorf("Parse(%q) = %+v, want %+v", q, got, want)
