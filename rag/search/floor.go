@@ -291,7 +291,7 @@ func compounds(text string) []string {
 	return out
 }
 
-// compoundSpans returns where the compounds of compounds are.
+// compoundSpans returns the spans of the compounds that compounds returns.
 func compoundSpans(text string) [][]int {
 	var out [][]int
 	for _, at := range compound.FindAllStringIndex(text, -1) {

@@ -45,12 +45,12 @@ func unlistedVersions(text string, es []corpus.Entity) []concept {
 		if len(v) < len(toks)-n {
 			tail = nil // "GPT 5 mini": the compound goes on after its version
 		}
-		version := append(slices.Clone(v), tail...)
-		asked := append(slices.Clone(toks[:n]), version...)
+		ver := append(slices.Clone(v), tail...)
+		asked := append(slices.Clone(toks[:n]), ver...)
 		c := concept{alts: [][]string{asked}, asked: [][]string{asked}, coined: true, variant: len(tail) > 0}
 		for _, name := range e.Names {
 			if nt := corpus.Tokens(name); len(nt) > 0 && !versionNumber.MatchString(name) && !slices.Equal(nt, toks[:n]) {
-				c.cands = append(c.cands, bridge.Word{Toks: append(slices.Clone(nt), version...)})
+				c.cands = append(c.cands, bridge.Word{Toks: append(slices.Clone(nt), ver...)})
 			}
 		}
 		out = append(out, c)

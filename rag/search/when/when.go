@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/store/sqldb"
@@ -276,14 +277,13 @@ func Parse(question string, now time.Time) Frame {
 	if y, from, to, ok := monthRange(q); ok {
 		// A run of months ("Jan-Sep 2026", "2026年7-9月") is its quarter
 		// or half when it is one, else its year.
-		switch {
-		case from%3 == 1 && to == from+2:
+		if from%3 == 1 && to == from+2 {
 			quarterFrom(y, to/3)
-		default:
-			f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y
-			if from == 1 && to == 6 || from == 7 && to == 12 {
-				f.Half = to / 6
-			}
+			return f
+		}
+		f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y
+		if from == 1 && to == 6 || from == 7 && to == 12 {
+			f.Half = to / 6
 		}
 		return f
 	}
@@ -514,10 +514,8 @@ var (
 func monthsNamed(norm string) []int {
 	var ms []int
 	for _, m := range monthZh.FindAllStringSubmatchIndex(norm, -1) {
-		before := norm[:m[0]]
-		if strings.HasSuffix(before, "前") || strings.HasSuffix(before, "至") || strings.HasSuffix(before, "到") ||
-			strings.HasSuffix(before, "-") || strings.HasSuffix(before, "~") || before != "" && before[len(before)-1] >= '0' && before[len(before)-1] <= '9' {
-			continue
+		if r, _ := utf8.DecodeLastRuneInString(norm[:m[0]]); strings.ContainsRune("前至到-~0123456789", r) {
+			continue // a run's end, or part of a longer number
 		}
 		if n, _ := strconv.Atoi(norm[m[2]:m[3]]); n >= 1 && n <= 12 {
 			ms = append(ms, n)
@@ -530,11 +528,12 @@ func monthsNamed(norm string) []int {
 }
 
 // OtherPeriod reports whether a normalised sentence speaks of another
-// period than the quarter or half the frame names: of another quarter or
-// half and not its own, of another year and not its own, or of a year
-// without a quarter or half (the year's figure). "2025年营收" does not
-// state 2026年上半年's revenue, nor "second-quarter revenue" the third
-// quarter's. Frames of no quarter or half speak of no other period.
+// period than the month, quarter or half the frame names: of another
+// month and not its own; of another quarter or half and not its own, of
+// another year and not its own, or of a year without a quarter or half
+// (the year's figure). "2025年营收" does not state 2026年上半年's revenue,
+// nor "second-quarter revenue" the third quarter's, nor October's
+// revenue November's. A frame that names no period has none other.
 func (f Frame) OtherPeriod(norm string) bool {
 	norm = founded.ReplaceAllString(compared.ReplaceAllString(comparedPart.ReplaceAllString(norm, " "), " "), " ")
 	if f.Month != 0 {
