@@ -174,10 +174,11 @@ func (q query) analyse() []concept {
 	}
 	for _, m := range compounds(text) {
 		toks := corpus.Tokens(m)
-		if plainWord := !names[toks[0]] && len(bridge.ToChinese(toks[0])) > 0; plainWord && magnitude.MatchString(strings.Join(toks[1:], "")) {
+		plain := !names[toks[0]] && len(bridge.ToChinese(toks[0])) > 0 // a word of the language, not a name
+		if plain && magnitude.MatchString(strings.Join(toks[1:], "")) {
 			continue // "government-backed 7B": a word and an amount, no name
 		}
-		if plainWord := !names[toks[0]] && len(bridge.ToChinese(toks[0])) > 0; plainWord && len(toks) > 2 {
+		if plain && len(toks) > 2 {
 			if _, ok := measured(toks[1:]); ok || bridge.IsLetters(toks[1]) {
 				toks = toks[1:] // "previous-generation V3.2", "single 2MW": a plain word before a lettered version or a measure is no part of it
 			}
