@@ -784,6 +784,15 @@ func TestPinyinCompanyNames(t *testing.T) {
 	}
 }
 
+// TestANameInTheOtherNumber: a name the corpus writes only in the other
+// grammatical number ("A.S. Watson", whose stores are Watsons) names it.
+func TestANameInTheOtherNumber(t *testing.T) {
+	st := packWith(t, map[string]string{"watsons.md": article("屈臣氏推AI美容顧問", "2026-07-08", "屈臣氏集團宣布，AI美容顧問「Watsons Beauty AI」在香港門店推出，集團未來五年將在AI相關項目投資約12億港元。")})
+	if got := firstArticle(t, st, "A.S. Watson five-year AI investment plan — how much?", Options{}); got != "watsons.md" {
+		t.Errorf("first %q, want watsons.md", got)
+	}
+}
+
 // TestAcronymOfACompound: an acronym a question asks by (OTA) is held by
 // a compound the passage spells out (over-the-air).
 func TestAcronymOfACompound(t *testing.T) {

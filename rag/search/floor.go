@@ -149,6 +149,9 @@ func (q query) analyse() []concept {
 			if n := len(toks); n > 1 && toks[n-1] == "s" { // H100s are H100
 				c.alts = append(c.alts, toks[:n-1])
 			}
+			if f := otherNumber(toks[len(toks)-1]); f != "" {
+				c.forms = []string{f} // A.S. Watson's store is Watsons
+			}
 			out = append(out, c)
 		}
 	}
@@ -247,6 +250,19 @@ func wordConcept(t string, names map[string]bool, units map[string][]bridge.Word
 		}
 	}
 	return c
+}
+
+// otherNumber returns a name's last word in the other grammatical number
+// (Watson, Watsons), as a passage may write the name; "" for a word not of
+// Latin letters.
+func otherNumber(t string) string {
+	switch {
+	case !bridge.IsLetters(t) || len(t) < 3:
+		return ""
+	case strings.HasSuffix(t, "s") && !strings.HasSuffix(t, "ss"):
+		return t[:len(t)-1]
+	}
+	return t + "s"
 }
 
 // measured is the concept of a number and its unit of measure (2nm),
@@ -379,6 +395,11 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 		}
 		if c.name {
 			c.trans = bridge.Present(c.cands, freq)
+			if toks := c.asked[0]; len(c.forms) > 0 && freq(toks) == 0 {
+				if f := append(slices.Clone(toks[:len(toks)-1]), c.forms[0]); freq(f) > 0 {
+					c.trans = append(c.trans, bridge.Word{Toks: f}) // the name as the corpus writes it
+				}
+			}
 			c.required = c.longName() && !heldAnywhere(c.alts, freq) && len(c.trans) == 0
 			for _, t := range c.trans { // 宏冷 for Hongleng names what was asked
 				c.alts = append(c.alts, t.Toks)
