@@ -245,6 +245,9 @@ func TestStatesFact(t *testing.T) {
 		{countFact, "正式文本共24条，分为总则、技术发展与治理等部分。", true},
 		{countFact, "该办法由七个部门发布。", true},
 		{countFact, "该办法自发布之日起施行。", false},
+		{countFact, "其Robotaxi车队规模已突破2000辆。", true}, // vehicles, chips, orders… have classifiers of their own
+		{countFact, "第三季BMC出貨量約為1,150萬顆。", true},
+		{countFact, "第三季BMC营收同比增长35%，毛利率67.2%。", true}, // an amount, as before
 		{durationFact, "In one reported case it refactored code for about seven hours straight.", true},
 		{durationFact, "模型连续运行了七个小时。", true},
 		{durationFact, "OpenAI spent 6 months making GPT-4 safer.", true},
@@ -330,6 +333,20 @@ func TestTheCountedThingComesFirst(t *testing.T) {
 		if a, b := r.score(counts, nil), r.score(other, nil); a <= b {
 			t.Errorf("%q scores %.2f, %q %.2f: want the customers counted first", counts, a, other, b)
 		}
+	}
+}
+
+// TestACountAfterALatinWord: in a Chinese sentence, the count of a thing
+// asked by its Latin name comes after it ("BMC出货量约为1150万颗").
+func TestACountAfterALatinWord(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	r, err := st.QuoteRanker(context.Background(), "How many BMC chips did it ship?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, other := "公司第三季BMC出货量约为1150万颗。", "一台AI服务器通常搭载2至3台BMC，出货需求强劲。"
+	if a, b := r.score(counts, nil), r.score(other, nil); a < b {
+		t.Errorf("%q scores %.2f, %q %.2f: want the shipments counted first", counts, a, other, b)
 	}
 }
 

@@ -67,7 +67,7 @@ func askedFor(question string) factKind {
 // What each kind of fact looks like in a sentence (normalised).
 var (
 	amountRe = regexp.MustCompile(`[$¥€£₩₹]\s?\d|[一二两三四五六七八九十百千]+\s*(?:倍|亿|兆)|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|亿|兆|万|千|百万|倍|毫秒|秒|分钟|小时|tokens?\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b|times\b|x\b|crores?\b|rupees?\b|rand\b|ringgit\b|baht\b|rupiah\b|dirhams?\b|riyals?\b|reais\b|pesos?\b|francs?\b|pounds?\b)|\brm\s?\d`)
-	countRe  = regexp.MustCompile(`\d+\s*(?:个|家|款|种|位|名|项|张|次|块|台|场|人|条|章)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项|条|章)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
+	countRe  = regexp.MustCompile(`\d[\d.,]*\s*(?:万|萬|千|百)?多?\s*(?:个|家|款|种|位|名|项|张|次|块|台|场|人|条|章|辆|輛|座|颗|顆|套|片|间|間|所|架|单|單|户|戶|枚|艘|栋|棟)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项|条|章)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
 	dateRe   = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\b` + when.MonthName + `\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:in|since|by|on)\s+(?:\d{4}|` + when.MonthName + `)\b`)
 	moneyRe  = regexp.MustCompile(`[$¥€£₩₹]\s?\d|\d[\d.,]*\s*(?:亿|万|千|百万|兆|trillion|billion|million|thousand|crore)?\s*(?:元|美元|港元|欧元|韩元|日元|卢比|美分|厘|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|cents?\b|euros?\b|won\b|yen\b|krw\b|rupees?\b|inr\b|rand\b|ringgit\b|baht\b|rupiah\b|dirhams?\b|riyals?\b|reais\b|pesos?\b|francs?\b|pounds?\b)|\brm\s?\d`)
 	// durationRe matches a span of time, also spelled: "six months", "122 days", 七个小时.
@@ -473,7 +473,7 @@ func (r QuoteRanker) countsAsked(toks []string) bool {
 					continue
 				}
 				after := j
-				if r, _ := utf8.DecodeRuneInString(alt[0]); r >= 0x2E80 { // Chinese also counts after, in bigrams: 客户数量超过1.2万家
+				if han(alt[0]) || j+len(alt) < len(toks) && han(toks[j+len(alt)]) { // Chinese also counts after, in bigrams: 客户数量超过1.2万家, BMC出货量约为1150万颗
 					after = j + len(alt) + 2*countReach
 				}
 				for i := max(j-countReach, 0); i < min(after, len(toks)); i++ {
@@ -485,6 +485,12 @@ func (r QuoteRanker) countsAsked(toks []string) bool {
 		}
 	}
 	return false
+}
+
+// han reports whether a token begins with a Han character.
+func han(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return r >= 0x2E80
 }
 
 // carried is the share of a concept's weight that a sentence gets when
