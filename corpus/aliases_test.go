@@ -54,6 +54,10 @@ func TestAliasesMatch(t *testing.T) {
 		"Claude 3.5 Sonnet":                     {"claude", "claude-3-5", "claude-3-5-sonnet"},
 		"Qwen-Long降至0.0005元/千tokens":            {"qwen", "qwen-long", "term-tokens-thousand", "term-tokens"},
 		"GPT-5 mini costs $0.25":                {"gpt-5", "gpt-5-mini", "term-price"},
+		"Range Intelligent Computing":           {"range-intelligent"}, // the gazetteer: 润泽科技, which no dictionary renders
+		"滬電股份":                                  {"wus-printed-circuit"},
+		"营收增长和利润率":                              {"term-revenue", "term-growth"}, // 长和 (CK Hutchison) is no name inside 增长和
+		"这个说法有道理":                               nil,                             // nor 有道 (Youdao) inside 有道理
 	} {
 		got := ids(a.Match(q))
 		if d := cmp.Diff(want, got); d != "" {

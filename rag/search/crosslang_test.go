@@ -912,15 +912,15 @@ func TestConjunctionsAskNothing(t *testing.T) {
 	}
 }
 
-// TestUnglossedNameMayBeTheAsked: a Latin name no passage holds (ASPEED)
+// TestUnglossedNameMayBeTheAsked: a Latin name no passage holds (Vantrix)
 // may be the one a Chinese article writes in characters no dictionary
-// renders (信驊); a title whose words are all known, or known to the alias
+// renders (信騰; both made up); a title whose words are all known, or known to the alias
 // table, names nothing that could be it.
 func TestUnglossedNameMayBeTheAsked(t *testing.T) {
-	st := packWith(t, map[string]string{"aspeed.md": article("信驊10月營收48.7億元創新高 AI伺服器帶動BMC晶片出貨", "2026-11-06",
-		"伺服器遠端管理晶片（BMC）大廠信驊（5274）5日公布10月合併營收新台幣48.7億元，月增9.4%、年增52.3%，創單月歷史新高。")})
-	if got := firstArticle(t, st, "What were ASPEED's consolidated sales for October 2026?", Options{}); got != "aspeed.md" {
-		t.Errorf("ASPEED: first %q, want aspeed.md", got)
+	st := packWith(t, map[string]string{"vantrix.md": article("信騰10月營收48.7億元創新高 AI伺服器帶動BMC晶片出貨", "2026-11-06",
+		"伺服器遠端管理晶片（BMC）大廠信騰（5274）5日公布10月合併營收新台幣48.7億元，月增9.4%、年增52.3%，創單月歷史新高。")})
+	if got := firstArticle(t, st, "What were Vantrix's consolidated sales for October 2026?", Options{}); got != "vantrix.md" {
+		t.Errorf("Vantrix: first %q, want vantrix.md", got)
 	}
 	if got := firstArticle(t, st, "When did Amazon launch its Nova foundation models on Bedrock?", Options{}); got != "" {
 		t.Errorf("Nova: first %q, want nothing", got)
@@ -933,7 +933,7 @@ func TestUnglossedNameMayBeTheAsked(t *testing.T) {
 		t.Errorf("China Telecom's ARPU: first %q, want nothing", got)
 	}
 	for title, want := range map[string]bool{
-		"信驊10月營收48.7億元創新高":           true,
+		"信騰10月營收48.7億元創新高":           true,
 		"金管局罰款東昇銀行2,800萬元":           true,
 		"完成35亿美元E轮融资，投后估值615亿美元":     false, // 投后 is the alias table's
 		"DeepSeek推出夜间错峰优惠：R1降至原价25%": false, // DeepSeek's, not asked

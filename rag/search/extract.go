@@ -369,7 +369,7 @@ func subjects(concepts []concept) (out []concept, all bool) {
 			out = append(out, c)
 		case c.versioned() || c.variant:
 			out = append(out, c)
-		case c.longName() && !c.wording && !c.required && !c.apart: // a name no passage holds (External Trade Development Council; ASPEED, which a passage may write 信驊) is no subject a sentence must name
+		case c.longName() && !c.wording && !c.required && !c.apart: // a name no passage holds (External Trade Development Council; Tung Shing Bank, which a passage may write 東昇銀行) is no subject a sentence must name
 			names = append(names, c)
 		}
 	}

@@ -555,7 +555,7 @@ func latinOnly(s string) string {
 // names none of the question's entities covers nothing: "Anthropic's
 // latest model" is not answered by a passage about OpenAI's; nor does one
 // that lacks a name no passage holds, unless its title names something no
-// dictionary renders (unglossed: 信驊, which may be the ASPEED asked).
+// dictionary renders (unglossed: 東昇銀行, which may be the Tung Shing Bank asked).
 func coverage(concepts []concept, norm, lang string, unglossed bool) float64 {
 	toks := corpus.NormalizedTokens(norm)
 	at := indexTokens(toks)
@@ -634,8 +634,8 @@ func (c concept) best() []string {
 
 // unglossedName reports whether a Chinese title names something in
 // characters that neither dictionary nor the alias table knows: a name a
-// question may write in Latin letters that no passage holds (信驊 for
-// ASPEED, 東昇銀行 for Tung Shing Bank). A title that names a company,
+// question may write in Latin letters that no passage holds (東昇銀行 for
+// Tung Shing Bank, 信騰 for a made-up Vantrix). A title that names a company,
 // organisation or product the question does not ask (asked: the ids of
 // those it names) is about that one.
 func unglossedName(title string, aliases *corpus.Aliases, asked map[string]bool) bool {
