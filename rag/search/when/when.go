@@ -497,8 +497,9 @@ var (
 	// comparedPart matches a quarter, half or month a figure changed from
 	// ("narrowed to 0.6 trillion won from 1.9 trillion won in the first
 	// quarter", "较一季度", "由第二季的22.8%跳升至41.3%", "较9月", "up 5%
-	// from September"): the base, not the sentence's period.
-	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\bin (?:the )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12])\b|(?:较|相比|环比|比|由)(?:第?[一二三四1-4上]季度?|[上下]半年|\d{1,2}\s*月)|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s+(?:in\s+)?` + MonthName + `\b`)
+	// from September", "up from $100mn in August 2025"): the base, not the
+	// sentence's period.
+	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\bin (?:the )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12]|` + MonthName + `(?:\s+(?:19|20)\d{2})?)\b|(?:较|相比|环比|比|由)(?:第?[一二三四1-4上]季度?|[上下]半年|\d{1,2}\s*月)|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s+(?:in\s+)?` + MonthName + `\b`)
 )
 
 // Months named in normalised text: "11月", "10月份", "october", "in may"

@@ -237,6 +237,8 @@ func TestOtherPeriod(t *testing.T) {
 		{"What was Quanta's revenue in October?", "October revenue rose 41% to NT$218.6 billion.", false},
 		{"What was Quanta's revenue in November?", "Revenue rose 9% from October to NT$238 billion.", false},
 		{"What was Quanta's revenue in November?", "October revenue rose 41% to NT$218.6 billion.", true},
+		{"Harvey 2026年6月的ARR", "Annual recurring revenue passed $350mn in June, up from roughly $100mn in August 2025.", false},
+		{"Harvey 2026年6月的ARR", "Annual recurring revenue passed $100mn in August 2025.", true},
 		{"2024年5月豆包的价格是多少？", "8月，豆包再次降价。", true},
 		{"2024年5月豆包的价格是多少？", "豆包主力模型在企业市场的定价只有0.0008元/千tokens。", false},
 	} {
