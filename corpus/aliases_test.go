@@ -45,19 +45,20 @@ func TestAliasesMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	for q, want := range map[string][]string{
-		"What did ByteDance charge for Doubao?": {"bytedance", "doubao", "term-price"},
-		"字節跳動的豆包":                               {"bytedance", "doubao"},
-		"輝達股價":                                  {"nvidia", "term-share-price"},
-		"the LLM market in 2024":                {"term-model"}, // "Ark" is not inside "market"
-		"Moonshot AI 的 Kimi":                    {"moonshot-ai", "kimi"},
-		"GPT-4.5 vs GPT-4.":                     {"gpt-4", "gpt-4-5"}, // a decimal goes on from GPT-4; a full stop does not
-		"Claude 3.5 Sonnet":                     {"claude", "claude-3-5", "claude-3-5-sonnet"},
-		"Qwen-Long降至0.0005元/千tokens":            {"qwen", "qwen-long", "term-tokens-thousand", "term-tokens"},
-		"GPT-5 mini costs $0.25":                {"gpt-5", "gpt-5-mini", "term-price"},
-		"Range Intelligent Computing":           {"range-intelligent"}, // the gazetteer: 润泽科技, which no dictionary renders
-		"滬電股份":                                  {"wus-printed-circuit"},
-		"营收增长和利润率":                              {"term-revenue", "term-growth"}, // 长和 (CK Hutchison) is no name inside 增长和
-		"这个说法有道理":                               nil,                             // nor 有道 (Youdao) inside 有道理
+		"What did ByteDance charge for Doubao?":             {"bytedance", "doubao", "term-price"},
+		"字節跳動的豆包":                                           {"bytedance", "doubao"},
+		"輝達股價":                                              {"nvidia", "term-share-price"},
+		"the LLM market in 2024":                            {"term-model"}, // "Ark" is not inside "market"
+		"Moonshot AI 的 Kimi":                                {"moonshot-ai", "kimi"},
+		"GPT-4.5 vs GPT-4.":                                 {"gpt-4", "gpt-4-5"}, // a decimal goes on from GPT-4; a full stop does not
+		"Claude 3.5 Sonnet":                                 {"claude", "claude-3-5", "claude-3-5-sonnet"},
+		"Qwen-Long降至0.0005元/千tokens":                        {"qwen", "qwen-long", "term-tokens-thousand", "term-tokens"},
+		"GPT-5 mini costs $0.25":                            {"gpt-5", "gpt-5-mini", "term-price"},
+		"Range Intelligent Computing":                       {"range-intelligent"}, // the gazetteer: 润泽科技, which no dictionary renders
+		"滬電股份":                                              {"wus-printed-circuit"},
+		"营收增长和利润率":                                          {"term-revenue", "term-growth"},     // 长和 (CK Hutchison) is no name inside 增长和
+		"这个说法有道理":                                           nil,                                 // nor 有道 (Youdao) inside 有道理
+		"a Series F round that values the company at $14bn": {"term-series-f", "term-valuation"}, // as the press writes a valuation
 	} {
 		got := ids(a.Match(q))
 		if d := cmp.Diff(want, got); d != "" {
