@@ -303,6 +303,27 @@ func TestNameRuns(t *testing.T) {
 	}
 }
 
+// TestGlossedAcronyms: an acronym beside an entity's name in brackets is
+// that entity's, no name of something absent; one beside an unknown name
+// stays.
+func TestGlossedAcronyms(t *testing.T) {
+	aliases, err := corpus.DefaultAliases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		"GCE (Gold Circuit Electronics) sales in October": "    (Gold Circuit Electronics) sales in October",
+		"Asia Vital Components (AVC) EPS in Q3":           "Asia Vital Components (   ) EPS in Q3",
+		"金像電（GCE）10月營收":                                   "金像電（   ）10月營收",
+		"KVC (Kestrel Venture Capital) fund size":         "KVC (Kestrel Venture Capital) fund size",
+		"美光第四季度高带宽内存（HBM）的销售额":                            "美光第四季度高带宽内存（HBM）的销售额", // HBM glosses memory, not Micron
+	} {
+		if got := glossedAcronyms(q, aliases.Match(corpus.Normalize(q))); got != want {
+			t.Errorf("glossedAcronyms(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
 // TestWhichIsAnsweredByAList: for "which" questions, of two sentences that
 // hold the question's words, the one that names more of what was asked
 // for ranks first.

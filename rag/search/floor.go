@@ -128,7 +128,7 @@ func (q query) analyse() []concept {
 	// Capitalised words unknown to the corpus are names of what it lacks
 	// ("Tesla", "HBM"); lower-case unknown words are more likely the asker's
 	// own wording ("spoken") and weigh like an average concept.
-	asked := currencyCode.ReplaceAllString(q.text, " ") // "EUR 600 million" names no EUR
+	asked := glossedAcronyms(currencyCode.ReplaceAllString(q.text, " "), q.entities) // "EUR 600 million" names no EUR; "GCE (Gold Circuit)" no GCE
 	names := map[string]bool{}
 	for _, w := range capitalised.FindAllString(asked, -1) {
 		names[strings.ToLower(w)] = true

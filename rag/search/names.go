@@ -171,6 +171,36 @@ func nameRuns(question string, entities []corpus.Entity) []string {
 	return out
 }
 
+// glossed matches an acronym with a name in brackets after it, or a name
+// with an acronym in brackets: "GCE (Gold Circuit Electronics)", "Asia
+// Vital Components (AVC)".
+var glossed = regexp.MustCompile(`\b([A-Z][A-Z0-9&]{1,7})\s*[(（]([^()（）]{3,60})[)）]|([^()（）\s][^()（）]{2,60}?)\s*[(（]([A-Z][A-Z0-9&]{1,7})[)）]`)
+
+// glossedAcronyms blanks the acronyms the alias table lacks that gloss
+// the name of an entity of the question beside them: the acronym is that
+// entity's, no name of something absent.
+func glossedAcronyms(question string, entities []corpus.Entity) string {
+	return glossed.ReplaceAllStringFunc(question, func(m string) string {
+		g := glossed.FindStringSubmatch(m)
+		acronym, glosses := g[1], isEntityName(entities, corpus.Normalize(strings.TrimSpace(g[2])))
+		if acronym == "" {
+			acronym, glosses = g[4], endsWithName(entities, corpus.Normalize(strings.TrimSpace(g[3])))
+		}
+		if !glosses || namesEntity(entities, corpus.Normalize(acronym)) {
+			return m // no entity's gloss (美光…高带宽内存（HBM）), or one the table knows
+		}
+		return strings.Replace(m, acronym, strings.Repeat(" ", len(acronym)), 1)
+	})
+}
+
+// endsWithName reports whether normalised text ends with the name of one
+// of the entities, not a word of the trade.
+func endsWithName(es []corpus.Entity, text string) bool {
+	return slices.ContainsFunc(es, func(e corpus.Entity) bool {
+		return e.Type != "term" && slices.ContainsFunc(e.Names, func(name string) bool { return strings.HasSuffix(text, corpus.Normalize(name)) })
+	})
+}
+
 // lowerWord matches a word of three or more lower-case Latin letters.
 var lowerWord = regexp.MustCompile(`\b[a-z][a-z0-9]{2,}\b`)
 
