@@ -678,6 +678,18 @@ func TestActualIsNoForecast(t *testing.T) {
 		"Meta expects first-quarter 2025 revenue of $39.5 billion to $41.8 billion.": false,
 		"Meta's first-quarter 2025 revenue was $42.3 billion, up 16%.":               true,
 	})
+	// Asked in the past tense, a figure given only as one to come is no
+	// answer; a forecast in another clause, or beating expectations, does
+	// not make the reported figure one.
+	statesEach(t, st.measure(t, "What was Nvidia's revenue in the second quarter of fiscal 2026?"), "輝達公布財報", map[string]bool{
+		"展望第二季，輝達預估營收約為450億美元。":                                                         false,
+		"第二季營收為467億美元，優於市場預期。":                                                          true,
+		"第二季營收為467億美元，公司預期第三季營收再成長。":                                                    true,
+		"For the second quarter of fiscal 2026, Nvidia expects revenue of $45 billion.": false,
+	})
+	statesEach(t, st.measure(t, "What revenue did Nvidia expect for the second quarter of fiscal 2026?"), "輝達公布財報", map[string]bool{
+		"展望第二季，輝達預估營收約為450億美元。": true, // a forecast asked
+	})
 }
 
 // TestTranslatedNameNamesTheAsked: a passage that names what was asked

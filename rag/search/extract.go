@@ -116,13 +116,15 @@ func (c concept) figure() bool {
 
 // measureAsked is what a question asks of a measure: its concepts, the
 // kind of fact, its period, whether it asks the amount in a currency, and
-// whether it asks the actual figure, not a forecast.
+// whether it asks the actual figure, not a forecast, or asks in the past
+// tense.
 type measureAsked struct {
 	concepts []concept
 	kind     factKind
 	frame    when.Frame
 	money    bool
-	actual   bool
+	actual   bool // asked in so many words: no sentence with a forecast answers
+	past     bool // asked in the past tense: no sentence with only a forecast of the measure answers
 }
 
 // measureOf reads what a question asks of a measure, with one reading of
@@ -149,8 +151,17 @@ func measureOf(question string, q query, frame when.Frame) measureAsked {
 		}
 	}
 	normQ := corpus.Normalize(question)
-	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ)}
+	past := pastTense.MatchString(normQ) && !forecastAsked.MatchString(normQ)
+	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ), past}
 }
+
+// pastTense matches a (normalised) English question asked in the past
+// tense: "What was Nvidia's revenue in Q2?" asks what was reported.
+var pastTense = regexp.MustCompile(`^(?:what|how much|how many|which)\b[^?]*?\b(?:was|were|did)\b`)
+
+// forecastAsked matches a (normalised) question that asks a figure to
+// come, in any tense: "What revenue did Nvidia expect for Q2?"
+var forecastAsked = regexp.MustCompile(`预计|预期|预估|指引|展望|目标|计划|\bguid(?:e|es|ed|ing|ance)\b|\boutlook\b|\bexpect(?:s|ed|ing|ation|ations)?\b|\bforecast(?:s|ed|ing)?\b|\bproject(?:s|ed|ing|ion|ions)\b|\btarget(?:s|ed|ing)?\b|\bplan(?:s|ned|ning)?\b|\bestimat(?:e|es|ed|ing|ion|ions)\b|\banticipat\w*|\bwill\b|\bwould\b`)
 
 // actual matches a (normalised) question that asks the figure as reported,
 // not as forecast: "实际公布的营收", "the actual revenue", "what did it
@@ -160,6 +171,41 @@ var actual = regexp.MustCompile(`实际|\bactual(?:ly)?\b`)
 // forecast matches a (normalised) sentence that gives a figure to come:
 // guidance, an outlook, an expectation.
 var forecast = regexp.MustCompile(`预计|预期|预估|指引|财测|展望|\bguidance\b|\boutlook\b|\bexpects?\b|\bexpected\b|\bforecasts?\b|\bprojects?\b|\bprojected\b|\bguided\b`)
+
+// beatExpectations matches a (normalised) comparison with what was
+// expected, which gives no figure to come: "优于市场预期", "above
+// expectations", "than expected".
+var beatExpectations = regexp.MustCompile(`(?:优于|好于|高于|低于|超出|超过|超乎|不及|符合|逊于)(?:市场|法人|分析师|华尔街)?(?:的)?预期|\b(?:above|below|beat|beating|beats|missed|miss|topped|exceeded|ahead of|in line with)\s+(?:\w+\s+){0,2}?(?:expectations|estimates|forecasts)\b|\bthan\s+(?:\w+\s+)?expected\b`)
+
+// forecastOf reports whether a sentence gives the figure of a measure
+// asked (concepts) only as one to come: a forecast word in every clause
+// that names the measure ("展望第二季，輝達預估營收約為450億美元"), not
+// only in another ("2024年的資本支出為297.6億美元，2025年預估提高至…",
+// "第四季GAAP毛利率為73%，…並預期毛利率…回升") nor in a comparison with
+// expectations ("毛利率為47.8%…優於市場預期"). A sentence that names no
+// measure's word is judged whole.
+func forecastOf(sentence string, concepts []concept) bool {
+	var alts [][]string
+	for _, c := range concepts {
+		if c.figure() {
+			alts = append(alts, c.alts...)
+		}
+	}
+	clauses := clauseBreak.Split(sentence, -1)
+	var named []string
+	for _, c := range clauses {
+		toks := corpus.Tokens(c)
+		if holdsAny(toks, indexTokens(toks), alts) {
+			named = append(named, c)
+		}
+	}
+	if len(named) == 0 {
+		named = clauses
+	}
+	return !slices.ContainsFunc(named, func(c string) bool {
+		return !forecast.MatchString(beatExpectations.ReplaceAllString(corpus.Normalize(c), " "))
+	})
+}
 
 // subordinate matches the word that opens a (normalised) question's
 // subordinate clause.
@@ -216,7 +262,7 @@ func statesMeasure(m measureAsked, title, text string) bool {
 				continue // "2025年营收" is not 2026年上半年's
 			}
 		}
-		if m.actual && forecast.MatchString(norm) {
+		if m.actual && forecast.MatchString(norm) || m.past && forecastOf(sentence, concepts) {
 			continue // asked what was reported, a guidance is no answer
 		}
 		toks := corpus.Tokens(sentence)
