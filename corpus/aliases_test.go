@@ -56,8 +56,11 @@ func TestAliasesMatch(t *testing.T) {
 		"GPT-5 mini costs $0.25":                            {"gpt-5", "gpt-5-mini", "term-price"},
 		"Range Intelligent Computing":                       {"range-intelligent"}, // the gazetteer: 润泽科技, which no dictionary renders
 		"滬電股份":                                              {"wus-printed-circuit"},
-		"营收增长和利润率":                                          {"term-revenue", "term-growth"},     // 长和 (CK Hutchison) is no name inside 增长和
-		"这个说法有道理":                                           nil,                                 // nor 有道 (Youdao) inside 有道理
+		"营收增长和利润率":                                          {"term-revenue", "term-growth"}, // 长和 (CK Hutchison) is no name inside 增长和
+		"这个说法有道理":                                           nil,                             // nor 有道 (Youdao) inside 有道理
+		"德國電信第三季AI收入":                                       {"term-revenue", "deutsche-telekom"},
+		"阿联酋电信在阿联酋的数据中心":                                    {"term-data-center", "uae", "etisalat"},
+		"美国银行业的AI支出":                                        {"term-united-states"},              // 美国, not Bank of America (美国银行)
 		"a Series F round that values the company at $14bn": {"term-series-f", "term-valuation"}, // as the press writes a valuation
 	} {
 		got := ids(a.Match(q))

@@ -282,7 +282,7 @@ func TestNameRuns(t *testing.T) {
 		"Kestrel Dynamics C轮融资后估值多少":                            {"Kestrel Dynamics"},
 		"Chengguan Medical lung nodule detection sensitivity":   {"Chengguan Medical"},
 		"Moore Threads R&D spend in the September quarter":      {"Moore Threads"},   // the table's, as a whole; R&D is no name
-		"stc集团2026年第二季度净利润":                                     {"stc"},             // a Chinese question writes Latin letters for names, lower case too
+		"zentrix集团2026年第二季度净利润":                                 {"zentrix"},         // a Chinese question writes Latin letters for names, lower case too
 		"豆包每百万token价格":                                          nil,                 // a word of the dictionary
 		"挪威那家在Høyanger建GPU园区的公司":                                {"Høyanger", "GPU"}, // no "yanger" after the accent
 	} {
