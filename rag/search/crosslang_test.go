@@ -303,6 +303,15 @@ func TestNameRuns(t *testing.T) {
 	}
 }
 
+// TestAQuarterIsReportedLater: a quarter's results come out up to two
+// months after it ends; a question about the quarter finds them.
+func TestAQuarterIsReportedLater(t *testing.T) {
+	st := packWith(t, map[string]string{"bili.md": article("B站三季度营收83.6亿元", "2026-11-13", "分业务看，B站第三季度广告收入29.8亿元，同比增长24%。")})
+	if got := firstArticle(t, st, "Bilibili Q3 2026 advertising revenue", Options{}); got != "bili.md" {
+		t.Errorf("first %q, want bili.md", got)
+	}
+}
+
 // TestGlossedAcronyms: an acronym beside an entity's name in brackets is
 // that entity's, no name of something absent; one beside an unknown name
 // stays.

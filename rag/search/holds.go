@@ -2,6 +2,8 @@ package search
 
 import (
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/marketbot/marketbot/corpus"
 )
@@ -35,14 +37,22 @@ func containsSeq(toks []string, at map[string][]int, seq []string) bool {
 }
 
 // seqStarts returns where seq occurs contiguously in toks; at indexes toks
-// by token.
+// by token. A name that ends in one Han character after Latin letters
+// (B站, A股, F轮) ends a text's run of Han characters only when nothing
+// follows it; else the text's token there is a bigram it begins
+// ("B站总营收": b, 站总…), which holds it too.
 func seqStarts(toks []string, at map[string][]int, seq []string) []int {
 	if len(seq) == 0 {
 		return nil
 	}
+	last := len(seq) - 1
+	lone := last > 0 && utf8.RuneCountInString(seq[last]) == 1 && han(seq[last])
 	var out []int
 	for _, i := range at[seq[0]] {
-		if i+len(seq) <= len(toks) && slices.Equal(toks[i:i+len(seq)], seq) {
+		if i+len(seq) > len(toks) || !slices.Equal(toks[i:i+last], seq[:last]) {
+			continue
+		}
+		if t := toks[i+last]; t == seq[last] || lone && strings.HasPrefix(t, seq[last]) {
 			out = append(out, i)
 		}
 	}

@@ -221,13 +221,17 @@ func week(t time.Time) time.Time {
 }
 
 // Reports of a period come out after it: a question about "2024年四季度"
-// is answered by January's earnings article, one about a year by the
-// annual results, which listed companies publish within four months of the
-// year's end (by 30 April in China). Periods named in a question are
-// widened by these margins.
+// is answered by the earnings article of January or February (quarterly
+// reports are due within 40–45 days in the US and Japan, two months in
+// Hong Kong; B站 reported its third quarter on 13 November), one about a
+// month by the next month's (Taiwan's monthly sales, by the 10th), one
+// about a year by the annual results, which listed companies publish
+// within four months of the year's end (by 30 April in China). Periods
+// named in a question are widened by these margins.
 const (
-	yearMargin  = 120 * 24 * time.Hour
-	monthMargin = 31 * 24 * time.Hour
+	yearMargin    = 120 * 24 * time.Hour
+	quarterMargin = 62 * 24 * time.Hour
+	monthMargin   = 31 * 24 * time.Hour
 )
 
 // Parse reads dates and recency from a question: "2024年5月",
@@ -262,7 +266,7 @@ func Parse(question string, now time.Time) Frame {
 		}
 		f.Year, f.Quarter = y, qn
 		f.Since = time.Date(y, time.Month(3*qn-2), 1, 0, 0, 0, 0, time.UTC)
-		f.Until = f.Since.AddDate(0, 3, 0).Add(monthMargin)
+		f.Until = f.Since.AddDate(0, 3, 0).Add(quarterMargin)
 		return true
 	}
 	if m := ymdZh.FindStringSubmatch(q); m != nil {

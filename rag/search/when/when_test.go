@@ -27,9 +27,9 @@ func TestRelativePeriods(t *testing.T) {
 		"What has Zhipu released recently?":           {Since: d("2026-09-06").Add(10 * time.Hour), Until: end, Recent: true},
 		"Which models launched this year?":            {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026},
 		"price cuts in the past 3 months":             {Since: d("2026-09-06").Add(10 * time.Hour), Until: end},
-		"Nvidia revenue in Q4 2024":                   {Since: d("2024-10-01"), Until: d("2025-01-01").Add(monthMargin), Year: 2024, Quarter: 4},
-		"2024年第四季度营收":                                 {Since: d("2024-10-01"), Until: d("2025-01-01").Add(monthMargin), Year: 2024, Quarter: 4},
-		"TSMC's revenue in the third quarter of 2026": {Since: d("2026-07-01"), Until: d("2026-10-01").Add(monthMargin), Year: 2026, Quarter: 3},
+		"Nvidia revenue in Q4 2024":                   {Since: d("2024-10-01"), Until: d("2025-01-01").Add(quarterMargin), Year: 2024, Quarter: 4},
+		"2024年第四季度营收":                                 {Since: d("2024-10-01"), Until: d("2025-01-01").Add(quarterMargin), Year: 2024, Quarter: 4},
+		"TSMC's revenue in the third quarter of 2026": {Since: d("2026-07-01"), Until: d("2026-10-01").Add(quarterMargin), Year: 2026, Quarter: 3},
 		"智谱2026年上半年的营收是多少？":                           {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026, Half: 1},
 		// 最近 alone asks for the newest, not for a period (so the answer
 		// says how old the newest article is); 月 and 周 in names are not
