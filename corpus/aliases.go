@@ -144,12 +144,17 @@ func (a *Aliases) Match(text string) []Entity {
 	n := Normalize(text)
 	found := make([]bool, len(a.entities))
 	for i, r := range n {
-		for _, k := range a.byRune[r] {
+		ks := a.byRune[r]
+		if len(ks) == 0 {
+			continue
+		}
+		boundary := IsNameBoundary(n, i, true) // a Latin name starts no word midway
+		for _, k := range ks {
 			name := a.names[k]
-			if found[name.entity] || !strings.HasPrefix(n[i:], name.norm) {
+			if found[name.entity] || name.latin && !boundary || !strings.HasPrefix(n[i:], name.norm) {
 				continue
 			}
-			if !name.latin || (IsNameBoundary(n, i, true) && IsNameBoundary(n, i+len(name.norm), false)) {
+			if !name.latin || IsNameBoundary(n, i+len(name.norm), false) {
 				found[name.entity] = true
 			}
 		}
