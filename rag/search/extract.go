@@ -178,19 +178,13 @@ var forecast = regexp.MustCompile(`预计|预期|预估|指引|财测|展望|\bg
 var beatExpectations = regexp.MustCompile(`(?:优于|好于|高于|低于|超出|超过|超乎|不及|符合|逊于)(?:市场|法人|分析师|华尔街)?(?:的)?预期|\b(?:above|below|beat|beating|beats|missed|miss|topped|exceeded|ahead of|in line with)\s+(?:\w+\s+){0,2}?(?:expectations|estimates|forecasts)\b|\bthan\s+(?:\w+\s+)?expected\b`)
 
 // forecastOf reports whether a sentence gives the figure of a measure
-// asked (concepts) only as one to come: a forecast word in every clause
+// asked (alts: its names) only as one to come: a forecast word in every clause
 // that names the measure ("展望第二季，輝達預估營收約為450億美元"), not
 // only in another ("2024年的資本支出為297.6億美元，2025年預估提高至…",
 // "第四季GAAP毛利率為73%，…並預期毛利率…回升") nor in a comparison with
 // expectations ("毛利率為47.8%…優於市場預期"). A sentence that names no
 // measure's word is judged whole.
-func forecastOf(sentence string, concepts []concept) bool {
-	var alts [][]string
-	for _, c := range concepts {
-		if c.figure() {
-			alts = append(alts, c.alts...)
-		}
-	}
+func forecastOf(sentence string, alts [][]string) bool {
 	clauses := clauseBreak.Split(sentence, -1)
 	var named []string
 	for _, c := range clauses {
@@ -248,6 +242,12 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	if periods && frame.NamesPeriod(normTitle) {
 		periodTitle = normTitle
 	}
+	var figures [][]string // the names of the measures asked
+	for _, c := range concepts {
+		if c.figure() {
+			figures = append(figures, c.alts...)
+		}
+	}
 	context := "" // the last sentence before that names a quarter or half
 	var previous, sentence string
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
@@ -262,7 +262,7 @@ func statesMeasure(m measureAsked, title, text string) bool {
 				continue // "2025年营收" is not 2026年上半年's
 			}
 		}
-		if m.actual && forecast.MatchString(norm) || m.past && forecastOf(sentence, concepts) {
+		if m.actual && forecast.MatchString(norm) || m.past && forecastOf(sentence, figures) {
 			continue // asked what was reported, a guidance is no answer
 		}
 		toks := corpus.Tokens(sentence)
