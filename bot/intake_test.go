@@ -10,6 +10,7 @@ import (
 
 func TestIntakeWaitsForAPause(t *testing.T) {
 	in := NewIntake(2)
+	in.gap = 100 * time.Millisecond // arrivals every millisecond, even on a loaded machine under -race
 	ctx := context.Background()
 	stop := make(chan struct{})
 	var arriving sync.WaitGroup
@@ -28,7 +29,7 @@ func TestIntakeWaitsForAPause(t *testing.T) {
 	var ran atomic.Bool
 	done := make(chan struct{})
 	go in.Run(ctx, func() { ran.Store(true); close(done) })
-	time.Sleep(50 * time.Millisecond)
+	time.Sleep(3 * in.gap) // past the pause the work would wait for, had arrivals stopped
 	if ran.Load() {
 		t.Fatal("the work ran while deliveries kept arriving")
 	}
