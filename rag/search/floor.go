@@ -32,7 +32,7 @@ type concept struct {
 	asked    [][]string    // the alternatives the question itself uses
 	trans    []bridge.Word // the bridge's translations of a plain word that the corpus holds, most used first
 	cands    []bridge.Word // the bridge's candidates, before the corpus is consulted
-	forms    []string      // a plain English word's other inflections, before the corpus is consulted
+	forms    []string      // a plain English word's other inflections, or a name's last word in the other number (otherNumber), before the corpus is consulted
 	alias    bool          // an entity or trade word of the alias table
 	entity   bool          // a named entity (not a trade word)
 	typ      string        // an entity's type in the alias table: company, model, product…
