@@ -33,6 +33,11 @@ type Entity struct {
 	// that states one answers. "unit" marks the unit such a figure is
 	// stated in (tokens): asked in it, the sentence must state it too.
 	Measure string `yaml:"measure"`
+	// Short holds forms of a company's name too common as words to name it
+	// anywhere (神达 of 精神达到, 创意 "creativity"): they name it only where
+	// a title begins with one, as Taiwan's press titles a company's results
+	// ("神達第三季EPS 1.56元創新高").
+	Short []string `yaml:"short"`
 }
 
 // Aliases finds entities named in text, in either language or script.
@@ -40,6 +45,7 @@ type Aliases struct {
 	entities []Entity
 	names    []aliasName    // longest first
 	byRune   map[rune][]int // the names' indexes, by their first rune
+	short    map[string]int // normalised short forms, to their entity
 	digest   string
 }
 
@@ -96,6 +102,17 @@ func ParseAliases(data []byte) (*Aliases, error) {
 			}
 			owner[n] = e.ID
 			a.names = append(a.names, aliasName{norm: n, entity: i, latin: !HasHan(n)})
+		}
+	}
+	a.short = map[string]int{}
+	for i, e := range entities {
+		for _, name := range e.Short {
+			n := Normalize(strings.TrimSpace(name))
+			if prev, ok := owner[n]; ok && prev != e.ID || utf8.RuneCountInString(n) < 2 {
+				return nil, fmt.Errorf("aliases: %s: short form %q is too short or another entity's name", e.ID, name)
+			}
+			owner[n] = e.ID
+			a.short[n] = i
 		}
 	}
 	if err := checkVendors(entities); err != nil {
@@ -166,6 +183,27 @@ func (a *Aliases) Match(text string) []Entity {
 		}
 	}
 	return out
+}
+
+// TitledBy returns the entity whose short form begins a title, if any,
+// unless a longer name begins it ("金山云…" is Kingsoft Cloud's, not
+// Kingsoft's by 金山).
+func (a *Aliases) TitledBy(title string) (Entity, bool) {
+	n := strings.TrimLeft(Normalize(title), " 「『“\"")
+	r := []rune(n)
+	for k := 2; k <= min(4, len(r)); k++ {
+		i, ok := a.short[string(r[:k])]
+		if !ok {
+			continue
+		}
+		for _, j := range a.byRune[r[0]] {
+			if name := a.names[j].norm; len(name) > len(string(r[:k])) && strings.HasPrefix(n, name) {
+				return Entity{}, false
+			}
+		}
+		return a.entities[i], true
+	}
+	return Entity{}, false
 }
 
 // IsNameBoundary reports whether position i of s is not inside a Latin word:

@@ -70,6 +70,32 @@ func TestAliasesMatch(t *testing.T) {
 	}
 }
 
+func TestAliasesTitledBy(t *testing.T) {
+	a, err := DefaultAliases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for title, want := range map[string]string{
+		"神達第三季EPS 1.56元創新高":  "mitac", // a short form names a firm at a title's start
+		"「創意」第三季營收創新高":       "global-unichip",
+		"精神达到新高度":            "", // not inside a word
+		"公司表示神達第三季EPS 1.56元": "", // nor after the start
+		"金山云第三季度营收":          "", // a longer name begins it: Kingsoft Cloud, which Match finds
+		"金山第三季度营收":           "kingsoft",
+	} {
+		e, ok := a.TitledBy(title)
+		if got := e.ID; got != want || ok != (want != "") {
+			t.Errorf("TitledBy(%q) = %q, %v; want %q", title, got, ok, want)
+		}
+	}
+	if _, err := ParseAliases([]byte("- id: a\n  type: company\n  names: [Acme Corp]\n  short: [acme corp]\n- id: b\n  type: company\n  names: [Bee]\n")); err != nil {
+		t.Errorf("a short form the same as its own name: %v", err)
+	}
+	if _, err := ParseAliases([]byte("- id: a\n  type: company\n  names: [Acme]\n- id: b\n  type: company\n  names: [Bee]\n  short: [acme]\n")); err == nil {
+		t.Error("a short form that is another entity's name was accepted")
+	}
+}
+
 func TestParseAliasesRejectsSharedNames(t *testing.T) {
 	_, err := ParseAliases([]byte("- id: a\n  type: company\n  names: [Same Name]\n- id: b\n  type: company\n  names: [same name]\n"))
 	if err == nil || !strings.Contains(err.Error(), "both") {
