@@ -117,8 +117,8 @@ func back(years, months, days int) span {
 }
 
 // relative time words, with the range they name relative to now: rolling
-// periods ("past week", "recently") and calendar ones ("本周", "上个季度",
-// "last month"). Numbered rolling periods ("近一个月", "past 3 months")
+// periods ("past week", "recently") and calendar ones ("本周", "last
+// month"). Numbered rolling periods ("近一个月", "past 3 months")
 // are read by rollingSpan.
 var relative = []struct {
 	re    *regexp.Regexp
@@ -134,10 +134,16 @@ var relative = []struct {
 	{regexp.MustCompile(`本月|这个月|这一个月|\bthis month\b`), func(n time.Time) (time.Time, time.Time) { m := month(n); return m, m.AddDate(0, 1, 0) }},
 	{regexp.MustCompile(`上个月|上一个月|上月|\blast month\b`), func(n time.Time) (time.Time, time.Time) { m := month(n); return m.AddDate(0, -1, 0), m }},
 	{regexp.MustCompile(`本季度|这个季度|这一季度|本季|\bthis quarter\b`), func(n time.Time) (time.Time, time.Time) { q := quarter(n); return q, q.AddDate(0, 3, 0) }},
-	{regexp.MustCompile(`上个季度|上一季度|上一个季度|上季度|\blast quarter\b`), func(n time.Time) (time.Time, time.Time) { q := quarter(n); return q.AddDate(0, -3, 0), q }},
 	{regexp.MustCompile(`近期|近来|最近几个月|近几个月|\brecently\b|\blately\b|\bof late\b|\bin recent (?:weeks|months)\b|\b(?:past|last) (?:few|couple of) (?:weeks|months)\b`), back(0, 3, 0)},
 	{regexp.MustCompile(`\bpast year\b`), back(1, 0, 0)},
 }
+
+// lastQuarter names the calendar quarter before now's, and what has been
+// published since it began: "上个季度的毛利率", asked in December, was
+// reported in November. It stays a relative period (no Year): over a
+// corpus that ends before it, nothing covers it. ("上一季" is a company's
+// last reported quarter, of its own fiscal year.)
+var lastQuarter = regexp.MustCompile(`上个季度|上一个?季度|上季度|\blast quarter\b`)
 
 // relativeYears name a calendar year relative to now; a question naming
 // one is read as naming that year ("今年" in 2026 is "2026年": plans for
@@ -241,7 +247,7 @@ const (
 // quarter without dates. The most specific absolute date wins; relative
 // words are taken relative to now.
 func Parse(question string, now time.Time) Frame {
-	norm := corpus.Normalize(question)
+	norm := analystPeriod.ReplaceAllString(corpus.Normalize(question), "$2$1")
 	q := fiscal.ReplaceAllString(norm, " ")
 	f := Frame{Recent: recentish.MatchString(q), Latest: latestish.MatchString(q), FullYear: fullYear.MatchString(q)}
 	if m := fiscalQuarter.FindStringSubmatch(norm); m != nil {
@@ -330,6 +336,10 @@ func Parse(question string, now time.Time) Frame {
 		f.Since, f.Until = sp(now)
 		return f
 	}
+	if lastQuarter.MatchString(q) {
+		f.Since, f.Until = quarter(now).AddDate(0, -3, 0), now.Add(time.Second)
+		return f
+	}
 	for _, r := range relative {
 		if r.re.MatchString(q) {
 			f.Since, f.Until = r.frame(now)
@@ -411,8 +421,11 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // Quarters, halves and month names, in normalised text.
 var (
-	periods    = regexp.MustCompile(`\b(?:q[1-4]|h[12]|fy\d*)\b`) // quarters and halves, in normalised text
-	monthNames = regexp.MustCompile(`(?i)\b` + MonthName + `\b`)
+	periods = regexp.MustCompile(`\b(?:q[1-4]|h[12]|fy\d*)\b`) // quarters and halves, in normalised text
+	// analystPeriod is a quarter or half as analysts write it, number
+	// first ("1h 2026", "3q 2025"): read as "h1", "q3".
+	analystPeriod = regexp.MustCompile(`\b([1-4])([qh])\b`)
+	monthNames    = regexp.MustCompile(`(?i)\b` + MonthName + `\b`)
 )
 
 // Strip blanks out what a normalised question says about time,
@@ -432,6 +445,7 @@ func Phrases(question string) []string {
 
 // cut blanks out the time phrases of normalised text and returns them.
 func cut(text string) (string, []string) {
+	text = analystPeriod.ReplaceAllString(text, "$2$1")
 	var phrases []string
 	blank := func(re *regexp.Regexp) {
 		text = re.ReplaceAllStringFunc(text, func(m string) string {
@@ -441,7 +455,7 @@ func cut(text string) (string, []string) {
 			return " "
 		})
 	}
-	for _, re := range []*regexp.Regexp{rollingZh, rollingEn, recentish, fiscal, monthRun, partZh, partEn, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yqEnWords, yFull, yEn, ymISO, monthNames, periods} {
+	for _, re := range []*regexp.Regexp{rollingZh, rollingEn, recentish, fiscal, monthRun, partZh, partEn, ymdZh, ymZh, yqZh, yZh, ymEn, yqEn, yqEnWords, yFull, yEn, ymISO, monthNames, periods, lastQuarter} {
 		blank(re)
 	}
 	for _, r := range relative {
@@ -492,12 +506,13 @@ var (
 	halvesIn  = regexp.MustCompile(`([上下])半年|\b(first|second) half\b|\bh([12])\b`)
 	yearsIn   = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
 	// compared matches a year a sentence measures a change from ("较2025年
-	// 全年的94.6%", "up from 2023"): the base of the comparison, not the
-	// period its figure is of.
+	// 全年的94.6%", "up from 2023", "compared with 8.6% in the same period
+	// of 2025"): the base of the comparison, not the period its figure is
+	// of.
 	// founded matches the year a company was founded in ("who co-founded
 	// the company in 2023", "成立于2019年"): no period of a figure.
 	founded  = regexp.MustCompile(`(?:\bfounded|\bestablished|成立|创立|创办)[^,.;，。；]{0,40}?(?:19|20)\d{2}\b`)
-	compared = regexp.MustCompile(`(?:较|比|相比|同比|环比|\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s*(?:the\s+|in\s+)?(?:19|20)\d{2}\b`)
+	compared = regexp.MustCompile(`(?:较|比|相比|同比|环比|\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s*(?:the\s+|in\s+)?(?:19|20)\d{2}\b|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\b(?:in|of) (?:19|20)\d{2}\b`)
 	// comparedPart matches a quarter, half or month a figure changed from
 	// ("narrowed to 0.6 trillion won from 1.9 trillion won in the first
 	// quarter", "较一季度", "由第二季的22.8%跳升至41.3%", "较9月", "up 5%
@@ -633,9 +648,12 @@ func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 }
 
 // NamesPeriod reports whether normalised text names a quarter, a half or
-// a year, or, when the frame names a month, a month.
+// a year, or, when the frame names a month, a month, or, when it asks a
+// whole year's figure, the whole year ("its full-year guidance", in a
+// third-quarter report).
 func (f Frame) NamesPeriod(text string) bool {
-	return NamesPart(text) || yearsIn.MatchString(text) || f.Month != 0 && len(monthsNamed(text)) > 0
+	return NamesPart(text) || yearsIn.MatchString(text) || f.Month != 0 && len(monthsNamed(text)) > 0 ||
+		f.FullYear && fullYear.MatchString(text)
 }
 
 // NamesPart reports whether normalised text names a quarter or a half.
@@ -655,7 +673,7 @@ var partStarts = map[string]time.Month{
 // numbers", told months later), so it never filters what answers; it
 // only tells a question about a time after the corpus.
 func PartStart(question string) (start time.Time, ok bool) {
-	q := corpus.Normalize(question)
+	q := analystPeriod.ReplaceAllString(corpus.Normalize(question), "$2$1")
 	var y int
 	var part string
 	if m := partZh.FindStringSubmatch(q); m != nil {

@@ -21,7 +21,9 @@ func TestRelativePeriods(t *testing.T) {
 		"本周的新闻":                                       {Since: d("2026-11-30"), Until: d("2026-12-07")},
 		"今年发布了哪些模型":                                   {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026}, // as "2026年" is
 		"近期DeepSeek有什么动作":                             {Since: d("2026-09-06").Add(10 * time.Hour), Until: end, Recent: true},
-		"上个季度的财报":                                     {Since: d("2026-07-01"), Until: d("2026-10-01")},
+		"上个季度的财报":                                     {Since: d("2026-07-01"), Until: end}, // reported after it, as "2026年第三季度" is
+		"NetEase gross margin last quarter":           {Since: d("2026-07-01"), Until: end},
+		"博通上一季自由現金流":                                  {}, // the company's last quarter: no calendar dates
 		"What happened this week?":                    {Since: d("2026-11-30"), Until: d("2026-12-07")},
 		"funding news from the past month":            {Since: d("2026-11-06").Add(10 * time.Hour), Until: end},
 		"What has Zhipu released recently?":           {Since: d("2026-09-06").Add(10 * time.Hour), Until: end, Recent: true},
@@ -74,13 +76,15 @@ func TestParseTimeFrame(t *testing.T) {
 		"How much may Quanta earn?":                                                  {},
 		"Horizon Robotics H1 2026 revenue and growth":                                {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026, Half: 1},
 		"2025H2 capex": {Since: d("2025-01-01"), Until: d("2026-01-01").Add(yearMargin), Year: 2025, Half: 2},
-		"What did AVC earn in the third quarter?": {Quarter: 3},
-		"2025年1月20日发布了什么":                         {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
-		"上个月的新闻":                                  {Since: d("2026-10-01"), Until: d("2026-11-01")},
-		"news this week":                          {Since: d("2026-11-23"), Until: d("2026-11-30")},
-		"最新的Qwen模型":                               {Recent: true, Latest: true},
-		"What is the latest Llama?":               {Recent: true, Latest: true},
-		"Qwen2.5有多少参数":                            {},
+		"Sunny Optical automotive lens shipments 1H 2026": {Since: d("2026-01-01"), Until: d("2027-01-01").Add(yearMargin), Year: 2026, Half: 1}, // as analysts write H1
+		"SF Express parcel volume 3Q 2026":                {Since: d("2026-07-01"), Until: d("2026-10-01").Add(quarterMargin), Year: 2026, Quarter: 3},
+		"What did AVC earn in the third quarter?":         {Quarter: 3},
+		"2025年1月20日发布了什么":                                 {Since: d("2025-01-19"), Until: d("2025-01-28"), Year: 2025, Month: 1},
+		"上个月的新闻":                                          {Since: d("2026-10-01"), Until: d("2026-11-01")},
+		"news this week":                                  {Since: d("2026-11-23"), Until: d("2026-11-30")},
+		"最新的Qwen模型":                                       {Recent: true, Latest: true},
+		"What is the latest Llama?":                       {Recent: true, Latest: true},
+		"Qwen2.5有多少参数":                                    {},
 	} {
 		if got := Parse(q, now); got != want {
 			t.Errorf("Parse(%q) = %+v, want %+v", q, got, want)
@@ -167,6 +171,18 @@ func TestOtherPeriodIn(t *testing.T) {
 			t.Errorf("OtherPeriodIn(%q, %q) = %v, want %v", sentence, title, got, want)
 		}
 	}
+	// Asked a whole year's figure, a sentence that says so speaks of it,
+	// not of its third-quarter report's quarter.
+	f = Parse("WPP全年经营利润率指引", time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
+	title = corpus.Normalize("WPP revenue slides 3.1% in third quarter")
+	for sentence, want := range map[string]bool{
+		"wpp kept its full-year guidance of a headline operating margin of around 13.5%.": false,
+		"the headline operating margin was 12.9%.":                                        true,
+	} {
+		if got := f.OtherPeriodIn(sentence, title, ""); got != want {
+			t.Errorf("OtherPeriodIn(%q, %q) = %v, want %v", sentence, title, got, want)
+		}
+	}
 	// Of no title's period, a sentence speaks of the quarter named before
 	// it (context: the last sentence naming a quarter or half).
 	f = Parse("阿里云2026财年第四财季收入是多少？", time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
@@ -207,6 +223,8 @@ func TestOtherPeriod(t *testing.T) {
 		{"What was Nvidia's revenue in 2024?", "Revenue rose to $60.9 billion in 2024 from 2023.", false}, // the asked year is named
 		{"寒武纪2026年第一季度前五大客户占比是多少？", "一季度前五大客户销售额合计占比为81.3%，较2025年全年的94.6%有所下降。", false},                   // 2025 is the comparison's base
 		{"What was Nvidia's revenue in the second quarter of 2026?", "Second-quarter revenue rose 33% from 2025.", false},
+		{"LS電氣第三季營業利益率多少？", "The operating margin reached 9.7%, compared with 8.6% in the same period of 2025.", false}, // 2025 is the base
+		{"LS電氣第三季營業利益率多少？", "The operating margin reached 8.6% in 2025.", true},
 		{"Codewright在2026年的ARR是多少？", "Raman, who co-founded the company in 2023, said annual recurring revenue crossed $310 million.", false}, // the year it was founded
 		{"Meta在2026年第二季度的资本开支是多少？", "Meta维持2026年资本开支1150亿至1350亿美元的指引。", true},                                                                 // the year's figure
 		{"What revenue outlook did Nvidia give for the third quarter of fiscal 2026?", "For the second quarter of fiscal 2026, Nvidia expects revenue of $45 billion.", true},
