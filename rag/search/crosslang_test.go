@@ -285,6 +285,7 @@ func TestNameRuns(t *testing.T) {
 		"zentrix集团2026年第二季度净利润":                                 {"zentrix"},         // a Chinese question writes Latin letters for names, lower case too
 		"豆包每百万token价格":                                          nil,                 // a word of the dictionary
 		"挪威那家在Høyanger建GPU园区的公司":                                {"Høyanger", "GPU"}, // no "yanger" after the accent
+		"AInnovation revenue H1 2026":                           {"AInnovation"},     // capitals inside: a name, though it begins the question
 	} {
 		if d := cmp.Diff(want, nameRuns(q, aliases.Match(q))); d != "" {
 			t.Errorf("nameRuns(%q) (-want +got):\n%s", q, d)
@@ -1063,4 +1064,75 @@ func TestALossOfItsKind(t *testing.T) {
 		"前三季度研发投入52.8亿元。":              false,
 		"第三季度研发投入19.6亿元，同比增长41%。":      true,
 	})
+}
+
+// TestAnInputPriceIsPerToken: asked a price per input or output token, a
+// sentence that speaks of no side and no tokens does not state it, however
+// much money it names.
+func TestAnInputPriceIsPerToken(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	statesEach(t, st.measure(t, "Qwen3-235B-A22B 在阿里云百炼上的API输入价格是多少？"), "阿里巴巴开源Qwen3系列", map[string]bool{
+		"阿里巴巴宣布未来三年投入超过3800亿元建设云和AI硬件基础设施。":    false,
+		"Qwen3-235B-A22B在百炼上的价格为每百万tokens 2元。": true,
+		"Qwen3-235B-A22B的输入价格为2元。":             true,
+	})
+	statesEach(t, st.measure(t, "Qwen3-235B-A22B 在阿里云百炼上的API输入价格是多少？"), "大模型API价格战", map[string]bool{
+		"DeepSeek-V3每百万tokens输入1元。Qwen3-235B-A22B为2元。":     true,  // an amount after a price per token
+		"DeepSeek-V3每百万tokens输入1元。Qwen3-235B-A22B价格下调40%。": false, // a cut in percent is no price
+	})
+}
+
+// TestAShortFormTitlesItsCompany: Taiwan's press titles a company's
+// results by a short form of its name (神達 of 神達控股, MiTAC) too common
+// as a word to be a name elsewhere: the title names it, so the passage's
+// figure answers.
+func TestAShortFormTitlesItsCompany(t *testing.T) {
+	st := packWith(t, map[string]string{"mitac.md": article("神達第三季EPS 1.56元創新高", "2026-11-13",
+		"伺服器廠神達（3706）12日公布第三季財報。稅後純益18.6億元，每股純益（EPS）1.56元，改寫單季新高。")})
+	if got := firstArticle(t, st, "MiTAC Q3 2026 EPS", Options{}); got != "mitac.md" {
+		t.Errorf("MiTAC: first %q, want mitac.md", got)
+	}
+	if got := firstArticle(t, st, "HIWIN Technologies EPS Q3 2026", Options{}); got != "" {
+		t.Errorf("HIWIN: first %q, want nothing", got) // another firm's short form (上銀) titles nothing here
+	}
+}
+
+// TestAGlossNamesTheArticle: an article that glosses the asked name in
+// brackets after a name in characters its title holds is about what was
+// asked, though the sentence of the figure says only 公司.
+func TestAGlossNamesTheArticle(t *testing.T) {
+	lead := "日本云服务商樱花互联网（Sakura Internet，3778.T）11月6日公布上半年业绩。"
+	figure := "期内公司实现营收214.6亿日元，同比增长78.3%。"
+	st := packWith(t, map[string]string{"sakura.md": article("樱花互联网上半财年营收增78%", "2026-11-07", lead+figure)})
+	m := st.measure(t, "How much revenue did Sakura Internet report for April–September 2026?")
+	statesEach(t, m, "樱花互联网上半财年营收增78%", map[string]bool{
+		lead + figure: true,
+		"日本云服务商樱花互联网11月6日公布上半年业绩。" + figure: false, // no gloss: 樱花 is no name the bridge knows
+		"KDDI（KDDI Corp）公布业绩。" + figure:     false, // another firm glossed
+	})
+	statesEach(t, m, "KDDI上半财年营收增长", map[string]bool{lead + figure: false}) // a title that holds no such name
+	for run, want := range map[string]bool{
+		"好未来教育集团":    true,  // 好未来 runs in the title
+		"在线教育服务商好未来": true,  // and ends this run
+		"网易":         false, // a short run, held whole or not at all
+		"教育集团":       false, // no three characters that begin or end it
+	} {
+		if got := titleHolds(corpus.Normalize("好未来二季度营收7.81亿美元增26%"), run); got != want {
+			t.Errorf("titleHolds(%q) = %v, want %v", run, got, want)
+		}
+	}
+}
+
+// TestAModelNamedInPinyin: a versioned name in pinyin is a model's, which
+// Chinese writes with the word for a model before its version (CongRong
+// 4.0: 从容大模型4.0), though 从容 is also a word of the dictionary.
+func TestAModelNamedInPinyin(t *testing.T) {
+	st := packWith(t, map[string]string{"congrong.md": article("云从科技发布从容大模型4.0", "2026-10-10",
+		"云从科技正式发布从容大模型4.0，并同步开放API服务，输出价格为每百万tokens 8元。")})
+	if got := firstArticle(t, st, "What does CongRong 4.0 cost per million output tokens?", Options{}); got != "congrong.md" {
+		t.Errorf("CongRong 4.0: first %q, want congrong.md", got)
+	}
+	if got := firstArticle(t, st, "What does CongRong 5.0 cost per million output tokens?", Options{}); got != "" {
+		t.Errorf("CongRong 5.0: first %q, want nothing", got)
+	}
 }

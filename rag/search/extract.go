@@ -228,6 +228,9 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	concepts, kind, frame := m.concepts, m.kind, m.frame
 	of, all := subjects(concepts)
 	inTitle := heldIn(of, title)
+	if slices.Contains(inTitle, false) {
+		glossedIn(of, inTitle, title, text)
+	}
 	titled := len(of) == 0 || slices.Contains(inTitle, true) && (!all || !slices.Contains(inTitle, false))
 	if slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "unit" }) && !tokenUnit.MatchString(corpus.Normalize(text)) {
 		return false // the unit may be another sentence's: "…$1.25 per million input tokens; GPT-5 mini costs $0.25"
@@ -266,8 +269,9 @@ func statesMeasure(m measureAsked, title, text string) bool {
 			continue // asked what was reported, a guidance is no answer
 		}
 		toks := corpus.Tokens(sentence)
-		if side != "" && otherSideOnly(toks, side) || cached && !slices.ContainsFunc(toks, isCached) {
-			continue // asked the output (or cached) price, a sentence of the input price alone
+		if side != "" && (otherSideOnly(toks, side) || !perToken(toks, norm) && !(moneyRe.MatchString(norm) && perToken(corpus.Tokens(previous), corpus.Normalize(previous)))) ||
+			cached && !slices.ContainsFunc(toks, isCached) {
+			continue // asked the output (or cached) price, a sentence of the input price alone, or of no price per token (nor an amount after one)
 		}
 		at := indexTokens(toks)
 		held := func(c concept) bool { return holdsAny(toks, at, c.alts) }
@@ -303,6 +307,44 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		}
 	}
 	return false
+}
+
+// glossedIn marks in inTitle the subjects (of) that a passage's text
+// glosses, in brackets after a name in characters that its title holds
+// (titleHolds), or that the name holds: "樱花互联网（Sakura Internet，3778.T）" under
+// "樱花互联网上半财年营收增78%", "好未来教育集团（NYSE: TAL）" under
+// "好未来二季度营收…" (TAL Education). The article is about it.
+func glossedIn(of []concept, inTitle []bool, title, text string) {
+	normTitle := corpus.Normalize(title)
+	for _, m := range gloss.FindAllStringSubmatch(corpus.Normalize(text), -1) {
+		if !titleHolds(normTitle, m[1]) {
+			continue
+		}
+		inner, name := corpus.Tokens(m[2]), corpus.Tokens(m[1])
+		innerAt, nameAt := indexTokens(inner), indexTokens(name)
+		if !slices.ContainsFunc(of, func(c concept) bool { return holdsAny(inner, innerAt, c.alts) }) {
+			continue
+		}
+		for i, c := range of {
+			inTitle[i] = inTitle[i] || holdsAny(inner, innerAt, c.alts) || holdsAny(name, nameAt, c.alts)
+		}
+	}
+}
+
+// gloss matches a name in characters and what brackets after it say
+// (normalised): "樱花互联网(sakura internet,3778.t)".
+var gloss = regexp.MustCompile(`(\p{Han}{2,})\s*\(([^()]{1,60})\)`)
+
+// titleHolds reports whether a normalised title names what a run of
+// characters before a gloss names: it holds the run, or the run's first
+// three characters ("好未来" of "好未来教育集团") or its last three, after
+// what describes the firm ("互联网" of "日本云服务商樱花互联网").
+func titleHolds(title, run string) bool {
+	r := []rune(run)
+	if len(r) <= 3 {
+		return strings.Contains(title, run)
+	}
+	return strings.Contains(title, string(r[:3])) || strings.Contains(title, string(r[len(r)-3:]))
 }
 
 // clauseBreak ends a Chinese clause: an English sentence's commas also
@@ -390,6 +432,15 @@ func otherSideOnly(toks []string, asked string) bool {
 		}
 	}
 	return other
+}
+
+// perToken reports whether a sentence (its tokens, and normalised) speaks
+// of a price per token: it names a side of one or tokens ("投入超过3800亿元
+// 建设云和AI硬件" states no input price). An amount of money after such a
+// sentence is one too ("GPT-5 costs $1.25 per million input tokens; GPT-5
+// mini costs $0.25"), not a cut in percent ("调用价格平均下调约40%").
+func perToken(toks []string, norm string) bool {
+	return slices.ContainsFunc(toks, func(t string) bool { return sides[t] != "" }) || tokenUnit.MatchString(norm)
 }
 
 // tokenUnit matches a figure stated per token (normalised).

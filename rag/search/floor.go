@@ -386,9 +386,15 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 	for i := range cs {
 		c := &cs[i]
 		if c.pinyin != "" && freq(c.asked[0]) == 0 { // pinyin bigrams were looked up: see spelledBigrams
-			for _, w := range bridge.FromPinyin(c.pinyin, companies[c.pinyin], func(b string) bool { return freq([]string{b}) > 0 }) {
-				if rest := c.asked[0][1:]; c.pinyin == c.asked[0][0] && !descriptiveTail(rest) {
-					w.Toks = append(w.Toks, rest...) // a version goes with the name; words the dictionary translates ("Hengyu Appliances": 恒屿电器) may be written otherwise
+			rest := c.asked[0][1:]
+			// A versioned product's name may be a word: 从容 of "CongRong 4.0".
+			for _, w := range bridge.FromPinyin(c.pinyin, companies[c.pinyin] || c.pinyinModel(), func(b string) bool { return freq([]string{b}) > 0 }) {
+				if c.pinyin == c.asked[0][0] && !descriptiveTail(rest) {
+					// A version goes with the name, or after the word for a
+					// model ("CongRong 4.0": 从容大模型4.0); words the dictionary
+					// translates ("Hengyu Appliances": 恒屿电器) may be written otherwise.
+					c.cands = append(c.cands, bridge.Word{Toks: append(corpus.Tokens(hanOf(w.Toks)+"大模型"), rest...)})
+					w.Toks = append(w.Toks, rest...)
 				}
 				c.cands = append(c.cands, w)
 			}
@@ -458,6 +464,21 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 	}
 }
 
+// hanOf returns the characters that Han bigram tokens were cut from:
+// ["恒屿", "屿电"] → 恒屿电.
+func hanOf(toks []string) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i == 0 {
+			b.WriteString(t)
+			continue
+		}
+		_, size := utf8.DecodeLastRuneInString(t)
+		b.WriteString(t[len(t)-size:])
+	}
+	return b.String()
+}
+
 // spelledBigrams returns the Han bigrams of the pinyin readings of the
 // capitalised words that no passage holds (df: their frequencies), for
 // the corpus to say which names in characters they may be.
@@ -466,9 +487,24 @@ func spelledBigrams(cs []concept, df map[string]int) []string {
 	for _, c := range cs {
 		if c.pinyin != "" && df[c.pinyin] == 0 {
 			out = append(out, bridge.PinyinBigrams(c.pinyin)...)
+			if c.pinyinModel() { // and those of 从容大模型
+				for _, b := range bridge.PinyinBigrams(c.pinyin + "da") {
+					if strings.HasSuffix(b, "大") {
+						out = append(out, b)
+					}
+				}
+				out = append(out, corpus.Tokens("大模型")...)
+			}
 		}
 	}
 	return out
+}
+
+// pinyinModel reports whether the concept is a name in pinyin with a
+// version after it: a model's ("CongRong 4.0").
+func (c concept) pinyinModel() bool {
+	toks := c.asked[0]
+	return c.pinyin == toks[0] && len(toks) > 1 && versionNumber.MatchString(toks[1])
 }
 
 // spelledPinyin adds to each Chinese word of the concepts that no passage

@@ -207,8 +207,12 @@ var lowerWord = regexp.MustCompile(`\b[a-z][a-z0-9]{2,}\b`)
 // plainWord reports whether a question's first word, capitalised as the
 // sentence begins, is a word of the language ("What", "Tencent") and not
 // a name in pinyin ("Chengguan Medical …", which the dictionary knows
-// only as a place, 城关).
+// only as a place, 城关), nor one with capitals after its first letter,
+// which no sentence's start explains ("AInnovation", "TAL").
 func plainWord(w string) bool {
+	if len(w) > 1 && strings.ToLower(w[1:]) != w[1:] {
+		return false
+	}
 	w = strings.ToLower(w)
 	return questionWords[w] || len(corpus.Tokens(w)) == 0 || !bridge.IsPinyin(w)
 }
@@ -370,15 +374,16 @@ func version(toks []string) []string {
 
 // spelledOut matches a name of capitalised words, with the small word
 // that may join two of them: "National Institute of Standards and
-// Technology".
-var spelledOut = regexp.MustCompile(`\b[A-Z][a-z]+(?:(?:\s+(?:of|and|for|on|in|&))?\s+[A-Z][a-z]+)+`)
+// Technology"; a word may have humps, each an initial: "PlayStation
+// Network" (PSN).
+var spelledOut = regexp.MustCompile(`\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:(?:\s+(?:of|and|for|on|in|&))?\s+[A-Z][a-z]+(?:[A-Z][a-z]+)*)+`)
 
 // hyphenated matches a compound of three or four words: "over-the-air"
 // (OTA), "state-of-the-art" (SOTA).
 var hyphenated = regexp.MustCompile(`\b[A-Za-z]+(?:-[A-Za-z]+){2,3}\b`)
 
 // acronymsOf returns, one per line, the acronyms of the names a text
-// spells out (NIST, IMO, BIS) and of its compounds of three or four
+// spells out (NIST, IMO, BIS, PSN) and of its compounds of three or four
 // words (OTA): a question may ask by either.
 func acronymsOf(text string) string {
 	var b strings.Builder
@@ -391,8 +396,13 @@ func acronymsOf(text string) string {
 	for _, name := range spelledOut.FindAllString(text, -1) {
 		var initials []byte
 		for i, w := range strings.Fields(name) {
-			if w[0] >= 'A' && w[0] <= 'Z' && (i > 0 || w != "The") {
-				initials = append(initials, w[0])
+			if i == 0 && w == "The" {
+				continue
+			}
+			for _, c := range []byte(w) {
+				if c >= 'A' && c <= 'Z' {
+					initials = append(initials, c)
+				}
 			}
 		}
 		if len(initials) <= 6 {

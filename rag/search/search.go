@@ -250,8 +250,14 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 	kept := passages[:0]
 	var aboutTitle []bool
 	for i, p := range passages {
+		title := p.Title
+		if e, ok := s.aliases.TitledBy(title); ok && askedIDs[e.ID] {
+			// "神達第三季EPS…" is MiTAC's: the passage names it.
+			title += "（" + e.Names[0] + "）"
+			norms[i] += "\n" + corpus.Normalize(e.Names[0])
+		}
 		best := 0.0
-		unglossed := nameless && strings.HasPrefix(p.Lang, "zh") && unglossedName(p.Title, s.aliases, askedIDs)
+		unglossed := nameless && strings.HasPrefix(p.Lang, "zh") && unglossedName(title, s.aliases, askedIDs)
 		for _, q := range qs {
 			best = max(best, coverage(q.concepts, norms[i], p.Lang, unglossed))
 		}
@@ -261,12 +267,12 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 		// Asked how much of a measure, a passage that states no such figure
 		// does not answer, whatever it covers.
 		if !trusted[p.ChunkID] && !slices.ContainsFunc(measures, func(m measureAsked) bool {
-			return !asksMeasure(m.kind, m.concepts) || statesMeasure(m, p.Title, p.Text)
+			return !asksMeasure(m.kind, m.concepts) || statesMeasure(m, title, p.Text)
 		}) {
 			continue
 		}
 		if best >= minCoverage || trusted[p.ChunkID] {
-			about := titleNamesEntity(qs[0].concepts, p.Title)
+			about := titleNamesEntity(qs[0].concepts, title)
 			if opt.Mode == Hybrid { // a single leg is ranked as it ranks, for eval
 				p.Score *= best // how much of the question it covers ranks it too
 				if kind != anyFact && statesFact(kind, p.Text, askedIDs, s.aliases) {
