@@ -73,8 +73,9 @@ func DefaultAliases() (*Aliases, error) {
 
 // ParseAliases reads a YAML list of entities with id, type, names and,
 // for a model or product, an optional vendor; for a term, an optional
-// measure. A name may belong to one entity only; a vendor must be the id
-// of a company or org in the table.
+// measure; for any, optional short forms. A name or short form may belong
+// to one entity only; a vendor must be the id of a company or org in the
+// table.
 func ParseAliases(data []byte) (*Aliases, error) {
 	var entities []Entity
 	if err := yaml.Unmarshal(data, &entities); err != nil {

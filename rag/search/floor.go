@@ -389,12 +389,11 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			rest := c.asked[0][1:]
 			// A versioned product's name may be a word: 从容 of "CongRong 4.0".
 			for _, w := range bridge.FromPinyin(c.pinyin, companies[c.pinyin] || c.pinyinModel(), func(b string) bool { return freq([]string{b}) > 0 }) {
-				if c.pinyin == c.asked[0][0] && !descriptiveTail(rest) {
-					// A version goes with the name, or after the word for a
-					// model ("CongRong 4.0": 从容大模型4.0); words the dictionary
-					// translates ("Hengyu Appliances": 恒屿电器) may be written otherwise.
+				if c.pinyinModel() { // or after the word for a model: 从容大模型4.0
 					c.cands = append(c.cands, bridge.Word{Toks: append(corpus.Tokens(hanOf(w.Toks)+"大模型"), rest...)})
-					w.Toks = append(w.Toks, rest...)
+				}
+				if c.pinyin == c.asked[0][0] && !descriptiveTail(rest) {
+					w.Toks = append(w.Toks, rest...) // a version goes with the name; words the dictionary translates ("Hengyu Appliances": 恒屿电器) may be written otherwise
 				}
 				c.cands = append(c.cands, w)
 			}
