@@ -186,6 +186,28 @@ func (a *Aliases) Match(text string) []Entity {
 	return out
 }
 
+// Begun returns the one entity, not a word of the trade, whose English
+// name begins with a name's words: "Gigabyte" (left out alone, as a unit
+// of storage) is Gigabyte Technology, "Delta" Delta Electronics; none when
+// several begin so (Kunlun: Kunlun Tech, Kunlunxin).
+func (a *Aliases) Begun(name string) (Entity, bool) {
+	prefix := Normalize(strings.TrimSpace(name)) + " "
+	found := -1
+	for _, n := range a.names {
+		if !n.latin || !strings.HasPrefix(n.norm, prefix) || a.entities[n.entity].Type == "term" || n.entity == found {
+			continue
+		}
+		if found >= 0 {
+			return Entity{}, false
+		}
+		found = n.entity
+	}
+	if found < 0 || len(prefix) < 4 {
+		return Entity{}, false
+	}
+	return a.entities[found], true
+}
+
 // TitledBy returns the entity whose short form begins a title, if any,
 // unless a longer name begins it ("金山云…" is Kingsoft Cloud's, not
 // Kingsoft's by 金山).

@@ -96,6 +96,26 @@ func TestAliasesTitledBy(t *testing.T) {
 	}
 }
 
+func TestAliasesBegun(t *testing.T) {
+	a, err := DefaultAliases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"Gigabyte": "gigabyte", // Gigabyte Technology: bare, a unit of storage, no name of the table
+		"Delta":    "delta-electronics",
+		"Kunlun":   "", // Kunlun Tech and Kunlun Chip
+		"Gigabyt":  "", // a whole word
+		"AI":       "", // too short to be a name's start
+		"Series":   "", // words of the trade are no firm's
+	} {
+		e, ok := a.Begun(name)
+		if e.ID != want || ok != (want != "") {
+			t.Errorf("Begun(%q) = %q, %v; want %q", name, e.ID, ok, want)
+		}
+	}
+}
+
 func TestParseAliasesRejectsSharedNames(t *testing.T) {
 	_, err := ParseAliases([]byte("- id: a\n  type: company\n  names: [Same Name]\n- id: b\n  type: company\n  names: [same name]\n"))
 	if err == nil || !strings.Contains(err.Error(), "both") {

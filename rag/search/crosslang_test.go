@@ -286,6 +286,7 @@ func TestNameRuns(t *testing.T) {
 		"豆包每百万token价格":                                          nil,                 // a word of the dictionary
 		"挪威那家在Høyanger建GPU园区的公司":                                {"Høyanger", "GPU"}, // no "yanger" after the accent
 		"AInnovation revenue H1 2026":                           {"AInnovation"},     // capitals inside: a name, though it begins the question
+		"Chunghwa Telecom AI-related revenue Q3 2026":           {"AI"},              // the firm's whole name, not "Telecom AI"
 	} {
 		if d := cmp.Diff(want, nameRuns(q, aliases.Match(q))); d != "" {
 			t.Errorf("nameRuns(%q) (-want +got):\n%s", q, d)
@@ -1134,5 +1135,36 @@ func TestAModelNamedInPinyin(t *testing.T) {
 	}
 	if got := firstArticle(t, st, "What does CongRong 5.0 cost per million output tokens?", Options{}); got != "" {
 		t.Errorf("CongRong 5.0: first %q, want nothing", got)
+	}
+}
+
+// TestANameThatBeginsAFirmsName: a name no passage holds that begins one
+// firm's English name in the alias table asks that firm ("Gigabyte", left
+// out alone as a unit of storage, is Gigabyte Technology: 技嘉).
+func TestANameThatBeginsAFirmsName(t *testing.T) {
+	st := packWith(t, map[string]string{"gigabyte.md": article("技嘉第三季EPS 7.28元創新高", "2026-11-07",
+		"技嘉（2376）6日公布第三季財報，稅後純益46.3億元，每股純益（EPS）7.28元，改寫單季歷史新高。")})
+	if got := firstArticle(t, st, "What was Gigabyte's earnings per share in the third quarter of 2026?", Options{}); got != "gigabyte.md" {
+		t.Errorf("Gigabyte: first %q, want gigabyte.md", got)
+	}
+	for q, want := range map[string]bool{
+		"What was Gigabyte's EPS?":                  true,
+		"XPeng's robotaxi fleet in Guangzhou":       false, // a name in pinyin: the city, not Guangzhou Automobile
+		"MTN MoMo monthly active users":             false, // a product after its maker's name, not Momo Inc
+		"What is ASE's capex budget for 2026?":      true,  // an acronym, no pinyin (a se)
+		"What does Cursor's Pro plan cost a month?": true,  // asked by the name as written (see weighConcepts)
+	} {
+		pq := st.parseQuery(q, Options{})
+		if got := len(pq.begun) > 0; got != want {
+			t.Errorf("%q: begun %v, want %v", q, pq.begun, want)
+		}
+	}
+	// A name the corpus holds as written (the pack's "Cursor") is its own.
+	qs := []query{st.parseQuery("What does Cursor's Pro plan cost a month?", Options{})}
+	if _, _, err := st.weighConcepts(context.Background(), qs); err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(qs[0].entities, func(e corpus.Entity) bool { return e.ID == "cursor" }) {
+		t.Error("Cursor, which passages hold, still asks the table's Cursor AI")
 	}
 }

@@ -280,10 +280,12 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		if all {
 			about = !slices.ContainsFunc(of, missing)
 		}
-		if !about && previous != "" && slices.ContainsFunc(concepts, func(c concept) bool { return (c.entity || c.longName()) && held(c) }) {
+		if !about && previous != "" && (anaphora.MatchString(norm) || slices.ContainsFunc(concepts, func(c concept) bool { return (c.entity || c.longName()) && held(c) })) {
 			// The sentence before may name what the figure is of, when this
-			// one names something the question asks by name: "The campus,
-			// called JB7, will… Teraco put the total investment at…"
+			// one names something the question asks by name ("The campus,
+			// called JB7, will… Teraco put the total investment at…") or
+			// begins by pointing back to it ("…发布从容大模型4.0。据公司官网披露，
+			// 旗舰版输出价格为…").
 			before := corpus.Tokens(previous)
 			at := indexTokens(before)
 			near := func(c concept) bool { return held(c) || holdsAny(before, at, c.alts) }
@@ -346,6 +348,10 @@ func titleHolds(title, run string) bool {
 	}
 	return strings.Contains(title, string(r[:3])) || strings.Contains(title, string(r[len(r)-3:]))
 }
+
+// anaphora matches a (normalised) sentence that begins by pointing back
+// to what was named before: the company, it, its.
+var anaphora = regexp.MustCompile(`^(?:据|另外|此外|同时|其中)?(?:该公司|公司|本公司|该集团|集团|该模型|其|它|(?:the|this) (?:company|firm|group|model)\b|it\b|its\b)`)
 
 // clauseBreak ends a Chinese clause: an English sentence's commas also
 // part dates and relative clauses ("Revenue for the fiscal year ended June

@@ -141,6 +141,9 @@ func nameRuns(question string, entities []corpus.Entity) []string {
 		run := question[m[0]:m[1]]
 		if first, rest, _ := strings.Cut(run, " "); m[0] == start && !chinese && !isEntityName(entities, corpus.Normalize(run)) && (plainWord(first) || namesEntity(entities, corpus.Normalize(first))) {
 			run = rest
+			if n := entityPrefix(entities, first, run); n > 0 {
+				run = strings.TrimSpace(run[n:]) // the rest of the entity's name goes too: "Chunghwa Telecom AI-related revenue" asks no "Telecom AI"
+			}
 		}
 		// A name begins with a capital letter: "Doubao 1.5 Pro" asks no name "1".
 		for run != "" && (run[0] < 'A' || run[0] > 'Z') {
@@ -261,6 +264,27 @@ func namesEntity(es []corpus.Entity, run string) bool {
 		}
 	}
 	return false
+}
+
+// entityPrefix returns the length of the words at the start of run that
+// go on an entity's name from its first word ("Telecom" of "Telecom AI",
+// after "Chunghwa"); 0 for none.
+func entityPrefix(es []corpus.Entity, first, run string) int {
+	best := 0
+	words := strings.Fields(run)
+	for k := 1; k <= len(words); k++ {
+		part := strings.Join(words[:k], " ")
+		begun := corpus.Normalize(first + " " + part)
+		if slices.ContainsFunc(es, func(e corpus.Entity) bool {
+			return slices.ContainsFunc(e.Names, func(name string) bool {
+				n := corpus.Normalize(name)
+				return strings.HasPrefix(n, begun) && (len(n) == len(begun) || n[len(begun)] == ' ')
+			})
+		}) {
+			best = len(part)
+		}
+	}
+	return best
 }
 
 // isEntityName reports whether a normalised run is a name of one of the

@@ -17,6 +17,7 @@ import (
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/rag/embed"
+	"github.com/marketbot/marketbot/rag/search/bridge"
 	"github.com/marketbot/marketbot/rag/search/when"
 	"github.com/marketbot/marketbot/rag/store"
 	"github.com/marketbot/marketbot/rag/store/sqldb"
@@ -137,6 +138,7 @@ type query struct {
 	text     string
 	terms    []string        // its index tokens
 	entities []corpus.Entity // entities and trade words it names
+	begun    []string        // the ids of those it names by a name that only begins theirs
 	extra    []string        // other names of those, to reach other languages and scripts
 	frame    when.Frame
 	concepts []concept // what it asks about, weighed on the corpus (see floor.go)
@@ -144,10 +146,58 @@ type query struct {
 
 func (s *Searcher) parseQuery(q string, opt Options) query {
 	pq := query{text: q, terms: corpus.Tokens(q), entities: s.aliases.Match(q), frame: s.timeFrame(q, opt)}
-	for _, e := range pq.entities {
-		pq.extra = append(pq.extra, e.Names...)
+	for _, run := range nameRuns(q, pq.entities) {
+		// A name that only begins one entity's ("Gigabyte's EPS") may ask
+		// it, by that name too (see weighConcepts); not a name in pinyin,
+		// a place's or a Chinese firm's ("Guangzhou" is no Guangzhou
+		// Automobile; an acronym is no pinyin: ASE), nor one after an
+		// entity's, its product ("MTN MoMo").
+		if !acronym.MatchString(run) && bridge.IsPinyin(strings.ToLower(run)) || afterEntity(q, run, pq.entities) {
+			continue
+		}
+		if e, ok := s.aliases.Begun(run); ok && !namesEntity(pq.entities, corpus.Normalize(run)) {
+			e.Names = append([]string{run}, e.Names...)
+			pq.entities = append(pq.entities, e)
+			pq.begun = append(pq.begun, e.ID)
+		}
 	}
+	pq.nameEntities()
 	return pq
+}
+
+// afterEntity reports whether a name follows the name of one of the
+// entities in the question: "MoMo" in "MTN MoMo".
+func afterEntity(question, name string, es []corpus.Entity) bool {
+	i := strings.Index(question, name)
+	if i <= 0 {
+		return false
+	}
+	words := strings.Fields(question[:i])
+	return len(words) > 0 && namesEntity(es, corpus.Normalize(words[len(words)-1]))
+}
+
+// nameEntities lists the other names of the query's entities.
+func (q *query) nameEntities() {
+	q.extra = nil
+	for _, e := range q.entities {
+		q.extra = append(q.extra, e.Names...)
+	}
+}
+
+// dropHeldBegun leaves out the entities a name only begins (Begun) when
+// the corpus holds the name as the question writes it (df: its tokens'
+// frequencies): then it is a name of its own ("Cursor", which the table
+// knows only as "Cursor AI", asks what passages call Cursor).
+func (q *query) dropHeldBegun(df map[string]int) {
+	for _, id := range q.begun {
+		i := slices.IndexFunc(q.entities, func(e corpus.Entity) bool { return e.ID == id })
+		if i < 0 || slices.ContainsFunc(corpus.Tokens(q.entities[i].Names[0]), func(t string) bool { return df[t] == 0 }) {
+			continue
+		}
+		q.entities = slices.Delete(q.entities, i, i+1)
+	}
+	q.begun = nil
+	q.nameEntities()
 }
 
 // timeFrame is the question's time frame, with the options' dates, when
@@ -298,6 +348,23 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 // corpus's statistics, which it returns: the document frequency of every
 // token the legs will use, and the number of passages.
 func (s *Searcher) weighConcepts(ctx context.Context, qs []query) (map[string]int, int, error) {
+	var begun []string
+	for _, q := range qs {
+		for _, e := range q.entities {
+			if slices.Contains(q.begun, e.ID) {
+				begun = append(begun, corpus.Tokens(e.Names[0])...)
+			}
+		}
+	}
+	if len(begun) > 0 {
+		df, _, err := s.r.DocFreq(ctx, begun)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := range qs {
+			qs[i].dropHeldBegun(df)
+		}
+	}
 	var vocab []string
 	for i := range qs {
 		qs[i].concepts = qs[i].analyse()
