@@ -1168,3 +1168,16 @@ func TestANameThatBeginsAFirmsName(t *testing.T) {
 		t.Error("Cursor, which passages hold, still asks the table's Cursor AI")
 	}
 }
+
+// TestASentencePointingBack: a sentence that begins by pointing back (据公司,
+// 其, "the company") may take what its figure is of from the sentence
+// before; one that does not, may not.
+func TestASentencePointingBack(t *testing.T) {
+	st := packWith(t, map[string]string{"congrong.md": article("云从科技前三季度营收5.82亿元", "2026-10-30",
+		"云从科技正式发布从容大模型4.0，并同步开放API服务。据公司官网披露，旗舰版输出价格为每百万tokens 8元。")})
+	launch := "云从科技正式发布从容大模型4.0，并同步开放API服务。"
+	statesEach(t, st.measure(t, "What does CongRong 4.0 cost per million output tokens?"), "云从科技前三季度营收5.82亿元", map[string]bool{
+		launch + "据公司官网披露，旗舰版输出价格为每百万tokens 8元。": true,
+		launch + "旗舰版输出价格为每百万tokens 8元。":         false, // names nothing asked, points back to nothing
+	})
+}
