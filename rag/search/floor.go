@@ -390,7 +390,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			// A versioned product's name may be a word: 从容 of "CongRong 4.0".
 			for _, w := range bridge.FromPinyin(c.pinyin, companies[c.pinyin] || c.pinyinModel(), func(b string) bool { return freq([]string{b}) > 0 }) {
 				if c.pinyinModel() { // or after the word for a model: 从容大模型4.0
-					c.cands = append(c.cands, bridge.Word{Toks: append(corpus.Tokens(hanOf(w.Toks)+"大模型"), rest...)})
+					c.cands = append(c.cands, bridge.Word{Toks: append(corpus.Tokens(bigramsWord(w.Toks)+"大模型"), rest...)})
 				}
 				if c.pinyin == c.asked[0][0] && !descriptiveTail(rest) {
 					w.Toks = append(w.Toks, rest...) // a version goes with the name; words the dictionary translates ("Hengyu Appliances": 恒屿电器) may be written otherwise
@@ -461,21 +461,6 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			cs[i].weight /= float64(cs[i].share)
 		}
 	}
-}
-
-// hanOf returns the characters that Han bigram tokens were cut from:
-// ["恒屿", "屿电"] → 恒屿电.
-func hanOf(toks []string) string {
-	var b strings.Builder
-	for i, t := range toks {
-		if i == 0 {
-			b.WriteString(t)
-			continue
-		}
-		_, size := utf8.DecodeLastRuneInString(t)
-		b.WriteString(t[len(t)-size:])
-	}
-	return b.String()
 }
 
 // spelledBigrams returns the Han bigrams of the pinyin readings of the
