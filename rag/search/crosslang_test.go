@@ -1138,6 +1138,108 @@ func TestAModelNamedInPinyin(t *testing.T) {
 	}
 }
 
+// TestAProductNamedInPinyin: a name in pinyin before a word for a product
+// may be a word of the dictionary (Jiutian: 九天); without one it is not.
+func TestAProductNamedInPinyin(t *testing.T) {
+	st := packWith(t, map[string]string{"jiutian.md": article("中国移动下调九天大模型调用价格", "2026-10-21",
+		"在价格上，移动云MaaS平台将九天-专业版的调用价格下调至每百万Token 2元。")})
+	if got := firstArticle(t, st, "What does China Mobile charge per million tokens for its Jiutian professional model?", Options{}); got != "jiutian.md" {
+		t.Errorf("Jiutian professional model: first %q, want jiutian.md", got)
+	}
+	for q, want := range map[string]bool{
+		"China Mobile's Jiutian model price":     true,
+		"China Mobile's Jiutian models":          true,
+		"China Mobile's Jiutian price":           false, // no word for a product after it
+		"What did Jiutian say about the market?": false,
+	} {
+		pq := st.parseQuery(q, Options{})
+		c := pq.analyse()
+		i := slices.IndexFunc(c, func(c concept) bool { return c.name && c.pinyin == "jiutian" })
+		if i < 0 {
+			t.Fatalf("%q: no name Jiutian in %+v", q, c)
+		}
+		if c[i].product != want {
+			t.Errorf("%q: product %v, want %v", q, c[i].product, want)
+		}
+	}
+}
+
+// TestAVersionWrittenWhole: a version asked as a whole number is the same
+// version written with ".0", and a family's name that ends in a word for
+// what it is (天工大模型) takes a version without that word: "Skywork 5
+// Mini" is 天工5.0 Mini; another version is not.
+func TestAVersionWrittenWhole(t *testing.T) {
+	st := packWith(t, map[string]string{"skywork.md": article("昆仑万维发布天工5.0大模型", "2026-07-09",
+		"针对高并发场景推出的轻量版天工5.0 Mini，价格为每百万tokens输入0.3元、输出1.2元。")})
+	if got := firstArticle(t, st, "What does Skywork 5 Mini cost per million input tokens?", Options{}); got != "skywork.md" {
+		t.Errorf("Skywork 5 Mini: first %q, want skywork.md", got)
+	}
+	if got := firstArticle(t, st, "What does Skywork 6 Mini cost per million input tokens?", Options{}); got != "" {
+		t.Errorf("Skywork 6 Mini: first %q, want nothing", got)
+	}
+	for ver, want := range map[string][][]string{
+		"5":       {{"5"}, {"5.0"}},
+		"5.0":     {{"5.0"}, {"5"}},
+		"2.5":     {{"2.5"}},
+		"r 1":     {{"r", "1"}, {"r", "1.0"}},
+		"5 mini":  {{"5", "mini"}, {"5.0", "mini"}},
+		"4 o":     {{"4", "o"}, {"4.0", "o"}},
+		"v 3.2 x": {{"v", "3.2", "x"}},
+	} {
+		if d := cmp.Diff(want, versionForms(strings.Fields(ver))); d != "" {
+			t.Errorf("versionForms(%q) (-want +got):\n%s", ver, d)
+		}
+	}
+}
+
+// TestARateIsNoVersion: a decimal with a unit's letter after a firm's name
+// is a rate ("Eoptolink 1.6T"), no version the corpus must hold beside the
+// name; a whole number with one may name a model (Qwen-7B).
+func TestARateIsNoVersion(t *testing.T) {
+	for toks, want := range map[string][]string{
+		"1.6 t":     nil,
+		"3.2 t":     nil,
+		"7 b":       {"7", "b"},
+		"4 o":       {"4", "o"},
+		"2.5 pro":   {"2.5"},
+		"r 2":       {"r", "2"},
+		"1.6 tbps":  {"1.6"},
+		"800 g":     {"800", "g"},
+		"3.1 405 b": {"3.1"},
+	} {
+		if d := cmp.Diff(want, version(strings.Fields(toks))); d != "" {
+			t.Errorf("version(%q) (-want +got):\n%s", toks, d)
+		}
+	}
+	st := packWith(t, map[string]string{"eoptolink.md": article("新易盛前三季度净利润增87% 1.6T光模块出货占比升至38%", "2026-10-28",
+		"新易盛前三季度实现净利润118.6亿元。三季度1.6T光模块出货量占公司高速光模块总出货量的比例升至38%。")})
+	if got := firstArticle(t, st, "Eoptolink 1.6T share of its high-speed module shipments", Options{}); got != "eoptolink.md" {
+		t.Errorf("Eoptolink 1.6T: first %q, want eoptolink.md", got)
+	}
+}
+
+// TestAnAcronymGlossedInCharacters: an acronym the question glosses in
+// brackets after the words in characters it stands for (晶圆厂设备（WFE）)
+// need not be in the passage: the words are.
+func TestAnAcronymGlossedInCharacters(t *testing.T) {
+	st := packWith(t, map[string]string{"lam.md": article("Lam Research sales beat estimates on memory orders", "2026-10-22",
+		"Lam Research said it now expects global wafer fab equipment spending of about $120 billion in 2026, up from its earlier view.")})
+	if got := firstArticle(t, st, "科林研發預估2026年全球晶圓廠設備（WFE）支出規模有多大？", Options{}); got != "lam.md" {
+		t.Errorf("glossed WFE: first %q, want lam.md", got)
+	}
+	for q, want := range map[string]bool{
+		"晶圓廠設備（WFE）支出":       true,
+		"晶圓廠設備 (WFE) 支出":     true,
+		"Lam Research（WFE）":  false, // a gloss of Latin words
+		"WFE（晶圓廠設備）支出":       false, // the acronym glossed, not glossing
+		"晶圓廠設備（WFE）與WFE2的支出": true,
+	} {
+		if got := glossesHan(q, "WFE"); got != want {
+			t.Errorf("glossesHan(%q, WFE) = %v, want %v", q, got, want)
+		}
+	}
+}
+
 // TestANameThatBeginsAFirmsName: a name no passage holds that begins one
 // firm's English name in the alias table asks that firm ("Gigabyte", left
 // out alone as a unit of storage, is Gigabyte Technology: 技嘉).

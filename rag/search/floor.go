@@ -36,6 +36,7 @@ type concept struct {
 	alias    bool          // an entity or trade word of the alias table
 	entity   bool          // a named entity (not a trade word)
 	typ      string        // an entity's type in the alias table: company, model, product…
+	id       string        // an entity's id in the alias table; for an unlisted version, its family's
 	measure  string        // for a trade word figures are stated for: corpus.Entity.Measure
 	lang     string        // "zh" or "en" for plain words of one language; "" for names, numbers and versions
 	known    bool          // the corpus has seen it
@@ -46,6 +47,8 @@ type concept struct {
 	required bool          // …when no passage's text holds it, only a passage whose title does can answer
 	rendered bool          // a name the dictionary translates as a whole (Bitcoin: 比特币), not one it may lack
 	apart    bool          // a name of several words no passage holds together, each of which some passage holds
+	product  bool          // a name in pinyin before a word for a product ("Jiutian model"), which may be a word of the dictionary (九天)
+	glossing bool          // an acronym in brackets after the words in characters it stands for (晶圆厂设备（WFE）): required or not, they may answer
 	pinyin   string        // a capitalised Latin word, alone or before a version, that may be a Chinese name in pinyin (Zuoyebang: 作业帮)
 	parts    []concept     // a phrase's words, should the corpus hold it in no language
 	share    int           // a phrase's word, one of share: together they weigh as one concept
@@ -146,6 +149,8 @@ func (q query) analyse() []concept {
 					c.pinyin = whole
 				}
 			}
+			c.glossing = glossesHan(asked, run)
+			c.product = c.pinyin != "" && productAfter(asked, run)
 			if n := len(toks); n > 1 && toks[n-1] == "s" { // H100s are H100
 				c.alts = append(c.alts, toks[:n-1])
 			}
@@ -388,7 +393,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 		if c.pinyin != "" && freq(c.asked[0]) == 0 { // pinyin bigrams were looked up: see spelledBigrams
 			rest := c.asked[0][1:]
 			// A versioned product's name may be a word: 从容 of "CongRong 4.0".
-			for _, w := range bridge.FromPinyin(c.pinyin, companies[c.pinyin] || c.pinyinModel(), func(b string) bool { return freq([]string{b}) > 0 }) {
+			for _, w := range bridge.FromPinyin(c.pinyin, companies[c.pinyin] || c.pinyinModel() || c.product, func(b string) bool { return freq([]string{b}) > 0 }) {
 				if c.pinyinModel() { // or after the word for a model: 从容大模型4.0
 					c.cands = append(c.cands, bridge.Word{Toks: append(corpus.Tokens(bigramsWord(w.Toks)+"大模型"), rest...)})
 				}
@@ -429,6 +434,15 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 				c.weight = math.Max(c.weight, idf(freq(a)))
 			}
 			c.known = true
+			// A family a passage names only by a version of it (天工5.0 Mini
+			// for Skywork) is named.
+			for _, v := range cs[:i] {
+				if v.coined && v.id == c.id && c.id != "" {
+					for _, t := range v.trans {
+						c.alts = append(c.alts, t.Toks)
+					}
+				}
+			}
 			// An entity or trade word the corpus never names (Grok 4, Series
 			// C, a company it lacks) marks what is absent.
 			c.required = !heldAnywhere(c.alts, freq)
@@ -588,7 +602,7 @@ func coverage(concepts []concept, norm, lang string, unglossed bool) float64 {
 	placesOnly := !slices.ContainsFunc(concepts, func(c concept) bool { return c.entity && c.typ != "place" })
 	for _, c := range concepts {
 		hit := holdsAny(toks, at, c.alts)
-		if c.required && !hit && !(c.name && !c.rendered && unglossed) {
+		if c.required && !hit && !c.glossing && !(c.name && !c.rendered && unglossed) {
 			return 0
 		}
 		w := c.weight

@@ -47,10 +47,15 @@ func unlistedVersions(text string, es []corpus.Entity) []concept {
 		}
 		ver := append(slices.Clone(v), tail...)
 		asked := append(slices.Clone(toks[:n]), ver...)
-		c := concept{alts: [][]string{asked}, asked: [][]string{asked}, coined: true, variant: len(tail) > 0}
-		for _, name := range e.Names {
-			if nt := corpus.Tokens(name); len(nt) > 0 && !versionNumber.MatchString(name) && !slices.Equal(nt, toks[:n]) {
-				c.cands = append(c.cands, bridge.Word{Toks: append(slices.Clone(nt), ver...)})
+		c := concept{alts: [][]string{asked}, asked: [][]string{asked}, coined: true, variant: len(tail) > 0, id: e.ID}
+		for _, ver := range versionForms(ver) {
+			if other := append(slices.Clone(toks[:n]), ver...); !slices.Equal(other, asked) {
+				c.alts = append(c.alts, other)
+			}
+			for _, name := range familyNames(e.Names) {
+				if nt := corpus.Tokens(name); len(nt) > 0 && !versionNumber.MatchString(name) && !slices.Equal(nt, toks[:n]) {
+					c.cands = append(c.cands, bridge.Word{Toks: append(slices.Clone(nt), ver...)})
+				}
 			}
 		}
 		out = append(out, c)
@@ -71,7 +76,7 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 	var byLength []entityName
 	entities := make([]concept, len(es))
 	for i, e := range es {
-		entities[i] = concept{alias: true, entity: e.Type != "term", typ: e.Type, measure: e.Measure}
+		entities[i] = concept{alias: true, entity: e.Type != "term", typ: e.Type, measure: e.Measure, id: e.ID}
 		for _, name := range e.Names {
 			if toks := corpus.Tokens(name); len(toks) > 0 {
 				entities[i].alts = append(entities[i].alts, toks)
@@ -194,6 +199,28 @@ func glossedAcronyms(question string, entities []corpus.Entity) string {
 		}
 		return strings.Replace(m, acronym, strings.Repeat(" ", len(acronym)), 1)
 	})
+}
+
+// hanGlossed matches an acronym in brackets after characters: the words
+// it stands for, which the question gives (晶圆厂设备（WFE）).
+var hanGlossed = regexp.MustCompile(`\p{Han}\s*[(（]([A-Z][A-Z0-9&]{1,7})[)）]`)
+
+// glossesHan reports whether the question glosses words in characters
+// with the acronym.
+func glossesHan(question, acronym string) bool {
+	return slices.ContainsFunc(hanGlossed.FindAllStringSubmatch(question, -1), func(m []string) bool { return m[1] == acronym })
+}
+
+// productWord matches the start of what follows a name when it is a
+// product's: a word for one, after up to two others ("Jiutian
+// professional model").
+var productWord = regexp.MustCompile(`^\s+(?:[a-z]+\s+){0,2}?(?:models?|llms?|platforms?|chips?|apps?|assistants?|agents?|series)\b`)
+
+// productAfter reports whether the question names a product by the name:
+// a word for one follows it.
+func productAfter(question, name string) bool {
+	i := strings.Index(question, name)
+	return i >= 0 && productWord.MatchString(question[i+len(name):])
 }
 
 // endsWithName reports whether normalised text ends with the name of one
@@ -393,7 +420,45 @@ func version(toks []string) []string {
 	if i < len(toks) && len(toks[i]) == 1 && bridge.IsLetters(toks[i]) && toks[i] != "s" {
 		i++
 	}
+	if i > 1 && bridge.IsLetters(toks[i-1]) && strings.Contains(toks[i-2], ".") && magnitude.MatchString(strings.ReplaceAll(toks[i-2], ".", "")+toks[i-1]) {
+		return nil // "Eoptolink 1.6T": a rate, no version (but Qwen-7B is a model)
+	}
 	return toks[:i]
+}
+
+// familyNames returns a family's names and, for those that end in a word
+// for what it is ("天工AI", "天工大模型"), the name before it, which a
+// version follows: 天工5.0.
+func familyNames(names []string) []string {
+	out := slices.Clone(names)
+	for _, name := range names {
+		for _, suffix := range []string{" AI", "AI", "大模型"} {
+			if stem, ok := strings.CutSuffix(name, suffix); ok && stem != "" && !slices.Contains(out, stem) {
+				out = append(out, stem)
+			}
+		}
+	}
+	return out
+}
+
+// versionForms returns a version's tokens (ver: its number first, or a
+// letter and its number) and the same version as a whole number is also
+// written: "5" and "5.0" (Skywork 5 Mini: 天工5.0 Mini).
+func versionForms(ver []string) [][]string {
+	forms := [][]string{ver}
+	i := slices.IndexFunc(ver, func(t string) bool { return digits.MatchString(t) })
+	if i < 0 {
+		return forms
+	}
+	other := slices.Clone(ver)
+	if whole, ok := strings.CutSuffix(ver[i], ".0"); ok {
+		other[i] = whole
+	} else if !strings.ContainsAny(ver[i], ".,") {
+		other[i] += ".0"
+	} else {
+		return forms
+	}
+	return append(forms, other)
 }
 
 // spelledOut matches a name of capitalised words, with the small word
