@@ -62,9 +62,12 @@ func TestAliasesMatch(t *testing.T) {
 		"阿联酋电信在阿联酋的数据中心":                                    {"term-data-center", "uae", "etisalat"},
 		"美国银行业的AI支出":                                        {"term-united-states"},              // 美国, not Bank of America (美国银行)
 		"a Series F round that values the company at $14bn": {"term-series-f", "term-valuation"}, // as the press writes a valuation
-		"富邦媒第三季每股稅後盈餘3.62元":                                 {"term-eps"},                        // Taiwan's reports say after tax
+		"富邦媒第三季每股稅後盈餘3.62元":                                 {"term-eps", "fubon-media"},         // Taiwan's reports say after tax
 		"the Dutch DPA's fine":                              {"term-data-protection-authority"},
 		"荷兰数据保护局罚款":                                         {"term-data-protection-authority"},
+		"Data centres in Guizhou's Gui'an New Area":         {"term-data-center", "guian"}, // places the English press romanises
+		"MEGA IDC Tseung Kwan O phase 1":                    {"term-phase-1", "idc", "tseung-kwan-o"},
+		"在平台中调用":                                            {"term-platform"}, // 台中 is left out: no Taichung
 	} {
 		got := ids(a.Match(q))
 		if d := cmp.Diff(want, got); d != "" {

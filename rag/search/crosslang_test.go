@@ -256,6 +256,9 @@ func TestStatesFact(t *testing.T) {
 		{amountFact, "The book was subscribed 38.6 times overall.", true}, // a multiple is an amount
 		{amountFact, "Yotta priced its initial public offering at ₹612 per share.", true},
 		{amountFact, "Yotta priced its initial public offering at the top of its range.", false},
+		{amountFact, "董事會建議派末期息每股29仙。", true},  // Hong Kong cents
+		{amountFact, "上修全年營收財測至485億日圓。", true}, // Taiwan writes the yen 日圓
+		{amountFact, "董事會建議派末期息，全年派息比率維持。", false},
 	} {
 		if got := statesFact(tc.kind, tc.sentence, nil, nil); got != tc.want {
 			t.Errorf("statesFact(%v, %q) = %v, want %v", tc.kind, tc.sentence, got, tc.want)
@@ -287,6 +290,7 @@ func TestNameRuns(t *testing.T) {
 		"挪威那家在Høyanger建GPU园区的公司":                                {"Høyanger", "GPU"}, // no "yanger" after the accent
 		"AInnovation revenue H1 2026":                           {"AInnovation"},     // capitals inside: a name, though it begins the question
 		"Chunghwa Telecom AI-related revenue Q3 2026":           {"AI"},              // the firm's whole name, not "Telecom AI"
+		"Lakala 9M 2026 net profit":                             {"Lakala"},          // the first nine months, as analysts write them, are no version
 	} {
 		if d := cmp.Diff(want, nameRuns(q, aliases.Match(q))); d != "" {
 			t.Errorf("nameRuns(%q) (-want +got):\n%s", q, d)
@@ -1236,6 +1240,70 @@ func TestAnAcronymGlossedInCharacters(t *testing.T) {
 	} {
 		if got := glossesHan(q, "WFE"); got != want {
 			t.Errorf("glossesHan(%q, WFE) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+// TestASentenceStartIsNoName: an English question's first word,
+// capitalised only as the sentence begins, is no part of the version after
+// it ("Besides R1…" asks R1), unless it is a name ("Qwen 2.5…").
+func TestASentenceStartIsNoName(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	for q, want := range map[string][]string{
+		"Besides R1 and R1-Zero, how many distilled models did DeepSeek release?": {"r", "1"},
+		"Qwen 2.5 pricing per million tokens":                                     {"qwen", "2.5"},
+		"Zuoyebang 3 subscribers":                                                 {"zuoyebang", "3"},
+	} {
+		cs := st.parseQuery(q, Options{}).analyse()
+		if !slices.ContainsFunc(cs, func(c concept) bool { return slices.Equal(c.asked[0], want) }) {
+			t.Errorf("%q: no concept %q", q, want)
+		}
+		if slices.ContainsFunc(cs, func(c concept) bool { return c.asked[0][0] == "besides" && len(c.asked[0]) > 1 }) {
+			t.Errorf("%q: a version begins with Besides", q)
+		}
+	}
+}
+
+// TestAFirmTitledByItsShortForm: a firm whose articles write only its
+// short form (台灣大 for Taiwan Mobile, a form that also runs inside 台灣大學)
+// is asked all the same: an article whose title begins with it answers.
+func TestAFirmTitledByItsShortForm(t *testing.T) {
+	st := packWith(t, map[string]string{"twm.md": article("台灣大第三季EPS 1.2元 5G用戶續增", "2026-11-11",
+		"台灣大（3045）昨日公布第三季財報，稅後純益41億元。截至9月底，台灣大5G用戶數達368萬戶，滲透率約49%。")})
+	if got := firstArticle(t, st, "How many 5G users did Taiwan Mobile have at the end of September 2026?", Options{}); got != "twm.md" {
+		t.Errorf("Taiwan Mobile: first %q, want twm.md", got)
+	}
+	if got := firstArticle(t, st, "How many 5G users did Far EasTone have at the end of September 2026?", Options{}); got == "twm.md" {
+		t.Error("Far EasTone is answered by Taiwan Mobile's article")
+	}
+}
+
+// TestAFirmNamedInCharacters: a word before 科技, 集团… is a firm's name the
+// table lacks, asked whole: an English passage that says "focus" and
+// "technology" does not answer 星衡科技; a trade (金融科技) is no firm.
+func TestAFirmNamedInCharacters(t *testing.T) {
+	st := packWith(t, map[string]string{
+		"payments.md": article("Payments firm lifts quarterly revenue on AI tools", "2026-10-22",
+			"The company said its focus on AI technology lifted second-quarter revenue 18% to 21 billion rupees."),
+		"focus.md": article("焦点科技三季报：营收增长12%", "2026-10-24", "焦点科技第二季度单季营收5.1亿元，同比增长9%。"),
+	})
+	if got := firstArticle(t, st, "焦点科技第二季度收入是多少？", Options{}); got != "focus.md" {
+		t.Errorf("焦点科技: first %q, want focus.md", got)
+	}
+	if got := firstArticle(t, st, "星衡科技第二季度收入是多少？", Options{}); got == "payments.md" {
+		t.Error("星衡科技 is answered by an English passage that says focus and technology")
+	}
+	for q, want := range map[string]bool{
+		"星衡科技第二季度收入": true,
+		"引发科技股抛售":    false, // a verb before it
+		"金融科技公司的收入":  false,
+		"阿里巴巴集团的收入":  false, // the table's
+		"人工智能科技的发展":  false,
+	} {
+		cs := st.parseQuery(q, Options{}).analyse()
+		got := slices.ContainsFunc(cs, func(c concept) bool { return c.entity && !c.alias })
+		if got != want {
+			t.Errorf("%q: a firm's name %v, want %v", q, got, want)
 		}
 	}
 }

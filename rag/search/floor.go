@@ -9,6 +9,7 @@ import (
 
 	"github.com/marketbot/marketbot/corpus"
 	"github.com/marketbot/marketbot/corpus/zhen"
+	"github.com/marketbot/marketbot/corpus/zhseg"
 	"github.com/marketbot/marketbot/rag/search/bridge"
 	"github.com/marketbot/marketbot/rag/search/when"
 )
@@ -37,6 +38,7 @@ type concept struct {
 	entity   bool          // a named entity (not a trade word)
 	typ      string        // an entity's type in the alias table: company, model, product…
 	id       string        // an entity's id in the alias table; for an unlisted version, its family's
+	short    [][]string    // a company's short forms, which name it only where a title begins with one (corpus.Entity.Short)
 	measure  string        // for a trade word figures are stated for: corpus.Entity.Measure
 	lang     string        // "zh" or "en" for plain words of one language; "" for names, numbers and versions
 	known    bool          // the corpus has seen it
@@ -169,7 +171,18 @@ func (q query) analyse() []concept {
 			text = strings.Replace(text, m, " ", 1)
 		}
 	}
-	for _, w := range bridge.ChineseWords(text) {
+	zhWords := bridge.ChineseWords(text)
+	for i, w := range zhWords {
+		if i > 0 && firmName(text, zhWords[i-1], w) {
+			continue // read with the word before
+		}
+		if i+1 < len(zhWords) && firmName(text, w, zhWords[i+1]) {
+			// A word before 科技, 集团… names a firm the table lacks
+			// (焦点科技): the name, not "focus" and "technology", is asked.
+			toks := corpus.Tokens(w.Text + zhWords[i+1].Text)
+			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "zh", entity: true, typ: "company"})
+			continue
+		}
 		if w.Content() && !chineseQuestionWords[w.Text] {
 			toks := corpus.Tokens(w.Text)
 			// A verb, adjective or adverb of the dictionary is how the asker
@@ -180,9 +193,13 @@ func (q query) analyse() []concept {
 			out = append(out, concept{alts: [][]string{toks}, asked: [][]string{toks}, lang: "zh", cands: cands, wording: wording})
 		}
 	}
+	first := "" // an English question's first word, when it is capitalised only as the sentence begins
+	if w, _, _ := strings.Cut(strings.TrimLeft(asked, " \t\"'“"), " "); !corpus.HasHan(asked) && plainWord(w) {
+		first = strings.ToLower(w)
+	}
 	for _, m := range compounds(text) {
 		toks := corpus.Tokens(m)
-		plain := !names[toks[0]] && len(bridge.ToChinese(toks[0])) > 0 // a word of the language, not a name
+		plain := (!names[toks[0]] || toks[0] == first) && len(bridge.ToChinese(toks[0])) > 0 // a word of the language, not a name ("Besides R1…")
 		if plain && magnitude.MatchString(strings.Join(toks[1:], "")) {
 			continue // "government-backed 7B": a word and an amount, no name
 		}
@@ -240,6 +257,24 @@ func (q query) analyse() []concept {
 		}
 	}
 	return out
+}
+
+// firmSuffixes end the Chinese names of firms; genericFirmWords before
+// them name a trade, not a firm (金融科技 is fintech).
+var (
+	firmSuffixes     = map[string]bool{"科技": true, "集团": true, "股份": true, "控股": true, "电子": true}
+	genericFirmWords = map[string]bool{"金融": true, "人工": true, "人工智能": true, "数字": true, "信息": true, "网络": true, "互联网": true,
+		"生物": true, "高新": true, "中国": true, "国产": true, "全球": true, "国内": true, "海外": true, "前沿": true, "医疗": true,
+		"教育": true, "农业": true, "汽车": true, "能源": true, "消费": true, "半导体": true, "硬": true, "黑": true, "未来": true}
+)
+
+// firmName reports whether a Chinese word and the one after it in text
+// are a firm's name: a content word of two or more characters, no verb,
+// right before a word that ends firms' names (not 越南 of "越南FPT集团", nor
+// 引发 of 引发科技股抛售).
+func firmName(text string, w, next zhseg.Word) bool {
+	return firmSuffixes[next.Text] && w.Content() && !verbal[w.POS] && utf8.RuneCountInString(w.Text) >= 2 && !genericFirmWords[w.Text] && !chineseQuestionWords[w.Text] &&
+		strings.Contains(text, w.Text+next.Text)
 }
 
 // wordConcept is the concept of one English word or number of a question
@@ -445,7 +480,7 @@ func weigh(cs []concept, freq phraseFreq, n int) {
 			}
 			// An entity or trade word the corpus never names (Grok 4, Series
 			// C, a company it lacks) marks what is absent.
-			c.required = !heldAnywhere(c.alts, freq)
+			c.required = !heldAnywhere(c.alts, freq) && !heldAnywhere(c.short, freq)
 		} else {
 			c.trans = bridge.Present(c.cands, freq)
 			df := freq(c.asked[0])

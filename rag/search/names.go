@@ -77,6 +77,9 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 	entities := make([]concept, len(es))
 	for i, e := range es {
 		entities[i] = concept{alias: true, entity: e.Type != "term", typ: e.Type, measure: e.Measure, id: e.ID}
+		for _, name := range e.Short {
+			entities[i].short = append(entities[i].short, corpus.Tokens(name))
+		}
 		for _, name := range e.Names {
 			if toks := corpus.Tokens(name); len(toks) > 0 {
 				entities[i].alts = append(entities[i].alts, toks)
@@ -129,7 +132,7 @@ var nameRun = regexp.MustCompile(`\b[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ɏ]*(?
 var ampersand = regexp.MustCompile(`\b[A-Z]&[A-Z]\b`)
 
 // calendarWords are capitalised without being names.
-var calendarWords = regexp.MustCompile(`\b(?:(?i:` + when.MonthName + `)\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+)\b`)
+var calendarWords = regexp.MustCompile(`\b(?:(?i:` + when.MonthName + `)\.?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Q[1-4]|H[12]|FY\s?\d+|9M\s+(?:19|20)\d{2})\b`)
 
 // nameRuns returns the capitalised runs of a question, without the first
 // word of an English one, which is capitalised as the sentence begins (a

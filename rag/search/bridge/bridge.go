@@ -235,6 +235,9 @@ func EnglishPhrase(words []string, asking func(word string) bool) (int, []Word) 
 		if cands := ToChinese(strings.Join(words[:n], " ")); len(cands) > 0 {
 			return n, cands
 		}
+		if cands := ToChinese(strings.Join(words[:n], "-")); len(cands) > 0 {
+			return n, cands // tokens lose the hyphen: "cross-border" (跨境), "open-source"
+		}
 	}
 	return 0, nil
 }

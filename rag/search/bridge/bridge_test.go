@@ -9,6 +9,36 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
+// TestEnglishPhraseHyphenated: a phrase the dictionary writes with a
+// hyphen is found in the tokens that lost it ("cross-border": 跨境).
+func TestEnglishPhraseHyphenated(t *testing.T) {
+	asking := func(string) bool { return false }
+	for words, want := range map[string]string{
+		"cross border payment volume": "跨境",
+		"open source models":          "开源",
+		"fiscal year revenue":         "财年",
+	} {
+		n, cands := EnglishPhrase(strings.Fields(words), asking)
+		if n != 2 || !slices.ContainsFunc(cands, func(w Word) bool { return strings.Join(w.Toks, "") == want || bigramsOf(w.Toks) == want }) {
+			t.Errorf("EnglishPhrase(%q) = %d, %v; want 2 words, %s", words, n, cands, want)
+		}
+	}
+}
+
+// bigramsOf is the word whose overlapping bigrams toks are.
+func bigramsOf(toks []string) string {
+	var b strings.Builder
+	for i, t := range toks {
+		r := []rune(t)
+		if i == 0 {
+			b.WriteString(t)
+		} else {
+			b.WriteRune(r[len(r)-1])
+		}
+	}
+	return b.String()
+}
+
 // TestFromPinyin: a Latin name read as pinyin becomes the names in
 // characters whose every bigram the corpus holds, dictionary words aside.
 func TestFromPinyin(t *testing.T) {

@@ -247,7 +247,7 @@ const (
 // quarter without dates. The most specific absolute date wins; relative
 // words are taken relative to now.
 func Parse(question string, now time.Time) Frame {
-	norm := analystPeriod.ReplaceAllString(corpus.Normalize(question), "$2$1")
+	norm := analystWritten(corpus.Normalize(question))
 	q := fiscal.ReplaceAllString(norm, " ")
 	f := Frame{Recent: recentish.MatchString(q), Latest: latestish.MatchString(q), FullYear: fullYear.MatchString(q)}
 	if m := fiscalQuarter.FindStringSubmatch(norm); m != nil {
@@ -422,6 +422,9 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 // Quarters, halves and month names, in normalised text.
 var (
 	periods = regexp.MustCompile(`\b(?:q[1-4]|h[12]|fy\d*)\b`) // quarters and halves, in normalised text
+	// nineMonths is the first nine months of a year as analysts write it
+	// ("9M 2026"), in normalised text.
+	nineMonths = regexp.MustCompile(`\b9m(\s+(?:19|20)\d{2})\b`)
 	// analystPeriod is a quarter or half as analysts write it, number
 	// first ("1h 2026", "3q 2025"): read as "h1", "q3".
 	analystPeriod = regexp.MustCompile(`\b([1-4])([qh])\b`)
@@ -435,6 +438,13 @@ func Strip(text string) string {
 	return text
 }
 
+// analystWritten reads the periods of normalised text as analysts write
+// them, number first: "1h 2026" as "h1 2026", "3q" as "q3", "9m 2026" as
+// "first nine months 2026".
+func analystWritten(text string) string {
+	return nineMonths.ReplaceAllString(analystPeriod.ReplaceAllString(text, "$2$1"), "first nine months$1")
+}
+
 // Phrases returns what a question says about time, normalised, in the
 // order read: "最新", "2024年5月", "last month". A follow-up that says
 // nothing of time asks about the period its conversation does.
@@ -445,7 +455,7 @@ func Phrases(question string) []string {
 
 // cut blanks out the time phrases of normalised text and returns them.
 func cut(text string) (string, []string) {
-	text = analystPeriod.ReplaceAllString(text, "$2$1")
+	text = analystWritten(text)
 	var phrases []string
 	blank := func(re *regexp.Regexp) {
 		text = re.ReplaceAllStringFunc(text, func(m string) string {
@@ -673,7 +683,7 @@ var partStarts = map[string]time.Month{
 // numbers", told months later), so it never filters what answers; it
 // only tells a question about a time after the corpus.
 func PartStart(question string) (start time.Time, ok bool) {
-	q := analystPeriod.ReplaceAllString(corpus.Normalize(question), "$2$1")
+	q := analystWritten(corpus.Normalize(question))
 	var y int
 	var part string
 	if m := partZh.FindStringSubmatch(q); m != nil {

@@ -275,6 +275,8 @@ func TestMonthNamesAreWhole(t *testing.T) {
 		"Kestrel Silicon gross margin":         "kestrel silicon gross margin",
 		"market share of Doubao in March 2025": "market share of doubao in",
 		"decline in sept. orders":              "decline in . orders",
+		"Lakala 9M 2026 net profit":            "lakala first nine months 2026 net profit", // as analysts write the first nine months
+		"a 9M parameter model":                 "a 9m parameter model",                     // no year after it: an amount
 	} {
 		if got := strings.Join(strings.Fields(Strip(corpus.Normalize(q))), " "); got != want {
 			t.Errorf("Strip(%q) = %q, want %q", q, got, want)
