@@ -1194,6 +1194,14 @@ func TestAVersionWrittenWhole(t *testing.T) {
 			t.Errorf("versionForms(%q) (-want +got):\n%s", ver, d)
 		}
 	}
+	for names, want := range map[string][]string{
+		"天工AI|Skywork AI|天工大模型": {"天工AI", "Skywork AI", "天工大模型", "天工", "Skywork"},
+		"OpenAI|xAI":            {"OpenAI", "xAI"}, // no "Open"
+	} {
+		if d := cmp.Diff(want, familyNames(strings.Split(names, "|"))); d != "" {
+			t.Errorf("familyNames(%q) (-want +got):\n%s", names, d)
+		}
+	}
 }
 
 // TestARateIsNoVersion: a decimal with a unit's letter after a firm's name

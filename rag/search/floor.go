@@ -265,7 +265,7 @@ var (
 	firmSuffixes     = map[string]bool{"科技": true, "集团": true, "股份": true, "控股": true, "电子": true}
 	genericFirmWords = map[string]bool{"金融": true, "人工": true, "人工智能": true, "数字": true, "信息": true, "网络": true, "互联网": true,
 		"生物": true, "高新": true, "中国": true, "国产": true, "全球": true, "国内": true, "海外": true, "前沿": true, "医疗": true,
-		"教育": true, "农业": true, "汽车": true, "能源": true, "消费": true, "半导体": true, "硬": true, "黑": true, "未来": true}
+		"教育": true, "农业": true, "汽车": true, "能源": true, "消费": true, "半导体": true, "未来": true}
 )
 
 // firmName reports whether a Chinese word and the one after it in text

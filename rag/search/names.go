@@ -430,13 +430,14 @@ func version(toks []string) []string {
 }
 
 // familyNames returns a family's names and, for those that end in a word
-// for what it is ("天工AI", "天工大模型"), the name before it, which a
-// version follows: 天工5.0.
+// for what it is ("Skywork AI", "天工AI", "天工大模型"), the name before it,
+// which a version follows: 天工5.0 (not "Open" of OpenAI).
 func familyNames(names []string) []string {
 	out := slices.Clone(names)
 	for _, name := range names {
 		for _, suffix := range []string{" AI", "AI", "大模型"} {
-			if stem, ok := strings.CutSuffix(name, suffix); ok && stem != "" && !slices.Contains(out, stem) {
+			stem, ok := strings.CutSuffix(name, suffix)
+			if last, _ := utf8.DecodeLastRuneInString(stem); ok && stem != "" && (suffix == " AI" || unicode.Is(unicode.Han, last)) && !slices.Contains(out, stem) {
 				out = append(out, stem)
 			}
 		}
