@@ -259,6 +259,8 @@ func TestStatesFact(t *testing.T) {
 		{amountFact, "董事會建議派末期息每股29仙。", true},  // Hong Kong cents
 		{amountFact, "上修全年營收財測至485億日圓。", true}, // Taiwan writes the yen 日圓
 		{amountFact, "董事會建議派末期息，全年派息比率維持。", false},
+		{amountFact, `Yields on the 18A process had improved "by roughly 10 points since July".`, true}, // a change in points
+		{amountFact, "毛利率同比提升4.6个百分点。", true},
 	} {
 		if got := statesFact(tc.kind, tc.sentence, nil, nil); got != tc.want {
 			t.Errorf("statesFact(%v, %q) = %v, want %v", tc.kind, tc.sentence, got, tc.want)
@@ -1312,6 +1314,31 @@ func TestAFirmNamedInCharacters(t *testing.T) {
 		got := slices.ContainsFunc(cs, func(c concept) bool { return c.entity && !c.alias })
 		if got != want {
 			t.Errorf("%q: a firm's name %v, want %v", q, got, want)
+		}
+	}
+}
+
+// TestANameGlossedByItsArticle: a Latin name with a version that passages
+// hold only without it (AInnoGPT) is also the name in characters an article
+// pairs it with in brackets (「奇智孔明」（AInnoGPT）), the version after it:
+// 奇智孔明4.0; another version is not.
+func TestANameGlossedByItsArticle(t *testing.T) {
+	st := packWith(t, map[string]string{"ainno.md": article("創新奇智中期收入增38%", "2026-08-28",
+		"業績報告顯示，與「奇智孔明」（AInnoGPT）工業大模型相關的收入達4.31億元。\n\n集團於6月發布奇智孔明4.0，輸出價格為每百萬tokens 6元。")})
+	if got := firstArticle(t, st, "What does AInnoGPT 4.0 cost per million output tokens?", Options{}); got != "ainno.md" {
+		t.Errorf("AInnoGPT 4.0: first %q, want ainno.md", got)
+	}
+	if got := firstArticle(t, st, "What does AInnoGPT 5.0 cost per million output tokens?", Options{}); got != "" {
+		t.Errorf("AInnoGPT 5.0: first %q, want nothing", got)
+	}
+	for text, want := range map[string][]string{
+		"与“奇智孔明”(ainnogpt)工业大模型": {"奇智孔明"},                                 // quoted: the whole name
+		"ainnogpt(奇智孔明),":        {"奇智孔明"},                                 // the other way round
+		"旗下奇智孔明(ainnogpt)":       {"孔明", "智孔明", "奇智孔明", "下奇智孔明", "旗下奇智孔明"}, // a run's last characters
+		"ainnogpt发布":             nil,
+	} {
+		if d := cmp.Diff(want, glossesOf("ainnogpt", []string{text})); d != "" {
+			t.Errorf("glossesOf(%q) (-want +got):\n%s", text, d)
 		}
 	}
 }

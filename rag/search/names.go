@@ -214,6 +214,39 @@ func glossesHan(question, acronym string) bool {
 	return slices.ContainsFunc(hanGlossed.FindAllStringSubmatch(question, -1), func(m []string) bool { return m[1] == acronym })
 }
 
+// glossesOf returns the names in characters that normalised texts pair a
+// Latin name with in brackets, either way round: "「奇智孔明」（ainnogpt）",
+// "ainnogpt（奇智孔明）". Unquoted before the brackets, a run of characters
+// may begin with other words ("旗下奇智孔明（…）"): each of its last two to
+// six characters is a candidate, for the corpus to choose.
+func glossesOf(name string, texts []string) []string {
+	q := regexp.QuoteMeta(name)
+	before := regexp.MustCompile(`([「『“"]?)(\p{Han}{2,12})[」』”"]?\s*[(（]\s*` + q + `\s*[)）,，;；]`)
+	after := regexp.MustCompile(`\b` + q + `\s*[(（]\s*[「『“"]?(\p{Han}{2,12})[」』”"]?\s*[)）,，;；]`)
+	var out []string
+	add := func(n string) {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	for _, t := range texts {
+		for _, m := range before.FindAllStringSubmatch(t, -1) {
+			if m[1] != "" {
+				add(m[2]) // quoted: the whole name
+				continue
+			}
+			r := []rune(m[2])
+			for k := 2; k <= min(6, len(r)); k++ {
+				add(string(r[len(r)-k:]))
+			}
+		}
+		for _, m := range after.FindAllStringSubmatch(t, -1) {
+			add(m[1])
+		}
+	}
+	return out
+}
+
 // productWord matches the start of what follows a name when it is a
 // product's: a word for one, after up to two others ("Jiutian
 // professional model").

@@ -387,6 +387,11 @@ func (s *Searcher) weighConcepts(ctx context.Context, qs []query) (map[string]in
 	}
 	freq := s.phraseFreq(ctx, df)
 	for i := range qs {
+		if err := s.glossedNames(ctx, qs[i].concepts, df, freq); err != nil {
+			return nil, 0, err
+		}
+	}
+	for i := range qs {
 		qs[i].concepts = splitUnheld(qs[i].concepts, freq)
 		weigh(qs[i].concepts, freq, n)
 	}
@@ -402,4 +407,45 @@ func (q query) bridged() []string {
 		out = append(out, c.best()...)
 	}
 	return out
+}
+
+// glossPassages is how many passages holding a name are read for the
+// names in characters they gloss it with.
+const glossPassages = 20
+
+// glossedNames adds to each Latin name with a version that passages hold
+// without it (AInnoGPT, whose 4.0 an article writes 奇智孔明4.0) the names
+// in characters those passages pair it with in brackets ("「奇智孔明」
+// （AInnoGPT）"), the version after them, for the corpus to say which it
+// holds: the articles' own translation of the name (df: the tokens'
+// frequencies, to which those of the names found are added).
+func (s *Searcher) glossedNames(ctx context.Context, cs []concept, df map[string]int, freq phraseFreq) error {
+	for i := range cs {
+		c := &cs[i]
+		toks := c.asked[0]
+		if !c.name && !c.coined || len(toks) < 2 || !bridge.IsLetters(toks[0]) || df[toks[0]] == 0 || !versionNumber.MatchString(toks[1]) || freq(toks) > 0 {
+			continue
+		}
+		cands, err := s.r.BM25(ctx, toks[:1], sqldb.Period{}, glossPassages)
+		if err != nil {
+			return err
+		}
+		_, norms, err := s.r.Passages(ctx, cands)
+		if err != nil {
+			return err
+		}
+		var glossed []string
+		for _, name := range glossesOf(toks[0], norms) {
+			c.cands = append(c.cands, bridge.Word{Toks: append(corpus.Tokens(name), toks[1:]...)})
+			glossed = append(glossed, corpus.Tokens(name)...)
+		}
+		if len(glossed) > 0 {
+			more, _, err := s.r.DocFreq(ctx, glossed)
+			if err != nil {
+				return err
+			}
+			maps.Copy(df, more)
+		}
+	}
+	return nil
 }
