@@ -48,11 +48,12 @@ func unlistedVersions(text string, es []corpus.Entity) []concept {
 		ver := append(slices.Clone(v), tail...)
 		asked := append(slices.Clone(toks[:n]), ver...)
 		c := concept{alts: [][]string{asked}, asked: [][]string{asked}, coined: true, variant: len(tail) > 0, id: e.ID}
+		family := familyNames(e.Names)
 		for _, ver := range versionForms(ver) {
 			if other := append(slices.Clone(toks[:n]), ver...); !slices.Equal(other, asked) {
 				c.alts = append(c.alts, other)
 			}
-			for _, name := range familyNames(e.Names) {
+			for _, name := range family {
 				if nt := corpus.Tokens(name); len(nt) > 0 && !versionNumber.MatchString(name) && !slices.Equal(nt, toks[:n]) {
 					c.cands = append(c.cands, bridge.Word{Toks: append(slices.Clone(nt), ver...)})
 				}

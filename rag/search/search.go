@@ -420,32 +420,47 @@ const glossPassages = 20
 // holds: the articles' own translation of the name (df: the tokens'
 // frequencies, to which those of the names found are added).
 func (s *Searcher) glossedNames(ctx context.Context, cs []concept, df map[string]int, freq phraseFreq) error {
+	glosses := map[string][]string{} // by name: a name is often both a name and a versioned compound
 	for i := range cs {
 		c := &cs[i]
 		toks := c.asked[0]
 		if !c.name && !c.coined || len(toks) < 2 || !bridge.IsLetters(toks[0]) || df[toks[0]] == 0 || !versionNumber.MatchString(toks[1]) || freq(toks) > 0 {
 			continue
 		}
-		cands, err := s.r.BM25(ctx, toks[:1], sqldb.Period{}, glossPassages)
-		if err != nil {
-			return err
-		}
-		_, norms, err := s.r.Passages(ctx, cands)
-		if err != nil {
-			return err
-		}
-		var glossed []string
-		for _, name := range glossesOf(toks[0], norms) {
-			c.cands = append(c.cands, bridge.Word{Toks: append(corpus.Tokens(name), toks[1:]...)})
-			glossed = append(glossed, corpus.Tokens(name)...)
-		}
-		if len(glossed) > 0 {
-			more, _, err := s.r.DocFreq(ctx, glossed)
-			if err != nil {
+		names, ok := glosses[toks[0]]
+		if !ok {
+			var err error
+			if names, err = s.glossesOfName(ctx, toks[0], df); err != nil {
 				return err
 			}
-			maps.Copy(df, more)
+			glosses[toks[0]] = names
+		}
+		for _, name := range names {
+			c.cands = append(c.cands, bridge.Word{Toks: append(corpus.Tokens(name), toks[1:]...)})
 		}
 	}
 	return nil
+}
+
+// glossesOfName reads the passages that hold a name for the names in
+// characters they gloss it with (glossesOf), and adds their tokens'
+// frequencies to df.
+func (s *Searcher) glossesOfName(ctx context.Context, name string, df map[string]int) ([]string, error) {
+	cands, err := s.r.BM25(ctx, []string{name}, sqldb.Period{}, glossPassages)
+	if err != nil {
+		return nil, err
+	}
+	_, norms, err := s.r.Passages(ctx, cands)
+	if err != nil {
+		return nil, err
+	}
+	names := glossesOf(name, norms)
+	if len(names) > 0 {
+		more, _, err := s.r.DocFreq(ctx, tokensOf(names))
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(df, more)
+	}
+	return names, nil
 }
