@@ -229,6 +229,25 @@ func (a *Aliases) TitledBy(title string) (Entity, bool) {
 	return Entity{}, false
 }
 
+// Shortened reports whether a title begins with the first characters (two
+// or more, not all) of one of e's names in characters, and those name no
+// entity themselves: the press shortens a firm's name so ("華虹第三季收入…"
+// is 華虹半導體's; "中国…" names China, not 中国移动).
+func (a *Aliases) Shortened(title string, e Entity) bool {
+	t := []rune(strings.TrimLeft(Normalize(title), " 「『“\""))
+	for _, name := range e.Names {
+		r := []rune(Normalize(name))
+		k := 0
+		for k < len(r) && k < len(t) && r[k] == t[k] && unicode.Is(unicode.Han, r[k]) {
+			k++
+		}
+		if k >= 2 && k < len(r) && len(a.Match(string(t[:k]))) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // IsNameBoundary reports whether position i of s is not inside a Latin word:
 // the rune before (or after) it is not a letter or digit, or is Han. A
 // decimal point before a digit is inside: "GPT-4" is not in "GPT-4.5".

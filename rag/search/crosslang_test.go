@@ -1386,3 +1386,114 @@ func TestASentencePointingBack(t *testing.T) {
 		launch + "旗舰版输出价格为每百万tokens 8元。":         false, // names nothing asked, points back to nothing
 	})
 }
+
+// TestAChangeAskedByHowMuch: asked by how much a price rose, a rate of
+// change answers as an amount of money does; asked the price, it does not.
+func TestAChangeAskedByHowMuch(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	rose := "三季度DDR5合约价环比上涨约28%，企业级SSD合约价环比上涨约22%。"
+	statesEach(t, st.measure(t, "By how much did DDR5 contract prices rise quarter-on-quarter in Q3?"), "存储涨价周期下三季度扭亏", map[string]bool{rose: true})
+	statesEach(t, st.measure(t, "What was the DDR5 contract price in Q3?"), "存储涨价周期下三季度扭亏", map[string]bool{rose: false})
+	statesEach(t, st.measure(t, "三季度DDR5合约价格涨了多少？"), "存储涨价周期下三季度扭亏", map[string]bool{rose: true})
+}
+
+// TestATitleThatShortensTheName: a title that begins with the first
+// characters of an asked firm's name (華虹 for 華虹半導體) names it; one that
+// begins with a word that names something else (中国) does not.
+func TestATitleThatShortensTheName(t *testing.T) {
+	st := packWith(t, map[string]string{"huahong.md": article("華虹第三季收入增29%至6.48億美元", "2026-11-07",
+		"按技術平台劃分，集團功率分立器件收入1.72億美元，按年增長33%。")})
+	if got := firstArticle(t, st, "华虹半导体第三季度功率分立器件收入是多少？", Options{}); got != "huahong.md" {
+		t.Errorf("華虹: first %q, want huahong.md", got)
+	}
+	for title, want := range map[string]bool{"華虹第三季收入增29%": true, "华虹半导体第三季收入": true, "中国第三季收入": false} {
+		if _, got := st.titledBy(title, st.parseQuery("华虹半导体第三季度收入", Options{}).entities); got != want {
+			t.Errorf("titledBy(%q) = %v, want %v", title, got, want)
+		}
+	}
+	if _, got := st.titledBy("中国移动第三季收入", st.parseQuery("中国电信第三季度收入", Options{}).entities); got {
+		t.Error("中国移动's title is taken for 中国电信's")
+	}
+}
+
+// TestWhatAFirmEarnsFrom: what a firm earns or makes from a business is
+// that business's revenue, not the firm's net profit.
+func TestWhatAFirmEarnsFrom(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	for q, want := range map[string]string{
+		"How much did Sunny Optical earn from AR/VR modules in H1 2026?": "term-revenue",
+		"How much did Longsys make from enterprise storage in Q3?":       "term-revenue",
+		"How much did Sunny Optical earn in H1 2026?":                    "term-net-profit",
+	} {
+		es := st.parseQuery(q, Options{}).entities
+		if !slices.ContainsFunc(es, func(e corpus.Entity) bool { return e.ID == want }) {
+			t.Errorf("%q asks %v, want %s", q, es, want)
+		}
+	}
+}
+
+// TestAFirmNamedByTheFirstWordOfItsProduct: a sentence naming the first
+// word of an asked product's name ("Tempus" of Tempus One) may take what
+// its figure is of from the sentence before; and "The API…" points back.
+func TestAFirmNamedByTheFirstWordOfItsProduct(t *testing.T) {
+	charges := "Tempus charges health systems a subscription for its premium version, priced at $1,500 per provider a year."
+	st := packWith(t, map[string]string{"tempus.md": article("Tempus AI revenue rises 30%", "2026-11-05",
+		"The company's assistant, Tempus One, is used by 16,000 providers. "+charges)})
+	statesEach(t, st.measure(t, "What does Tempus One's premium version cost?"), "Tempus AI revenue rises 30%", map[string]bool{
+		"The company's assistant, Tempus One, is used by 16,000 providers. " + charges: true,
+		"The company's genomics unit grew 25%. " + charges:                             false,
+	})
+	statesEach(t, st.measure(t, "Sabiá-4的API输出价格是每百万tokens多少雷亚尔？"), "Maritaca raises Series B", map[string]bool{
+		"Maritaca launched its Sabiá-4 model in June 2026. The API is priced at 5 reais per million input tokens and 15 reais per million output tokens.": true,
+		"Maritaca raised money in June 2026. Prices are 5 reais per million input tokens and 15 reais per million output tokens.":                           false,
+	})
+}
+
+// TestHowManyCountsWhatFollows: the measure word after 多少 or 几 counts
+// what follows ("多少台风机": 风机, no typhoon); 哪几位 asks which.
+func TestHowManyCountsWhatFollows(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	cs := st.parseQuery("风电场一共有多少台风机？", Options{}).analyse()
+	if !slices.ContainsFunc(cs, func(c concept) bool { return slices.Equal(c.asked[0], []string{"风机"}) }) ||
+		slices.ContainsFunc(cs, func(c concept) bool { return slices.Equal(c.asked[0], []string{"台风"}) }) {
+		t.Errorf("多少台风机: concepts %v", cs)
+	}
+	for q, want := range map[string]factKind{
+		"风电场一共有多少台风机？":           countFact,
+		"Mistral AI是哪幾位創辦人成立的？": nameFact,
+		"公司有几位创办人？":              countFact,
+	} {
+		if got := askedFor(q); got != want {
+			t.Errorf("askedFor(%q) = %v, want %v", q, got, want)
+		}
+	}
+	for sentence, want := range map[string]bool{
+		"Meta used more than one million human annotations.":          true,
+		"Orders below about 1,700 advanced GPUs need no license.":     true,
+		"Maverick beats GPT-4o and Gemini 2.0 Flash across benchmarks": false,
+	} {
+		if got := statesFact(countFact, sentence, nil, nil); got != want {
+			t.Errorf("statesFact(count, %q) = %v, want %v", sentence, got, want)
+		}
+	}
+}
+
+// TestTheQuarterAskedAsPassagesWriteIt: a quarter named in the question is
+// held by 第三季 and "Q3" as by 季度 and "quarter".
+func TestTheQuarterAskedAsPassagesWriteIt(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	cs := st.parseQuery("Appier net revenue retention in the third quarter", Options{}).analyse()
+	i := slices.IndexFunc(cs, func(c concept) bool { return c.id == "term-quarter" })
+	if i < 0 {
+		t.Fatalf("no quarter among %v", cs)
+	}
+	for _, text := range []string{"沛星第三季營收年增31%", "Appier Q3 revenue", "the quarter's revenue"} {
+		toks := corpus.Tokens(text)
+		if !holdsAny(toks, indexTokens(toks), cs[i].alts) {
+			t.Errorf("%q holds no quarter (%v)", text, cs[i].alts)
+		}
+	}
+	if slices.ContainsFunc(cs, func(c concept) bool { return c.asked[0][0] == "third" }) {
+		t.Error("the ordinal of the quarter is asked as a word")
+	}
+}

@@ -36,7 +36,7 @@ var asks = []struct {
 	re   *regexp.Regexp
 }{
 	{durationFact, regexp.MustCompile(`多久|多长时间|多少天|多少年|几天|几周|几个月|几年|\bhow long (?:did|does|do|will|would|has|have|had|is|was|are|were)\b[^?]*\b(?:take|last|run|work|spend|wait|stay|keep)|\bhow many (?:days|weeks|months|years|hours)\b|\bfor how long\b`)},
-	{countFact, regexp.MustCompile(`\bhow many\b|\bnumber of\b|几个|几家|几款|几种|几位|几名|几次|多少个|多少家|多少款|多少种|多少位|多少名|多少人|多少张|多少块|数量`)},
+	{countFact, regexp.MustCompile(`\bhow many\b|\bnumber of\b|(?:几|多少)(?:个|家|款|种|位|名|次|人|张|块|台|颗|辆|座|套|片|架|艘|枚|项|条|所|间)|数量`)},
 	{dateFact, regexp.MustCompile(`\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|什么时间|日期`)},
 	{amountFact, regexp.MustCompile(`\bhow (?:much|big|large|fast|long)\b|\bprice[sd]?\b|\bpricing\b|\bcosts?\b|\bcharge[sd]?\b|\bvalu(?:ed|ation)\b|\brevenue\b|\bhow much\b|\braised?\b|\bshare\b|多少|多大|多快|多长|多高|价格|定价|价钱|售价|收费|费用|估值|营收|收入|融资|金额|份额|几块|多少钱`)},
 	{nameFact, regexp.MustCompile(`\bwho\b|\bwhich\b|\bwhat (?:company|companies|model|models|firm|firms|products?|partners?)\b|\bname\b|哪些|哪家|哪个|哪款|哪几|谁|什么模型|什么公司|什么产品|叫什么`)},
@@ -53,6 +53,9 @@ func askedFor(question string) factKind {
 	q := corpus.Normalize(question)
 	wh := firstWh.FindString(q)
 	who := strings.HasPrefix(wh, "who") || strings.Contains(q, "谁") && !strings.Contains(q, "多少")
+	if strings.Contains(q, "哪几") {
+		return nameFact // "哪几位创办人" asks which, though it counts them
+	}
 	for _, a := range asks {
 		if a.kind == amountFact && who {
 			return nameFact // "Who led the $3.5bn raise?" asks who, though it names the amount
@@ -67,7 +70,7 @@ func askedFor(question string) factKind {
 // What each kind of fact looks like in a sentence (normalised).
 var (
 	amountRe = regexp.MustCompile(`[$¥€£₩₹]\s?\d|[一二两三四五六七八九十百千]+\s*(?:倍|亿|兆)|\d[\d.,]*[\s-]*(?:%|元|美元|港元|欧元|日元|日圆|韩元|美分|仙|亿|兆|万|千|百万|倍|个百分点|百分点|毫秒|秒|分钟|小时|tokens?\b|percentage points?\b|points?\b|pts\b|billion\b|million\b|trillion\b|thousand\b|percent\b|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|bn\b|[kmb]\b|milliseconds?\b|ms\b|seconds?\b|minutes?\b|hours?\b|times\b|x\b|crores?\b|rupees?\b|rand\b|ringgit\b|baht\b|rupiah\b|dirhams?\b|riyals?\b|reais\b|pesos?\b|francs?\b|pounds?\b)|\brm\s?\d`)
-	countRe  = regexp.MustCompile(`\d[\d.,]*\s*(?:万|萬|千|百)?多?\s*(?:个|家|款|种|位|名|项|张|次|块|台|场|人|条|章|辆|輛|座|颗|顆|套|片|间|間|所|架|单|單|户|戶|枚|艘|栋|棟)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项|条|章)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+[a-z-]+s\b`)
+	countRe  = regexp.MustCompile(`\d[\d.,]*\s*(?:万|萬|千|百)?多?\s*(?:个|家|款|种|位|名|项|张|次|块|台|场|人|条|章|辆|輛|座|颗|顆|套|片|间|間|所|架|单|單|户|戶|枚|艘|栋|棟)|[一二两三四五六七八九十百千]+\s*(?:个|家|款|种|位|名|项|条|章)|(?:^|[^\w.])(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\s+(?:[a-z-]+\s+)?[a-z-]+s\b|\b(?:one|a|two|three|four|five|six|seven|eight|nine|ten|several|tens of|hundreds of)\s+(?:hundred|thousand|million|billion)\b`)
 	dateRe   = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\b` + when.MonthName + `\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:in|since|by|on)\s+(?:\d{4}|` + when.MonthName + `)\b`)
 	moneyRe  = regexp.MustCompile(`[$¥€£₩₹]\s?\d|\d[\d.,]*\s*(?:亿|万|千|百万|兆|trillion|billion|million|thousand|crore)?\s*(?:元|美元|港元|欧元|韩元|日元|日圆|卢比|美分|厘|仙|yuan\b|dollars?\b|usd\b|rmb\b|cny\b|cents?\b|euros?\b|won\b|yen\b|krw\b|rupees?\b|inr\b|rand\b|ringgit\b|baht\b|rupiah\b|dirhams?\b|riyals?\b|reais\b|pesos?\b|francs?\b|pounds?\b)|\brm\s?\d`)
 	// durationRe matches a span of time, also spelled: "six months", "122 days", 七个小时.
@@ -125,6 +128,7 @@ type measureAsked struct {
 	money    bool
 	actual   bool // asked in so many words: no sentence with a forecast answers
 	past     bool // asked in the past tense: no sentence with only a forecast of the measure answers
+	change   bool // asked by how much it changed: a rate of change answers for money too
 }
 
 // measureOf reads what a question asks of a measure, with one reading of
@@ -152,7 +156,7 @@ func measureOf(question string, q query, frame when.Frame) measureAsked {
 	}
 	normQ := corpus.Normalize(question)
 	past := pastTense.MatchString(normQ) && !forecastAsked.MatchString(normQ)
-	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ), past}
+	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ), past, changeAsked.MatchString(normQ)}
 }
 
 // pastTense matches a (normalised) English question asked in the past
@@ -162,6 +166,11 @@ var pastTense = regexp.MustCompile(`^(?:what|how much|how many|which)\b[^?]*?\b(
 // forecastAsked matches a (normalised) question that asks a figure to
 // come, in any tense: "What revenue did Nvidia expect for Q2?"
 var forecastAsked = regexp.MustCompile(`预计|预期|预估|指引|展望|目标|计划|\bguid(?:e|es|ed|ing|ance)\b|\boutlook\b|\bexpect(?:s|ed|ing|ation|ations)?\b|\bforecast(?:s|ed|ing)?\b|\bproject(?:s|ed|ing|ion|ions)\b|\btarget(?:s|ed|ing)?\b|\bplan(?:s|ned|ning)?\b|\bestimat(?:e|es|ed|ing|ion|ions)\b|\banticipat\w*|\bwill\b|\bwould\b`)
+
+// changeAsked matches a (normalised) question that asks by how much a
+// measure changed: "By how much did DDR5 contract prices rise?", "涨幅多少"
+// are answered by a percentage as well as by an amount of money.
+var changeAsked = regexp.MustCompile(`\bby how much\b|\bhow much (?:did|does|do|has|have|had|will|would)\b[^?]*\b(?:rise|rose|risen|increase[sd]?|grow|grew|grown|fall|fell|fallen|drop(?:ped)?|decline[sd]?|jump(?:ed)?|climb(?:ed)?|surge[sd]?|gain(?:ed)?)\b|涨幅|增幅|降幅|跌幅|(?:涨|增长|上涨|下降|下跌|下调|上调|提高|降低)了?多少`)
 
 // actual matches a (normalised) question that asks the figure as reported,
 // not as forecast: "实际公布的营收", "the actual revenue", "what did it
@@ -251,11 +260,16 @@ func statesMeasure(m measureAsked, title, text string) bool {
 			figures = append(figures, c.alts...)
 		}
 	}
-	context := "" // the last sentence before that names a quarter or half
+	context := "" // the last sentence before, in the paragraph, that names a quarter or half
 	var previous, sentence string
+	end := 0
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		previous, sentence = sentence, text[sp.Start:sp.End]
 		norm := corpus.Normalize(sentence)
+		if strings.Contains(text[min(end, sp.Start):sp.Start], "\n") {
+			context = "" // a new paragraph: "…2025年第一季營收…" is no period of "祖克柏表示，Meta AI的月活…"
+		}
+		end = sp.End
 		if periods {
 			before := context
 			if when.NamesPart(norm) {
@@ -280,12 +294,15 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		if all {
 			about = !slices.ContainsFunc(of, missing)
 		}
-		if !about && previous != "" && (anaphora.MatchString(norm) || slices.ContainsFunc(concepts, func(c concept) bool { return (c.entity || c.longName()) && held(c) })) {
+		if !about && previous != "" && (anaphora.MatchString(norm) || slices.ContainsFunc(concepts, func(c concept) bool {
+			return (c.entity || c.longName()) && held(c) || c.longName() && len(c.asked[0]) > 1 && at[c.asked[0][0]] != nil
+		})) {
 			// The sentence before may name what the figure is of, when this
-			// one names something the question asks by name ("The campus,
-			// called JB7, will… Teraco put the total investment at…") or
-			// begins by pointing back to it ("…发布从容大模型4.0。据公司官网披露，
-			// 旗舰版输出价格为…").
+			// one names something the question asks by name, or the first
+			// word of such a name ("The campus, called JB7, will… Teraco put
+			// the total investment at…"; "…Tempus One… Tempus charges…
+			// for its premium version") or begins by pointing back to it
+			// ("…发布从容大模型4.0。据公司官网披露，旗舰版输出价格为…").
 			before := corpus.Tokens(previous)
 			at := indexTokens(before)
 			near := func(c concept) bool { return held(c) || holdsAny(before, at, c.alts) }
@@ -302,7 +319,7 @@ func statesMeasure(m measureAsked, title, text string) bool {
 			continue // asked in won or dollars, a growth rate is no answer
 		}
 		if slices.ContainsFunc(concepts, func(c concept) bool {
-			return c.measure == "money" && money && !named || c.figure() && held(c) && statesFact(kind, nearMeasure(sentence, c.alts), nil, nil) ||
+			return c.measure == "money" && (money || m.change && amountRe.MatchString(norm)) && !named || c.figure() && held(c) && statesFact(kind, nearMeasure(sentence, c.alts), nil, nil) ||
 				c.measure == "count" && numberBeside(toks, at, c.alts)
 		}) {
 			return true
@@ -350,8 +367,8 @@ func titleHolds(title, run string) bool {
 }
 
 // anaphora matches a (normalised) sentence that begins by pointing back
-// to what was named before: the company, it, its.
-var anaphora = regexp.MustCompile(`^(?:据|另外|此外|同时|其中)?(?:该公司|公司|本公司|该集团|集团|该模型|其|它|(?:the|this) (?:company|firm|group|model)\b|it\b|its\b)`)
+// to what was named before: the company, the API, it, its.
+var anaphora = regexp.MustCompile(`^(?:据|另外|此外|同时|其中)?(?:该公司|公司|本公司|该集团|集团|该模型|该产品|该平台|该服务|该芯片|其|它|(?:the|this) (?:company|firm|group|model|api|service|platform|app|product|chip|segment|unit|division|business)\b|it\b|its\b)`)
 
 // clauseBreak ends a Chinese clause: an English sentence's commas also
 // part dates and relative clauses ("Revenue for the fiscal year ended June

@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -256,7 +257,23 @@ func (q query) analyse() []concept {
 			out = append(out, wordConcept(t, names, units))
 		}
 	}
+	q.quarterForms(out)
 	return out
+}
+
+// quarterForms adds to the word "quarter" (季度), when the question names
+// which, the ways passages write that quarter: 第三季 and 三季报 hold no
+// 季度, "Q3" no "quarter".
+func (q query) quarterForms(cs []concept) {
+	if q.frame.Quarter == 0 {
+		return
+	}
+	for i := range cs {
+		if cs[i].id == "term-quarter" {
+			n := strconv.Itoa(q.frame.Quarter)
+			cs[i].alts = append(cs[i].alts, []string{string([]rune("一二三四")[q.frame.Quarter-1]) + "季"}, []string{"q", n})
+		}
+	}
 }
 
 // firmSuffixes end the Chinese names of firms; genericFirmWords before

@@ -11,6 +11,7 @@ package search
 import (
 	"context"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -145,6 +146,7 @@ type query struct {
 }
 
 func (s *Searcher) parseQuery(q string, opt Options) query {
+	q = classifier.ReplaceAllString(earnedFrom.ReplaceAllString(q, "revenue from"), "$1 ")
 	pq := query{text: q, terms: corpus.Tokens(q), entities: s.aliases.Match(q), frame: s.timeFrame(q, opt)}
 	for _, run := range nameRuns(q, pq.entities) {
 		// A name that only begins one entity's ("Gigabyte's EPS") may ask
@@ -164,6 +166,15 @@ func (s *Searcher) parseQuery(q string, opt Options) query {
 	pq.nameEntities()
 	return pq
 }
+
+// earnedFrom matches what a firm earns or makes from a business: its
+// revenue from it, not its net profit ("How much did Sunny Optical earn
+// from AR/VR modules?").
+var earnedFrom = regexp.MustCompile(`(?i)\b(?:earn|earns|earned|earning|make|makes|made|making)\s+from\b`)
+
+// classifier is the measure word after 多少 or 几, which counts what
+// follows and is no part of it: "多少台风机" asks how many 风机, no 台风.
+var classifier = regexp.MustCompile(`((?:几|多少)(?:个|家|款|种|位|名|台|块|张|颗|辆|座|套|片|架|艘|枚|项|条|所|间))`)
 
 // afterEntity reports whether a name follows the name of one of the
 // entities in the question: "MoMo" in "MTN MoMo".
@@ -301,8 +312,8 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 	var aboutTitle []bool
 	for i, p := range passages {
 		title := p.Title
-		if e, ok := s.aliases.TitledBy(title); ok && askedIDs[e.ID] {
-			// "神達第三季EPS…" is MiTAC's: the passage names it.
+		if e, ok := s.titledBy(title, qs[0].entities); ok {
+			// "神達第三季EPS…" is MiTAC's, "華虹第三季…" 華虹半導體's: the passage names it.
 			title += "（" + e.Names[0] + "）"
 			norms[i] += "\n" + corpus.Normalize(e.Names[0])
 		}
@@ -342,6 +353,19 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 		sortByScore(kept)
 	}
 	return diversify(kept, opt), asked, nil
+}
+
+// titledBy returns the asked entity (of es) that a title names by a short
+// form (corpus.Aliases' TitledBy) or by the first characters of its name
+// (Shortened).
+func (s *Searcher) titledBy(title string, es []corpus.Entity) (corpus.Entity, bool) {
+	e, ok := s.aliases.TitledBy(title)
+	for _, asked := range es {
+		if ok && asked.ID == e.ID || !ok && s.aliases.Shortened(title, asked) {
+			return asked, true
+		}
+	}
+	return corpus.Entity{}, false
 }
 
 // weighConcepts analyses the queries and weighs their concepts on the

@@ -474,8 +474,17 @@ func cut(text string) (string, []string) {
 	for _, r := range relativeYears {
 		blank(r.re)
 	}
+	// "the third quarter" without a year: the ordinal is the frame's, the
+	// quarter a word passages write (季度, quarter).
+	text = ordinalQuarter.ReplaceAllStringFunc(text, func(m string) string {
+		phrases = append(phrases, m)
+		return " quarter"
+	})
 	return text, phrases
 }
+
+// ordinalQuarter is a quarter named by its ordinal, in normalised text.
+var ordinalQuarter = regexp.MustCompile(`\b(?:first|second|third|fourth)[\s-]quarter\b`)
 
 // halfOf returns the half of a year a normalised question names (1 or 2),
 // 0 for none.
@@ -641,15 +650,17 @@ func (f Frame) Periodic() bool {
 // OtherPeriodIn is OtherPeriod of a normalised sentence that, naming no
 // period itself, speaks of its article's: of the period its title names
 // ("快手二季度可灵AI收入达4.3亿元" over "可灵收入同比增长…"; title is "" when
-// it names none), else of the quarter or half named last before it in the
-// passage (context, "" for none: "公布2026财年第三财季业绩" before
+// it names none), else of the quarter or half named last before it in its
+// paragraph (context, "" for none: "公布2026财年第三财季业绩" before
 // "本季度收入为438亿元"; a year named before is more often background:
-// "首次公开…自2019年").
+// "首次公开…自2019年"). A title of a run of quarters (前三季度) sums up the
+// quarters its text tells apart: then the context tells ("其中第三季度单季
+// 营收…" before "单季归母净利润…").
 func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 	switch {
 	case f.NamesPeriod(sentence):
 		return f.OtherPeriod(sentence)
-	case title != "":
+	case title != "" && (context == "" || !partOfYear.MatchString(title)):
 		return f.OtherPeriod(title)
 	case context != "":
 		return f.OtherPeriod(context)

@@ -201,6 +201,42 @@ func TestOtherPeriodIn(t *testing.T) {
 	}
 }
 
+// TestATitleOfAPartOfTheYear: under a title of the first three quarters,
+// a sentence naming no period speaks of the quarter the sentence before
+// names (其中第三季度单季…); under a title of one quarter, the title's
+// period still rules ("…against the second quarter" before it).
+func TestATitleOfAPartOfTheYear(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	f := Parse("How much net profit did Huaqin make in Q3 2026 alone?", now)
+	sentence := corpus.Normalize("单季归母净利润12.6亿元，同比增长26.1%。")
+	nine := corpus.Normalize("华勤技术前三季度营收1386亿元同比增42%")
+	for context, want := range map[string]bool{
+		"其中第三季度单季营收512.3亿元，同比增长38.6%。": false,
+		"其中第二季度单季营收473.5亿元。":          true,
+		"": true, // the title's nine months alone
+	} {
+		if got := f.OtherPeriodIn(sentence, nine, corpus.Normalize(context)); got != want {
+			t.Errorf("OtherPeriodIn(%q, %q, %q) = %v, want %v", sentence, nine, context, got, want)
+		}
+	}
+	f = Parse("Arista Networks revenue Q2 2026", now)
+	q3 := corpus.Normalize("Arista third-quarter revenue rises 28%")
+	if !f.OtherPeriodIn(corpus.Normalize("Together they represented 39% of the quarter's sales."), q3, corpus.Normalize("Revenue was up from the second quarter.")) {
+		t.Error("a sentence under a third-quarter title is taken for the second quarter's")
+	}
+}
+
+// TestAnOrdinalQuarterIsTheFrames: "the third quarter" without a year
+// frames the question; the word "quarter" stays for passages to hold.
+func TestAnOrdinalQuarterIsTheFrames(t *testing.T) {
+	if got, want := strings.Fields(Strip("appier net revenue retention in the third quarter")), []string{"appier", "net", "revenue", "retention", "in", "the", "quarter"}; !slices.Equal(got, want) {
+		t.Errorf("Strip = %q, want %q", got, want)
+	}
+	if got := Phrases("Appier net revenue retention in the third quarter"); !slices.Equal(got, []string{"third quarter"}) {
+		t.Errorf("Phrases = %q", got)
+	}
+}
+
 func TestOtherPeriod(t *testing.T) {
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
