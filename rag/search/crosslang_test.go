@@ -1445,7 +1445,7 @@ func TestAFirmNamedByTheFirstWordOfItsProduct(t *testing.T) {
 	})
 	statesEach(t, st.measure(t, "Sabiá-4的API输出价格是每百万tokens多少雷亚尔？"), "Maritaca raises Series B", map[string]bool{
 		"Maritaca launched its Sabiá-4 model in June 2026. The API is priced at 5 reais per million input tokens and 15 reais per million output tokens.": true,
-		"Maritaca raised money in June 2026. Prices are 5 reais per million input tokens and 15 reais per million output tokens.":                           false,
+		"Maritaca raised money in June 2026. Prices are 5 reais per million input tokens and 15 reais per million output tokens.":                         false,
 	})
 }
 
@@ -1459,17 +1459,17 @@ func TestHowManyCountsWhatFollows(t *testing.T) {
 		t.Errorf("多少台风机: concepts %v", cs)
 	}
 	for q, want := range map[string]factKind{
-		"风电场一共有多少台风机？":           countFact,
+		"风电场一共有多少台风机？":          countFact,
 		"Mistral AI是哪幾位創辦人成立的？": nameFact,
-		"公司有几位创办人？":              countFact,
+		"公司有几位创办人？":             countFact,
 	} {
 		if got := askedFor(q); got != want {
 			t.Errorf("askedFor(%q) = %v, want %v", q, got, want)
 		}
 	}
 	for sentence, want := range map[string]bool{
-		"Meta used more than one million human annotations.":          true,
-		"Orders below about 1,700 advanced GPUs need no license.":     true,
+		"Meta used more than one million human annotations.":           true,
+		"Orders below about 1,700 advanced GPUs need no license.":      true,
 		"Maverick beats GPT-4o and Gemini 2.0 Flash across benchmarks": false,
 	} {
 		if got := statesFact(countFact, sentence, nil, nil); got != want {

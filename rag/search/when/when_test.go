@@ -212,7 +212,7 @@ func TestATitleOfAPartOfTheYear(t *testing.T) {
 	nine := corpus.Normalize("华勤技术前三季度营收1386亿元同比增42%")
 	for context, want := range map[string]bool{
 		"其中第三季度单季营收512.3亿元，同比增长38.6%。": false,
-		"其中第二季度单季营收473.5亿元。":          true,
+		"其中第二季度单季营收473.5亿元。":           true,
 		"": true, // the title's nine months alone
 	} {
 		if got := f.OtherPeriodIn(sentence, nine, corpus.Normalize(context)); got != want {
