@@ -537,7 +537,7 @@ var (
 	// quarter", "较一季度", "由第二季的22.8%跳升至41.3%", "较9月", "up 5%
 	// from September", "up from $100mn in August 2025"): the base, not the
 	// sentence's period.
-	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\bin (?:the )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12]|` + MonthName + `(?:\s+(?:19|20)\d{2})?)\b|(?:较|相比|环比|比|由)(?:第?[一二三四1-4上]季度?|[上下]半年|\d{1,2}\s*月)|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s+(?:in\s+)?` + MonthName + `\b`)
+	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\bin (?:the )?(?:fiscal )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12]|` + MonthName + `(?:\s+(?:19|20)\d{2})?)\b|(?:较|相比|环比|比|由)(?:第?[一二三四1-4上]季度?|[上下]半年|\d{1,2}\s*月)|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s+(?:in\s+)?` + MonthName + `\b`)
 )
 
 // Months named in normalised text: "11月", "10月份", "october", "in may"
@@ -660,6 +660,11 @@ func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 	switch {
 	case f.NamesPeriod(sentence):
 		return f.OtherPeriod(sentence)
+	case f.Quarter == 0 && f.Half == 0 && f.Month == 0 && relativeYears[0].re.MatchString(sentence):
+		// Asked a year alone, "公司今年资本支出上调至约120亿元" states its
+		// article's year's figure: the asked year's (the articles are of
+		// that year).
+		return false
 	case title != "" && (context == "" || !partOfYear.MatchString(title)):
 		return f.OtherPeriod(title)
 	case context != "":

@@ -226,6 +226,30 @@ func TestATitleOfAPartOfTheYear(t *testing.T) {
 	}
 }
 
+// TestAFiscalQuarterRisenFrom: a fiscal quarter a figure rose from is no
+// period of it.
+func TestAFiscalQuarterRisenFrom(t *testing.T) {
+	f := Parse("惠普2026财年第四季度AI PC占出货量的比例", time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
+	if up := corpus.Normalize("AI PCs made up 38% of units shipped, up from 31% in the fiscal third quarter."); f.OtherPeriod(up) {
+		t.Errorf("OtherPeriod(%q): the quarter it rose from is taken for its own", up)
+	}
+}
+
+// TestThisYearInASentence: asked a year, "今年" in a sentence states its
+// article's year's figure, whatever quarter the sentence before names;
+// asked a quarter, the sentence before tells.
+func TestThisYearInASentence(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	sentence := corpus.Normalize("公司今年資本支出上調至約120億元,較去年增加近五成。")
+	context := corpus.Normalize("金像電泰國廠第一期已於今年第二季量產,第二期預計2027年第一季開出。")
+	if f := Parse("How much capital expenditure is Gold Circuit budgeting for this year?", now); f.OtherPeriodIn(sentence, "", context) {
+		t.Error("this year's capex is taken for 2027's")
+	}
+	if f := Parse("Gold Circuit capex in Q3 2026", now); !f.OtherPeriodIn(sentence, "", context) {
+		t.Error("a sentence after one of 2027's first quarter is taken for the third quarter's")
+	}
+}
+
 // TestAnOrdinalQuarterIsTheFrames: "the third quarter" without a year
 // frames the question; the word "quarter" stays for passages to hold.
 func TestAnOrdinalQuarterIsTheFrames(t *testing.T) {
