@@ -30,6 +30,7 @@ type Frame struct {
 	Quarter      int       // the quarter it names (1–4), of Year or, when Year is 0, of a company's fiscal year; 0 for none
 	Half         int       // the half of Year it names (1–2); 0 for none
 	FullYear     bool      // it asks for a whole year's figure (全年, full-year, annual), no part of it
+	MonthEnd     bool      // its month ends a period or is a point in time ("the quarter ending April 2025", 截至6月底): the quarter or half ending then may state its figure
 }
 
 // Period is the frame's dates, for the store's reads.
@@ -261,7 +262,7 @@ func Parse(question string, now time.Time) Frame {
 		if !validYear(y) || mo < 1 || mo > 12 {
 			return false
 		}
-		f.Year, f.Month = y, mo
+		f.Year, f.Month, f.MonthEnd = y, mo, monthEnd.MatchString(q)
 		f.Since = time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
 		f.Until = f.Since.AddDate(0, 1, 0).Add(monthMargin)
 		return true
@@ -354,7 +355,7 @@ func Parse(question string, now time.Time) Frame {
 	// its 2026 capex").
 	if ms := monthsNamed(q); len(ms) > 0 && !slices.ContainsFunc(ms, func(m int) bool { return m != ms[0] }) &&
 		!yearsIn.MatchString(q) && !partWords.MatchString(q) {
-		f.Month = ms[0]
+		f.Month, f.MonthEnd = ms[0], monthEnd.MatchString(q)
 	}
 	for _, r := range relativeYears {
 		if r.re.MatchString(q) {
@@ -483,6 +484,12 @@ func cut(text string) (string, []string) {
 	return text, phrases
 }
 
+// monthEnd matches, in normalised text, a month named as the end of a
+// period or a point in time: its figures are the period's or stand at
+// that time ("the quarter ending April 2025", "at the end of June 2026",
+// "截至2026年6月底"), not the month's own.
+var monthEnd = regexp.MustCompile(`\b(?:quarters?|period|months?|year)\s+(?:end(?:ing|ed)|to)\s+(?:` + MonthName + `)|\b(?:end of|end-|as of|at end of|at the end of|by the end of)\s*(?:` + MonthName + `)|截至\s*(?:\d{4}\s*年)?\s*\d{1,2}\s*月|\d{1,2}\s*月(?:底|末)`)
+
 // ordinalQuarter is a quarter named by its ordinal, in normalised text.
 var ordinalQuarter = regexp.MustCompile(`\b(?:first|second|third|fourth)[\s-]quarter\b`)
 
@@ -553,8 +560,8 @@ var (
 func monthsNamed(norm string) []int {
 	var ms []int
 	for _, m := range monthZh.FindAllStringSubmatchIndex(norm, -1) {
-		if r, _ := utf8.DecodeLastRuneInString(norm[:m[0]]); strings.ContainsRune("前至到-~0123456789", r) {
-			continue // a run's end, or part of a longer number
+		if r, _ := utf8.DecodeLastRuneInString(norm[:m[0]]); strings.ContainsRune("前至到-~0123456789", r) && !strings.HasSuffix(strings.TrimSpace(norm[:m[0]]), "截至") {
+			continue // a run's end (not 截至9月底, a point in time), or part of a longer number
 		}
 		if n, _ := strconv.Atoi(norm[m[2]:m[3]]); n >= 1 && n <= 12 {
 			ms = append(ms, n)
@@ -576,13 +583,15 @@ func monthsNamed(norm string) []int {
 func (f Frame) OtherPeriod(norm string) bool {
 	norm = founded.ReplaceAllString(compared.ReplaceAllString(comparedPart.ReplaceAllString(norm, " "), " "), " ")
 	if f.Month != 0 {
-		// A month asked: a sentence of other months states theirs, and,
-		// when no year is asked, one of a quarter, a half or a year
-		// states that period's figure ("單季合併營收" is no month's).
+		// A month asked: a sentence of other months states theirs, one
+		// of a quarter or a half that period's ("第三季合併營收" is no
+		// October's) unless the month ends the period asked, and, when no
+		// year is asked, one of a year that year's ("單季合併營收" is no
+		// month's).
 		if ms := monthsNamed(norm); len(ms) > 0 {
 			return !slices.Contains(ms, f.Month) || f.Year != 0 && otherYearsOnly(norm, f.Year)
 		}
-		if f.Year == 0 {
+		if f.Year == 0 || !f.MonthEnd && (NamesPart(norm) || partOfYear.MatchString(norm)) {
 			return NamesPart(norm) || yearsIn.MatchString(norm) || partOfYear.MatchString(norm)
 		}
 	}

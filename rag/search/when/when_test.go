@@ -250,6 +250,51 @@ func TestThisYearInASentence(t *testing.T) {
 	}
 }
 
+// TestAMonthIsNoQuarter: asked a month's figure, with its year or
+// without, a sentence of a quarter states the quarter's.
+func TestAMonthIsNoQuarter(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	q3 := corpus.Normalize("欣興30日召開法說會，公布第三季合併營收399.8億元，季增8.6%。")
+	oct := corpus.Normalize("欣興10月合併營收141.2億元，月增3.1%。")
+	for _, q := range []string{"What were Unimicron's October 2026 sales?", "欣興10月營收"} {
+		f := Parse(q, now)
+		if !f.OtherPeriod(q3) {
+			t.Errorf("%q: a quarter's revenue is taken for October's", q)
+		}
+		if f.OtherPeriod(oct) {
+			t.Errorf("%q: October's revenue is taken for another period's", q)
+		}
+	}
+}
+
+// TestAMonthThatEndsAPeriod: a month named as a period's end or a point
+// in time still asks that month, but the quarter or half ending then may
+// state its figure; another month's sentence does not.
+func TestAMonthThatEndsAPeriod(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	half := corpus.Normalize("上半年云订阅业务ARR达40.8亿元。")
+	sept := corpus.Normalize("截至9月底，云订阅ARR达43.1亿元。")
+	for q, end := range map[string]bool{
+		"In Nvidia's quarter ending April 2025, how much H20 revenue could it not ship?": true,
+		"Kingdee cloud subscription ARR at end of June 2026?":                            true,
+		"金蝶截至2026年6月底的云订阅ARR":                                                            true,
+		"金蝶6月末的云订阅ARR":                                                                   true,
+		"What were Unimicron's October 2026 sales?":                                      false,
+		"廣達11月合併營收":                                                                      false,
+	} {
+		f := Parse(q, now)
+		if f.MonthEnd != end || f.Month == 0 {
+			t.Errorf("Parse(%q) = month %d, end %v; want end %v", q, f.Month, f.MonthEnd, end)
+		}
+		if end && !f.OtherPeriod(sept) {
+			t.Errorf("%q: September's figure is taken for the asked month's", q)
+		}
+	}
+	if f := Parse("Kingdee cloud subscription ARR at end of June 2026?", now); f.OtherPeriod(half) {
+		t.Error("the half ending in June is taken for another period")
+	}
+}
+
 // TestAnOrdinalQuarterIsTheFrames: "the third quarter" without a year
 // frames the question; the word "quarter" stays for passages to hold.
 func TestAnOrdinalQuarterIsTheFrames(t *testing.T) {
