@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -157,10 +158,13 @@ func checkVendors(entities []Entity) error {
 func (a *Aliases) Entities() []Entity { return a.entities }
 
 // Match returns the entities named in text, each once, in table order.
-// Latin names match whole words only ("Ark" is not in "market").
+// Latin names match whole words only ("Ark" is not in "market"), and a
+// company's name inside another's, not at its start, is none (思科, Cisco,
+// in 迪思科, Disco; 阿里 begins 阿里云 and names Alibaba).
 func (a *Aliases) Match(text string) []Entity {
 	n := Normalize(text)
 	found := make([]bool, len(a.entities))
+	firmStart, firmEnd := 0, 0 // the company's name found last
 	for i, r := range n {
 		ks := a.byRune[r]
 		if len(ks) == 0 {
@@ -169,11 +173,18 @@ func (a *Aliases) Match(text string) []Entity {
 		boundary := IsNameBoundary(n, i, true) // a Latin name starts no word midway
 		for _, k := range ks {
 			name := a.names[k]
-			if found[name.entity] || name.latin && !boundary || !strings.HasPrefix(n[i:], name.norm) {
+			firm := a.entities[name.entity].Type == "company"
+			if found[name.entity] && !firm || name.latin && !boundary || !strings.HasPrefix(n[i:], name.norm) ||
+				name.latin && !IsNameBoundary(n, i+len(name.norm), false) {
 				continue
 			}
-			if !name.latin || IsNameBoundary(n, i+len(name.norm), false) {
+			if !firm {
 				found[name.entity] = true
+			} else if i == firmStart || i >= firmEnd {
+				found[name.entity] = true
+				if end := i + len(name.norm); end > firmEnd {
+					firmStart, firmEnd = i, end
+				}
 			}
 		}
 	}
@@ -214,13 +225,21 @@ func (a *Aliases) Begun(name string) (Entity, bool) {
 func (a *Aliases) TitledBy(title string) (Entity, bool) {
 	n := strings.TrimLeft(Normalize(title), " 「『“\"")
 	r := []rune(n)
-	for k := 2; k <= min(4, len(r)); k++ {
-		i, ok := a.short[string(r[:k])]
+	var starts []string // the forms that may begin it: a Latin word whole ("Disco posts…", no "Boeing…" for BOE), else two to four characters
+	if w := leadingWord.FindString(n); w != "" {
+		starts = []string{w}
+	} else {
+		for k := 2; k <= min(4, len(r)); k++ {
+			starts = append(starts, string(r[:k]))
+		}
+	}
+	for _, start := range starts {
+		i, ok := a.short[start]
 		if !ok {
 			continue
 		}
 		for _, j := range a.byRune[r[0]] {
-			if name := a.names[j].norm; len(name) > len(string(r[:k])) && strings.HasPrefix(n, name) {
+			if name := a.names[j].norm; len(name) > len(start) && strings.HasPrefix(n, name) {
 				return Entity{}, false
 			}
 		}
@@ -228,6 +247,9 @@ func (a *Aliases) TitledBy(title string) (Entity, bool) {
 	}
 	return Entity{}, false
 }
+
+// leadingWord matches the Latin word a normalised title begins with.
+var leadingWord = regexp.MustCompile(`^[a-z][a-z0-9]*`)
 
 // Shortened reports whether a title begins with the first characters (two
 // or more, not all) of one of e's names in characters, and those name no

@@ -67,7 +67,9 @@ func TestAliasesMatch(t *testing.T) {
 		"荷兰数据保护局罚款":                                         {"term-data-protection-authority"},
 		"Data centres in Guizhou's Gui'an New Area":         {"term-data-center", "guian"}, // places the English press romanises
 		"MEGA IDC Tseung Kwan O phase 1":                    {"term-phase-1", "idc", "tseung-kwan-o"},
-		"在平台中调用":                                            {"term-platform"}, // 台中 is left out: no Taichung
+		"在平台中调用":                                            {"term-platform"},                                              // 台中 is left out: no Taichung
+		"迪思科季度营业利润":                                         {"term-quarter", "term-operating-profit", "disco-corporation"}, // no Cisco (思科) inside Disco
+		"阿里云第三季度":                                           {"alibaba", "alibaba-cloud", "term-quarter"},                   // a company's name begins its unit's
 	} {
 		got := ids(a.Match(q))
 		if d := cmp.Diff(want, got); d != "" {
@@ -82,12 +84,15 @@ func TestAliasesTitledBy(t *testing.T) {
 		t.Fatal(err)
 	}
 	for title, want := range map[string]string{
-		"神達第三季EPS 1.56元創新高":  "mitac", // a short form names a firm at a title's start
-		"「創意」第三季營收創新高":       "global-unichip",
-		"精神达到新高度":            "", // not inside a word
-		"公司表示神達第三季EPS 1.56元": "", // nor after the start
-		"金山云第三季度营收":          "", // a longer name begins it: Kingsoft Cloud, which Match finds
-		"金山第三季度营收":           "kingsoft",
+		"神達第三季EPS 1.56元創新高":                   "mitac", // a short form names a firm at a title's start
+		"「創意」第三季營收創新高":                        "global-unichip",
+		"精神达到新高度":                             "", // not inside a word
+		"公司表示神達第三季EPS 1.56元":                  "", // nor after the start
+		"金山云第三季度营收":                           "", // a longer name begins it: Kingsoft Cloud, which Match finds
+		"金山第三季度营收":                            "kingsoft",
+		"Disco posts record quarterly profit": "disco-corporation", // a Latin short form, as a word
+		"Boeing's AI factory":                 "",                  // not BOE's
+		"BOE Q3 profit":                       "boe",
 	} {
 		e, ok := a.TitledBy(title)
 		if got := e.ID; got != want || ok != (want != "") {

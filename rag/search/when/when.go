@@ -31,6 +31,7 @@ type Frame struct {
 	Half         int       // the half of Year it names (1–2); 0 for none
 	FullYear     bool      // it asks for a whole year's figure (全年, full-year, annual), no part of it
 	MonthEnd     bool      // its month ends a period or is a point in time ("the quarter ending April 2025", 截至6月底): the quarter or half ending then may state its figure
+	Run          [2]int    // the first and last months of the run of months it names ("2026年7-9月"), which a company's fiscal quarter may be
 }
 
 // Period is the frame's dates, for the store's reads.
@@ -90,8 +91,9 @@ var (
 	// fiscalQuarter reads the quarter of a fiscal year: "the third quarter
 	// of fiscal 2026", "Q3 FY2026", "2026财年第三季度".
 	fiscalQuarter = regexp.MustCompile(`\b(first|second|third|fourth)\s+quarter\s+of\s+fiscal(?: year)?\s+\d{4}\b|\bq([1-4])\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal(?: year)?\s+(?:\d{4}\s+)?q([1-4])\b|\bq([1-4])\s*fy\s?\d{2,4}\b|\d{4}\s*财年\s*第?\s*([一二三四1-4])\s*财?季`)
-	fiscal        = regexp.MustCompile(`\b(?:(?:first|second|third|fourth|last|final)\s+quarter\s+of\s+)?fiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*财?季度?)?`)
-	latestish     = regexp.MustCompile(`最新|最近(?:[^一二两三四五六七八九十半几\d个]|$)|目前|当前|现在|如今|眼下|当下|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|\bmost recent\b`)
+	fiscal        = regexp.MustCompile(`\b(?:(?:first|second|third|fourth|last|final)\s+quarter\s+of\s+)?fiscal(?: year)?\s+(?:q[1-4]\s+)?\d{4}\b|\b(?:fiscal\s+)?q[1-4]\s+(?:of\s+)?fiscal(?: year)?\s+\d{4}\b|\bfiscal\s+q[1-4]\s+\d{4}\b|\bfy\s?\d{2,4}\b|\d{4}\s*财年(?:\s*第?\s*[一二三四1-4]\s*财?季度?)?` +
+		`|\b(?:fiscal|financial) year (?:ending|ended|to) ` + MonthName + `\.?\s+(?:\d{1,2},?\s+)?\d{4}\b|截至\s*\d{4}\s*年\s*\d{1,2}\s*月[底末]?止?的?\s*(?:财年|财政年度|会计年度)`)
+	latestish = regexp.MustCompile(`最新|最近(?:[^一二两三四五六七八九十半几\d个]|$)|目前|当前|现在|如今|眼下|当下|\blatest\b|\bnewest\b|\bcurrent(ly)?\b|\bnow\b|\bnowadays\b|\bthese days\b|\bat the moment\b|\bmost recent\b`)
 )
 
 // MonthName matches a month's name or its abbreviation, in lower case:
@@ -288,6 +290,7 @@ func Parse(question string, now time.Time) Frame {
 	if y, from, to, ok := monthRange(q); ok {
 		// A run of months ("Jan-Sep 2026", "2026年7-9月") is its quarter
 		// or half when it is one, else its year.
+		f.Run = [2]int{from, to}
 		if from%3 == 1 && to == from+2 {
 			quarterFrom(y, to/3)
 			return f
@@ -401,11 +404,28 @@ func quarterNamed(q string) int {
 // "2026年1-9月".
 var (
 	rangeEn = regexp.MustCompile(`\b(` + MonthName + `)\.?\s*(?:-|–|—|to|through)\s*(` + MonthName + `)\.?,?\s+(\d{4})\b`)
-	rangeZh = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*(?:-|–|—|~|至|到)\s*(\d{1,2})\s*月`)
+	rangeZh = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月?\s*(?:-|–|—|~|至|到)\s*(\d{1,2})\s*月`)
 	// monthRun is a run of months of any year, as a question writes it:
 	// "7-9月", "July-September".
-	monthRun = regexp.MustCompile(`\d{1,2}\s*(?:-|–|—|~|至|到)\s*\d{1,2}\s*月份?|\b` + MonthName + `\.?\s*(?:-|–|—|to|through)\s*` + MonthName + `\b(?:\.?,?\s+\d{4}\b)?`)
+	monthRun = regexp.MustCompile(`\d{1,2}\s*月?\s*(?:-|–|—|~|至|到)\s*\d{1,2}\s*月份?|\b` + MonthName + `\.?\s*(?:-|–|—|to|through)\s*` + MonthName + `\b(?:\.?,?\s+\d{4}\b)?`)
 )
+
+// runsNamed returns the first and last months of each run of months
+// normalised text names: "7-9月", "july-september".
+func runsNamed(norm string) [][2]int {
+	var out [][2]int
+	for _, m := range runParts.FindAllStringSubmatch(norm, -1) {
+		from, to := atoi(m[1]), atoi(m[2])
+		if m[3] != "" {
+			from, to = int(months[m[3][:3]]), int(months[m[4][:3]])
+		}
+		out = append(out, [2]int{from, to})
+	}
+	return out
+}
+
+// runParts is monthRun with its months in groups.
+var runParts = regexp.MustCompile(`(\d{1,2})\s*月?\s*(?:-|–|—|~|至|到)\s*(\d{1,2})\s*月|\b(` + MonthName + `)\.?\s*(?:-|–|—|to|through)\s*(` + MonthName + `)\b`)
 
 // monthRange returns the year and the first and last months of a run of
 // months normalised text names; ok is false for none.
@@ -530,7 +550,7 @@ var (
 	// to end-April").
 	partWords = regexp.MustCompile(`季|半年|\bquarters?\b|\bhalf\b|\bq[1-4]\b|\bh[12]\b`)
 	halvesIn  = regexp.MustCompile(`([上下])半年|\b(first|second) half\b|\bh([12])\b`)
-	yearsIn   = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
+	yearsIn   = regexp.MustCompile(`\b((?:19|20)\d{2})\b(?:$|[^万亿])`) // not an amount: 2000万美元
 	// compared matches a year a sentence measures a change from ("较2025年
 	// 全年的94.6%", "up from 2023", "compared with 8.6% in the same period
 	// of 2025"): the base of the comparison, not the period its figure is
@@ -582,6 +602,12 @@ func monthsNamed(norm string) []int {
 // revenue November's. A frame that names no period has none other.
 func (f Frame) OtherPeriod(norm string) bool {
 	norm = founded.ReplaceAllString(compared.ReplaceAllString(comparedPart.ReplaceAllString(norm, " "), " "), " ")
+	if runs := runsNamed(norm); f.Run != [2]int{} && len(runs) > 0 {
+		// Asked a run of months, a sentence of the same run states its
+		// figure, whatever the company calls it ("the July-September
+		// quarter, the second quarter of its fiscal year").
+		return !slices.Contains(runs, f.Run)
+	}
 	if f.Month != 0 {
 		// A month asked: a sentence of other months states theirs, one
 		// of a quarter or a half that period's ("第三季合併營收" is no
@@ -645,8 +671,8 @@ func (f Frame) OtherPeriod(norm string) bool {
 // otherYearsOnly reports whether normalised text names years, none of
 // them year.
 func otherYearsOnly(norm string, year int) bool {
-	ys := yearsIn.FindAllString(norm, -1)
-	return len(ys) > 0 && !slices.Contains(ys, strconv.Itoa(year))
+	ys := yearsIn.FindAllStringSubmatch(norm, -1)
+	return len(ys) > 0 && !slices.ContainsFunc(ys, func(m []string) bool { return m[1] == strconv.Itoa(year) })
 }
 
 // Periodic reports whether the frame names a year, a month, a quarter or a half, or

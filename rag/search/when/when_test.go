@@ -430,3 +430,46 @@ func TestPeriodicFrames(t *testing.T) {
 		}
 	}
 }
+
+// TestAnAmountIsNoYear: "2000万美元" is twenty million dollars, not a
+// sentence of the year 2000's.
+func TestAnAmountIsNoYear(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	f := Parse("Above what monthly revenue must a product built on Kimi K2, released in July 2025, display its name?", now)
+	if s := corpus.Normalize("若基于该模型的商业产品月收入超过2000万美元，需在界面上标注。"); f.OtherPeriodIn(s, "", "") {
+		t.Error("twenty million dollars is taken for the year 2000")
+	}
+	if s := corpus.Normalize("该公司2000年成立，当年收入为20亿元。"); !f.OtherPeriodIn(s, "", "") {
+		t.Error("a sentence of the year 2000 is taken for July 2025's")
+	}
+}
+
+// TestARunOfMonthsIsAFiscalQuarter: asked a run of months, a sentence of
+// the same run states its figure though the company numbers its quarter
+// otherwise; a sentence of another run does not.
+func TestARunOfMonthsIsAFiscalQuarter(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	f := Parse("LY公司2026年7-9月季度营业利润是多少？", now)
+	same := corpus.Normalize("Revenue for the July-September quarter, the second quarter of its fiscal year ending March 2027, rose 6.4%, while operating profit rose 18.2% to 108.3 billion yen.")
+	if f.OtherPeriod(same) {
+		t.Error("the July-September quarter is taken for another period than 7-9月")
+	}
+	if other := corpus.Normalize("For the April-September half, operating profit totalled 207.5 billion yen."); !f.OtherPeriod(other) {
+		t.Error("the April-September half is taken for 7-9月")
+	}
+}
+
+// TestAFiscalYearEndingInAMonth: "截至2027年3月的财年" is a company's
+// fiscal year, no March 2027 after the corpus; "2026年4月至9月" is a run
+// of months.
+func TestAFiscalYearEndingInAMonth(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	for _, q := range []string{"藤仓把截至2027年3月的财年全年营收预期上调到了多少？", "Fujikura's revenue forecast for the fiscal year ending March 2027"} {
+		if f := Parse(q, now); !f.Since.IsZero() || f.Month != 0 {
+			t.Errorf("%q: frame %+v, want a fiscal year without dates", q, f)
+		}
+	}
+	if f := Parse("藤仓2026财年上半年（2026年4月至9月）营业利润", now); f.Run != [2]int{4, 9} || f.Month != 0 {
+		t.Errorf("2026年4月至9月: frame %+v, want the run April to September", f)
+	}
+}
