@@ -69,7 +69,10 @@ func TestAliasesMatch(t *testing.T) {
 		"MEGA IDC Tseung Kwan O phase 1":                    {"term-phase-1", "idc", "tseung-kwan-o"},
 		"在平台中调用":                                            {"term-platform"},                                              // 台中 is left out: no Taichung
 		"迪思科季度营业利润":                                         {"term-quarter", "term-operating-profit", "disco-corporation"}, // no Cisco (思科) inside Disco
-		"阿里云第三季度":                                           {"alibaba", "alibaba-cloud", "term-quarter"},                   // a company's name begins its unit's
+		"Tigress Financial給出的目標價":                           {"term-price-target", "tigress-financial"},
+		"Volcano Engine's share of token calls":             {"volcengine", "term-market-share", "term-tokens"},
+		"Nvidia's share price":                              {"nvidia", "term-price", "term-share-price"},
+		"阿里云第三季度":                                           {"alibaba", "alibaba-cloud", "term-quarter"}, // a company's name begins its unit's
 	} {
 		got := ids(a.Match(q))
 		if d := cmp.Diff(want, got); d != "" {

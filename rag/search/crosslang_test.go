@@ -1497,3 +1497,14 @@ func TestTheQuarterAskedAsPassagesWriteIt(t *testing.T) {
 		t.Error("the ordinal of the quarter is asked as a word")
 	}
 }
+
+// TestAMarketShareAskedAcrossLanguages: "share of" a market is its
+// 市占率, which the dictionary does not give, and a year asked "before it
+// rose in" the half of another year is still the year asked.
+func TestAMarketShareAskedAcrossLanguages(t *testing.T) {
+	st := packWith(t, map[string]string{"share.md": article("IDC：阿里雲公有雲IaaS市占率續升", "2026-04-28",
+		"IDC報告指出，以營收計，阿里雲在中國公有雲IaaS市場的市占率為2025年的33.1%，預計2026年上半年升至35%以上，騰訊雲則為18.4%。")})
+	if got := firstArticle(t, st, "What was Alibaba Cloud's share of China's public-cloud IaaS market in 2025, before it rose in the first half of 2026?", Options{}); got != "share.md" {
+		t.Errorf("first %q, want share.md", got)
+	}
+}

@@ -212,7 +212,7 @@ func forecastOf(sentence string, alts [][]string) bool {
 
 // subordinate matches the word that opens a (normalised) question's
 // subordinate clause.
-var subordinate = regexp.MustCompile(`\s(?:because|if|unless|although|though|whereas)\s|因为|由于|如果|假如|若是`)
+var subordinate = regexp.MustCompile(`\s(?:because|if|unless|although|though|whereas|before|after)\s|因为|由于|如果|假如|若是`)
 
 // currency matches a (normalised) question that asks an amount of money
 // in so many words: "多少韩元", "新台币多少", "in dollars".

@@ -331,7 +331,7 @@ func Parse(question string, now time.Time) Frame {
 		if m := re.FindStringSubmatch(q); m != nil {
 			if y := atoi(strings.Join(m[1:], "")); validYear(y) { // (one group matches)
 				f.Since, f.Until, f.Year = year(y), year(y+1).Add(yearMargin), y
-				f.Half = halfOf(q)
+				f.Half = halfOf(q, y)
 				return f
 			}
 		}
@@ -513,13 +513,14 @@ var monthEnd = regexp.MustCompile(`\b(?:quarters?|period|months?|year)\s+(?:end(
 // ordinalQuarter is a quarter named by its ordinal, in normalised text.
 var ordinalQuarter = regexp.MustCompile(`\b(?:first|second|third|fourth)[\s-]quarter\b`)
 
-// halfOf returns the half of a year a normalised question names (1 or 2),
-// 0 for none.
-func halfOf(q string) int {
-	if m := partZh.FindStringSubmatch(q); m != nil && strings.HasSuffix(m[2], "半年") {
+// halfOf returns the half of year y a normalised question names (1 or 2),
+// 0 for none: "2024, before it rose in the first half of 2025" names no
+// half of 2024.
+func halfOf(q string, y int) int {
+	if m := partZh.FindStringSubmatch(q); m != nil && strings.HasSuffix(m[2], "半年") && atoi(m[1]) == y {
 		return periodNumber(strings.TrimSuffix(m[2], "半年"))
 	}
-	if m := partEn.FindStringSubmatch(q); m != nil {
+	if m := partEn.FindStringSubmatch(q); m != nil && atoi(m[4]+m[5]) == y {
 		return periodNumber(m[1] + m[2] + m[6])
 	}
 	return 0

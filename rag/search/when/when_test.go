@@ -473,3 +473,15 @@ func TestAFiscalYearEndingInAMonth(t *testing.T) {
 		t.Errorf("2026年4月至9月: frame %+v, want the run April to September", f)
 	}
 }
+
+// TestAHalfOfAnotherYear: asked 2024's figure "before it rose in the
+// first half of 2025", no half of 2024 is asked.
+func TestAHalfOfAnotherYear(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	if f := Parse("What was Volcano Engine's share in 2024, before it rose in the first half of 2025?", now); f.Year != 2024 || f.Half != 0 {
+		t.Errorf("frame %+v, want 2024 and no half", f)
+	}
+	if f := Parse("Volcano Engine's share in the first half of 2025", now); f.Year != 2025 || f.Half != 1 {
+		t.Errorf("frame %+v, want the first half of 2025", f)
+	}
+}
