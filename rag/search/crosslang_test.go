@@ -1508,3 +1508,13 @@ func TestAMarketShareAskedAcrossLanguages(t *testing.T) {
 		t.Errorf("first %q, want share.md", got)
 	}
 }
+
+// TestAConditionsThresholdIsNoFigure: a licence's "若…月收入超过2000万美元"
+// states no revenue, unless the threshold is what is asked.
+func TestAConditionsThresholdIsNoFigure(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	licence := "若基于该模型的商业产品或服务月活跃用户超过1亿，或月收入超过2000万美元，需在产品界面上显著标注。"
+	reported := "该应用2025年6月的月活跃用户超过1亿。"
+	statesEach(t, st.measure(t, "How many monthly active users did the app have in June 2025?"), "开源模型的许可证", map[string]bool{licence: false, reported: true})
+	statesEach(t, st.measure(t, "Above what monthly revenue must a product built on the model show its name?"), "开源模型的许可证", map[string]bool{licence: true})
+}

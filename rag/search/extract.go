@@ -129,6 +129,7 @@ type measureAsked struct {
 	actual   bool // asked in so many words: no sentence with a forecast answers
 	past     bool // asked in the past tense: no sentence with only a forecast of the measure answers
 	change   bool // asked by how much it changed: a rate of change answers for money too
+	bound    bool // asked a threshold or what would be: a condition's figure answers (see condition)
 }
 
 // measureOf reads what a question asks of a measure, with one reading of
@@ -156,8 +157,18 @@ func measureOf(question string, q query, frame when.Frame) measureAsked {
 	}
 	normQ := corpus.Normalize(question)
 	past := pastTense.MatchString(normQ) && !forecastAsked.MatchString(normQ)
-	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ), past, changeAsked.MatchString(normQ)}
+	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ), past, changeAsked.MatchString(normQ), boundAsked.MatchString(normQ)}
 }
+
+// condition matches a (normalised) sentence that gives a figure only as a
+// condition's threshold, no figure reported: "若…月活跃用户超过1亿，或月收入
+// 超过2000万美元，需在产品界面上标注", "if its monthly revenue exceeds".
+var condition = regexp.MustCompile(`(?:若|如果|假如|倘若|一旦)[^,.;，。；]*?(?:超过|超出|达到|高于|低于|不足)|\bif\b[^,.;]*?\b(?:exceeds?|exceeding|tops?|reach(?:es)?|surpass(?:es)?|above|below|more than|over)\b`)
+
+// boundAsked matches a (normalised) question that asks a threshold or what
+// would be: "above what monthly revenue must…", "If H200 sales are
+// allowed, how many would ByteDance buy?", "门槛是多少".
+var boundAsked = regexp.MustCompile(`\b(?:above|below|over|under) what\b|\bthreshold\b|\bif\b|\bwould\b|门槛|门坎|超过多少|如果|若|假如|倘若`)
 
 // pastTense matches a (normalised) English question asked in the past
 // tense: "What was Nvidia's revenue in Q2?" asks what was reported.
@@ -272,7 +283,7 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		end = sp.End
 		if periods {
 			before := context
-			if when.NamesPart(norm) {
+			if frame.NamesPart(norm) {
 				context = norm
 			}
 			if frame.OtherPeriodIn(norm, periodTitle, before) {
@@ -281,6 +292,9 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		}
 		if m.actual && forecast.MatchString(norm) || m.past && forecastOf(sentence, figures) {
 			continue // asked what was reported, a guidance is no answer
+		}
+		if !m.bound && condition.MatchString(norm) {
+			continue // nor a condition's threshold
 		}
 		toks := corpus.Tokens(sentence)
 		if side != "" && (otherSideOnly(toks, side) || !perToken(toks, norm) && !(moneyRe.MatchString(norm) && perToken(corpus.Tokens(previous), corpus.Normalize(previous)))) ||

@@ -603,6 +603,9 @@ func monthsNamed(norm string) []int {
 // revenue November's. A frame that names no period has none other.
 func (f Frame) OtherPeriod(norm string) bool {
 	norm = founded.ReplaceAllString(compared.ReplaceAllString(comparedPart.ReplaceAllString(norm, " "), " "), " ")
+	if f.Year != 0 {
+		norm = calendarQuarters(norm)
+	}
 	if runs := runsNamed(norm); f.Run != [2]int{} && len(runs) > 0 {
 		// Asked a run of months, a sentence of the same run states its
 		// figure, whatever the company calls it ("the July-September
@@ -714,12 +717,38 @@ func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 // whole year's figure, the whole year ("its full-year guidance", in a
 // third-quarter report).
 func (f Frame) NamesPeriod(text string) bool {
-	return NamesPart(text) || yearsIn.MatchString(text) || f.Month != 0 && len(monthsNamed(text)) > 0 ||
+	return f.NamesPart(text) || yearsIn.MatchString(text) || f.Month != 0 && len(monthsNamed(text)) > 0 ||
 		f.FullYear && fullYear.MatchString(text)
 }
 
 // NamesPart reports whether normalised text names a quarter or a half.
 func NamesPart(text string) bool { return quartersIn.MatchString(text) || halvesIn.MatchString(text) }
+
+// NamesPart reports whether normalised text names a quarter or a half
+// the frame can place: one numbered, or, when a calendar year is asked,
+// a quarter named by its last day ("截至2024年12月31日的季度", which may
+// be a company's fiscal quarter of another number).
+func (f Frame) NamesPart(text string) bool {
+	return NamesPart(text) || f.Year != 0 && quarterEnded.MatchString(text)
+}
+
+// quarterEnded matches a quarter named by its last day, in normalised
+// text: "截至2024年12月31日的季度", "截至2026年9月30日止三个月", "the
+// quarter ended December 31, 2024".
+var quarterEnded = regexp.MustCompile(`截至\s*(\d{4})\s*年\s*(3|6|9|12)\s*月\s*3[01]\s*日\s*止?\s*的?\s*(?:三个月|季度|财季)|\b(?:quarter|three months) ended (march|june|september|december) 3[01],? (\d{4})\b`)
+
+// calendarQuarters writes the quarters normalised text names by their
+// last days as calendar quarters: "截至2024年12月31日的季度" as "q4 2024".
+func calendarQuarters(norm string) string {
+	return quarterEnded.ReplaceAllStringFunc(norm, func(s string) string {
+		m := quarterEnded.FindStringSubmatch(s)
+		y, mo := m[1], atoi(m[2])
+		if m[3] != "" {
+			y, mo = m[4], int(months[m[3][:3]])
+		}
+		return " q" + strconv.Itoa(mo/3) + " " + y + " "
+	})
+}
 
 // partStarts are the first months of the halves and seasons of a year
 // (winter begins in December).

@@ -485,3 +485,21 @@ func TestAHalfOfAnotherYear(t *testing.T) {
 		t.Errorf("frame %+v, want the first half of 2025", f)
 	}
 }
+
+// TestAQuarterNamedByItsLastDay: "截至2024年12月31日的季度" is the fourth
+// quarter of 2024, no second quarter of 2025; asked a company's fiscal
+// quarter, it may be that quarter.
+func TestAQuarterNamedByItsLastDay(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	context := corpus.Normalize("阿里巴巴于2025年2月20日公布了截至2024年12月31日的季度业绩：集团收入为2801.5亿元；")
+	sentence := corpus.Normalize("云智能集团收入为317.4亿元，同比增长13%。")
+	if f := Parse("阿里云智能集团2025年4月到6月那个季度的收入是多少？", now); !f.NamesPart(context) || !f.OtherPeriodIn(sentence, "", context) {
+		t.Error("the quarter ended December 31, 2024 is taken for the April-June quarter of 2025")
+	}
+	if f := Parse("Alibaba Cloud revenue in Q4 2024", now); f.OtherPeriod(corpus.Normalize("For the quarter ended December 31, 2024, cloud revenue was RMB31.7 billion.")) {
+		t.Error("the quarter ended December 31, 2024 is taken for another than Q4 2024")
+	}
+	if f := Parse("阿里巴巴2025财年第三季度云智能集团收入", now); f.NamesPart(context) {
+		t.Error("asked a fiscal quarter, the quarter ended December 31 is placed in the calendar")
+	}
+}
