@@ -694,10 +694,15 @@ func (f Frame) Periodic() bool {
 // "本季度收入为438亿元"; a year named before is more often background:
 // "首次公开…自2019年"). A title of a run of quarters (前三季度) sums up the
 // quarters its text tells apart: then the context tells ("其中第三季度单季
-// 营收…" before "单季归母净利润…").
+// 营收…" before "单季归母净利润…"). A sentence that names a period only
+// after its first clause speaks first of the context's ("第三季度，…" before
+// "工业机器人出货6,850台，前三季度累计出货1.92万台").
 func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 	switch {
 	case f.NamesPeriod(sentence):
+		if first := clause.Split(sentence, 2)[0]; context != "" && !f.NamesPeriod(first) && !f.OtherPeriod(context) {
+			return false
+		}
 		return f.OtherPeriod(sentence)
 	case f.Quarter == 0 && f.Half == 0 && f.Month == 0 && relativeYears[0].re.MatchString(sentence):
 		// Asked a year alone, "公司今年资本支出上调至约120亿元" states its
@@ -711,6 +716,9 @@ func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 	}
 	return false // no period named: of the asked one, for all we know
 }
+
+// clause separates the clauses of a normalised sentence.
+var clause = regexp.MustCompile(`[,;，；]`)
 
 // NamesPeriod reports whether normalised text names a quarter, a half or
 // a year, or, when the frame names a month, a month, or, when it asks a

@@ -503,3 +503,18 @@ func TestAQuarterNamedByItsLastDay(t *testing.T) {
 		t.Error("asked a fiscal quarter, the quarter ended December 31 is placed in the calendar")
 	}
 }
+
+// TestAFirstClauseOfTheContextsQuarter: after "第三季度，…", a sentence
+// that names the first nine months only after its first clause speaks
+// first of the third quarter.
+func TestAFirstClauseOfTheContextsQuarter(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	context := corpus.Normalize("第三季度，公司工业机器人及智能制造系统收入10.96亿元，占总收入的73.9%；")
+	f := Parse("Estun industrial robot shipments in Q3 2026", now)
+	if s := corpus.Normalize("工业机器人出货6,850台，前三季度累计出货1.92万台。"); f.OtherPeriodIn(s, "", context) {
+		t.Error("the quarter's shipments are taken for another period's")
+	}
+	if s := corpus.Normalize("前三季度累计出货1.92万台，同比增长21%。"); !f.OtherPeriodIn(s, "", context) {
+		t.Error("nine months' shipments are taken for the quarter's")
+	}
+}
