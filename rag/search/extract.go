@@ -262,8 +262,8 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
 	periods := frame.Periodic() // else no sentence speaks of another period: its regexps need not run
 	periodTitle := ""           // the title, when it names a period
-	if periods && frame.NamesPeriod(normTitle) {
-		periodTitle = normTitle
+	if reported := when.Reported(normTitle); periods && frame.NamesPeriod(reported) {
+		periodTitle = reported
 	}
 	var figures [][]string // the names of the measures asked
 	for _, c := range concepts {

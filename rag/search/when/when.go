@@ -717,6 +717,14 @@ func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 	return false // no period named: of the asked one, for all we know
 }
 
+// Reported blanks out of a normalised title the years it looks ahead to
+// ("memory costs cloud 2027 outlook", "2027年展望"): what is left names the
+// period it reports on.
+func Reported(title string) string { return outlookYear.ReplaceAllString(title, " ") }
+
+// outlookYear matches a year named as one forecast, in normalised text.
+var outlookYear = regexp.MustCompile(`\b(?:fiscal\s+)?(?:19|20)\d{2}\s*(?:年|财年)?\s*(?:outlook|guidance|forecast|展望|指引|预测|财测)|\b(?:outlook|guidance|forecast)s?\s+for\s+(?:fiscal\s+)?(?:19|20)\d{2}\b`)
+
 // clause separates the clauses of a normalised sentence.
 var clause = regexp.MustCompile(`[,;，；]`)
 

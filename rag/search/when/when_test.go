@@ -518,3 +518,20 @@ func TestAFirstClauseOfTheContextsQuarter(t *testing.T) {
 		t.Error("nine months' shipments are taken for the quarter's")
 	}
 }
+
+// TestAnOutlookYearInATitle: a year a title looks ahead to is not the
+// period its article reports on.
+func TestAnOutlookYearInATitle(t *testing.T) {
+	for title, want := range map[string]string{
+		"HP beats estimates as AI PCs reach 38% of shipments; memory costs cloud 2027 outlook": "",
+		"联想2027年展望乐观":                                           "",
+		"Lenovo Q2 revenue rises; guidance for fiscal 2027 cut": "q2",
+		"HP fiscal 2026 results":                                "2026",
+	} {
+		f := Frame{Quarter: 4}
+		got := Reported(corpus.Normalize(title))
+		if names := f.NamesPeriod(got); names != (want != "") || want != "" && !strings.Contains(got, want) {
+			t.Errorf("Reported(%q) = %q (names a period: %v), want one that names %q", title, got, names, want)
+		}
+	}
+}
