@@ -274,25 +274,26 @@ func TestNameRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	for q, want := range map[string][]string{
-		"How much did Safe Superintelligence raise?":            {"Safe Superintelligence"},
-		"What did Google pay to license Character.AI's models?": {"Google", "Character.AI"},
-		"Which HBM suppliers did Nvidia pick in January 2025?":  {"HBM", "Nvidia"},
-		"Doubao 1.5 Pro: what does it cost per million tokens?": {"Doubao 1.5 Pro"}, // the table's, as a whole
-		"What was xAI's valuation in Q4?":                       nil,
-		"When do the new US AI chip rules take effect?":         {"US", "AI"},
-		"Is Scale AI part of the AMD MI300X deal?":              {"Scale AI", "AMD", "MI300X"},
-		"智元机器人最新一轮融资估值多少？":                                      nil,
-		"Reddit 2026年第三季度的数据授权收入是多少？":                           {"Reddit"},
-		"What did Upstage report for Solar 2026?":               {"Upstage", "Solar"},
-		"Kestrel Dynamics C轮融资后估值多少":                            {"Kestrel Dynamics"},
-		"Chengguan Medical lung nodule detection sensitivity":   {"Chengguan Medical"},
-		"Moore Threads R&D spend in the September quarter":      {"Moore Threads"},   // the table's, as a whole; R&D is no name
-		"zentrix集团2026年第二季度净利润":                                 {"zentrix"},         // a Chinese question writes Latin letters for names, lower case too
-		"豆包每百万token价格":                                          nil,                 // a word of the dictionary
-		"挪威那家在Høyanger建GPU园区的公司":                                {"Høyanger", "GPU"}, // no "yanger" after the accent
-		"AInnovation revenue H1 2026":                           {"AInnovation"},     // capitals inside: a name, though it begins the question
-		"Chunghwa Telecom AI-related revenue Q3 2026":           {"AI"},              // the firm's whole name, not "Telecom AI"
-		"Lakala 9M 2026 net profit":                             {"Lakala"},          // the first nine months, as analysts write them, are no version
+		"How much did Safe Superintelligence raise?":               {"Safe Superintelligence"},
+		"What did Google pay to license Character.AI's models?":    {"Google", "Character.AI"},
+		"Which HBM suppliers did Nvidia pick in January 2025?":     {"HBM", "Nvidia"},
+		"Doubao 1.5 Pro: what does it cost per million tokens?":    {"Doubao 1.5 Pro"}, // the table's, as a whole
+		"What was xAI's valuation in Q4?":                          nil,
+		"When do the new US AI chip rules take effect?":            {"US", "AI"},
+		"Is Scale AI part of the AMD MI300X deal?":                 {"Scale AI", "AMD", "MI300X"},
+		"智元机器人最新一轮融资估值多少？":                                         nil,
+		"Reddit 2026年第三季度的数据授权收入是多少？":                              {"Reddit"},
+		"What did Upstage report for Solar 2026?":                  {"Upstage", "Solar"},
+		"Kestrel Dynamics C轮融资后估值多少":                               {"Kestrel Dynamics"},
+		"Chengguan Medical lung nodule detection sensitivity":      {"Chengguan Medical"},
+		"Moore Threads R&D spend in the September quarter":         {"Moore Threads"},             // the table's, as a whole; R&D is no name
+		"zentrix集团2026年第二季度净利润":                                    {"zentrix"},                   // a Chinese question writes Latin letters for names, lower case too
+		"豆包每百万token价格":                                             nil,                           // a word of the dictionary
+		"挪威那家在Høyanger建GPU园区的公司":                                   {"Høyanger", "GPU"},           // no "yanger" after the accent
+		"AInnovation revenue H1 2026":                              {"AInnovation"},               // capitals inside: a name, though it begins the question
+		"Chunghwa Telecom AI-related revenue Q3 2026":              {"AI"},                        // the firm's whole name, not "Telecom AI"
+		"Lakala 9M 2026 net profit":                                {"Lakala"},                    // the first nine months, as analysts write them, are no version
+		"What NPU performance does Rockchip's RK3688 SoC deliver?": {"NPU", "Rockchip", "RK3688"}, // the kind of chip is no part of its name
 	} {
 		if d := cmp.Diff(want, nameRuns(q, aliases.Match(q))); d != "" {
 			t.Errorf("nameRuns(%q) (-want +got):\n%s", q, d)

@@ -161,6 +161,9 @@ func nameRuns(question string, entities []corpus.Entity) []string {
 		if f := strings.Fields(run); len(f) > 1 && isYear(f[len(f)-1]) { // "Reddit 2026年": a year, no version
 			run = strings.Join(f[:len(f)-1], " ")
 		}
+		if f := strings.Fields(run); len(f) > 1 && chipKinds[strings.ToLower(f[len(f)-1])] { // "RK3688 SoC": the kind of chip, which a passage may write 芯片
+			run = strings.Join(f[:len(f)-1], " ")
+		}
 		if f := strings.Fields(run); len(f) > 1 && len(f[len(f)-1]) == 1 && corpus.HasHan(question[m[1]:min(len(question), m[1]+3)]) {
 			run = strings.Join(f[:len(f)-1], " ") // "Kestrel Dynamics C轮": a grade of the round, no part of the name
 		}
@@ -182,6 +185,9 @@ func nameRuns(question string, entities []corpus.Entity) []string {
 	}
 	return out
 }
+
+// chipKinds are the kinds of chip written after a chip's name.
+var chipKinds = map[string]bool{"soc": true, "socs": true, "gpu": true, "gpus": true, "cpu": true, "cpus": true, "npu": true, "npus": true, "tpu": true, "tpus": true, "asic": true, "asics": true, "fpga": true, "fpgas": true}
 
 // glossed matches an acronym with a name in brackets after it, or a name
 // with an acronym in brackets: "GCE (Gold Circuit Electronics)", "Asia

@@ -69,10 +69,10 @@ var (
 	// Halves and seasons (of the northern hemisphere): 2026年上半年,
 	// 2025年冬季, H2 2025, the first half of 2026, spring 2026.
 	partZh = regexp.MustCompile(`(\d{4})\s*年?\s*(上半年|下半年|春季|春天|夏季|夏天|秋季|秋天|冬季|冬天)`)
-	partEn = regexp.MustCompile(`\b(?:(first|second) half of|h([12])|(spring|summer|autumn|fall|winter)(?: of)?)\s+(\d{4})\b|\b(\d{4})\s*h([12])\b`)
+	partEn = regexp.MustCompile(`\b(?:(first|second)[\s-]half(?: of)?|h([12])|(spring|summer|autumn|fall|winter)(?: of)?)\s+(\d{4})\b|\b(\d{4})\s*h([12])\b`)
 	// partYear reads the year of a half or season written before it: "H1
 	// 2026", "spring 2026" (partEn's years).
-	partYear  = regexp.MustCompile(`\b(?:h[12]|spring|summer|autumn|fall|winter)\s+(\d{4})\b|\b(\d{4})\s*h[12]\b`)
+	partYear  = regexp.MustCompile(`\b(?:h[12]|(?:first|second)[\s-]half|spring|summer|autumn|fall|winter)\s+(\d{4})\b|\b(\d{4})\s*h[12]\b`)
 	yqEn      = regexp.MustCompile(`\bq([1-4])\s*(?:of\s+)?(\d{4})\b|\b(\d{4})\s*q([1-4])\b`)
 	yqEnWords = regexp.MustCompile(`\b(first|second|third|fourth)[\s-]quarter\s+(?:of\s+)?(\d{4})\b`)
 	yEn       = regexp.MustCompile(`\b(?:in|during|of|throughout)\s+(\d{4})\b`)
@@ -550,7 +550,7 @@ var (
 	// partWords name a quarter or a half, numbered or not ("the quarter
 	// to end-April").
 	partWords = regexp.MustCompile(`季|半年|\bquarters?\b|\bhalf\b|\bq[1-4]\b|\bh[12]\b`)
-	halvesIn  = regexp.MustCompile(`([上下])半年|\b(first|second) half\b|\bh([12])\b`)
+	halvesIn  = regexp.MustCompile(`([上下])半年|\b(first|second)[\s-]half\b|\bh([12])\b`)
 	yearsIn   = regexp.MustCompile(`\b((?:19|20)\d{2})\b(?:$|[^万亿])`) // not an amount: 2000万美元
 	// compared matches a year a sentence measures a change from ("较2025年
 	// 全年的94.6%", "up from 2023", "compared with 8.6% in the same period

@@ -535,3 +535,15 @@ func TestAnOutlookYearInATitle(t *testing.T) {
 		}
 	}
 }
+
+// TestAHyphenatedHalf: "first-half 2026 revenue" is the first half's.
+func TestAHyphenatedHalf(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	f := Parse("FuriosaAI 2026年上半年营收", now)
+	if s := corpus.Normalize("The company said first-half 2026 revenue reached 41.2 billion won."); f.OtherPeriod(s) {
+		t.Error("first-half 2026 revenue is taken for another period's")
+	}
+	if g := Parse("FuriosaAI first-half 2026 revenue", now); g.Half != 1 || g.Year != 2026 {
+		t.Errorf("first-half 2026: frame %+v", g)
+	}
+}
