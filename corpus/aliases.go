@@ -159,8 +159,9 @@ func (a *Aliases) Entities() []Entity { return a.entities }
 
 // Match returns the entities named in text, each once, in table order.
 // Latin names match whole words only ("Ark" is not in "market"), and a
-// company's name inside another's, not at its start, is none (思科, Cisco,
-// in 迪思科, Disco; 阿里 begins 阿里云 and names Alibaba).
+// company's name inside another's is none (思科, Cisco, in 迪思科, Disco;
+// 超微, AMD, in 超微电脑, Supermicro) unless the rest names a unit of it
+// (阿里云 names Alibaba too).
 func (a *Aliases) Match(text string) []Entity {
 	n := Normalize(text)
 	found := make([]bool, len(a.entities))
@@ -180,7 +181,7 @@ func (a *Aliases) Match(text string) []Entity {
 			}
 			if !firm {
 				found[name.entity] = true
-			} else if i == firmStart || i >= firmEnd {
+			} else if i >= firmEnd || i == firmStart && unitOf[n[i+len(name.norm):firmEnd]] {
 				found[name.entity] = true
 				if end := i + len(name.norm); end > firmEnd {
 					firmStart, firmEnd = i, end
@@ -196,6 +197,10 @@ func (a *Aliases) Match(text string) []Entity {
 	}
 	return out
 }
+
+// unitOf are the words after a company's name that name a unit of it
+// (阿里云, 百度智能云, 三星电子), normalised.
+var unitOf = map[string]bool{"云": true, "智能云": true, "集团": true, "控股": true, "电子": true, "科技": true, "汽车": true, "资本": true, "投资": true, "国际": true, "中国": true, "研究院": true}
 
 // Begun returns the one entity, not a word of the trade, whose English
 // name begins with a name's words: "Gigabyte" (left out alone, as a unit

@@ -70,8 +70,10 @@ func TestAliasesMatch(t *testing.T) {
 		"在平台中调用":                                            {"term-platform"},                                              // 台中 is left out: no Taichung
 		"迪思科季度营业利润":                                         {"term-quarter", "term-operating-profit", "disco-corporation"}, // no Cisco (思科) inside Disco
 		"Tigress Financial給出的目標價":                           {"term-price-target", "tigress-financial"},
-		"Volcano Engine's share of token calls":             {"volcengine", "term-market-share", "term-tokens"},
+		"Volcano Engine's market share of token calls":      {"volcengine", "term-market-share", "term-tokens"},
+		"Ibiden holds about 70% of the market":              {"term-market-share", "ibiden"},
 		"Nvidia's share price":                              {"nvidia", "term-price", "term-share-price"},
+		"超微电脑毛利率":                                           {"term-gross-margin", "supermicro"},          // no AMD (超微) in Supermicro
 		"阿里云第三季度":                                           {"alibaba", "alibaba-cloud", "term-quarter"}, // a company's name begins its unit's
 	} {
 		got := ids(a.Match(q))

@@ -166,9 +166,10 @@ func measureOf(question string, q query, frame when.Frame) measureAsked {
 var condition = regexp.MustCompile(`(?:若|如果|假如|倘若|一旦)[^,.;，。；]*?(?:超过|超出|达到|高于|低于|不足)|\bif\b[^,.;]*?\b(?:exceeds?|exceeding|tops?|reach(?:es)?|surpass(?:es)?|above|below|more than|over)\b`)
 
 // boundAsked matches a (normalised) question that asks a threshold or what
-// would be: "above what monthly revenue must…", "If H200 sales are
-// allowed, how many would ByteDance buy?", "门槛是多少".
-var boundAsked = regexp.MustCompile(`\b(?:above|below|over|under) what\b|\bthreshold\b|\bif\b|\bwould\b|门槛|门坎|超过多少|如果|若|假如|倘若`)
+// would be: "above what monthly revenue must…", "what revenue level
+// triggers the requirement", "If H200 sales are allowed, how many would
+// ByteDance buy?", "门槛是多少".
+var boundAsked = regexp.MustCompile(`\b(?:above|below|over|under|at) what\b|\bthresholds?\b|\btrigger\w*|\bforces?\b|\brequire\w*|\bmust\b|\b(?:have|has|had|need|needs) to\b|\bif\b|\bwould\b|门槛|门坎|触发|需要|必须|要求|超过多少|如果|若|假如|倘若`)
 
 // pastTense matches a (normalised) English question asked in the past
 // tense: "What was Nvidia's revenue in Q2?" asks what was reported.

@@ -508,7 +508,7 @@ func cut(text string) (string, []string) {
 // period or a point in time: its figures are the period's or stand at
 // that time ("the quarter ending April 2025", "at the end of June 2026",
 // "截至2026年6月底"), not the month's own.
-var monthEnd = regexp.MustCompile(`\b(?:quarters?|period|months?|year)\s+(?:end(?:ing|ed)|to)\s+(?:` + MonthName + `)|\b(?:end of|end-|as of|at end of|at the end of|by the end of)\s*(?:` + MonthName + `)|截至\s*(?:\d{4}\s*年)?\s*\d{1,2}\s*月|\d{1,2}\s*月(?:底|末)`)
+var monthEnd = regexp.MustCompile(`\b(?:quarters?|period|months?|year)\s+(?:end(?:ing|ed)|to)\s+(?:` + MonthName + `)|\b` + MonthName + `\s+(?:\d{4}\s+)?quarter\b|\b(?:end of|end-|as of|at end of|at the end of|by the end of)\s*(?:` + MonthName + `)|截至\s*(?:\d{4}\s*年)?\s*\d{1,2}\s*月|\d{1,2}\s*月(?:底|末)`)
 
 // ordinalQuarter is a quarter named by its ordinal, in normalised text.
 var ordinalQuarter = regexp.MustCompile(`\b(?:first|second|third|fourth)[\s-]quarter\b`)
@@ -604,6 +604,9 @@ func monthsNamed(norm string) []int {
 func (f Frame) OtherPeriod(norm string) bool {
 	norm = founded.ReplaceAllString(compared.ReplaceAllString(comparedPart.ReplaceAllString(norm, " "), " "), " ")
 	if f.Year != 0 {
+		if f.MonthEnd && slices.Contains(quarterEnds(norm, f.Year), f.Month) {
+			return false // "截至2024年12月31日的季度" is the quarter ending December 2024
+		}
 		norm = calendarQuarters(norm)
 	}
 	if runs := runsNamed(norm); f.Run != [2]int{} && len(runs) > 0 {
@@ -694,14 +697,16 @@ func (f Frame) Periodic() bool {
 // "本季度收入为438亿元"; a year named before is more often background:
 // "首次公开…自2019年"). A title of a run of quarters (前三季度) sums up the
 // quarters its text tells apart: then the context tells ("其中第三季度单季
-// 营收…" before "单季归母净利润…"). A sentence that names a period only
-// after its first clause speaks first of the context's ("第三季度，…" before
-// "工业机器人出货6,850台，前三季度累计出货1.92万台").
+// 营收…" before "单季归母净利润…"). A sentence whose first clause states a
+// figure of no period named speaks first of its article's period, whatever
+// periods it names after ("第三季度，…" before "工业机器人出货6,850台，前三季度
+// 累计出货1.92万台"; "Gross margin improved to 10.1%…, though it remained
+// well below the levels the company reported in 2023").
 func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 	switch {
 	case f.NamesPeriod(sentence):
-		if first := clause.Split(sentence, 2)[0]; context != "" && !f.NamesPeriod(first) && !f.OtherPeriod(context) {
-			return false
+		if first := clause.Split(sentence, 2)[0]; strings.ContainsAny(first, "0123456789") && !f.NamesPeriod(first) {
+			return f.OtherPeriodIn(first, title, context)
 		}
 		return f.OtherPeriod(sentence)
 	case f.Quarter == 0 && f.Half == 0 && f.Month == 0 && relativeYears[0].re.MatchString(sentence):
@@ -752,6 +757,22 @@ func (f Frame) NamesPart(text string) bool {
 // text: "截至2024年12月31日的季度", "截至2026年9月30日止三个月", "the
 // quarter ended December 31, 2024".
 var quarterEnded = regexp.MustCompile(`截至\s*(\d{4})\s*年\s*(3|6|9|12)\s*月\s*3[01]\s*日\s*止?\s*的?\s*(?:三个月|季度|财季)|\b(?:quarter|three months) ended (march|june|september|december) 3[01],? (\d{4})\b`)
+
+// quarterEnds returns the last months of the quarters of year that
+// normalised text names by their last days.
+func quarterEnds(norm string, year int) []int {
+	var out []int
+	for _, m := range quarterEnded.FindAllStringSubmatch(norm, -1) {
+		y, mo := atoi(m[1]), atoi(m[2])
+		if m[3] != "" {
+			y, mo = atoi(m[4]), int(months[m[3][:3]])
+		}
+		if y == year {
+			out = append(out, mo)
+		}
+	}
+	return out
+}
 
 // calendarQuarters writes the quarters normalised text names by their
 // last days as calendar quarters: "截至2024年12月31日的季度" as "q4 2024".

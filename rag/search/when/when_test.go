@@ -499,6 +499,11 @@ func TestAQuarterNamedByItsLastDay(t *testing.T) {
 	if f := Parse("Alibaba Cloud revenue in Q4 2024", now); f.OtherPeriod(corpus.Normalize("For the quarter ended December 31, 2024, cloud revenue was RMB31.7 billion.")) {
 		t.Error("the quarter ended December 31, 2024 is taken for another than Q4 2024")
 	}
+	for _, q := range []string{"Alibaba Cloud Intelligence Group revenue for the December 2024 quarter?", "阿里截至2024年12月底那个季度，集团总收入多少？"} {
+		if f := Parse(q, now); f.OtherPeriodIn(sentence, "", context) {
+			t.Errorf("%q: the quarter ended December 31, 2024 is taken for another period", q)
+		}
+	}
 	if f := Parse("阿里巴巴2025财年第三季度云智能集团收入", now); f.NamesPart(context) {
 		t.Error("asked a fiscal quarter, the quarter ended December 31 is placed in the calendar")
 	}
@@ -545,5 +550,18 @@ func TestAHyphenatedHalf(t *testing.T) {
 	}
 	if g := Parse("FuriosaAI first-half 2026 revenue", now); g.Half != 1 || g.Year != 2026 {
 		t.Errorf("first-half 2026: frame %+v", g)
+	}
+}
+
+// TestAFirstClauseOfNoPeriod: a figure in a first clause that names no
+// period is the article's, though a later clause names another year.
+func TestAFirstClauseOfNoPeriod(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	f := Parse("超微电脑2027财年第一季度毛利率是多少？", now)
+	if s := corpus.Normalize("Gross margin improved to 10.1% from 9.3% a year earlier, though it remained well below the levels above 15% the company reported in 2023."); f.OtherPeriodIn(s, "", "") {
+		t.Error("the quarter's gross margin is taken for 2023's")
+	}
+	if s := corpus.Normalize("In 2023, gross margin was above 15%."); !f.OtherPeriodIn(s, "", "") {
+		t.Error("2023's gross margin is taken for the quarter's")
 	}
 }
