@@ -407,14 +407,14 @@ var (
 	rangeZh = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月?\s*(?:-|–|—|~|至|到)\s*(\d{1,2})\s*月`)
 	// monthRun is a run of months of any year, as a question writes it:
 	// "7-9月", "July-September".
-	monthRun = regexp.MustCompile(`\d{1,2}\s*月?\s*(?:-|–|—|~|至|到)\s*\d{1,2}\s*月份?|\b` + MonthName + `\.?\s*(?:-|–|—|to|through)\s*` + MonthName + `\b(?:\.?,?\s+\d{4}\b)?`)
+	monthRun = regexp.MustCompile(`(\d{1,2})\s*月?\s*(?:-|–|—|~|至|到)\s*(\d{1,2})\s*月份?|\b(` + MonthName + `)\.?\s*(?:-|–|—|to|through)\s*(` + MonthName + `)\b(?:\.?,?\s+\d{4}\b)?`)
 )
 
 // runsNamed returns the first and last months of each run of months
 // normalised text names: "7-9月", "july-september".
 func runsNamed(norm string) [][2]int {
 	var out [][2]int
-	for _, m := range runParts.FindAllStringSubmatch(norm, -1) {
+	for _, m := range monthRun.FindAllStringSubmatch(norm, -1) {
 		from, to := atoi(m[1]), atoi(m[2])
 		if m[3] != "" {
 			from, to = int(months[m[3][:3]]), int(months[m[4][:3]])
@@ -423,9 +423,6 @@ func runsNamed(norm string) [][2]int {
 	}
 	return out
 }
-
-// runParts is monthRun with its months in groups.
-var runParts = regexp.MustCompile(`(\d{1,2})\s*月?\s*(?:-|–|—|~|至|到)\s*(\d{1,2})\s*月|\b(` + MonthName + `)\.?\s*(?:-|–|—|to|through)\s*(` + MonthName + `)\b`)
 
 // monthRange returns the year and the first and last months of a run of
 // months normalised text names; ok is false for none.
@@ -758,16 +755,21 @@ func (f Frame) NamesPart(text string) bool {
 // quarter ended December 31, 2024".
 var quarterEnded = regexp.MustCompile(`截至\s*(\d{4})\s*年\s*(3|6|9|12)\s*月\s*3[01]\s*日\s*止?\s*的?\s*(?:三个月|季度|财季)|\b(?:quarter|three months) ended (march|june|september|december) 3[01],? (\d{4})\b`)
 
+// quarterEnd returns the year and the last month of a match of
+// quarterEnded.
+func quarterEnd(m []string) (year, month int) {
+	if m[3] != "" {
+		return atoi(m[4]), int(months[m[3][:3]])
+	}
+	return atoi(m[1]), atoi(m[2])
+}
+
 // quarterEnds returns the last months of the quarters of year that
 // normalised text names by their last days.
 func quarterEnds(norm string, year int) []int {
 	var out []int
 	for _, m := range quarterEnded.FindAllStringSubmatch(norm, -1) {
-		y, mo := atoi(m[1]), atoi(m[2])
-		if m[3] != "" {
-			y, mo = atoi(m[4]), int(months[m[3][:3]])
-		}
-		if y == year {
+		if y, mo := quarterEnd(m); y == year {
 			out = append(out, mo)
 		}
 	}
@@ -778,12 +780,8 @@ func quarterEnds(norm string, year int) []int {
 // last days as calendar quarters: "截至2024年12月31日的季度" as "q4 2024".
 func calendarQuarters(norm string) string {
 	return quarterEnded.ReplaceAllStringFunc(norm, func(s string) string {
-		m := quarterEnded.FindStringSubmatch(s)
-		y, mo := m[1], atoi(m[2])
-		if m[3] != "" {
-			y, mo = m[4], int(months[m[3][:3]])
-		}
-		return " q" + strconv.Itoa(mo/3) + " " + y + " "
+		y, mo := quarterEnd(quarterEnded.FindStringSubmatch(s))
+		return " q" + strconv.Itoa(mo/3) + " " + strconv.Itoa(y) + " "
 	})
 }
 
