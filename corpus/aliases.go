@@ -39,6 +39,10 @@ type Entity struct {
 	// a title begins with one, as Taiwan's press titles a company's results
 	// ("神達第三季EPS 1.56元創新高").
 	Short []string `yaml:"short"`
+	// Answered holds words a passage may write for a term that are too
+	// common to name it in a question: a passage's "a 49.2% share" states
+	// a market share (份额), but "what share of companies" asks none.
+	Answered []string `yaml:"answered"`
 }
 
 // Aliases finds entities named in text, in either language or script.

@@ -1524,3 +1524,28 @@ func TestAConditionsThresholdIsNoFigure(t *testing.T) {
 	statesEach(t, st.measure(t, "How many monthly active users did the app have in June 2025?"), "开源模型的许可证", map[string]bool{licence: false, reported: true})
 	statesEach(t, st.measure(t, "Above what monthly revenue must a product built on the model show its name?"), "开源模型的许可证", map[string]bool{licence: true})
 }
+
+// TestTheSourceOfAFigureIsNoSubject: asked Alibaba Cloud's share "by
+// IDC's count", a sentence that cites IDC for another firm's share does
+// not answer; a firm that reports a figure is no source.
+func TestTheSourceOfAFigureIsNoSubject(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	statesEach(t, st.measure(t, "按IDC统计，2025年上半年阿里云在中国公有云大模型调用量中占多少份额？"), "IDC：公有云大模型调用量", map[string]bool{
+		"譚待引用IDC的報告指出，火山引擎的市占率已升至2025年上半年的49.2%。":                                 false,
+		"IDC data show Alibaba Cloud held a 27% share in the first half of 2025.": true,
+	})
+	for q, want := range map[string][]string{
+		"According to IDC, what was Volcano Engine's share of MaaS token calls?": {"idc"},
+		"IDC统计的2025年上半年调用量里，阿里云占多少份额？":                                           {"idc"},
+		"What monthly active users did Baichuan report?":                         nil,
+	} {
+		pq := st.parseQuery(q, Options{})
+		var got []string
+		for id := range sourcesNamed(corpus.Normalize(pq.text), pq.entities) {
+			got = append(got, id)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%q: sources (-want +got):\n%s", q, d)
+		}
+	}
+}

@@ -155,10 +155,38 @@ func measureOf(question string, q query, frame when.Frame) measureAsked {
 			}
 		}
 	}
+	if sources := sourcesNamed(norm, q.entities); len(sources) > 0 {
+		concepts = slices.Clone(concepts)
+		for i, c := range concepts {
+			concepts[i].source = sources[c.id]
+		}
+	}
 	normQ := corpus.Normalize(question)
 	past := pastTense.MatchString(normQ) && !forecastAsked.MatchString(normQ)
 	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ), past, changeAsked.MatchString(normQ), boundAsked.MatchString(normQ)}
 }
+
+// sourcesNamed returns the ids of the entities a normalised question
+// names as the source of its figure ("按IDC统计", "IDC统计的…", "according
+// to IDC", "per IDC"): what the figure is of is another.
+func sourcesNamed(norm string, es []corpus.Entity) map[string]bool {
+	out := map[string]bool{}
+	for _, e := range es {
+		for _, name := range e.Names {
+			for _, sp := range nameSpans(name, norm) {
+				if sourceBefore.MatchString(norm[:sp[0]]) || sourceAfter.MatchString(norm[sp[1]:]) {
+					out[e.ID] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+var (
+	sourceBefore = regexp.MustCompile(`(?:按照?|据|根据|依据|\baccording to|\bper|\bcited by|\bestimated by)\s*$`)
+	sourceAfter  = regexp.MustCompile(`^\s*(?:的)?\s*(?:统计|数据|报告|调查|调研|测算|估算|估计|预测|显示)|^(?:'s)?\s+(?:data|survey|estimates?|figures|statistics|numbers|tally)\b|^'s\s+report\b`) // "did Baichuan report" is no source
+)
 
 // condition matches a (normalised) sentence that gives a figure only as a
 // condition's threshold, no figure reported: "若…月活跃用户超过1亿，或月收入
@@ -263,8 +291,8 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
 	periods := frame.Periodic() // else no sentence speaks of another period: its regexps need not run
 	periodTitle := ""           // the title, when it names a period
-	if reported := when.Reported(normTitle); periods && frame.NamesPeriod(reported) {
-		periodTitle = reported
+	if periods && frame.NamesPeriod(normTitle) {
+		periodTitle = normTitle
 	}
 	var figures [][]string // the names of the measures asked
 	for _, c := range concepts {
@@ -500,6 +528,7 @@ func subjects(concepts []concept) (out []concept, all bool) {
 		switch {
 		case c.entity && c.typ == "place":
 			places = append(places, c)
+		case c.source: // the figure's source, not what it is of
 		case c.entity && (c.made() || !made) && !slices.ContainsFunc(concepts, func(o concept) bool { return (o.entity || o.variant) && narrows(o.asked, c.asked) }):
 			out = append(out, c)
 		case c.versioned() || c.variant:

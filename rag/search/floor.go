@@ -55,6 +55,7 @@ type concept struct {
 	pinyin   string        // a capitalised Latin word, alone or before a version, that may be a Chinese name in pinyin (Zuoyebang: 作业帮)
 	parts    []concept     // a phrase's words, should the corpus hold it in no language
 	share    int           // a phrase's word, one of share: together they weigh as one concept
+	source   bool          // an entity named as the source of the figure asked ("according to IDC"): no subject of it (see measureOf)
 }
 
 // verbal are jieba's parts of speech of verbs, adjectives and adverbs,

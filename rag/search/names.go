@@ -87,6 +87,9 @@ func askedEntities(text string, es []corpus.Entity) ([]concept, string) {
 				byLength = append(byLength, entityName{i, name})
 			}
 		}
+		for _, word := range e.Answered {
+			entities[i].alts = append(entities[i].alts, corpus.Tokens(word))
+		}
 	}
 	slices.SortStableFunc(byLength, func(a, b entityName) int { return len(corpus.Normalize(b.name)) - len(corpus.Normalize(a.name)) })
 	asked := text

@@ -551,12 +551,13 @@ var (
 	yearsIn   = regexp.MustCompile(`\b((?:19|20)\d{2})\b(?:$|[^万亿])`) // not an amount: 2000万美元
 	// compared matches a year a sentence measures a change from ("较2025年
 	// 全年的94.6%", "up from 2023", "compared with 8.6% in the same period
-	// of 2025"): the base of the comparison, not the period its figure is
-	// of.
+	// of 2025") or a level against ("well below the levels above 15% the
+	// company reported in 2023"): the base of the comparison, not the
+	// period its figure is of.
 	// founded matches the year a company was founded in ("who co-founded
 	// the company in 2023", "成立于2019年"): no period of a figure.
 	founded  = regexp.MustCompile(`(?:\bfounded|\bestablished|成立|创立|创办)[^,.;，。；]{0,40}?(?:19|20)\d{2}\b`)
-	compared = regexp.MustCompile(`(?:较|比|相比|同比|环比|\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s*(?:the\s+|in\s+)?(?:19|20)\d{2}\b|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\b(?:in|of) (?:19|20)\d{2}\b`)
+	compared = regexp.MustCompile(`(?:较|比|相比|同比|环比|\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s*(?:the\s+|in\s+)?(?:19|20)\d{2}\b|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?|\bbelow|\babove)[^,;]{0,40}?\b(?:in|of) (?:19|20)\d{2}\b`)
 	// comparedPart matches a quarter, half or month a figure changed from
 	// ("narrowed to 0.6 trillion won from 1.9 trillion won in the first
 	// quarter", "较一季度", "由第二季的22.8%跳升至41.3%", "较9月", "up 5%
@@ -695,14 +696,13 @@ func (f Frame) Periodic() bool {
 // "首次公开…自2019年"). A title of a run of quarters (前三季度) sums up the
 // quarters its text tells apart: then the context tells ("其中第三季度单季
 // 营收…" before "单季归母净利润…"). A sentence whose first clause states a
-// figure of no period named speaks first of its article's period, whatever
-// periods it names after ("第三季度，…" before "工业机器人出货6,850台，前三季度
-// 累计出货1.92万台"; "Gross margin improved to 10.1%…, though it remained
-// well below the levels the company reported in 2023").
+// figure of no period named, before the sum of a run of quarters, speaks
+// first of the period of its title or context ("第三季度，…" before "工业机器人
+// 出货6,850台，前三季度累计出货1.92万台").
 func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 	switch {
 	case f.NamesPeriod(sentence):
-		if first := clause.Split(sentence, 2)[0]; strings.ContainsAny(first, "0123456789") && !f.NamesPeriod(first) {
+		if first := clause.Split(sentence, 2)[0]; (title != "" || context != "") && partOfYear.MatchString(sentence) && strings.ContainsAny(first, "0123456789") && !f.NamesPeriod(first) {
 			return f.OtherPeriodIn(first, title, context)
 		}
 		return f.OtherPeriod(sentence)
@@ -718,14 +718,6 @@ func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 	}
 	return false // no period named: of the asked one, for all we know
 }
-
-// Reported blanks out of a normalised title the years it looks ahead to
-// ("memory costs cloud 2027 outlook", "2027年展望"): what is left names the
-// period it reports on.
-func Reported(title string) string { return outlookYear.ReplaceAllString(title, " ") }
-
-// outlookYear matches a year named as one forecast, in normalised text.
-var outlookYear = regexp.MustCompile(`\b(?:fiscal\s+)?(?:19|20)\d{2}\s*(?:年|财年)?\s*(?:outlook|guidance|forecast|展望|指引|预测|财测)|\b(?:outlook|guidance|forecast)s?\s+for\s+(?:fiscal\s+)?(?:19|20)\d{2}\b`)
 
 // clause separates the clauses of a normalised sentence.
 var clause = regexp.MustCompile(`[,;，；]`)
