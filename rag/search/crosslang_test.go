@@ -1538,6 +1538,7 @@ func TestTheSourceOfAFigureIsNoSubject(t *testing.T) {
 		"According to IDC, what was Volcano Engine's share of MaaS token calls?": {"idc"},
 		"IDC统计的2025年上半年调用量里，阿里云占多少份额？":                                           {"idc"},
 		"What monthly active users did Baichuan report?":                         nil,
+		"铠侠数据中心SSD收入占总营收的比例是多少？":                                                 nil,
 	} {
 		pq := st.parseQuery(q, Options{})
 		var got []string

@@ -185,7 +185,7 @@ func sourcesNamed(norm string, es []corpus.Entity) map[string]bool {
 
 var (
 	sourceBefore = regexp.MustCompile(`(?:按照?|据|根据|依据|\baccording to|\bper|\bcited by|\bestimated by)\s*$`)
-	sourceAfter  = regexp.MustCompile(`^\s*(?:的)?\s*(?:统计|数据|报告|调查|调研|测算|估算|估计|预测|显示)|^(?:'s)?\s+(?:data|survey|estimates?|figures|statistics|numbers|tally)\b|^'s\s+report\b`) // "did Baichuan report" is no source
+	sourceAfter  = regexp.MustCompile(`^\s*(?:的)?\s*(?:统计|数据(?:$|[^中库])|报告|调查|调研|测算|估算|估计|预测|显示)|^(?:'s)?\s+(?:data|survey|estimates?|figures|statistics|numbers|tally)\b|^'s\s+report\b`) // "did Baichuan report", 铠侠数据中心 name no source
 )
 
 // condition matches a (normalised) sentence that gives a figure only as a
