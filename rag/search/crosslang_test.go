@@ -1550,3 +1550,14 @@ func TestTheSourceOfAFigureIsNoSubject(t *testing.T) {
 		}
 	}
 }
+
+// TestAnOutlookYearTitlesNoQuarter: asked a company's own quarter, a year
+// the title looks ahead to ("2027 outlook") is no period of the article's
+// figures; asked a calendar quarter, a title of another year still is.
+func TestAnOutlookYearTitlesNoQuarter(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	title := "HP beats estimates as AI PCs reach 38% of shipments; memory costs cloud 2027 outlook"
+	text := "Personal Systems revenue climbed 6.4% to $10.18 billion. The segment's operating margin was 6.1%, down from 6.8% in the prior quarter."
+	statesEach(t, st.measure(t, "惠普个人系统业务第四财季营业利润率"), title, map[string]bool{text: true})
+	statesEach(t, st.measure(t, "What was HP's Personal Systems operating margin in Q2 2026?"), title, map[string]bool{text: false})
+}

@@ -166,6 +166,9 @@ func measureOf(question string, q query, frame when.Frame) measureAsked {
 	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ), past, changeAsked.MatchString(normQ), boundAsked.MatchString(normQ)}
 }
 
+// outlookYear matches a year named as one forecast, in normalised text.
+var outlookYear = regexp.MustCompile(`\b(?:fiscal\s+)?(?:19|20)\d{2}\s*(?:年|财年)?\s*(?:outlook|guidance|forecast|展望|指引|预测|财测)|\b(?:outlook|guidance|forecast)s?\s+for\s+(?:fiscal\s+)?(?:19|20)\d{2}\b`)
+
 // sourcesNamed returns the ids of the entities a normalised question
 // names as the source of its figure ("按IDC统计", "IDC统计的…", "according
 // to IDC", "per IDC"): what the figure is of is another.
@@ -291,6 +294,11 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
 	periods := frame.Periodic() // else no sentence speaks of another period: its regexps need not run
 	periodTitle := ""           // the title, when it names a period
+	if frame.Year == 0 {
+		// Asked a company's own quarter, a year its title looks ahead to
+		// ("memory costs cloud 2027 outlook") is no period of its figures.
+		normTitle = outlookYear.ReplaceAllString(normTitle, " ")
+	}
 	if periods && frame.NamesPeriod(normTitle) {
 		periodTitle = normTitle
 	}
