@@ -58,6 +58,7 @@ type aliasName struct {
 	norm   string // normalised name
 	entity int
 	latin  bool // matched on word boundaries
+	firm   bool // a company's name (see Match)
 }
 
 var (
@@ -107,7 +108,7 @@ func ParseAliases(data []byte) (*Aliases, error) {
 				continue
 			}
 			owner[n] = e.ID
-			a.names = append(a.names, aliasName{norm: n, entity: i, latin: !HasHan(n)})
+			a.names = append(a.names, aliasName{norm: n, entity: i, latin: !HasHan(n), firm: e.Type == "company"})
 		}
 	}
 	a.short = map[string]int{}
@@ -178,12 +179,11 @@ func (a *Aliases) Match(text string) []Entity {
 		boundary := IsNameBoundary(n, i, true) // a Latin name starts no word midway
 		for _, k := range ks {
 			name := a.names[k]
-			firm := a.entities[name.entity].Type == "company"
-			if found[name.entity] && !firm || name.latin && !boundary || !strings.HasPrefix(n[i:], name.norm) ||
+			if found[name.entity] && !name.firm || name.latin && !boundary || !strings.HasPrefix(n[i:], name.norm) ||
 				name.latin && !IsNameBoundary(n, i+len(name.norm), false) {
 				continue
 			}
-			if !firm {
+			if !name.firm {
 				found[name.entity] = true
 			} else if i >= firmEnd || i == firmStart && unitOf[n[i+len(name.norm):firmEnd]] {
 				found[name.entity] = true
