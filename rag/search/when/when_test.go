@@ -431,19 +431,6 @@ func TestPeriodicFrames(t *testing.T) {
 	}
 }
 
-// TestAnAmountIsNoYear: "2000万美元" is twenty million dollars, not a
-// sentence of the year 2000's.
-func TestAnAmountIsNoYear(t *testing.T) {
-	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
-	f := Parse("Above what monthly revenue must a product built on Kimi K2, released in July 2025, display its name?", now)
-	if s := corpus.Normalize("若基于该模型的商业产品月收入超过2000万美元，需在界面上标注。"); f.OtherPeriodIn(s, "", "") {
-		t.Error("twenty million dollars is taken for the year 2000")
-	}
-	if s := corpus.Normalize("该公司2000年成立，当年收入为20亿元。"); !f.OtherPeriodIn(s, "", "") {
-		t.Error("a sentence of the year 2000 is taken for July 2025's")
-	}
-}
-
 // TestARunOfMonthsIsAFiscalQuarter: asked a run of months, a sentence of
 // the same run states its figure though the company numbers its quarter
 // otherwise; a sentence of another run does not.
@@ -536,15 +523,25 @@ func TestAHyphenatedHalf(t *testing.T) {
 	}
 }
 
-// TestALevelComparedWith: a year a figure is set against ("below the
-// levels the company reported in 2023") is no period of the figure.
-func TestALevelComparedWith(t *testing.T) {
+// TestYearsOfNoFigure: "2000万美元" is twenty million dollars, no
+// sentence of the year 2000's, and a year a figure is set against ("below
+// the levels the company reported in 2023") is no period of the figure;
+// a sentence of those years' own figures is.
+func TestYearsOfNoFigure(t *testing.T) {
 	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
-	f := Parse("超微电脑2027财年第一季度毛利率是多少？", now)
-	if s := corpus.Normalize("Gross margin improved to 10.1% from 9.3% a year earlier, though it remained well below the levels above 15% the company reported in 2023."); f.OtherPeriodIn(s, "", "") {
-		t.Error("the quarter's gross margin is taken for 2023's")
-	}
-	if s := corpus.Normalize("In 2023, gross margin was above 15%."); !f.OtherPeriodIn(s, "", "") {
-		t.Error("2023's gross margin is taken for the quarter's")
+	for _, c := range []struct{ question, asked, other string }{
+		{"Above what monthly revenue must a product built on Kimi K2, released in July 2025, display its name?",
+			"若基于该模型的商业产品月收入超过2000万美元，需在界面上标注。", "该公司2000年成立，当年收入为20亿元。"},
+		{"超微电脑2027财年第一季度毛利率是多少？",
+			"Gross margin improved to 10.1% from 9.3% a year earlier, though it remained well below the levels above 15% the company reported in 2023.",
+			"In 2023, gross margin was above 15%."},
+	} {
+		f := Parse(c.question, now)
+		if f.OtherPeriodIn(corpus.Normalize(c.asked), "", "") {
+			t.Errorf("%q: %q is taken for another period's", c.question, c.asked)
+		}
+		if !f.OtherPeriodIn(corpus.Normalize(c.other), "", "") {
+			t.Errorf("%q: %q is taken for the asked period's", c.question, c.other)
+		}
 	}
 }
