@@ -295,8 +295,9 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	periods := frame.Periodic() // else no sentence speaks of another period: its regexps need not run
 	periodTitle := ""           // the title, when it names a period
 	if frame.Year == 0 {
-		// Asked a company's own quarter, a year its title looks ahead to
-		// ("memory costs cloud 2027 outlook") is no period of its figures.
+		// Asked a quarter of no calendar year (a company's own: 第四财季), a
+		// year its title looks ahead to ("memory costs cloud 2027 outlook")
+		// is no period of its figures.
 		normTitle = outlookYear.ReplaceAllString(normTitle, " ")
 	}
 	if periods && frame.NamesPeriod(normTitle) {
