@@ -176,6 +176,9 @@ func sourcesNamed(norm string, es []corpus.Entity) map[string]bool {
 	out := map[string]bool{}
 	for _, e := range es {
 		for _, name := range e.Names {
+			if !strings.Contains(norm, corpus.Normalize(name)) {
+				continue // (nameSpans compiles a pattern)
+			}
 			for _, sp := range nameSpans(name, norm) {
 				if sourceBefore.MatchString(norm[:sp[0]]) || sourceAfter.MatchString(norm[sp[1]:]) {
 					out[e.ID] = true
@@ -287,21 +290,23 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	if slices.ContainsFunc(concepts, func(c concept) bool { return c.measure == "unit" }) && !tokenUnit.MatchString(corpus.Normalize(text)) {
 		return false // the unit may be another sentence's: "…$1.25 per million input tokens; GPT-5 mini costs $0.25"
 	}
-	normTitle := corpus.Normalize(title)
 	// A figure named beside money (a funding round's valuation) is what is
 	// asked: any amount of money no longer states it.
 	named := slices.ContainsFunc(concepts, func(c concept) bool { return c.figure() && c.measure != "money" })
 	side, cached := askedSide(concepts), slices.ContainsFunc(concepts, func(c concept) bool { return slices.ContainsFunc(c.asked[0], isCached) })
 	periods := frame.Periodic() // else no sentence speaks of another period: its regexps need not run
 	periodTitle := ""           // the title, when it names a period
-	if frame.Year == 0 {
-		// Asked a quarter of no calendar year (a company's own: 第四财季), a
-		// year its title looks ahead to ("memory costs cloud 2027 outlook")
-		// is no period of its figures.
-		normTitle = outlookYear.ReplaceAllString(normTitle, " ")
-	}
-	if periods && frame.NamesPeriod(normTitle) {
-		periodTitle = normTitle
+	if periods {
+		normTitle := corpus.Normalize(title)
+		if frame.Year == 0 {
+			// Asked a quarter of no calendar year (a company's own: 第四财季),
+			// a year its title looks ahead to ("memory costs cloud 2027
+			// outlook") is no period of its figures.
+			normTitle = outlookYear.ReplaceAllString(normTitle, " ")
+		}
+		if frame.NamesPeriod(normTitle) {
+			periodTitle = normTitle
+		}
 	}
 	var figures [][]string // the names of the measures asked
 	for _, c := range concepts {
