@@ -39,9 +39,12 @@ type Entity struct {
 	// a title begins with one, as Taiwan's press titles a company's results
 	// ("神達第三季EPS 1.56元創新高").
 	Short []string `yaml:"short"`
-	// Answered holds words a passage may write for a term that are too
-	// common to name it in a question: a passage's "a 49.2% share" states
-	// a market share (份额), but "what share of companies" asks none.
+	// Answered holds words a passage may write for a term that do not name
+	// it in a question, too common or too broad: a passage's "a 49.2%
+	// share" states a market share (份额), but "what share of companies"
+	// asks none; "custom silicon… generated $920 million" states revenue;
+	// a chip division is a semiconductor one (半导体部门), but a question
+	// about semiconductors asks no chips.
 	Answered []string `yaml:"answered"`
 }
 

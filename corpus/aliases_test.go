@@ -75,6 +75,18 @@ func TestAliasesMatch(t *testing.T) {
 		"Nvidia's share price":                              {"nvidia", "term-price", "term-share-price"},
 		"超微电脑毛利率":                                           {"term-gross-margin", "supermicro"},          // no AMD (超微) in Supermicro
 		"阿里云第三季度":                                           {"alibaba", "alibaba-cloud", "term-quarter"}, // a company's name begins its unit's
+		"貿聯-KY主動式電纜出貨":                                      {"term-shipments", "bizlink"},
+		"汽车CIS收入":                                           {"term-revenue", "term-image-sensor", "term-automotive"}, // 汽车 is automotive, as in 汽车电子
+		"automotive CMOS image sensors":                     {"term-image-sensor", "term-automotive"},
+		"海外收入占比":                                            {"term-revenue", "term-overseas", "term-proportion"}, // the dictionary lacks 占比
+		"Coherent's Datacenter and Communications segment":  {"term-communications", "term-data-center", "coherent"},
+		"高意数据中心与通信部门":                                       {"term-communications", "term-data-center", "coherent"},
+		"GDS's net debt to adjusted EBITDA":                 {"term-ebitda", "gds"},
+		"秘塔个人付费用户数":                                         {"term-users", "term-paying-users", "metaso"},
+		"its paid subscriber base passed 2.5 million":       {"term-paying-users"},
+		"將軍澳MEGA IDC首期的租用率":                                 {"term-phase-1", "term-utilization-rate", "idc", "tseung-kwan-o"},
+		"DBS cost-to-income ratio and free cash flow":       {"term-price", "term-free-cash-flow", "term-cost-to-income-ratio", "dbs"},
+		"经营活动产生的现金流量净额":                                     {"term-operating-cash-flow"},
 	} {
 		got := ids(a.Match(q))
 		if d := cmp.Diff(want, got); d != "" {

@@ -74,10 +74,10 @@ type Word struct {
 }
 
 // Content reports whether the word carries meaning by itself: nouns,
-// names, verbs, adjectives, idioms, abbreviations and unknown runs of two
-// or more characters, but not single characters, pronouns, numerals,
-// measure words, adverbs, prepositions, conjunctions, particles,
-// interjections or time and place words.
+// names, verbs, adjectives, idioms, abbreviations, place words (海外, 国内:
+// a market's side) and unknown runs of two or more characters, but not
+// single characters, pronouns, numerals, measure words, adverbs,
+// prepositions, conjunctions, particles, interjections or time words.
 func (w Word) Content() bool {
 	if utf8.RuneCountInString(w.Text) < 2 {
 		return false
@@ -86,7 +86,7 @@ func (w Word) Content() bool {
 		return true
 	}
 	switch w.POS[0] {
-	case 'n', 'v', 'a', 'i', 'l', 'j', 'b', 'z', 'g':
+	case 'n', 'v', 'a', 'i', 'l', 'j', 'b', 'z', 'g', 's':
 		return w.POS != "ad" && w.POS != "ag"
 	}
 	return false
