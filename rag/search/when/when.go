@@ -250,7 +250,7 @@ const (
 // quarter without dates. The most specific absolute date wins; relative
 // words are taken relative to now.
 func Parse(question string, now time.Time) Frame {
-	norm := analystWritten(corpus.Normalize(question))
+	norm := analystWritten(calendarHalves(corpus.Normalize(question)))
 	q := fiscal.ReplaceAllString(norm, " ")
 	f := Frame{Recent: recentish.MatchString(q), Latest: latestish.MatchString(q), FullYear: fullYear.MatchString(q)}
 	if m := fiscalQuarter.FindStringSubmatch(norm); m != nil {
@@ -267,6 +267,9 @@ func Parse(question string, now time.Time) Frame {
 		f.Year, f.Month, f.MonthEnd = y, mo, monthEnd.MatchString(q)
 		f.Since = time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
 		f.Until = f.Since.AddDate(0, 1, 0).Add(monthMargin)
+		if f.MonthEnd {
+			f.Until = f.Since.AddDate(0, 1, 0).Add(quarterMargin) // a quarter's figures come as late as a quarter's do
+		}
 		return true
 	}
 	quarterFrom := func(y, qn int) bool {
@@ -277,6 +280,9 @@ func Parse(question string, now time.Time) Frame {
 		f.Since = time.Date(y, time.Month(3*qn-2), 1, 0, 0, 0, 0, time.UTC)
 		f.Until = f.Since.AddDate(0, 3, 0).Add(quarterMargin)
 		return true
+	}
+	if m := quarterEnded.FindStringSubmatch(q); m != nil && monthFrom(quarterEnd(m)) {
+		return f // "截至2026年9月30日的季度": the quarter to the end of that month, not a day
 	}
 	if m := ymdZh.FindStringSubmatch(q); m != nil {
 		y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
@@ -548,7 +554,7 @@ var (
 	// to end-April").
 	partWords = regexp.MustCompile(`季|半年|\bquarters?\b|\bhalf\b|\bq[1-4]\b|\bh[12]\b`)
 	halvesIn  = regexp.MustCompile(`([上下])半年|\b(first|second)[\s-]half\b|\bh([12])\b`)
-	yearsIn   = regexp.MustCompile(`\b((?:19|20)\d{2})\b(?:$|[^万亿])`) // not an amount: 2000万美元
+	yearsIn   = regexp.MustCompile(`\b((?:19|20)\d{2})\b(?:$|[^万亿元%台家个名人款颗片辆套吨块张])`) // not an amount: 2000万美元, 1960元, 2000台
 	// compared matches a year a sentence measures a change from ("较2025年
 	// 全年的94.6%", "up from 2023", "compared with 8.6% in the same period
 	// of 2025") or a level against ("well below the levels above 15% the
@@ -560,10 +566,11 @@ var (
 	compared = regexp.MustCompile(`(?:较|比|相比|同比|环比|\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s*(?:the\s+|in\s+)?(?:19|20)\d{2}\b|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?|\bbelow|\babove)[^,;]{0,40}?\b(?:in|of) (?:19|20)\d{2}\b`)
 	// comparedPart matches a quarter, half or month a figure changed from
 	// ("narrowed to 0.6 trillion won from 1.9 trillion won in the first
-	// quarter", "较一季度", "由第二季的22.8%跳升至41.3%", "较9月", "up 5%
-	// from September", "up from $100mn in August 2025"): the base, not the
-	// sentence's period.
-	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)[^,;]{0,40}?\bin (?:the )?(?:fiscal )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12]|` + MonthName + `(?:\s+(?:19|20)\d{2})?)\b|(?:较|相比|环比|比|由)(?:第?[一二三四1-4上]季度?|[上下]半年|\d{1,2}\s*月)|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s+(?:in\s+)?` + MonthName + `\b`)
+	// quarter", "712 million euros against 582 million euros in the third
+	// quarter of 2025", "较一季度", "由第二季的22.8%跳升至41.3%", "较9月", "up 5%
+	// from September", "up from $100mn in August 2025", "three months
+	// earlier"): the base, not the sentence's period.
+	comparedPart = regexp.MustCompile(`(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?|\bagainst)[^,;]{0,40}?\bin (?:the )?(?:fiscal )?(?:(?:first|second|third|fourth)[\s-]quarter|q[1-4]|(?:first|second) half|h[12]|` + MonthName + `)(?:,?\s+(?:of\s+)?(?:19|20)\d{2})?\b|(?:较|相比|环比|比|由)(?:第?[一二三四1-4上]季度?|[上下]半年|\d{1,2}\s*月)|(?:\bfrom|\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s+(?:in\s+)?` + MonthName + `\b|\b(?:three|six|nine|twelve|\d{1,2}) months (?:earlier|ago|before|prior)\b`)
 )
 
 // Months named in normalised text: "11月", "10月份", "october", "in may"
@@ -605,7 +612,10 @@ func (f Frame) OtherPeriod(norm string) bool {
 		if f.MonthEnd && slices.Contains(quarterEnds(norm, f.Year), f.Month) {
 			return false // "截至2024年12月31日的季度" is the quarter ending December 2024
 		}
-		norm = calendarQuarters(norm)
+		norm = calendarQuarters(calendarHalves(norm))
+		if f.Quarter != 0 {
+			norm = quarterEndDates(norm)
+		}
 	}
 	if runs := runsNamed(norm); f.Run != [2]int{} && len(runs) > 0 {
 		// Asked a run of months, a sentence of the same run states its
@@ -695,7 +705,10 @@ func (f Frame) Periodic() bool {
 // "本季度收入为438亿元"; a year named before is more often background:
 // "首次公开…自2019年"). A title of a run of quarters (前三季度) sums up the
 // quarters its text tells apart: then the context tells ("其中第三季度单季
-// 营收…" before "单季归母净利润…"). A sentence whose first clause states a
+// 营收…" before "单季归母净利润…"); so it does, asked a quarter or half,
+// under a title that names only a year ("…lifts 2026 target" over
+// "reported third-quarter 2026 revenue… Adjusted earnings per share were
+// $2.03"). A sentence whose first clause states a
 // figure of no period named, before the sum of a run of quarters, speaks
 // first of the period of its title or context ("第三季度，…" before "工业机器人
 // 出货6,850台，前三季度累计出货1.92万台").
@@ -711,7 +724,7 @@ func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 		// article's year's figure: the asked year's (the articles are of
 		// that year).
 		return false
-	case title != "" && (context == "" || !partOfYear.MatchString(title)):
+	case title != "" && (context == "" || !partOfYear.MatchString(title) && (f.Quarter == 0 && f.Half == 0 || f.NamesPart(title))):
 		return f.OtherPeriod(title)
 	case context != "":
 		return f.OtherPeriod(context)
@@ -721,6 +734,21 @@ func (f Frame) OtherPeriodIn(sentence, title, context string) bool {
 
 // clause separates the clauses of a normalised sentence.
 var clause = regexp.MustCompile(`[,;，；]`)
+
+// OtherPart reports whether normalised text names a part of a year (a
+// quarter, a half, a run of months, the full year) but not the quarter or
+// half asked, and is of another period: "its full-year 2026 outlook" in
+// answer to the fourth quarter's; not "泰国厂于第三季正式量产，…预计2027年
+// 第二季再扩增" to the third's.
+func (f Frame) OtherPart(text string) bool {
+	if f.Quarter == 0 && f.Half == 0 || !f.NamesPart(text) && !partOfYear.MatchString(text) && !fullYear.MatchString(text) {
+		return false
+	}
+	asked := func(re *regexp.Regexp, own int) bool {
+		return slices.ContainsFunc(re.FindAllStringSubmatch(text, -1), func(m []string) bool { return periodNumber(strings.Join(m[1:], "")) == own })
+	}
+	return !(f.Quarter != 0 && asked(quartersIn, f.Quarter) || f.Half != 0 && asked(halvesIn, f.Half)) && f.OtherPeriod(text)
+}
 
 // NamesPeriod reports whether normalised text names a quarter, a half or
 // a year, or, when the frame names a month, a month, or, when it asks a
@@ -739,7 +767,7 @@ func NamesPart(text string) bool { return quartersIn.MatchString(text) || halves
 // a quarter named by its last day ("截至2024年12月31日的季度", which may
 // be a company's fiscal quarter of another number).
 func (f Frame) NamesPart(text string) bool {
-	return NamesPart(text) || f.Year != 0 && quarterEnded.MatchString(text)
+	return NamesPart(text) || f.Year != 0 && (quarterEnded.MatchString(text) || halfEnded.MatchString(text))
 }
 
 // quarterEnded matches a quarter named by its last day, in normalised
@@ -748,7 +776,7 @@ func (f Frame) NamesPart(text string) bool {
 var quarterEnded = regexp.MustCompile(`截至\s*(\d{4})\s*年\s*(3|6|9|12)\s*月\s*3[01]\s*日\s*止?\s*的?\s*(?:三个月|季度|财季)|\b(?:quarter|three months) ended (march|june|september|december) 3[01],? (\d{4})\b`)
 
 // quarterEnd returns the year and the last month of a match of
-// quarterEnded.
+// quarterEnded or halfEnded.
 func quarterEnd(m []string) (year, month int) {
 	if m[3] != "" {
 		return atoi(m[4]), int(months[m[3][:3]])
@@ -774,6 +802,43 @@ func calendarQuarters(norm string) string {
 	return quarterEnded.ReplaceAllStringFunc(norm, func(s string) string {
 		y, mo := quarterEnd(quarterEnded.FindStringSubmatch(s))
 		return " q" + strconv.Itoa(mo/3) + " " + strconv.Itoa(y) + " "
+	})
+}
+
+// quarterEndDate matches, in normalised text, a date that ends a
+// calendar quarter, as balances are stated: "截至9月30日", "9月末" after
+// 截至, "at the end of September".
+var quarterEndDate = regexp.MustCompile(`截至\s*(?:(\d{4})\s*年)?\s*(3|6|9|12)\s*月\s*(?:3[01]\s*日|底|末)|\b(?:as of|at the end of|end of)\s+(march|june|september|december)(?:\s+3[01])?(?:,?\s+(\d{4}))?\b`)
+
+// quarterEndDates writes the dates normalised text names that end a
+// calendar quarter as that quarter: "截至9月30日" as "q3"; asked a calendar
+// quarter, a balance at another quarter's end is that quarter's ("截至9月
+// 30日…上架率为78.6%" is no second quarter's).
+func quarterEndDates(norm string) string {
+	return quarterEndDate.ReplaceAllStringFunc(norm, func(s string) string {
+		m := quarterEndDate.FindStringSubmatch(s)
+		mo, y := atoi(m[2]), m[1]
+		if m[3] != "" {
+			mo, y = int(months[m[3][:3]]), m[4]
+		}
+		return " q" + strconv.Itoa(mo/3) + " " + y + " "
+	})
+}
+
+// halfEnded matches a half named by its last day, in normalised text:
+// "截至2026年6月30日止六个月", "the six months ended June 30, 2026".
+var halfEnded = regexp.MustCompile(`截至\s*(\d{4})\s*年\s*(6|12)\s*月\s*3[01]\s*日\s*止?\s*的?\s*(?:六个月|6个月)|\b(?:six|6) months ended (june|december) 3[01],? (\d{4})\b`)
+
+// calendarHalves writes the halves normalised text names by their last
+// days as calendar halves: "截至2026年6月30日止六个月" as "2026年上半年".
+func calendarHalves(norm string) string {
+	return halfEnded.ReplaceAllStringFunc(norm, func(s string) string {
+		y, mo := quarterEnd(halfEnded.FindStringSubmatch(s))
+		half := "上"
+		if mo == 12 {
+			half = "下"
+		}
+		return " " + strconv.Itoa(y) + "年" + half + "半年 "
 	})
 }
 

@@ -1,11 +1,13 @@
 package when
 
 import (
-	"github.com/marketbot/marketbot/corpus"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/marketbot/marketbot/corpus"
 )
 
 func TestRelativePeriods(t *testing.T) {
@@ -535,6 +537,8 @@ func TestYearsOfNoFigure(t *testing.T) {
 		{"超微电脑2027财年第一季度毛利率是多少？",
 			"Gross margin improved to 10.1% from 9.3% a year earlier, though it remained well below the levels above 15% the company reported in 2023.",
 			"In 2023, gross margin was above 15%."},
+		{"What was the average selling price of AI smartphones in China in the third quarter of 2026?",
+			"价格方面，第三季度AI手机的平均售价为4280元，比非AI手机高出约1960元。", "2025年第三季度AI手机的平均售价为3900元。"},
 	} {
 		f := Parse(c.question, now)
 		if f.OtherPeriodIn(corpus.Normalize(c.asked), "", "") {
@@ -543,5 +547,113 @@ func TestYearsOfNoFigure(t *testing.T) {
 		if !f.OtherPeriodIn(corpus.Normalize(c.other), "", "") {
 			t.Errorf("%q: %q is taken for the asked period's", c.question, c.other)
 		}
+	}
+}
+
+// TestAQuarterAskedByItsLastDay: a question that names a quarter by its
+// last day asks that quarter, not the day, and its report may come weeks
+// after the quarter's end.
+func TestAQuarterAskedByItsLastDay(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	f := Parse("Coherent 数据中心与通信部门在截至2026年9月30日的季度收入是多少？", now)
+	want := Parse("Coherent datacom revenue for the quarter ended September 30, 2026", now)
+	if diff := cmp.Diff(want, f); diff != "" {
+		t.Errorf("the quarter ended 2026年9月30日 is read otherwise than in English (-English +Chinese):\n%s", diff)
+	}
+	if !f.MonthEnd || f.Month != 9 {
+		t.Errorf("read as %+v, not the quarter to the end of September", f)
+	}
+	if report := time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC); !f.Until.After(report) {
+		t.Errorf("a report of November 5 on the quarter is after the frame's end %v", f.Until)
+	}
+}
+
+// TestAHalfNamedByItsLastDay: "截至2026年6月30日止六個月" is the first half
+// of 2026, asked or stated.
+func TestAHalfNamedByItsLastDay(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	if f := Parse("创新奇智截至2026年6月30日止六个月的收入是多少？", now); f.Year != 2026 || f.Half != 1 {
+		t.Errorf("read as %+v, not the first half of 2026", f)
+	}
+	f := Parse("AInnovation revenue H1 2026", now)
+	if s := corpus.Normalize("創新奇智昨日公布截至2026年6月30日止六個月中期業績，期內收入6.92億元；"); f.OtherPeriod(s) {
+		t.Error("the six months ended June 30, 2026 are taken for another period than H1 2026")
+	}
+	if s := corpus.Normalize("截至2025年6月30日止六個月，收入為5.0億元。"); !f.OtherPeriod(s) {
+		t.Error("the six months ended June 30, 2025 are taken for H1 2026")
+	}
+	if s := corpus.Normalize("Revenue for the six months ended December 31, 2026 was $5 million."); !f.OtherPeriod(s) {
+		t.Error("the second half is taken for the first")
+	}
+}
+
+// TestAFigureSetAgainstAQuarter: "against 582 million euros in the third
+// quarter of 2025" is the base a figure is compared with, and so is
+// "three months earlier", which names no run of months.
+func TestAFigureSetAgainstAQuarter(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	f := Parse("Spotify 2026年第三季毛利率", now)
+	if s := corpus.Normalize("Gross margin was 33.1%, compared with 31.6% a year earlier, and operating income came in at 712 million euros against 582 million euros in the third quarter of 2025."); f.OtherPeriod(s) {
+		t.Error("a figure set against the third quarter of 2025 is taken for that quarter's")
+	}
+	if s := corpus.Normalize("Revenue backlog reached $71.3 billion at the end of September, up from $55.6 billion three months earlier."); f.OtherPart(s) {
+		t.Error("three months earlier is taken for a run of months")
+	}
+	if s := corpus.Normalize("In the third quarter of 2025, gross margin was 31.6%."); !f.OtherPeriod(s) {
+		t.Error("the third quarter of 2025's gross margin is taken for 2026's")
+	}
+}
+
+// TestAQuarterOfTheParagraphUnderAYearsTitle: asked a quarter, a sentence
+// naming none speaks of the quarter named before it in its paragraph,
+// though the title names only a year.
+func TestAQuarterOfTheParagraphUnderAYearsTitle(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	title := corpus.Normalize("Celestica posts 26% revenue growth on hyperscaler switch demand, lifts 2026 target")
+	context := corpus.Normalize("Celestica Inc. reported third-quarter 2026 revenue of $3.96 billion, up 26% from a year earlier.")
+	sentence := corpus.Normalize("Adjusted earnings per share were $2.03, compared with $1.58 a year ago.")
+	if f := Parse("天弘科技2026年第三季度调整后每股收益是多少？", now); f.OtherPeriodIn(sentence, title, context) {
+		t.Error("the third quarter's EPS is taken for the title's year's")
+	}
+	if f := Parse("天弘科技2026年第二季度调整后每股收益是多少？", now); !f.OtherPeriodIn(sentence, title, context) {
+		t.Error("the third quarter's EPS is taken for the second quarter's")
+	}
+}
+
+// TestAnotherPartOfTheYear: asked a quarter, a sentence of the full year
+// or another quarter is of another part; one of no part is not.
+func TestAnotherPartOfTheYear(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	f := Parse("Celestica 對2026年第四季的營收展望區間為何？", now)
+	for s, want := range map[string]bool{
+		"It raised its full-year 2026 outlook to revenue of about $15.2 billion.":              true,
+		"Third-quarter revenue was $3.96 billion.":                                             true,
+		"For the fourth quarter, Celestica expects revenue of $4.10 billion to $4.40 billion.": false,
+		"Free cash flow was $148 million.":                                                     false,
+		"泰國廠於第四季正式量產，月產能提升至15萬片，預計2027年第二季再擴增至22萬片。":                                           false,
+	} {
+		if got := f.OtherPart(corpus.Normalize(s)); got != want {
+			t.Errorf("OtherPart(%q) = %v, want %v", s, got, want)
+		}
+	}
+	if Parse("Celestica revenue outlook for 2026", now).OtherPart(corpus.Normalize("Third-quarter revenue was $3.96 billion.")) {
+		t.Error("asked a year, a quarter is taken for another part")
+	}
+}
+
+// TestABalanceAtAQuartersEnd: asked a calendar quarter, a balance stated
+// at another quarter's end is that quarter's; at the asked quarter's end,
+// the asked one's.
+func TestABalanceAtAQuartersEnd(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	s := corpus.Normalize("容量方面，截至9月30日，公司批发业务在运营容量为842兆瓦，较二季度末增加96兆瓦，上架率为78.6%；")
+	if !Parse("What was VNET's utilization rate at the end of Q2 2026?", now).OtherPeriod(s) {
+		t.Error("a rate at the end of September is taken for the second quarter's")
+	}
+	if Parse("世纪互联2026年第三季度末的上架率是多少？", now).OtherPeriod(s) {
+		t.Error("a rate at the end of September is taken for another quarter's than the third")
+	}
+	if Parse("What was Coherent's datacom revenue in its fiscal Q1 2027?", now).OtherPeriod(corpus.Normalize("As of September 30, backlog was $2 billion.")) {
+		t.Error("a fiscal quarter is placed in the calendar")
 	}
 }
