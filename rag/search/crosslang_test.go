@@ -559,6 +559,10 @@ func TestAskedInACurrency(t *testing.T) {
 		"SK hynix said second-quarter operating profit rose to 15.1 trillion won.":   false, // another quarter
 		"SK hynix expects operating profit in 2026 to reach 60 trillion won.":        false, // the year's
 	})
+	statesEach(t, st.measure(t, "长电科技三季度汽车电子业务收入是多少亿元？"), "长电科技三季度净利增长", map[string]bool{
+		"第三季度，汽车电子收入同比增长28%。":  false, // a rate, asked 亿元
+		"第三季度，汽车电子业务收入18.6亿元。": true,
+	})
 }
 
 // TestTheCachedPriceAsked: the cached-input price is a price of its own.
@@ -1560,4 +1564,51 @@ func TestAnOutlookYearTitlesNoQuarter(t *testing.T) {
 	text := "Personal Systems revenue climbed 6.4% to $10.18 billion. The segment's operating margin was 6.1%, down from 6.8% in the prior quarter."
 	statesEach(t, st.measure(t, "惠普个人系统业务第四财季营业利润率"), title, map[string]bool{text: true})
 	statesEach(t, st.measure(t, "What was HP's Personal Systems operating margin in Q2 2026?"), title, map[string]bool{text: false})
+}
+
+// TestAQuoteOfTheAskedQuarter: asked a quarter's outlook, the sentence of
+// that quarter comes before the one of the full year, though the latter
+// names the outlook.
+func TestAQuoteOfTheAskedQuarter(t *testing.T) {
+	text := "For the fourth quarter, Celestica expects revenue of $4.10 billion to $4.40 billion and adjusted EPS of $2.10 to $2.26. It raised its full-year 2026 outlook to revenue of about $15.2 billion and adjusted EPS of $7.85."
+	st := storeWith(t, map[string]string{"c.md": article("Celestica lifts 2026 target", "2026-10-29", text)})
+	r, err := st.QuoteRanker(context.Background(), "Celestica 對2026年第四季的營收展望區間為何？")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.Best("Celestica lifts 2026 target", text, 1); !strings.Contains(got, "$4.10 billion") {
+		t.Errorf("Best = %q, want the fourth quarter's", got)
+	}
+}
+
+// TestACountBeforeWhatItCounts: a count of what is asked is stated before
+// it too ("820,000 paying users"), though the question asks no "how many".
+func TestACountBeforeWhatItCounts(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	statesEach(t, st.measure(t, "SK電信A. Pro付費用戶數"), "SK Telecom says A. Pro won paying users", map[string]bool{
+		"The Pro tier of SK Telecom's A. had 820,000 paying users.":       true,
+		"SK Telecom's paying users grew quickly after the A. Pro launch.": false,
+	})
+}
+
+// TestTheBusinessAsked: asked the figure of a business (汽车电子业务, "the
+// notebook business"), a sentence of another business does not state it;
+// one that names it, or follows one that does, does.
+func TestTheBusinessAsked(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	statesEach(t, st.measure(t, "长电科技三季度汽车电子业务收入是多少亿元？"), "长电科技三季度净利增长", map[string]bool{
+		"第三季度，先进封装业务收入52.3亿元。":             false,
+		"第三季度，汽车电子业务收入18.6亿元。":             true,
+		"汽车电子业务表现突出。第三季度该业务收入18.6亿元。":      true,
+		"汽车电子业务表现突出。\n\n第三季度先进封装收入52.3亿元。": false,
+	})
+	statesEach(t, st.measure(t, "戴爾上一財季基礎架構解決方案事業群（ISG）營收多少？"), "戴爾財報", map[string]bool{ // the period before is no business; the acronym names it
+		"ISG revenue rose 16% to $16.2 billion.": true,
+		"CSG revenue fell 2% to $12.1 billion.":  false,
+		"上一財季總營收為290億美元，年增12%。":                  false,
+	})
+	statesEach(t, st.measure(t, "What revenue did Inventec's notebook business generate in Q3 2026?"), "Inventec third-quarter results", map[string]bool{
+		"Server revenue rose 30% to NT$80 billion in the third quarter.":  false,
+		"Notebook revenue fell 5% to NT$45 billion in the third quarter.": true,
+	})
 }

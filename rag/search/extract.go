@@ -126,10 +126,11 @@ type measureAsked struct {
 	kind     factKind
 	frame    when.Frame
 	money    bool
-	actual   bool // asked in so many words: no sentence with a forecast answers
-	past     bool // asked in the past tense: no sentence with only a forecast of the measure answers
-	change   bool // asked by how much it changed: a rate of change answers for money too
-	bound    bool // asked a threshold or what would be: a condition's figure answers (see condition)
+	actual   bool      // asked in so many words: no sentence with a forecast answers
+	past     bool      // asked in the past tense: no sentence with only a forecast of the measure answers
+	change   bool      // asked by how much it changed: a rate of change answers for money too
+	bound    bool      // asked a threshold or what would be: a condition's figure answers (see condition)
+	segments []concept // the words that name the business a figure is asked of (汽车电子业务, "the notebook business"): the sentence that states it, or the one before, names one
 }
 
 // measureOf reads what a question asks of a measure, with one reading of
@@ -163,7 +164,46 @@ func measureOf(question string, q query, frame when.Frame) measureAsked {
 	}
 	normQ := corpus.Normalize(question)
 	past := pastTense.MatchString(normQ) && !forecastAsked.MatchString(normQ)
-	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ), past, changeAsked.MatchString(normQ), boundAsked.MatchString(normQ)}
+	return measureAsked{concepts, kind, frame, currency.MatchString(normQ), actual.MatchString(normQ), past, changeAsked.MatchString(normQ), boundAsked.MatchString(normQ),
+		segmentsAsked(norm, concepts)}
+}
+
+// businessOf matches, in normalised text, the words before a word for a
+// business or segment and the acronym in brackets beside it: "汽车电子业务",
+// "硬件平台解决方案(hps)业务", "the notebook business", "its Datacenter and
+// Communications segment", "packaging and test business (leap)".
+var businessOf = regexp.MustCompile(`(\p{Han}*)\s*(?:\(([a-z0-9&.-]+)\)\s*)?(?:业务|板块|事业部|事业群|部门)(?:\s*\(([a-z0-9&.-]+)\))?|((?:[a-z0-9&-]+\s+){1,3})(?:business|segment|division)\b(?:\s*\(([a-z0-9&.-]+)\))?`)
+
+// periodBefore matches the characters of a question up to the last word
+// of a period, which names no business: "长电科技三季度" of "长电科技三季度汽车电子".
+var periodBefore = regexp.MustCompile(`^.*(?:季度|季|半年|年度|年|月)`)
+
+// commonWeight is the weight below which a word is too common to tell a
+// business by: AI of "AI content licensing".
+const commonWeight = 2
+
+// periodTerms are the trade words of periods, which name no business.
+var periodTerms = map[string]bool{"term-quarter": true, "term-fourth-quarter": true, "term-year-over-year": true}
+
+// segmentsAsked returns the concepts that name the business a normalised
+// question asks a figure of: words or trade words just before a word for
+// a business, or an acronym in brackets beside it; not an entity, a
+// measure, a period, a name of two letters or a word too common to tell
+// a business by.
+func segmentsAsked(norm string, concepts []concept) []concept {
+	var out []concept
+	for _, m := range businessOf.FindAllStringSubmatch(norm, -1) {
+		window := corpus.Tokens(strings.Join([]string{periodBefore.ReplaceAllString(m[1], ""), m[2], m[3], m[4], m[5]}, " "))
+		at := indexTokens(window)
+		for _, c := range concepts {
+			if c.entity || c.name && !c.longName() || c.weight < commonWeight || c.figure() || c.measure != "" || periodTerms[c.id] ||
+				!slices.ContainsFunc(c.asked, func(a []string) bool { return containsSeq(window, at, a) }) {
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // outlookYear matches a year named as one forecast, in normalised text.
@@ -261,8 +301,8 @@ func forecastOf(sentence string, alts [][]string) bool {
 var subordinate = regexp.MustCompile(`\s(?:because|if|unless|although|though|whereas|before|after)\s|因为|由于|如果|假如|若是`)
 
 // currency matches a (normalised) question that asks an amount of money
-// in so many words: "多少韩元", "新台币多少", "in dollars".
-var currency = regexp.MustCompile(`美元|人民币|新台币|港元|港币|韩元|日元|欧元|多少钱|\bdollars?\b|\byuan\b|\beuros?\b|\bwon\b|\byen\b|\busd\b|\brmb\b`)
+// in so many words: "多少韩元", "新台币多少", "多少亿元", "in dollars".
+var currency = regexp.MustCompile(`美元|人民币|新台币|港元|港币|韩元|日元|欧元|多少钱|多少[万亿千百]*元|几[万亿千百]+元|\bdollars?\b|\byuan\b|\beuros?\b|\bwon\b|\byen\b|\busd\b|\brmb\b`)
 
 // statesMeasure reports whether a passage states the figure a question
 // asks for. One of its sentences must state it — the measure's word with
@@ -320,7 +360,8 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	for _, sp := range corpus.Split(text, corpus.ChunkOptions{Target: 1, Max: 400}) {
 		previous, sentence = sentence, text[sp.Start:sp.End]
 		norm := corpus.Normalize(sentence)
-		if strings.Contains(text[min(end, sp.Start):sp.Start], "\n") {
+		newParagraph := strings.Contains(text[min(end, sp.Start):sp.Start], "\n")
+		if newParagraph {
 			context = "" // a new paragraph: "…2025年第一季營收…" is no period of "祖克柏表示，Meta AI的月活…"
 		}
 		end = sp.End
@@ -371,12 +412,26 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		if !titled && !about {
 			continue
 		}
+		if len(m.segments) > 0 && !slices.ContainsFunc(m.segments, held) {
+			var before []string // the sentence before, in the paragraph, may name the business
+			if !newParagraph {
+				before = corpus.Tokens(previous)
+			}
+			beforeAt := indexTokens(before)
+			if !slices.ContainsFunc(m.segments, func(c concept) bool { return holdsAny(before, beforeAt, c.alts) }) {
+				continue // "服务器业务收入" states no 汽车电子业务's
+			}
+		}
 		money := moneyRe.MatchString(norm)
 		if m.money && !money {
 			continue // asked in won or dollars, a growth rate is no answer
 		}
 		if slices.ContainsFunc(concepts, func(c concept) bool {
-			return c.measure == "money" && (money || m.change && amountRe.MatchString(norm)) && !named || c.figure() && held(c) && statesFact(kind, nearMeasure(sentence, c.alts), nil, nil) ||
+			k := kind
+			if c.measure == "count" && k == amountFact {
+				k = countFact // "A. Pro付費用戶數" is answered by "820,000 paying users"
+			}
+			return c.measure == "money" && (money || m.change && amountRe.MatchString(norm)) && !named || c.figure() && held(c) && statesFact(k, nearMeasure(sentence, c.alts), nil, nil) ||
 				c.measure == "count" && numberBeside(toks, at, c.alts)
 		}) {
 			return true
@@ -604,6 +659,7 @@ type QuoteRanker struct {
 	asked    map[string]bool // ids of the entities the question names
 	aliases  *corpus.Aliases
 	person   bool // the question asks who: a person's name answers it best
+	frame    when.Frame
 }
 
 // titledPerson matches a person named after a title, as the press writes
@@ -621,7 +677,7 @@ func (s *Searcher) QuoteRanker(ctx context.Context, question string) (QuoteRanke
 		return QuoteRanker{}, err
 	}
 	r := QuoteRanker{concepts: qs[0].concepts, kind: askedFor(question), asked: map[string]bool{}, aliases: s.aliases,
-		person: asksWho.MatchString(corpus.Normalize(question))}
+		person: asksWho.MatchString(corpus.Normalize(question)), frame: qs[0].frame}
 	for _, e := range qs[0].entities {
 		r.asked[e.ID] = true
 	}
@@ -634,6 +690,9 @@ const (
 	factScore     = 3  // the kind of fact asked for
 	numberScore   = 1  // a number
 	countedScore  = 2  // a count of the very thing asked about ("384个专家" for "how many experts")
+	// otherPeriodScore is taken from a sentence that names a period other
+	// than the one asked.
+	otherPeriodScore = 3
 )
 
 // countsAsked reports whether a number in the sentence (its tokens) counts
@@ -724,6 +783,9 @@ func (r QuoteRanker) score(sentence string, given []float64) float64 {
 	}
 	if number.MatchString(sentence) {
 		score += numberScore
+	}
+	if r.frame.OtherPart(corpus.Normalize(sentence)) {
+		score -= otherPeriodScore // "full-year 2026 outlook" answers no fourth quarter's
 	}
 	return score
 }
