@@ -588,7 +588,7 @@ func TestNamesInTheTitle(t *testing.T) {
 		"Cursor paid subscribers pass 2.5 million as Anysphere raises Business prices": true,
 		"Cursor paid subscribers pass 2.5 million":                                     false, // Business named by neither
 	} {
-		if got := statesMeasure(price, title, text); got != want {
+		if got := statesMeasure(price, title, "", text); got != want {
 			t.Errorf("statesMeasure(%q under %q) = %v, want %v", text, title, got, want)
 		}
 	}
@@ -668,7 +668,7 @@ func TestCountsAskCountedMeasures(t *testing.T) {
 func statesEach(t *testing.T, m measureAsked, title string, want map[string]bool) {
 	t.Helper()
 	for text, w := range want {
-		if got := statesMeasure(m, title, text); got != w {
+		if got := statesMeasure(m, title, "", text); got != w {
 			t.Errorf("statesMeasure(%q) = %v, want %v", text, got, w)
 		}
 	}
@@ -1611,4 +1611,31 @@ func TestTheBusinessAsked(t *testing.T) {
 		"Server revenue rose 30% to NT$80 billion in the third quarter.":  false,
 		"Notebook revenue fell 5% to NT$45 billion in the third quarter.": true,
 	})
+}
+
+// TestTheLeadTellsTheQuarter: under a title that names no quarter
+// ("…lifts 2026 target"), a sentence naming no period speaks of the
+// quarter its article's lead reports on.
+func TestTheLeadTellsTheQuarter(t *testing.T) {
+	st := builtinStore(t, store.Options{})
+	title := "Celestica posts 26% revenue growth on hyperscaler switch demand, lifts 2026 target"
+	opening := "Celestica Inc. (NYSE, TSX: CLS) reported third-quarter 2026 revenue of $3.96 billion, up 26% from a year earlier. Adjusted earnings per share were $2.03."
+	text := "Within CCS, hardware platform solutions (HPS) generated $1.62 billion, up 51%."
+	for q, want := range map[string]bool{
+		"Celestica 旗下硬件平台解决方案（HPS）业务2026年第三季度收入多少？": true,
+		"Celestica 旗下硬件平台解决方案（HPS）业务2026年第二季度收入多少？": false,
+	} {
+		if got := statesMeasure(st.measure(t, q), title, opening, text); got != want {
+			t.Errorf("%q: statesMeasure = %v, want %v", q, got, want)
+		}
+	}
+	if statesMeasure(st.measure(t, "Celestica 旗下硬件平台解决方案（HPS）业务2026年第三季度收入多少？"), title, "", text) {
+		t.Error("without its lead, the sentence is taken for the third quarter's under a title of the year")
+	}
+	// A month asked may end the lead's quarter: the lead does not tell.
+	m := st.measure(t, "What share of Nvidia's data-centre revenue came from the five largest cloud providers in the quarter that ended in October 2026?")
+	if !statesMeasure(m, "Nvidia quarterly sales reach $81.2 billion", "Nvidia on Wednesday reported revenue of $81.2 billion for the third quarter of fiscal 2027.",
+		"Chief financial officer Colette Kress said the five largest cloud providers made up about 48% of data-centre revenue.") {
+		t.Error("asked the quarter that ended in October, the fiscal third quarter's lead rules out its sentence")
+	}
 }

@@ -313,13 +313,15 @@ var currency = regexp.MustCompile(`美元|人民币|新台币|港元|港币|韩�
 // article's title names it (all the names, when the question names no
 // entity, as a sentence must hold them all); asked per token, the passage
 // must speak of tokens. The sentence must be of the asked period
-// (when.Frame's OtherPeriodIn) and of the asked side of a price (input,
+// (when.Frame's OtherPeriodIn; opening, the text of the article's first
+// passage, tells the article's quarter when its title names none) and of
+// the asked side of a price (input,
 // output, cached). "How many parameters does GPT-4o have?" is not answered by
 // Llama 4's parameters in an article that compares it with GPT-4o, nor
 // "寒武纪营收" by an article that names Cambricon but no revenue, nor
 // Gemini 2.5 Pro's price by the "compute cost of the full 1-million-token
 // window" of Gemini 1.5 Pro.
-func statesMeasure(m measureAsked, title, text string) bool {
+func statesMeasure(m measureAsked, title, opening, text string) bool {
 	concepts, kind, frame := m.concepts, m.kind, m.frame
 	of, all := subjects(concepts)
 	inTitle := heldIn(of, title)
@@ -346,6 +348,13 @@ func statesMeasure(m measureAsked, title, text string) bool {
 		}
 		if frame.NamesPeriod(normTitle) {
 			periodTitle = normTitle
+		}
+		if lead := leadOf(opening); frame.Month == 0 && !frame.NamesPart(normTitle) && frame.NamesPart(lead) {
+			// A title of no quarter or half ("…lifts 2026 target") tells
+			// less than the lead ("reported third-quarter 2026 revenue…"):
+			// the article reports on the lead's quarter. (A month asked
+			// may end it: then the context tells.)
+			periodTitle = lead
 		}
 	}
 	var figures [][]string // the names of the measures asked
@@ -439,6 +448,25 @@ func statesMeasure(m measureAsked, title, text string) bool {
 	}
 	return false
 }
+
+// leadOf returns the first sentence of an article's first passage,
+// normalised; an abbreviation's full stop ends none ("Celestica Inc.
+// (NYSE: CLS) reported third-quarter 2026 revenue…").
+func leadOf(opening string) string {
+	spans := corpus.Split(opening, corpus.ChunkOptions{Target: 1, Max: 400})
+	if len(spans) == 0 {
+		return ""
+	}
+	end := spans[0].End
+	for i := 1; i < len(spans) && abbreviation.MatchString(opening[:end]); i++ {
+		end = spans[i].End
+	}
+	return corpus.Normalize(opening[spans[0].Start:end])
+}
+
+// abbreviation matches text that ends with an abbreviation's full stop:
+// "Inc.", "Corp.", "Oct.".
+var abbreviation = regexp.MustCompile(`\b[A-Z][a-z]{0,3}\.$`)
 
 // glossedIn marks in inTitle the subjects (of) that a passage's text
 // glosses, in brackets after a name in characters that its title holds

@@ -328,7 +328,7 @@ func (s *Searcher) search(ctx context.Context, question string, opt Options) ([]
 		// Asked how much of a measure, a passage that states no such figure
 		// does not answer, whatever it covers.
 		if !trusted[p.ChunkID] && !slices.ContainsFunc(measures, func(m measureAsked) bool {
-			return !asksMeasure(m.kind, m.concepts) || statesMeasure(m, title, p.Text)
+			return !asksMeasure(m.kind, m.concepts) || statesMeasure(m, title, p.Opening, p.Text)
 		}) {
 			continue
 		}

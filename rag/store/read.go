@@ -33,7 +33,8 @@ type Passage struct {
 	// source (the built-in pack), whose kind of original SourceKind names.
 	Summary    bool
 	SourceKind string
-	Lead       bool // the article's first passage
+	Lead       bool   // the article's first passage
+	Opening    string // the text of the article's first passage, whose lead names the period it reports on
 }
 
 // Attribution names who said the passage's words, in lang (see
@@ -129,7 +130,8 @@ func (s *Store) Passages(ctx context.Context, cands []sqldb.Candidate) ([]Passag
 		ids[i] = strconv.FormatInt(c.Chunk, 10)
 	}
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT c.id, c.article_id, a.title, a.url, a.path, a.source, a.lang, a.published, a.meta, a.tags, c.text, c.norm, c.seq = 0
+		SELECT c.id, c.article_id, a.title, a.url, a.path, a.source, a.lang, a.published, a.meta, a.tags, c.text, c.norm, c.seq = 0,
+			COALESCE((SELECT o.text FROM chunks o WHERE o.article_id = c.article_id AND o.seq = 0), '')
 		FROM chunks c JOIN articles a ON a.id = c.article_id
 		WHERE c.id IN (`+strings.Join(ids, ",")+`)`)
 	if err != nil {
@@ -141,7 +143,7 @@ func (s *Store) Passages(ctx context.Context, cands []sqldb.Candidate) ([]Passag
 	for rows.Next() {
 		var p Passage
 		var published, meta, tags, norm string
-		if err := rows.Scan(&p.ChunkID, &p.ArticleID, &p.Title, &p.URL, &p.Path, &p.Source, &p.Lang, &published, &meta, &tags, &p.Text, &norm, &p.Lead); err != nil {
+		if err := rows.Scan(&p.ChunkID, &p.ArticleID, &p.Title, &p.URL, &p.Path, &p.Source, &p.Lang, &published, &meta, &tags, &p.Text, &norm, &p.Lead, &p.Opening); err != nil {
 			return nil, nil, fmt.Errorf("search: %w", err)
 		}
 		p.Summary, p.SourceKind = SummaryOf(meta)

@@ -511,7 +511,7 @@ func cut(text string) (string, []string) {
 // period or a point in time: its figures are the period's or stand at
 // that time ("the quarter ending April 2025", "at the end of June 2026",
 // "截至2026年6月底"), not the month's own.
-var monthEnd = regexp.MustCompile(`\b(?:quarters?|period|months?|year)\s+(?:end(?:ing|ed)|to)\s+(?:` + MonthName + `)|\b` + MonthName + `\s+(?:\d{4}\s+)?quarter\b|\b(?:end of|end-|as of|at end of|at the end of|by the end of)\s*(?:` + MonthName + `)|截至\s*(?:\d{4}\s*年)?\s*\d{1,2}\s*月|\d{1,2}\s*月(?:底|末)`)
+var monthEnd = regexp.MustCompile(`\b(?:quarters?|period|months?|year)\s+(?:(?:that|which)\s+)?(?:end(?:ing|ed|s)|to)\s+(?:in\s+)?(?:` + MonthName + `)|\b` + MonthName + `\s+(?:\d{4}\s+)?quarter\b|\b(?:end of|end-|as of|at end of|at the end of|by the end of)\s*(?:` + MonthName + `)|截至\s*(?:\d{4}\s*年)?\s*\d{1,2}\s*月|\d{1,2}\s*月(?:底|末)`)
 
 // ordinalQuarter is a quarter named by its ordinal, in normalised text.
 var ordinalQuarter = regexp.MustCompile(`\b(?:first|second|third|fourth)[\s-]quarter\b`)

@@ -563,6 +563,9 @@ func TestAQuarterAskedByItsLastDay(t *testing.T) {
 	if !f.MonthEnd || f.Month != 9 {
 		t.Errorf("read as %+v, not the quarter to the end of September", f)
 	}
+	if f := Parse("Nvidia's data-centre revenue in the quarter that ended in October 2026", now); !f.MonthEnd || f.Month != 10 {
+		t.Errorf("read as %+v, not the quarter to the end of October", f)
+	}
 	if report := time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC); !f.Until.After(report) {
 		t.Errorf("a report of November 5 on the quarter is after the frame's end %v", f.Until)
 	}
