@@ -196,7 +196,7 @@ func segmentsAsked(norm string, concepts []concept) []concept {
 		window := corpus.Tokens(strings.Join([]string{periodBefore.ReplaceAllString(m[1], ""), m[2], m[3], m[4], m[5]}, " "))
 		at := indexTokens(window)
 		for _, c := range concepts {
-			if c.entity || c.name && !c.longName() || c.weight < commonWeight || c.figure() || c.measure != "" || periodTerms[c.id] ||
+			if c.entity || c.name && !c.longName() || c.weight < commonWeight || c.measure != "" || periodTerms[c.id] ||
 				!slices.ContainsFunc(c.asked, func(a []string) bool { return containsSeq(window, at, a) }) {
 				continue
 			}
@@ -686,8 +686,8 @@ type QuoteRanker struct {
 	kind     factKind
 	asked    map[string]bool // ids of the entities the question names
 	aliases  *corpus.Aliases
-	person   bool // the question asks who: a person's name answers it best
-	frame    when.Frame
+	person   bool       // the question asks who: a person's name answers it best
+	frame    when.Frame // the question's period: a sentence of another part of the year answers worse
 }
 
 // titledPerson matches a person named after a title, as the press writes
@@ -718,8 +718,8 @@ const (
 	factScore     = 3  // the kind of fact asked for
 	numberScore   = 1  // a number
 	countedScore  = 2  // a count of the very thing asked about ("384个专家" for "how many experts")
-	// otherPeriodScore is taken from a sentence that names a period other
-	// than the one asked.
+	// otherPeriodScore is taken from a sentence that names another part
+	// of the year than the quarter or half asked (when.Frame's OtherPart).
 	otherPeriodScore = 3
 )
 
