@@ -8,6 +8,7 @@ import (
 	"github.com/marketbot/marketbot/rag/search"
 	"github.com/marketbot/marketbot/rag/search/searchtest"
 	"github.com/marketbot/marketbot/rag/store"
+	"github.com/marketbot/marketbot/rag/store/pgtest"
 	"github.com/marketbot/marketbot/rag/store/storetest"
 )
 
@@ -18,6 +19,17 @@ var (
 	builtinStore = storetest.Builtin
 	sortStrings  = cmpopts.SortSlices(func(a, b string) bool { return a < b })
 )
+
+// inBothBackends runs test on a fresh store of each backend, SQLite and
+// Postgres.
+func inBothBackends(t *testing.T, test func(t *testing.T, st *store.Store)) {
+	for name, open := range map[string]func(t *testing.T) *store.Store{
+		"sqlite":   func(t *testing.T) *store.Store { return openTestStore(t) },
+		"postgres": func(t *testing.T) *store.Store { return openPG(t, pgtest.Shared(t), store.Options{}) },
+	} {
+		t.Run(name, func(t *testing.T) { test(t, open(t)) })
+	}
+}
 
 // searcherOf is a searcher over st.
 func searcherOf(t testing.TB, st *store.Store) *search.Searcher {
